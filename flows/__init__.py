@@ -1,0 +1,1 @@
+"""Prefect flows, the dedupe and versioning decisions, and the `nianbao` command line."""

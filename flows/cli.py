@@ -1,0 +1,45 @@
+"""The `nianbao` command line: one entry point, one module per subcommand in flows/commands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Order is the order `nianbao --help` lists them in.
+COMMAND_MODULES = ("parse",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nianbao",
+        description="Collect, keep and count government information-disclosure annual reports.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"flows.commands.{name}").register(subparsers)
+    return parser
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """The documented error types of each package: shown as one line, never as a traceback."""
+    from parsers.errors import ParseError
+
+    return (ParseError,)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except user_errors() as exc:
+        print(f"nianbao {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"nianbao {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

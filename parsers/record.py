@@ -1,0 +1,119 @@
+"""The canonical report record: what every reader of every rendering produces.
+
+Keys follow shared/spec/annual-report-format.md. Tables are nested mappings
+`{row_key: {column_key: value}}` where a value is an int count, a float amount, or None (blank in the
+source, kept distinct from 0). A table that could not be read is None, with a warning saying why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+PARSER_VERSION = "0.1.0"
+
+Value = int | float | None
+Table = Mapping[str, Mapping[str, Value]]
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One consistency rule applied to one scope (a column, a row or a group).
+
+    `passed` is None when the rule is not applicable (its checked total or all its addends blank).
+    """
+
+    rule: str
+    scope: str
+    passed: bool | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something a reader of the record should know; `code` is stable, `message` is for people."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    agency: str | None
+    year: int | None
+    title: str | None
+    template: str
+    rendering: str
+    publish_date: str | None = None
+    sections: tuple[Section, ...] = ()
+    active_disclosure: Table | None = None
+    applications: Table | None = None
+    review_litigation: Table | None = None
+    checks: tuple[Check, ...] = ()
+    warnings: tuple[Warning, ...] = ()
+    metadata: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    parser_version: str = PARSER_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "year": self.year,
+            "title": self.title,
+            "template": self.template,
+            "rendering": self.rendering,
+            "publish_date": self.publish_date,
+            "metadata": dict(self.metadata),
+            "sections": [{"heading": s.heading, "text": s.text} for s in self.sections],
+            "active_disclosure": thaw_table(self.active_disclosure),
+            "applications": thaw_table(self.applications),
+            "review_litigation": thaw_table(self.review_litigation),
+            "checks": [{"rule": c.rule, "scope": c.scope, "passed": c.passed, "detail": c.detail} for c in self.checks],
+            "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
+            "parser_version": self.parser_version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReportRecord:
+        return cls(
+            agency=data.get("agency"),
+            year=data.get("year"),
+            title=data.get("title"),
+            template=data["template"],
+            rendering=data.get("rendering", "unknown"),
+            publish_date=data.get("publish_date"),
+            sections=tuple(Section(s["heading"], s["text"]) for s in data.get("sections", ())),
+            active_disclosure=freeze_table(data.get("active_disclosure")),
+            applications=freeze_table(data.get("applications")),
+            review_litigation=freeze_table(data.get("review_litigation")),
+            checks=tuple(Check(c["rule"], c["scope"], c["passed"], c["detail"]) for c in data.get("checks", ())),
+            warnings=tuple(Warning(w["code"], w["message"]) for w in data.get("warnings", ())),
+            metadata=MappingProxyType(dict(data.get("metadata", {}))),
+            parser_version=data.get("parser_version", PARSER_VERSION),
+        )
+
+    def tables(self) -> dict[str, Table | None]:
+        return {
+            "active_disclosure": self.active_disclosure,
+            "applications": self.applications,
+            "review_litigation": self.review_litigation,
+        }
+
+
+def freeze_table(table: Mapping[str, Mapping[str, Value]] | None) -> Table | None:
+    if table is None:
+        return None
+    return MappingProxyType({row: MappingProxyType(dict(cols)) for row, cols in table.items()})
+
+
+def thaw_table(table: Table | None) -> dict[str, dict[str, Value]] | None:
+    if table is None:
+        return None
+    return {row: dict(cols) for row, cols in table.items()}

@@ -1,0 +1,1 @@
+"""A deterministic simulated government web, served on loopback, that knows its own ground truth."""
