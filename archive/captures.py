@@ -1,0 +1,58 @@
+"""What the crawler hands the archive: raw bodies and one capture record per HTTP observation.
+
+A capture records a visit, successful or not; raw bodies are stored once per sha256. The fields are
+what a web archivist needs to export the raw layer as WARC later without refetching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Capture:
+    agency: str
+    url: str
+    fetched_at: str  # ISO 8601, UTC, e.g. 2026-02-03T04:05:06.123456Z
+    status: int | None  # None when no HTTP response arrived (timeout, DNS, refused)
+    final_url: str | None = None
+    method: str = "GET"
+    request_headers: Mapping[str, str] = field(default_factory=dict)
+    response_headers: Mapping[str, str] = field(default_factory=dict)
+    redirects: tuple[str, ...] = ()  # every URL visited before final_url, in order
+    sha256: str | None = None  # of the body as received; None for 304s and failures
+    size: int | None = None
+    content_type: str | None = None
+    kind: str = "page"  # "listing" | "report" | "attachment" | "page"
+    referrer: str | None = None  # the listing page the link was found on
+    link_text: str | None = None
+    error: str | None = None  # why it failed, for people: "timeout after 30s", "robots.txt forbids"
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the archive knows of a URL's last good fetch, to make the next request conditional."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    sha256: str | None
+
+
+class CaptureSink(Protocol):
+    """The part of the archive the crawler writes to; implemented by archive backends."""
+
+    def put_raw(self, data: bytes, content_type: str | None = None) -> str:
+        """Store bytes content-addressed; return their sha256. Idempotent: same bytes, one object."""
+        ...
+
+    def add_capture(self, capture: Capture) -> None:
+        """Record one observation. Idempotent for the same (agency, url, fetched_at)."""
+        ...
+
+    def validators(self, agency: str) -> dict[str, Validators]:
+        """The latest successful validators of every URL of an agency, keyed by URL."""
+        ...
