@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -112,7 +113,7 @@ def _check_chain(url: str, results: list[tuple[str, int]]) -> None:
     assert numbers == list(range(1, len(numbers) + 1)), "a gap or a duplicate in the chain"
     created = sorted(n for kind, n in results if kind in ("new", "changed"))
     assert created == numbers, "every version created by exactly one writer"
-    for previous, current in zip(versions, versions[1:], strict=False):
+    for previous, current in itertools.pairwise(versions):
         assert previous.content_hash != current.content_hash
         assert list(current.diff) == diff(previous.record, current.record)
     assert shelves.get_head(store, "sthjj", 2024).version == numbers[-1]
