@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `nianbao --help` lists them in.
-COMMAND_MODULES = ("parse",)
+COMMAND_MODULES = ("parse", "sim")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,8 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
 def user_errors() -> tuple[type[Exception], ...]:
     """The documented error types of each package: shown as one line, never as a traceback."""
     from parsers.errors import ParseError
+    from simweb.errors import SimWebError
 
-    return (ParseError,)
+    return (ParseError, SimWebError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
