@@ -19,7 +19,7 @@ from lxml import etree
 
 from crawler.agencies import ApiHint, Hints
 from crawler.decoding import decode_page
-from crawler.links import Link, absolute, extract_links, is_document_url, parse_html
+from crawler.links import Link, absolute, extract_links, is_document_url, parse_html, viewer_target
 from crawler.pagination import is_sibling_page, trs_pages
 from crawler.titles import is_column_link, is_gateway_link, is_report_link, is_report_title, year_label
 
@@ -88,7 +88,9 @@ def read_report(body: bytes, url: str, content_type: str | None) -> Findings:
     attachments = [
         link
         for link in extract_links(doc, url)
-        if link.url != url and (is_document_url(link.url) or link.via in _EMBEDDED_VIA)
+        if link.url != url
+        and (is_document_url(link.url) or link.via in _EMBEDDED_VIA)
+        and viewer_target(link.url) is None  # the document itself is listed right after its viewer
     ]
     return Findings(attachments=_unique(attachments))
 
