@@ -138,10 +138,10 @@ class ReportSpider(scrapy.Spider):
 
     def on_error(self, failure: TwistedFailure) -> Iterator[CaptureItem]:
         request = failure.request  # type: ignore[attr-defined]
-        agency = request.meta["agency"]
         reason = self._reason(failure)
-        self.summaries[agency].add_failure(Failure(request.url, None, reason, request.meta["kind"]))
-        yield CaptureItem(self._capture(request, None, error=reason), None, "failed")
+        capture = self._capture(request, None, error=reason)
+        self.summaries[capture.agency].add_failure(Failure(capture.url, None, reason, request.meta["kind"]))
+        yield CaptureItem(capture, None, "failed")
 
     # -- discovery --------------------------------------------------------------------------------
 
