@@ -68,9 +68,7 @@ def test_failures_are_recorded_with_their_reason_and_transient_ones_retried(tmp_
                 "/internal/t2018.html": Page(b"<html>draft</html>"),
                 "/nb/t2019.html": Page(b"<html>2019</html>", failures=[503, 503]),
                 "/nb/t2020.html": Page(b"<html>2020</html>", failures=[500, 500, 500]),
-                "/nb/t2021.html": Page(
-                    b"<html><body><h1>\xe9\xa1\xb5\xe9\x9d\xa2\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8</h1></body></html>"
-                ),
+                "/nb/t2021.html": Page("<html><body><h1>页面不存在</h1></body></html>".encode()),
                 "/nb/loop-a.html": Page(b"", status=302, headers={"Location": "/nb/loop-b.html"}),
                 "/nb/loop-b.html": Page(b"", status=302, headers={"Location": "/nb/loop-a.html"}),
                 "/nb/slow.html": Page(b"<html>late</html>", sleep=1.5),
