@@ -210,7 +210,8 @@ def _extra_links(world: World, site: Site, agency: Agency, layout: Layout, repor
         path = layout.attachment(report.publish_date, report.serial * 10 + 7, "pdf")
         site.add(agency.host, path, Resource(lambda: b"", "application/pdf", report.modified, faults=("oversized",)))
         site.faults.append({"url": origin + path, "kind": "oversized", "content_length": world.faults.oversize_bytes})
-        links.append(f'<p>附件：<a href="{_href(layout, path, world.page_path(report))}">{report.title}（高清扫描版）.pdf</a></p>')
+        href = _href(layout, path, world.page_path(report))
+        links.append(f'<p>附件：<a href="{href}">{report.title}（高清扫描版）.pdf</a></p>')
     if "truncated" in report.extras:
         path = layout.attachment(report.publish_date, report.serial * 10 + 8, "pdf")
         resource = _document(report, "pdf")
@@ -220,7 +221,8 @@ def _extra_links(world: World, site: Site, agency: Agency, layout: Layout, repor
             Resource(resource.render, "application/pdf", report.modified, resource.cache_key, faults=("truncated",)),
         )
         site.faults.append({"url": origin + path, "kind": "truncated"})
-        links.append(f'<p>附件：<a href="{_href(layout, path, world.page_path(report))}">{report.title}（打印版）.pdf</a></p>')
+        href = _href(layout, path, world.page_path(report))
+        links.append(f'<p>附件：<a href="{href}">{report.title}（打印版）.pdf</a></p>')
     return links
 
 
