@@ -183,13 +183,13 @@ def _join_split_tables(items: list[Block | _Picture]) -> Iterator[Block]:
                 yield block
             continue
         if pending is not None and _continues(pending, block):
-            pending = TableBlock(pending.rows + _without_repeated_header(pending, block).rows)
+            pending = TableBlock(pending.rows + block.rows)
             continue
         if pending is not None:
-            yield pending
+            yield _without_repeated_header(pending)
         pending = block
     if pending is not None:
-        yield pending
+        yield _without_repeated_header(pending)
 
 
 def _continues(first: TableBlock, second: TableBlock) -> bool:
@@ -200,8 +200,13 @@ def _continues(first: TableBlock, second: TableBlock) -> bool:
     return repeated_header or repeated_label
 
 
-def _without_repeated_header(first: TableBlock, second: TableBlock) -> TableBlock:
-    return TableBlock(second.rows[1:]) if second.rows[0] == first.rows[0] else second
+def _without_repeated_header(table: TableBlock) -> TableBlock:
+    """Drop copies of the header row further down: a "repeat header row" table broken at a page,
+    whether it arrives as two tables or, after a .doc round trip, as one."""
+    header = table.rows[0] if table.rows else ()
+    if not any(header):
+        return table
+    return TableBlock((header, *(row for row in table.rows[1:] if row != header)))
 
 
 def _warnings(blocks: tuple[Block, ...], pictures: int) -> tuple[tuple[str, str], ...]:
