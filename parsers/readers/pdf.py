@@ -273,13 +273,22 @@ def _paragraph(lines: list[_Line]) -> TextBlock:
 
 
 def _continues(first: _Table, second: _Table) -> bool:
-    """The second table opens a page right after the first closed the previous one, same width."""
-    return abs(first.x0 - second.x0) <= 2 * _EDGE_SNAP and abs(first.x1 - second.x1) <= 2 * _EDGE_SNAP
+    """The second table opens a page right after the first closed the previous one, with the same
+    outline and its column edges on the first's (a different table has columns of its own)."""
+    if abs(first.x0 - second.x0) > 2 * _EDGE_SNAP or abs(first.x1 - second.x1) > 2 * _EDGE_SNAP:
+        return False
+    edges = _edges(first)
+    inner = _edges(second)[1:-1]
+    matched = sum(any(abs(x - edge) <= _EDGE_SNAP for edge in edges) for x in inner)
+    return matched * 2 >= len(inner)
+
+
+def _edges(table: _Table) -> list[float]:
+    return _cluster(sorted({c.x0 for c in table.cells} | {c.x1 for c in table.cells}))
 
 
 def _join(first: _Table, second: _Table) -> _Table:
-    edges = sorted({c.x0 for c in first.cells} | {c.x1 for c in first.cells})
-    second = _snap(second, edges)
+    second = _snap(second, _edges(first))
     second = _drop_repeated_header(first, second)
     tail = [c for c in first.cells if c.row + c.rows == first.nrows]
     head = [c for c in second.cells if c.row == 0]
@@ -349,7 +358,7 @@ def _glue(head: str, tail: str) -> str:
 
 
 def _grid(table: _Table) -> TableBlock:
-    edges = _cluster(sorted({c.x0 for c in table.cells} | {c.x1 for c in table.cells}))
+    edges = _edges(table)
     width = len(edges) - 1
     grid = [[""] * width for _ in range(table.nrows)]
     for cell in table.cells:

@@ -144,6 +144,12 @@ def test_split_table_text_around_the_table_and_no_page_numbers() -> None:
     assert "- 1 -" not in document.text() and "- 2 -" not in document.text()
 
 
+def test_a_different_table_opening_the_next_page_is_not_joined() -> None:
+    first, second = pdf.read(fixture("two-tables.pdf")).tables()
+    assert first.rows == (("项目", "自然人", "总计"), ("四、结转下年度继续办理", "0", "0"))
+    assert second.rows == (("结果维持", "结果纠正", "其他结果", "总计"), ("1", "2", "3", "6"))
+
+
 def test_page_cap_reads_the_first_pages_and_says_so() -> None:
     document = pdf.read(fixture("split-table.pdf"), max_pages=1)
     assert document.warnings == (("page_cap", "read the first 1 of 2 pages"),)
