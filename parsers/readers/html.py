@@ -190,9 +190,8 @@ def _drop_furniture(root: lxml.html.HtmlElement) -> None:
     for el in list(root.iter()):
         if el.getparent() is None:
             continue
-        if (
-            not isinstance(el.tag, str) or _tag(el) in _DROP_TAGS or _is_chrome(el)
-        ):  # comments, processing instructions (Word's <!--[if gte mso 9]>)
+        # Comments and processing instructions go too: Word's <!--[if gte mso 9]> blocks are among them.
+        if not isinstance(el.tag, str) or _tag(el) in _DROP_TAGS or _is_chrome(el):
             _remove(el)
 
 
@@ -224,9 +223,9 @@ def _remove(el: lxml.html.HtmlElement) -> None:
 
 def _title_in_body(blocks: tuple[Block, ...]) -> str | None:
     for block in blocks[:8]:
-        if isinstance(block, TextBlock) and len(block.text) <= 80 and re.search(r"\d{4}\s*年", block.text):
-            if _REPORTISH.search(block.text):
-                return block.text
+        text = block.text if isinstance(block, TextBlock) else ""
+        if len(text) <= 80 and re.search(r"\d{4}\s*年", text) and _REPORTISH.search(text):
+            return text
     return None
 
 
