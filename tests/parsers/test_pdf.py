@@ -171,6 +171,11 @@ def test_a_scanned_page_among_text_pages_is_named_in_the_warning() -> None:
     assert document.warnings == (("needs_ocr", "no text layer on pages 2 of 2 (images only)"),)
 
 
+def test_glyphs_without_unicode_mapping_need_ocr() -> None:
+    document = pdf.read(fixture("unmapped-glyphs.pdf"))
+    assert document.warnings == (("needs_ocr", "text without Unicode mapping (glyph ids only) on pages 1"),)
+
+
 def test_encrypted_pdf_is_a_parse_error_naming_the_file() -> None:
     with pytest.raises(ParseError, match=r"https://x\.gov\.cn/a\.pdf is encrypted with a password"):
         pdf.read(fixture("encrypted.pdf"), url="https://x.gov.cn/a.pdf")
