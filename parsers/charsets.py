@@ -12,6 +12,8 @@ import re
 
 import charset_normalizer
 
+from parsers.errors import ParseError
+
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _META = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
@@ -19,7 +21,7 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x
 
 
 def decode(data: bytes, *, content_type: str | None = None) -> tuple[str, str | None]:
-    """The text, and a warning message when the encoding had to be guessed."""
+    """The text, and a warning message when the encoding had to be guessed; ParseError for binary bytes."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), None
@@ -33,7 +35,9 @@ def decode(data: bytes, *, content_type: str | None = None) -> tuple[str, str | 
     except UnicodeDecodeError:
         pass
     best = charset_normalizer.from_bytes(data[:200_000]).best()
-    encoding = _superset(best.encoding) if best else "gb18030"
+    if best is None:
+        raise ParseError("the bytes are not text in any known encoding (binary or corrupt)")
+    encoding = _superset(best.encoding)
     try:
         text = data.decode(encoding, errors="replace")
     except LookupError:

@@ -29,6 +29,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read(data: bytes, *, url: str | None = None, content_type: str | None = None) -> Document:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(f"{url or 'the file'} is binary (NUL bytes), not text")
     text, charset_warning = decode(data, content_type=content_type)
     lines = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     metadata, body = _header(lines)
