@@ -8,7 +8,9 @@ author) broke in two at a page, with its header or its row label repeated, is jo
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
@@ -101,15 +103,29 @@ def _convert_legacy(data: bytes, where: str, suffix: str, binary: str | None, ti
             str(source),
         ]
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            _run(command, timeout)
         except subprocess.TimeoutExpired as exc:
-            raise ParseError(f"LibreOffice did not convert {where} within {timeout:.0f} s") from exc
+            raise ParseError(f"LibreOffice did not convert {where} within {timeout:g} s") from exc
         except OSError as exc:
             raise ParseError(f"{unsupported} (cannot run {binary}: {exc})") from exc
         result = work / "out" / "report.docx"
         if not result.is_file():
             raise ParseError(f"LibreOffice could not convert {where} from {suffix} (corrupt or not a Word file)")
         return result.read_bytes()
+
+
+def _run(command: list[str], timeout: float) -> None:
+    """Run LibreOffice in its own process group: `soffice` is a wrapper script, and killing only the
+    wrapper on a timeout would leave soffice.bin running."""
+    with subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    ) as process:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
 
 
 def _read_docx(data: bytes, where: str) -> Document:

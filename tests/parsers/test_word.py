@@ -1,6 +1,7 @@
 import io
 import shutil
 import subprocess
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -119,6 +120,30 @@ def test_legacy_doc_without_libreoffice_is_a_clear_parse_error(tmp_path: Path) -
 def test_legacy_wps_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match=r"\.wps is unsupported without LibreOffice \(install libreoffice-writer"):
         word.read(OLE2, url="https://x.gov.cn/report.WPS", soffice=str(tmp_path / "soffice"))
+
+
+def fake_soffice(tmp_path: Path, script: str) -> str:
+    """A stand-in for the LibreOffice binary: the conversion's failure modes without LibreOffice."""
+    binary = tmp_path / "soffice"
+    binary.write_text(f"#!/bin/sh\n{script}\n")
+    binary.chmod(0o755)
+    return str(binary)
+
+
+def test_conversion_that_hangs_is_killed_and_reported(tmp_path: Path) -> None:
+    marker = tmp_path / "survived"
+    # Like soffice, the script hands the work to a child process; the child must die with it.
+    soffice = fake_soffice(tmp_path, f"(sleep 1; touch {marker}) & wait")
+    with pytest.raises(ParseError, match=r"LibreOffice did not convert https://x\.gov\.cn/a\.doc within 0\.3 s"):
+        word.read(OLE2, url="https://x.gov.cn/a.doc", soffice=soffice, timeout=0.3)
+    time.sleep(1.5)
+    assert not marker.exists()
+
+
+def test_conversion_that_writes_nothing_is_a_parse_error(tmp_path: Path) -> None:
+    soffice = fake_soffice(tmp_path, "exit 0")
+    with pytest.raises(ParseError, match=r"LibreOffice could not convert a\.wps from \.wps"):
+        word.read(OLE2, url="a.wps", soffice=soffice)
 
 
 @pytest.mark.parametrize(
