@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TRANSLATE = str.maketrans(
     {
@@ -43,6 +44,7 @@ _PREFIX = re.compile(
 _SHORT = 4  # labels shorter than this must match a cell exactly (其他, 总计, 自然人), never by containment
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """The comparable form of a label: NFKC, unified punctuation, no quotes, no whitespace."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))

@@ -59,6 +59,7 @@ _CHROME_TEXT = re.compile(
     r"版权所有|ICP备|网站标识码|网站地图|联系我们|当前位置|您现在的位置|您的位置|您当前所在"
 )
 _CRUMB_TEXT = re.compile(r"^\s*(当前位置|您现在的位置|您的位置|您当前所在位置|您所在的位置)")
+_CRUMB_MARKER = re.compile(r"crumb|position|location|dqwz", re.I)
 _CRUMB_SEP = re.compile(r"\s*(?:>|»|＞|›|→|/)\s*")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
@@ -156,6 +157,8 @@ def _metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
     for el in reversed(
         list(root.iter("td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"))
     ):
+        if len(el.text_content()) > 600:  # a cheap gate before the careful text: metadata cells are short
+            continue
         text = _inline_text(el)
         if not text or len(text) > 150:
             continue
@@ -177,8 +180,10 @@ def _metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
 def _breadcrumb_title(root: lxml.html.HtmlElement) -> str | None:
     for el in root.iter("div", "p", "span", "ul", "td", "nav"):
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(el.text_content()) > 600:
+            continue
         text = _inline_text(el)
-        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or re.search(r"crumb|position|location|dqwz", marker, re.I)):
+        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or _CRUMB_MARKER.search(marker)):
             continue
         last = [p for p in _CRUMB_SEP.split(text) if p][-1:] or [""]
         if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
@@ -198,8 +203,10 @@ def _drop_furniture(root: lxml.html.HtmlElement) -> None:
 def _is_chrome(el: lxml.html.HtmlElement) -> bool:
     if _tag(el) in ("body", "html", "table", "tbody", "tr", "td", "th"):
         return False
+    if len(el.text_content()) > 1200 or el.find(".//table") is not None:  # a cheap gate: chrome is short
+        return False
     text = _inline_text(el)
-    if len(text) > 300 or el.find(".//table") is not None:
+    if len(text) > 300:
         return False
     marker = f"{el.get('class') or ''} {el.get('id') or ''}"
     if _CHROME.search(marker):
