@@ -29,6 +29,7 @@ from parsers.errors import ParseError
 MAX_PAGES = 200
 """Reports run to 5-40 pages; beyond this the rest is an appendix or a wrong file, not worth minutes."""
 
+_TITLE_LENGTH = 60
 _EDGE_SNAP = 5.0  # points: column edges of the two halves of a split table drift by ~3 pt
 _FURNITURE_BAND = 0.1  # page numbers live in the top/bottom tenth of the page
 _PAGE_NUMBER = re.compile(
@@ -87,6 +88,7 @@ class _Line:
     top: float
     bottom: float
     size: float
+    margin: bool = False  # in the top or bottom band of its page, where running heads and feet live
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def _read_pdf(pdf: pdfplumber.PDF, where: str, max_pages: int) -> Document:
         raise ParseError(f"{where} has no pages")
     if total > max_pages:
         warnings.append(("page_cap", f"read the first {max_pages} of {total} pages"))
-    pages = [_page_content(page) for page in pdf.pages[:max_pages]]
+    pages = _without_running_heads([_page_content(page) for page in pdf.pages[:max_pages]])
     textless = [i + 1 for i, content in enumerate(pages) if not content.items]
     if textless:
         warnings.append(("needs_ocr", _textless_message(textless, len(pages))))
@@ -155,7 +157,7 @@ def _page_content(page: Page) -> _PageContent:
     tables = [(t.bbox[1], _table(t)) for t in found]
     boxes = [t.bbox for t in found]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
-    lines = [(line.top, line) for line in _lines(outside) if not _is_furniture(line, page)]
+    lines = [(line.top, line) for line in _lines(outside, page) if not _is_page_number(line)]
     items = tuple(item for _, item in sorted(tables + lines, key=lambda pair: pair[0]))
     body = [line for _, line in lines]
     left = _mode([line.x0 for line in body]) if body else 0.0
@@ -175,7 +177,8 @@ def _inside_any(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bo
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _lines(page: Page) -> list[_Line]:
+def _lines(text: Page, page: Page) -> list[_Line]:
+    band = float(page.height) * _FURNITURE_BAND
     return [
         _Line(
             text=line["text"].strip(),
@@ -184,16 +187,31 @@ def _lines(page: Page) -> list[_Line]:
             top=line["top"],
             bottom=line["bottom"],
             size=max(char["size"] for char in line["chars"]),
+            margin=line["bottom"] < band or line["top"] > float(page.height) - band,
         )
-        for line in page.extract_text_lines()
+        for line in text.extract_text_lines()
         if line["text"].strip()
     ]
 
 
-def _is_furniture(line: _Line, page: Page) -> bool:
-    band = float(page.height) * _FURNITURE_BAND
-    in_margin = line.bottom < band or line.top > float(page.height) - band
-    return in_margin and _PAGE_NUMBER.fullmatch(line.text) is not None
+def _is_page_number(line: _Line) -> bool:
+    return line.margin and _PAGE_NUMBER.fullmatch(line.text) is not None
+
+
+def _without_running_heads(pages: list[_PageContent]) -> list[_PageContent]:
+    """Drop the lines repeated in the margins of most pages (the issuer's name, the report title)."""
+    counts = Counter(
+        text for page in pages for text in {item.text for item in page.items if isinstance(item, _Line) and item.margin}
+    )
+    running = {text for text, count in counts.items() if count >= 3 and count * 2 >= len(pages)}
+    if not running:
+        return pages
+    return [
+        replace(
+            page, items=tuple(i for i in page.items if not (isinstance(i, _Line) and i.margin and i.text in running))
+        )
+        for page in pages
+    ]
 
 
 def _mode(values: list[float]) -> float:
@@ -384,7 +402,8 @@ def _cluster(xs: list[float]) -> list[float]:
 
 
 def _title(page: _PageContent) -> str | None:
-    """The lines at the top of the first page set larger than the body text."""
+    """The lines at the top of the first page set larger than the body text, else an opening line
+    that names a report."""
     lines = [item for item in page.items if isinstance(item, _Line)]
     if not lines:
         return None
@@ -394,7 +413,10 @@ def _title(page: _PageContent) -> str | None:
         if not isinstance(item, _Line) or item.size < body * 1.15:
             break
         heading.append(item.text)
-    return _unwrap("\n".join(heading)) or None
+    if heading:
+        return _unwrap("\n".join(heading))
+    opening = (_unwrap(line.text) for line in lines[:3])
+    return next((text for text in opening if "报告" in text and len(text) <= _TITLE_LENGTH), None)
 
 
 def _metadata(pdf: pdfplumber.PDF) -> dict[str, str]:

@@ -150,6 +150,18 @@ def test_a_different_table_opening_the_next_page_is_not_joined() -> None:
     assert second.rows == (("结果维持", "结果纠正", "其他结果", "总计"), ("1", "2", "3", "6"))
 
 
+def test_running_heads_and_feet_are_dropped_and_paragraphs_cross_the_page() -> None:
+    document = pdf.read(fixture("running-heads.pdf"))
+    assert [b.text for b in document.blocks] == [
+        "测试市2024年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2024年，本机关坚持以公开为常态、不公开为例外，全年共收到政府信息公开申请15件，"
+        "均在法定期限内予以答复，未发生因政府信息公开被申请行政复议或提起行政诉讼的情况。",
+    ]
+    # No line is larger than the body: the title is the opening line that names a report.
+    assert document.title == "测试市2024年政府信息公开工作年度报告"
+
+
 def test_page_cap_reads_the_first_pages_and_says_so() -> None:
     document = pdf.read(fixture("split-table.pdf"), max_pages=1)
     assert document.warnings == (("page_cap", "read the first 1 of 2 pages"),)
