@@ -22,9 +22,9 @@ from pathlib import Path
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.text.paragraph import Paragraph
-from lxml.etree import XMLSyntaxError, _Element
+from lxml.etree import XMLSyntaxError, XPath, _Element
 
 from parsers.document import Block, Document, TableBlock, TextBlock
 from parsers.errors import ParseError
@@ -51,6 +51,14 @@ _BROKEN = (
     IndexError,
     EOFError,
 )
+# Compiled once: python-docx's element.xpath() compiles its expression on every call, which made
+# XPath most of the reading time.
+_PICTURES = XPath(".//w:drawing | .//w:pict | .//w:object", namespaces=nsmap)
+_LAYOUT_CELLS = XPath("./w:tr/w:tc", namespaces=nsmap)
+_NESTED_TABLES = XPath("./w:tr/w:tc/w:tbl", namespaces=nsmap)
+_ROWS = XPath("./w:tr | ./w:sdt/w:sdtContent/w:tr", namespaces=nsmap)
+_CELLS = XPath("./w:tc | ./w:sdt/w:sdtContent/w:tc", namespaces=nsmap)
+_GRID_BEFORE = XPath("./w:trPr/w:gridBefore/@w:val", namespaces=nsmap)
 _TITLE_STYLES = {"Title", "标题"}
 _TITLE_LENGTH = 60
 
@@ -165,10 +173,10 @@ def _body_blocks(container: _Element, numbering: Numbering) -> Iterator[Block | 
             text = _paragraph_text(element, numbering)
             if text:
                 yield TextBlock(text)
-            elif element.xpath(".//w:drawing | .//w:pict | .//w:object"):
+            elif _PICTURES(element):
                 yield _Picture()
         elif element.tag == qn("w:tbl") and _is_layout(element):
-            for cell in element.xpath("./w:tr/w:tc"):
+            for cell in _LAYOUT_CELLS(element):
                 yield from _body_blocks(cell, numbering)
         elif element.tag == qn("w:tbl"):
             yield TableBlock(_grid(element, numbering))
@@ -184,16 +192,16 @@ def _paragraph_text(paragraph: _Element, numbering: Numbering) -> str:
 
 
 def _is_layout(table: _Element) -> bool:
-    widths = {len(row.xpath("./w:tc")) for row in table.xpath("./w:tr")}
-    return widths == {1} and bool(table.xpath("./w:tr/w:tc/w:tbl"))
+    widths = {len(row.findall(qn("w:tc"))) for row in table.iterchildren(qn("w:tr"))}
+    return widths == {1} and bool(_NESTED_TABLES(table))
 
 
 def _grid(table: _Element, numbering: Numbering) -> tuple[tuple[str, ...], ...]:
     """The table as a dense grid: spans repeated, vMerge continuations take the text above."""
     rows: list[list[tuple[str, bool]]] = []
-    for tr in table.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"):
+    for tr in _ROWS(table):
         row: list[tuple[str, bool]] = [("", False)] * _grid_before(tr)
-        for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):
+        for tc in _CELLS(tr):
             span = max(1, tc.grid_span)
             continues = tc.vMerge == "continue"
             row.extend([(_cell_text(tc, numbering), continues)] * span)
@@ -208,12 +216,12 @@ def _grid(table: _Element, numbering: Numbering) -> tuple[tuple[str, ...], ...]:
 
 
 def _grid_before(tr: _Element) -> int:
-    values = tr.xpath("./w:trPr/w:gridBefore/@w:val")
+    values = _GRID_BEFORE(tr)
     return int(values[0]) if values and str(values[0]).isdigit() else 0
 
 
 def _cell_text(tc: _Element, numbering: Numbering) -> str:
-    lines = [_paragraph_text(p, numbering) for p in tc.xpath(".//w:p")]
+    lines = [_paragraph_text(p, numbering) for p in tc.iter(qn("w:p"))]
     return "\n".join(line for line in lines if line)
 
 
