@@ -30,6 +30,7 @@ MAX_PAGES = 200
 """Reports run to 5-40 pages; beyond this the rest is an appendix or a wrong file, not worth minutes."""
 
 _TITLE_LENGTH = 60
+_INFO_TITLE_NOISE = re.compile(r"^Microsoft Word\s*-\s*|\.(docx?|wps|pdf)$", re.IGNORECASE)
 _EDGE_SNAP = 5.0  # points: column edges of the two halves of a split table drift by ~3 pt
 _FURNITURE_BAND = 0.1  # page numbers live in the top/bottom tenth of the page
 _PAGE_NUMBER = re.compile(
@@ -134,12 +135,12 @@ def _read_pdf(pdf: pdfplumber.PDF, where: str, max_pages: int) -> Document:
     if garbled:
         pages_named = ", ".join(map(str, garbled))
         warnings.append(("needs_ocr", f"text without Unicode mapping (glyph ids only) on pages {pages_named}"))
-    title = _title(pages[0])
+    metadata = _metadata(pdf)
     return Document(
         blocks=_blocks(pages),
         rendering="pdf",
-        title=title,
-        metadata=_metadata(pdf),
+        title=_title(pages[0]) or _info_title(metadata.get("title", "")),
+        metadata=metadata,
         warnings=tuple(warnings),
     )
 
@@ -417,6 +418,15 @@ def _title(page: _PageContent) -> str | None:
         return _unwrap("\n".join(heading))
     opening = (_unwrap(line.text) for line in lines[:3])
     return next((text for text in opening if "报告" in text and len(text) <= _TITLE_LENGTH), None)
+
+
+def _info_title(title: str) -> str | None:
+    """The information dictionary's title when it names a report: a scanned PDF's only title.
+
+    Word's PDF export leaves `Microsoft Word - <file name>.doc` there; the file name is the title.
+    """
+    title = _INFO_TITLE_NOISE.sub("", title).strip()
+    return title if "报告" in title and len(title) <= _TITLE_LENGTH else None
 
 
 def _metadata(pdf: pdfplumber.PDF) -> dict[str, str]:
