@@ -272,7 +272,8 @@ def _warnings(blocks: tuple[Block, ...], pictures: int) -> tuple[tuple[str, str]
 
 def _title(word: docx.document.Document, blocks: tuple[Block, ...]) -> str | None:
     """The centred or Title-styled paragraphs that open the document, else an opening paragraph
-    that names a report (the whole body may sit in a layout table)."""
+    that names a report (the whole body may sit in a layout table), else the document's title
+    property when it names one."""
     lines: list[str] = []
     for paragraph in word.paragraphs[:20]:
         text = paragraph.text.strip()
@@ -286,8 +287,9 @@ def _title(word: docx.document.Document, blocks: tuple[Block, ...]) -> str | Non
         lines.append(text)
     if lines:
         return "".join(lines)
-    opening = [block.text for block in blocks[:3] if isinstance(block, TextBlock)]
-    return next((text for text in opening if "报告" in text and len(text) <= _TITLE_LENGTH), None)
+    candidates = [block.text for block in blocks[:3] if isinstance(block, TextBlock)]
+    candidates.append((word.core_properties.title or "").strip())  # last resort: the file's properties
+    return next((text for text in candidates if "报告" in text and len(text) <= _TITLE_LENGTH), None)
 
 
 def _metadata(word: docx.document.Document) -> dict[str, str]:

@@ -109,6 +109,7 @@ def test_pictures_instead_of_tables_warn_needs_ocr() -> None:
     assert document.tables() == ()
     assert document.text() == "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况"
     assert document.warnings == (("needs_ocr", "no tables in the text; 2 pictures or embedded objects may hold them"),)
+    assert document.title == "测试乡2022年政府信息公开工作年度报告"  # from the core properties
 
 
 def test_legacy_doc_without_libreoffice_is_a_clear_parse_error(tmp_path: Path) -> None:
