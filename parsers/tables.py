@@ -173,7 +173,7 @@ class _Reader:
                     if column:
                         positions.setdefault(column, set()).add(i)
                         texts[column] = cell
-        context.positions = {k: sorted(v) for k, v in positions.items()}
+        context.positions = {k: sorted(_exclusive(k, positions)) for k in positions}
         context.texts = texts
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
@@ -242,6 +242,16 @@ class _Reader:
 
 def _as_column(key: str, labels: tuple[str, ...]) -> ColumnSpec:
     return ColumnSpec(key, labels)
+
+
+def _exclusive(key: str, positions: dict[str, set[int]]) -> set[int]:
+    """A column's positions without those another column also claims, unless that leaves none.
+
+    A span copied too far (`其他 ||` in a flattened dump, a header cell merged over the 总计 column)
+    must not pull a neighbour's values in.
+    """
+    others = set().union(*(p for k, p in positions.items() if k != key))
+    return positions[key] - others or positions[key]
 
 
 def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
