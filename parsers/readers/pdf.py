@@ -100,6 +100,7 @@ class _PageContent:
     left: float
     right: float
     garbled: bool = False  # most glyphs lack a Unicode mapping: pdfminer prints them as (cid:123)
+    unreadable: bool = False  # the page's content stream is broken
 
 
 def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> Document:
@@ -113,11 +114,20 @@ def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> 
 
 
 def _explain(exc: BaseException, where: str) -> str:
-    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-    if isinstance(cause, PDFPasswordIncorrect):
+    if isinstance(_cause(exc), PDFPasswordIncorrect):
         return f"{where} is encrypted with a password; cannot read it"
-    detail = str(cause) or type(cause).__name__
-    return f"{where} is not a readable PDF (corrupt or truncated): {detail}"
+    return f"{where} is not a readable PDF (corrupt or truncated): {_detail(exc)}"
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's exceptions; the wrapped one says what went wrong."""
+    inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    return inner if isinstance(inner, BaseException) else exc
+
+
+def _detail(exc: BaseException) -> str:
+    cause = _cause(exc)
+    return str(cause) or type(cause).__name__
 
 
 def _read_pdf(pdf: pdfplumber.PDF, where: str, max_pages: int) -> Document:
@@ -127,8 +137,17 @@ def _read_pdf(pdf: pdfplumber.PDF, where: str, max_pages: int) -> Document:
         raise ParseError(f"{where} has no pages")
     if total > max_pages:
         warnings.append(("page_cap", f"read the first {max_pages} of {total} pages"))
-    pages = _without_running_heads([_page_content(page) for page in pdf.pages[:max_pages]])
-    textless = [i + 1 for i, content in enumerate(pages) if not content.items]
+    pages = []
+    for number, page in enumerate(pdf.pages[:max_pages], start=1):
+        try:
+            pages.append(_page_content(page))
+        except _BROKEN as exc:  # one broken page costs that page, not the report
+            warnings.append(("page_unreadable", f"page {number} of {where} cannot be read: {_detail(exc)}"))
+            pages.append(_PageContent((), 0.0, 0.0, unreadable=True))
+    if all(page.unreadable for page in pages):
+        raise ParseError(f"{where} is not a readable PDF: none of its pages can be read")
+    pages = _without_running_heads(pages)
+    textless = [i + 1 for i, content in enumerate(pages) if not content.items and not content.unreadable]
     if textless:
         warnings.append(("needs_ocr", _textless_message(textless, len(pages))))
     garbled = [i + 1 for i, content in enumerate(pages) if content.garbled]
@@ -341,7 +360,7 @@ def _snap(table: _Table, edges: list[float]) -> _Table:
 def _drop_repeated_header(first: _Table, second: _Table) -> _Table:
     """A table continued with its header rows repeated (Word's "repeat as header row")."""
     for count in range(min(3, first.nrows, second.nrows - 1), 0, -1):
-        if _row_texts(first, count) == _row_texts(second, count) and any(_row_texts(first, count)):
+        if _row_texts(first, count) == _row_texts(second, count) and any(text for text, *_ in _row_texts(first, count)):
             cells = tuple(replace(c, row=c.row - count) for c in second.cells if c.row >= count)
             return replace(second, cells=cells, nrows=second.nrows - count)
     return second

@@ -189,6 +189,14 @@ def test_glyphs_without_unicode_mapping_need_ocr() -> None:
     assert document.warnings == (("needs_ocr", "text without Unicode mapping (glyph ids only) on pages 1"),)
 
 
+def test_a_broken_page_costs_that_page_only() -> None:
+    document = pdf.read(fixture("broken-page.pdf"), url="x.pdf")
+    assert document.warnings == (("page_unreadable", "page 2 of x.pdf cannot be read: Non-Ascii85 digit found: \x7f"),)
+    (table,) = document.tables()
+    assert len(table.rows) == 5 and table.rows[-1][1] == "（四）无"
+    assert document.title == "测试市人民政府2024年政府信息公开工作年度报告"
+
+
 def test_encrypted_pdf_is_a_parse_error_naming_the_file() -> None:
     with pytest.raises(ParseError, match=r"https://x\.gov\.cn/a\.pdf is encrypted with a password"):
         pdf.read(fixture("encrypted.pdf"), url="https://x.gov.cn/a.pdf")
