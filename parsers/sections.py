@@ -12,7 +12,7 @@ import re
 from parsers.record import Section
 
 _NUMERALS = "一二三四五六七八九十"
-_HEADING = re.compile(rf"(?<![第\w])([{_NUMERALS}])\s*[、.．]\s*")
+_HEADING = re.compile(rf"(?<![第\d{_NUMERALS}])([{_NUMERALS}])\s*[、.．]\s*")
 _ENDINGS = re.compile(r"概述|概况|总体情况|情况|措施|事项|说明")
 _STOP = re.compile(r"[\n。；;：:（(]")
 _MAX_HEADING = 40

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parsers.cells import is_number, read_cell
+from parsers.cells import is_number, is_value, read_cell
 from parsers.document import Document, TableBlock
 from parsers.labels import is_header, label_key, names_row
 from parsers.record import Value
@@ -110,7 +110,8 @@ class _Reader:
                 continue
             self.context.open = False
             if self.context.kind == REVIEW:
-                if any(is_number(c) for c in row):
+                # The one data row: all values, though a blank form leaves every one of them blank.
+                if all(is_value(c) for c in row):
                     self._review_row(row, self.context)
                     self.context = None
                 continue
