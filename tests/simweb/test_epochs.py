@@ -119,3 +119,19 @@ def _strip_port(manifest):
     import re
 
     return re.sub(r":\d+/", ":PORT/", json.dumps(manifest, ensure_ascii=False))
+
+
+def test_a_changed_listing_is_never_answered_304(small):
+    starts = [url for entry in small.registry["agencies"] for url in entry["start_urls"]]
+    before = {url: get(url) for url in starts}
+    small.advance_epoch()
+    changed = 0
+    for url, old in before.items():
+        now = get(url)
+        if now.status == 200 and now.body != old.body:
+            changed += 1
+            assert get(url, {"If-Modified-Since": old.headers["last-modified"]}).status == 200, url
+            assert get(url, {"If-None-Match": old.headers["etag"]}).status == 200, url
+        elif now.status == 200:
+            assert get(url, {"If-None-Match": old.headers["etag"]}).status == 304, url
+    assert changed
