@@ -120,7 +120,8 @@ def report_page(
     full = report.full_page or portal is not None
     body = report_body(report) if full else f"<p>{escape(report.title)}详见附件。</p>"
     note = f"<p class='source'>来源：{escape(agency.name)}</p>" if portal is not None else ""
-    counter = f'<div class="views">浏览次数：{37 + report.serial % 500 + world.epoch * 13}</div>' if report.furniture else ""
+    views = 37 + report.serial % 500 + world.epoch * 13
+    counter = f'<div class="views">浏览次数：{views}</div>' if report.furniture else ""
     content = (
         f'{_metadata(agency, report)}<h2 class="title">{escape(report.title)}</h2>{note}{counter}'
         f'<div class="TRS_Editor">{body}</div>{"".join(links)}{_WIDGETS}'

@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +42,7 @@ SERVER_ERROR = (
 ).encode()
 CACHE_BYTES = 256 * 2**20
 CHUNK = 64 * 1024
+REQUEST_LOG = 1_000_000  # requests remembered for tests; a long demo run forgets the oldest
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Request:
 
 @dataclass
 class Traffic:
-    requests: list[Request] = field(default_factory=list)
+    requests: deque[Request] = field(default_factory=lambda: deque(maxlen=REQUEST_LOG))
     hits: Counter[str] = field(default_factory=Counter)
     active: Counter[str] = field(default_factory=Counter)
     peak: Counter[str] = field(default_factory=Counter)
@@ -112,9 +113,8 @@ class SimWeb:
         self.faults = faults if faults is not None else Faults()
         self._requested_port = port
         self._epoch = epoch
-        self._world: World | None = None
-        self._site: Site | None = None
-        self._generation = 0
+        # (world, site, generation), swapped as one object so a request never mixes two epochs.
+        self._state: tuple[World, Site, int] | None = None
         self._cache = _Body(CACHE_BYTES)
         self.traffic = Traffic()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -163,9 +163,7 @@ class SimWeb:
     # --- the truth -------------------------------------------------------------------------
     @property
     def world(self) -> World:
-        if self._world is None:
-            raise SimWebError("the simulated web is not started: call start() or use it in a with block")
-        return self._world
+        return self._now()[0]
 
     @property
     def epoch(self) -> int:
@@ -173,17 +171,17 @@ class SimWeb:
 
     @property
     def manifest(self) -> dict[str, Any]:
-        return manifest(self.world, self._site_now())
+        return manifest(*self._now()[:2])
 
     @property
     def registry(self) -> dict[str, Any]:
-        return registry(self.world, self._site_now())
+        return registry(*self._now()[:2])
 
     def manifest_json(self) -> str:
-        return manifest_json(self.world, self._site_now())
+        return manifest_json(*self._now()[:2])
 
     def registry_yaml(self) -> str:
-        return registry_yaml(self.world, self._site_now())
+        return registry_yaml(*self._now()[:2])
 
     def write_manifest(self, path: str | Path) -> None:
         _write(Path(path), self.manifest_json())
@@ -222,15 +220,17 @@ class SimWeb:
         self.traffic = Traffic()
 
     # --- internals -------------------------------------------------------------------------
-    def _site_now(self) -> Site:
-        if self._site is None:
+    def _now(self) -> tuple[World, Site, int]:
+        if self._state is None:
             raise SimWebError("the simulated web is not started: call start() or use it in a with block")
-        return self._site
+        return self._state
+
+    def _site_now(self) -> Site:
+        return self._now()[1]
 
     def _install(self, world: World) -> None:
-        site = build_site(world)
-        self._generation += 1
-        self._world, self._site = world, site
+        generation = self._state[2] + 1 if self._state else 1
+        self._state = (world, build_site(world), generation)
 
     def _call(self, coroutine: Any) -> Any:
         assert self._loop is not None
@@ -316,7 +316,7 @@ class SimWeb:
     async def _respond(
         self, host: str, method: str, target: str, headers: dict[str, str], writer: asyncio.StreamWriter, keep: bool
     ) -> bool:
-        world, site = self.world, self._site_now()
+        world, site, generation = self._now()
         url = world.origin(host) + target
         self.traffic.hits[host] += 1
         resource = site.routes.get((host, target))
@@ -349,7 +349,7 @@ class SimWeb:
             return keep
         if "oversized" in resource.faults:
             return await self._oversized(writer, method)
-        key = resource.cache_key or (self._generation, host, target)
+        key = resource.cache_key or (generation, host, target)
         body, etag = self._cache.get(key, resource.render)
         extra = [("ETag", etag), ("Last-Modified", _http_date(resource.modified))]
         if _not_modified(headers, etag, resource.modified):

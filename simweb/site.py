@@ -109,7 +109,7 @@ def _agency_site(world: World, site: Site, agency: Agency) -> None:
         items.append(_notice_routes(world, site, agency, layout, notice))
     items.sort(key=lambda i: i.date, reverse=True)
     items += _fault_items(world, site, agency)
-    modified = max((i.date for i in items), default=f"{world.years[0] + 1}-01-01")
+    modified = _listing_modified(world, items)
     _listing_routes(site, agency, layout, items, modified, encode, content_type, charset)
     site.start_urls[agency.id] = [origin + layout.listing(0)]
     if agency.family == "jsonapi":
@@ -125,6 +125,15 @@ def _agency_site(world: World, site: Site, agency: Agency) -> None:
     site.add(agency.host, "/robots.txt", _text_resource(robots, "2000-01-01"))
     if agency.reposts:
         _repost_routes(world, site, agency)
+
+
+def _listing_modified(world: World, items: list[Item]) -> str:
+    """A listing's Last-Modified: its newest item, and after a move the epoch's date, because a
+    withdrawal changes a listing without adding anything newer (a 304 then would hide it)."""
+    newest = max((i.date for i in items), default=f"{world.years[0] + 1}-01-01")
+    if world.epoch == 0:
+        return newest
+    return max(newest, f"{world.years[1] + world.epoch + 1}-06-30")
 
 
 def _listing_routes(
@@ -210,7 +219,8 @@ def _extra_links(world: World, site: Site, agency: Agency, layout: Layout, repor
         path = layout.attachment(report.publish_date, report.serial * 10 + 7, "pdf")
         site.add(agency.host, path, Resource(lambda: b"", "application/pdf", report.modified, faults=("oversized",)))
         site.faults.append({"url": origin + path, "kind": "oversized", "content_length": world.faults.oversize_bytes})
-        links.append(f'<p>附件：<a href="{_href(layout, path, world.page_path(report))}">{report.title}（高清扫描版）.pdf</a></p>')
+        href = _href(layout, path, world.page_path(report))
+        links.append(f'<p>附件：<a href="{href}">{report.title}（高清扫描版）.pdf</a></p>')
     if "truncated" in report.extras:
         path = layout.attachment(report.publish_date, report.serial * 10 + 8, "pdf")
         resource = _document(report, "pdf")
@@ -220,7 +230,8 @@ def _extra_links(world: World, site: Site, agency: Agency, layout: Layout, repor
             Resource(resource.render, "application/pdf", report.modified, resource.cache_key, faults=("truncated",)),
         )
         site.faults.append({"url": origin + path, "kind": "truncated"})
-        links.append(f'<p>附件：<a href="{_href(layout, path, world.page_path(report))}">{report.title}（打印版）.pdf</a></p>')
+        href = _href(layout, path, world.page_path(report))
+        links.append(f'<p>附件：<a href="{href}">{report.title}（打印版）.pdf</a></p>')
     return links
 
 
@@ -320,7 +331,7 @@ def _repost_routes(world: World, site: Site, parent: Agency) -> None:
             site.add(parent.host, path, Resource(body, HTML, report.modified))
             items.append(Item(report.title, path, report.publish_date))
     items.sort(key=lambda i: i.date, reverse=True)
-    modified = max((i.date for i in items), default="2000-01-01")
+    modified = _listing_modified(world, items)
     listing = _lazy(_utf8, pages.listing_page, parent, "repost", items, 0, 1)
     site.add(parent.host, repost_listing(), Resource(listing, HTML, modified))
     site.start_urls[parent.id].append(world.origin(parent.host) + repost_listing())

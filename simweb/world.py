@@ -133,7 +133,9 @@ class World:
 
     def reports_of(self, agency_id: str) -> list[Report]:
         """The agency's reports, newest year first (the order listings show)."""
-        return sorted((r for r in self.reports.values() if r.agency == agency_id), key=lambda r: -r.year)
+        last = self.years[1] + self.epoch + 1  # while moving to epoch+1, its new year already exists
+        found = (self.reports.get((agency_id, year)) for year in range(last, self.years[0] - 1, -1))
+        return [r for r in found if r is not None]
 
     def children(self, agency_id: str) -> list[Agency]:
         return [a for a in self.agencies if a.parent == agency_id and a.level == "department"]

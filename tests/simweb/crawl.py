@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from html import unescape
 import re
+from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 from tests.simweb.http import get

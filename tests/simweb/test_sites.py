@@ -110,7 +110,7 @@ def test_pdfs_hide_behind_viewers_onclick_embed_and_object(web, embed):
     pdf = web.world.attachment_path(report, "pdf")
     marker = {
         "iframe": f"/viewer.html?file={pdf}",
-        "onclick": f"window.open('",
+        "onclick": "window.open('",
         "embed": "<embed src=",
         "object": "<object data=",
     }
