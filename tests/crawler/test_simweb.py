@@ -140,4 +140,3 @@ def test_after_an_epoch_change_exactly_the_new_and_changed_reports_are_downloade
 
 def _urls(entry: dict) -> list[str]:
     return [u if isinstance(u, str) else u["url"] for u in entry["urls"]]
-
