@@ -99,7 +99,10 @@ def soft_404(body: bytes, content_type: str | None) -> str | None:
     """Why a page that answered 200 is really a "not found" page, or None."""
     if len(body) > _SOFT_404_MAX_BYTES:
         return None
-    doc = parse_html(decode_page(body, content_type))
+    page = decode_page(body, content_type)
+    if not _SOFT_404.search(page):  # most pages: no need to parse them a second time
+        return None
+    doc = parse_html(page)
     text = " ".join(doc.text_content().split()) if doc is not None else ""
     match = _SOFT_404.search(text) if len(text) <= _SOFT_404_MAX_TEXT else None
     return f"soft 404: the page answers 200 but says {match.group(0)}" if match else None

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "ROBOTSTXT_OBEY": True,
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    # Scrapy starts this many tasks for the output of every response; ours yields a few items a page.
+    "CONCURRENT_ITEMS": 8,
     "DOWNLOAD_DELAY": 1.0,
     "AUTOTHROTTLE_ENABLED": True,
     "AUTOTHROTTLE_START_DELAY": 2.0,
