@@ -57,7 +57,7 @@ def html_table(grid: Grid, split_labels: bool) -> str:
 def report_body(report: Report) -> str:
     """The report itself: opening, sections 一 … 六 with tables 2-4 after their headings."""
     parts = [
-        f"<p style='text-align:center;font-weight:bold;'>{escape(report.title)}</p>",
+        f"<p style='text-align:center;font-weight:bold;'>{escape(report.display_title)}</p>",
         f"<p>本年度报告根据《中华人民共和国政府信息公开条例》要求编制。本报告所列数据统计期限自{report.year}年1月1日起至{report.year}年12月31日止。</p>",
     ]
     split = report.serial % 3 == 0
@@ -118,15 +118,21 @@ def report_page(
     With `portal` the page is a repost on that (parent) portal: always the full report, its furniture.
     """
     full = report.full_page or portal is not None
-    body = report_body(report) if full else f"<p>{escape(report.title)}详见附件。</p>"
+    body = report_body(report) if full else f"<p>{escape(report.display_title)}详见附件。</p>"
     note = f"<p class='source'>来源：{escape(agency.name)}</p>" if portal is not None else ""
     views = 37 + report.serial % 500 + world.epoch * 13
     counter = f'<div class="views">浏览次数：{views}</div>' if report.furniture else ""
+    heading = f'<h2 class="title">{escape(report.display_title)}</h2>' if report.display_title else ""
+    if report.title_quirk == "year_split":
+        heading += f'<p class="subtitle">（{report.year}年度）</p>'
+    crumbs = ("政府信息公开", "政府信息公开年报")
+    if report.title_quirk == "page_title_only":
+        crumbs += (report.title,)
     content = (
-        f'{_metadata(agency, report)}<h2 class="title">{escape(report.title)}</h2>{note}{counter}'
+        f"{_metadata(agency, report)}{heading}{note}{counter}"
         f'<div class="TRS_Editor">{body}</div>{"".join(links)}{_WIDGETS}'
     )
-    return shell(portal or agency, report.title, ("政府信息公开", "政府信息公开年报"), content, charset=charset)
+    return shell(portal or agency, report.title, crumbs, content, charset=charset)
 
 
 def listing_page(

@@ -81,6 +81,12 @@ class Report:
     page_faults: tuple[str, ...] = ()
     extras: tuple[str, ...] = ()
     furniture: bool = False
+    title_quirk: str | None = None  # scrambled | year_split | page_title_only: how the page mangles the title
+    shown_title: str | None = None  # the title as the page and listing print it (None: the title)
+
+    @property
+    def display_title(self) -> str:
+        return self.title if self.shown_title is None else self.shown_title
 
     @property
     def full_page(self) -> bool:
@@ -358,7 +364,20 @@ def _report(
         modified=published,
         furniture=rng.random() < 0.15,
     )
-    return report, raw
+    quirk, shown_title = _title_quirk(rng, report.title, year)
+    return replace(report, title_quirk=quirk, shown_title=shown_title), raw
+
+
+def _title_quirk(rng: random.Random, title: str, year: int) -> tuple[str | None, str]:
+    """Now and then the page prints the title badly (quirks.md "Labels, titles, years")."""
+    draw = rng.random()
+    if draw < 0.02 and "工作年度报告" in title:
+        return "scrambled", title.replace("工作年度报告", " 工作告年度报》")
+    if draw < 0.04:
+        return "year_split", title.replace(f"{year}年度", "").replace(f"{year}年", "")
+    if draw < 0.06:
+        return "page_title_only", ""
+    return None, title
 
 
 def _renderings(rng: random.Random) -> tuple[str, ...]:
