@@ -115,13 +115,13 @@ def _agency_site(world: World, site: Site, agency: Agency) -> None:
     site.start_urls[agency.id] = [origin + layout.listing(0)]
     if agency.family == "jsonapi":
         site.hints[agency.id] = {"api": origin + layout.api_template()}
-    if layout.version > 0:
-        old = Layout(agency.family, 0, agency.index, agency.region_code).listing(0)
-        site.add(
-            agency.host,
-            old,
-            Resource(render=lambda: b"", content_type=HTML, modified=modified, status=301, location=layout.listing(0)),
-        )
+    for version in range(layout.version):  # every earlier start URL redirects to the current one
+        old = Layout(agency.family, version, agency.index, agency.region_code).listing(0)
+        if (agency.host, old) not in site.routes:
+            moved = Resource(
+                render=lambda: b"", content_type=HTML, modified=modified, status=301, location=layout.listing(0)
+            )
+            site.add(agency.host, old, moved)
     robots = b"User-agent: *\nDisallow: /internal/\n" if "robots" in agency.faults else b"User-agent: *\nDisallow:\n"
     site.add(agency.host, "/robots.txt", _text_resource(robots, "2000-01-01"))
     if agency.reposts:
