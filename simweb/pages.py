@@ -36,7 +36,12 @@ def shell(agency: Agency, title: str, crumbs: tuple[str, ...], body: str, *, cha
     )
 
 
-def html_table(grid: Grid, split_labels: bool) -> str:
+_WORD_TD = ' valign="center" style="border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt"'
+_WORD_SPAN = '<span style="font-family:宋体;font-size:10.5pt">'
+
+
+def html_table(grid: Grid, split_labels: bool, word: bool = False) -> str:
+    """A template table as HTML; `word` writes it as Word-pasted markup (MsoNormal, labels split over spans)."""
     rows = []
     for row in grid:
         cells = []
@@ -45,13 +50,29 @@ def html_table(grid: Grid, split_labels: bool) -> str:
                 f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
             )
             text = cell.text if cell.text == "&nbsp;" else escape(cell.text)
+            if word:
+                cells.append(
+                    f'<td{attrs}{_WORD_TD}><p class="MsoNormal" align="center">{_word_text(cell.text)}</p></td>'
+                )
+                continue
             if split_labels and cell.header and 5 <= len(cell.text) <= 8:
                 text = escape(cell.text[:3]) + "<br />" + escape(cell.text[3:])
             cells.append(f'<td{attrs} nowrap="nowrap"><p align="center">{text}</p></td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        '<table align="center" border="1" cellspacing="0" cellpadding="0"><tbody>' + "".join(rows) + "</tbody></table>"
+    table = (
+        '<table class="MsoNormalTable" border="0" cellspacing="0" cellpadding="0">'
+        if word
+        else ('<table align="center" border="1" cellspacing="0" cellpadding="0">')
     )
+    return table + "<tbody>" + "".join(rows) + "</tbody></table>"
+
+
+def _word_text(text: str) -> str:
+    """Cell text as Word pastes it: numbers in a lang span, labels broken over two styled spans."""
+    if text in ("", "&nbsp;", "-") or text.lstrip("-").replace(".", "").isdigit():
+        return f'<span lang="EN-US">{text or "&nbsp;"}</span>'
+    middle = len(text) // 2
+    return f"{_WORD_SPAN}{escape(text[:middle])}</span>{_WORD_SPAN}{escape(text[middle:])}</span>"
 
 
 def report_body(report: Report) -> str:
@@ -72,7 +93,7 @@ def report_body(report: Report) -> str:
     for number, (heading, text) in enumerate(report.sections):
         parts.append(f"<p><strong>{escape(heading)}</strong></p><p>{escape(text)}</p>")
         if number in tables:
-            parts.append(html_table(tables[number], split))
+            parts.append(html_table(tables[number], split, report.word_markup))
     return "".join(parts)
 
 

@@ -83,6 +83,7 @@ class Report:
     furniture: bool = False
     title_quirk: str | None = None  # scrambled | year_split | page_title_only: how the page mangles the title
     shown_title: str | None = None  # the title as the page and listing print it (None: the title)
+    word_markup: bool = False  # the HTML tables were pasted from Word (MsoNormal, labels split over spans)
 
     @property
     def display_title(self) -> str:
@@ -365,7 +366,8 @@ def _report(
         furniture=rng.random() < 0.15,
     )
     quirk, shown_title = _title_quirk(rng, report.title, year)
-    return replace(report, title_quirk=quirk, shown_title=shown_title), raw
+    word = rng.random() < 0.15
+    return replace(report, title_quirk=quirk, shown_title=shown_title, word_markup=word), raw
 
 
 def _title_quirk(rng: random.Random, title: str, year: int) -> tuple[str | None, str]:
