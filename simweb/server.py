@@ -64,6 +64,7 @@ class Traffic:
     peak: Counter[str] = field(default_factory=Counter)
     forbidden: list[str] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
 
 
 class _Body:
@@ -278,6 +279,8 @@ class SimWeb:
                 await self._connection(host, reader, writer)
             except (ConnectionError, asyncio.CancelledError):
                 pass
+            except Exception as exc:  # a bug of ours: keep serving, and let tests see it in traffic.errors
+                self.traffic.errors.append(f"{host}: {type(exc).__name__}: {exc}")
             finally:
                 self._connections.discard(task)
                 writer.close()

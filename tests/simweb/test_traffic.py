@@ -28,3 +28,13 @@ def test_request_log_and_reset(web):
     get(url)
     assert web.hits() == 2 and web.hits(urlsplit(url).hostname) == 2
     assert [(r.url, r.method, r.status) for r in web.traffic.requests] == [(url, "GET", 200)] * 2
+
+
+def test_a_crawl_of_every_site_leaves_no_server_errors(web):
+    from tests.simweb.crawl import crawl
+
+    # Downloads that fail by design (truncated, oversized) are tested in test_faults.
+    failing = frozenset(f["url"] for f in web.manifest["faults"] if f["kind"] in ("truncated", "oversized"))
+    for entry in web.registry["agencies"]:
+        crawl(entry["start_urls"], entry.get("hints"), limit=60, skip=failing)
+    assert web.traffic.errors == []
