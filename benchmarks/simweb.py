@@ -1,10 +1,10 @@
 """How fast the simulated web answers, beside a trivial asyncio server measured in the same run.
 
-Starts `nianbao sim serve` with 1,000 agencies (no faults) in its own process, and a baseline server (a
-static byte string over keep-alive HTTP/1.1, raw asyncio, bound to the same loopback hosts) in another; the same aiohttp load generator
-(this process, N concurrent connections) hits each for a bounded number of requests and time, and
-prints requests/second for listing pages, HTML report pages and PDFs (after a warm-up that renders
-and caches them).
+Starts `nianbao sim serve` with 1,000 agencies (no faults) in its own process, and a baseline server
+(a static byte string over keep-alive HTTP/1.1, raw asyncio, bound to the same loopback hosts) in
+another; the same aiohttp load generator (this process, N concurrent connections) hits each for a
+bounded number of requests and time, and prints requests/second for listing pages, HTML report pages
+and PDFs (after a warm-up that renders and caches them).
 
     python benchmarks/simweb.py [--agencies 1000] [--concurrency 32] [--requests 4000] [--seconds 15]
 """

@@ -468,7 +468,8 @@ def advance(world: World, epoch: int) -> None:
     touched = added | set(corrected)
     for key, report in sorted(world.reports.items()):
         if report.furniture and key not in touched and report.agency != redesigned.id:
-            changes["furniture_only"].append(world.report_urls(report)[0]["url"])
+            pages = (u["url"] for u in world.report_urls(report) if u["kind"] in ("html", "cover"))
+            changes["furniture_only"].extend(pages)  # the report's page and its repost show the counter
     for change in changes["added"]:
         change["urls"] = [u["url"] for u in world.report_urls(world.reports[(change["agency"], change["year"])])]
     world.epoch = epoch
