@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `nianbao --help` lists them in.
-COMMAND_MODULES = ("parse",)
+COMMAND_MODULES = ("parse", "catalog", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,9 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def user_errors() -> tuple[type[Exception], ...]:
     """The documented error types of each package: shown as one line, never as a traceback."""
+    from archive.errors import ArchiveError
     from parsers.errors import ParseError
 
-    return (ParseError,)
+    return (ParseError, ArchiveError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,10 +21,12 @@ def _fill(store: archive.Archive) -> None:
         page = capture("sthjj", URL.format(year=year), f"{year + 1}-01-21T00:00:00Z", f"{year}".encode())
         store.add_capture(page)
         checked = dataclasses.replace(record(year=year), checks=(Check("R1", "total", False, "20 != 26"),))
-        ingest(store, "sthjj", year, checked, [(page, "page")], page.fetched_at)
+        ingest(store, "sthjj", year, checked, [(page, "page")], page.fetched_at, region_code="320800")
     fix = capture("sthjj", URL.format(year=2024), "2025-03-01T00:00:00Z", b"fixed")
     store.add_capture(fix)
-    ingest(store, "sthjj", 2024, record(year=2024, new_received__total=None), [(fix, "page")], fix.fetched_at)
+    ingest(
+        store, "sthjj", 2024, record(new_received__total=None), [(fix, "page")], fix.fetched_at, region_code="320800"
+    )
     gone = capture("sthjj", URL.format(year=2023), "2025-04-01T00:00:00Z", None, status=410)
     store.add_capture(gone)
     mark_withdrawn(store, "sthjj", 2023, gone, gone.fetched_at)
@@ -52,6 +54,7 @@ def test_catalog_tables_from_the_archive(archive_url: str) -> None:
     assert reports[2023]["title"] == "某某市生态环境局2023年政府信息公开工作年度报告", (
         "the withdrawn report keeps its record"
     )
+    assert reports[2024]["region_code"] == "320800"
     assert str(reports[2023]["withdrawn_at"]) == "2025-04-01 00:00:00+00:00"
 
     [change] = [v for v in catalog.versions(year=2024).to_pylist() if v["version"] == 2]
