@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -350,11 +350,8 @@ def rebuild(store: Store, progress: Callable[[str], None] | None = None) -> dict
             if not versions:
                 continue
             writer.add_report(versions, observations)
-            for number, links in [(v.number, v.captures) for v in versions] + [
-                (o.version, o.captures) for o in observations
-            ]:
-                for link in links:
-                    _link(linked[link.capture_key], agency, year, number, link)
+            for number, link in _links_of(versions, observations):
+                _link(linked[link.capture_key], agency, year, number, link)
             if done % 1000 == 0:
                 say(f"{done}/{len(found)} reports")
         capture_keys = list(store.list(keys.captures_prefix()))
@@ -365,6 +362,15 @@ def rebuild(store: Store, progress: Callable[[str], None] | None = None) -> dict
     for key, links in sorted(linked.items()):  # linked by a version, never stored by the crawler
         writer.add_capture(key, None, links)
     return writer.close()
+
+
+def _links_of(versions: Sequence[Version], observations: Sequence[Observation]) -> Iterator[tuple[int, CaptureLink]]:
+    for version in versions:
+        for link in version.captures:
+            yield version.number, link
+    for observation in observations:
+        for link in observation.captures:
+            yield observation.version, link
 
 
 def _link(
