@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,40 @@ class Capture:
     link_text: str | None = None
     error: str | None = None  # why it failed, for people: "timeout after 30s", "robots.txt forbids"
     run_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "url": self.url,
+            "fetched_at": self.fetched_at,
+            "status": self.status,
+            "final_url": self.final_url,
+            "method": self.method,
+            "request_headers": dict(self.request_headers),
+            "response_headers": dict(self.response_headers),
+            "redirects": list(self.redirects),
+            "sha256": self.sha256,
+            "size": self.size,
+            "content_type": self.content_type,
+            "kind": self.kind,
+            "referrer": self.referrer,
+            "link_text": self.link_text,
+            "error": self.error,
+            "run_id": self.run_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Capture:
+        fields = dict(data)
+        fields["request_headers"] = dict(fields.get("request_headers") or {})
+        fields["response_headers"] = dict(fields.get("response_headers") or {})
+        fields["redirects"] = tuple(fields.get("redirects") or ())
+        return cls(**fields)
+
+    def header(self, name: str) -> str | None:
+        """A response header, whatever its case."""
+        wanted = name.lower()
+        return next((v for k, v in self.response_headers.items() if k.lower() == wanted), None)
 
 
 @dataclass(frozen=True)

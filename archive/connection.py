@@ -1,0 +1,45 @@
+"""An open archive: the CaptureSink the crawler writes to, and the report shelves the flows fill."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from archive import catalog, raw
+from archive.captures import Capture, Validators
+from archive.reader import Catalog
+from archive.stores import Store, open_store
+
+
+class Archive:
+    """One archive at one URL. Implements archive.captures.CaptureSink."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.url = store.url
+
+    def put_raw(self, data: bytes, content_type: str | None = None) -> str:
+        return raw.put_raw(self.store, data, content_type)
+
+    def get_raw(self, sha256: str) -> bytes:
+        return raw.get_raw(self.store, sha256)
+
+    def add_capture(self, capture: Capture) -> None:
+        raw.add_capture(self.store, capture)
+
+    def validators(self, agency: str) -> dict[str, Validators]:
+        return raw.validators(self.store, agency)
+
+    def captures(self, agency: str | None = None) -> Iterator[tuple[str, Capture]]:
+        return raw.iter_captures(self.store, agency)
+
+    def rebuild_catalog(self, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+        """Rewrite the Parquet catalog from the immutable layer; rows written per table."""
+        return catalog.rebuild(self.store, progress)
+
+    def catalog(self) -> Catalog:
+        return Catalog(self.store)
+
+
+def connect(url: str) -> Archive:
+    """Open the archive at `s3://bucket/prefix`, `file:///dir` or a plain directory path."""
+    return Archive(open_store(url))

@@ -1,0 +1,82 @@
+"""The key layout of an archive: where each kind of object lives (documented in docs/archive.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from archive.errors import InvalidKey
+
+_AGENCY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def check_agency(agency: str) -> str:
+    if not isinstance(agency, str) or not _AGENCY.match(agency):
+        raise InvalidKey(f"agency id {agency!r} cannot be a key segment (expected letters, digits, '.', '_', '-')")
+    return agency
+
+
+def check_year(year: int) -> int:
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999:
+        raise InvalidKey(f"report year {year!r} is not a four-digit year")
+    return year
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def raw_key(sha256: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise InvalidKey(f"{sha256!r} is not a lowercase hex sha256")
+    return f"raw/sha256/{sha256[:2]}/{sha256}"
+
+
+def capture_key(agency: str, url: str, fetched_at: str) -> str:
+    """One capture per (agency, url, fetched_at): a retried write lands on the same key."""
+    name = digest(f"{url}\n{fetched_at}")
+    return f"captures/{check_agency(agency)}/{fetched_at[:4]}/{name}.json"
+
+
+def captures_prefix(agency: str | None = None) -> str:
+    return f"captures/{check_agency(agency)}/" if agency else "captures/"
+
+
+def validators_key(agency: str, url: str) -> str:
+    """The pointer to the latest successful capture of a URL (mutable, compare-and-swap)."""
+    return f"{validators_prefix(agency)}{digest(url)}.json"
+
+
+def validators_prefix(agency: str) -> str:
+    return f"validators/{check_agency(agency)}/"
+
+
+def report_prefix(agency: str | None = None, year: int | None = None) -> str:
+    if agency is None:
+        return "reports/"
+    if year is None:
+        return f"reports/{check_agency(agency)}/"
+    return f"reports/{check_agency(agency)}/{check_year(year)}/"
+
+
+def version_key(agency: str, year: int, version: int) -> str:
+    # Zero-padded so that listing order is version order.
+    return f"{report_prefix(agency, year)}versions/{version:06d}.json"
+
+
+def head_key(agency: str, year: int) -> str:
+    return f"{report_prefix(agency, year)}head.json"
+
+
+def observation_key(agency: str, year: int, version: int, seen_at: str, content: str) -> str:
+    name = digest(f"{seen_at}\n{content}")
+    return f"{report_prefix(agency, year)}observations/{version:06d}/{name}.json"
+
+
+def catalog_key(table: str, year: int | None) -> str:
+    partition = "__HIVE_DEFAULT_PARTITION__" if year is None else str(year)
+    return f"catalog/{table}/year={partition}/part-0.parquet"
+
+
+def catalog_manifest_key() -> str:
+    return "catalog/manifest.json"

@@ -1,0 +1,137 @@
+"""The local-directory backend: the embedded default, safe across threads and processes.
+
+Objects are written to a temporary file under `.tmp/`, flushed, then linked (put-if-absent) or
+renamed (compare-and-swap, under an advisory lock) into place, so a write killed halfway leaves
+only an invisible temporary file. Names starting with a dot are reserved for this bookkeeping.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow.fs
+
+from archive.errors import ConflictError, InvalidKey, NotFound, StoreUnavailable
+
+_TMP = ".tmp"
+_LOCKS = ".locks"
+
+
+class LocalStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.url = self.root.as_uri()
+        try:
+            (self.root / _TMP).mkdir(parents=True, exist_ok=True)
+            (self.root / _LOCKS).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot use {self.root} as an archive: {exc.strerror}") from exc
+
+    def put_if_absent(self, key: str, data: bytes, content_type: str | None = None) -> bool:
+        path = self._path(key)
+        tmp = self._write_temp(data, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot write {key} in {self.url}: {exc.strerror}") from exc
+        finally:
+            os.unlink(tmp)
+        return True
+
+    def get(self, key: str) -> bytes:
+        path = self._path(key)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError as exc:
+            raise NotFound(f"{key} is not in {self.url}") from exc
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot read {key} in {self.url}: {exc.strerror}") from exc
+
+    def get_with_token(self, key: str) -> tuple[bytes, str]:
+        data = self.get(key)
+        return data, _token(data)
+
+    def put_if_match(self, key: str, data: bytes, token: str | None) -> str:
+        path = self._path(key)
+        with self._lock(key):
+            try:
+                current = _token(path.read_bytes())
+            except FileNotFoundError:
+                current = None
+            except OSError as exc:
+                raise StoreUnavailable(f"cannot read {key} in {self.url}: {exc.strerror}") from exc
+            if current != token:
+                raise ConflictError(f"{key} in {self.url} changed since it was read (expected token {token})")
+            tmp = self._write_temp(data, key)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, path)
+            except OSError as exc:
+                os.unlink(tmp)
+                raise StoreUnavailable(f"cannot write {key} in {self.url}: {exc.strerror}") from exc
+        return _token(data)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def list(self, prefix: str) -> Iterator[str]:
+        head, _, _ = prefix.rpartition("/")
+        base = self.root / head if head else self.root
+        if not base.is_dir():
+            return
+        found = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            rel = Path(dirpath).relative_to(self.root).as_posix()
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                key = name if rel == "." else f"{rel}/{name}"
+                if key.startswith(prefix) and not name.startswith("."):
+                    found.append(key)
+        yield from sorted(found)
+
+    def arrow(self) -> tuple[pyarrow.fs.FileSystem, str]:
+        return pyarrow.fs.LocalFileSystem(), self.root.as_posix()
+
+    def _path(self, key: str) -> Path:
+        parts = key.split("/")
+        if not key or any(not p or p.startswith(".") for p in parts):
+            raise InvalidKey(f"{key!r} is not a valid archive key (empty segment or leading dot)")
+        return self.root.joinpath(*parts)
+
+    def _write_temp(self, data: bytes, key: str) -> str:
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.root / _TMP)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot write {key} in {self.url}: {exc.strerror}") from exc
+        return tmp
+
+    @contextmanager
+    def _lock(self, key: str) -> Iterator[None]:
+        lock_path = self.root / _LOCKS / hashlib.sha256(key.encode()).hexdigest()
+        try:
+            fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot lock {key} in {self.url}: {exc.strerror}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+def _token(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

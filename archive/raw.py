@@ -1,0 +1,92 @@
+"""The raw layer: bodies stored once by sha256, one immutable record per capture, and the
+per-URL pointer to the latest successful capture that conditional requests are built from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+from archive import keys
+from archive.captures import Capture, Validators
+from archive.errors import ConflictError, IntegrityError, NotFound
+from archive.stores import Store
+
+_CAS_ATTEMPTS = 20
+
+
+def put_raw(store: Store, data: bytes, content_type: str | None = None) -> str:
+    sha256 = hashlib.sha256(data).hexdigest()
+    key = keys.raw_key(sha256)
+    if store.put_if_absent(key, data, content_type):
+        get_raw(store, sha256)  # verify what landed, not what we meant to send
+    return sha256
+
+
+def get_raw(store: Store, sha256: str) -> bytes:
+    data = store.get(keys.raw_key(sha256))
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise IntegrityError(f"{keys.raw_key(sha256)} in {store.url} does not hash to its name")
+    return data
+
+
+def encode(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def add_capture(store: Store, capture: Capture) -> str:
+    """Store the capture record (a retry is a no-op) and advance its URL's validators pointer."""
+    key = keys.capture_key(capture.agency, capture.url, capture.fetched_at)
+    store.put_if_absent(key, encode(capture.to_dict()), "application/json")
+    if capture.status is not None and 200 <= capture.status < 300 and capture.sha256:
+        _advance_validators(store, capture, key)
+    return key
+
+
+def _advance_validators(store: Store, capture: Capture, capture_key: str) -> None:
+    key = keys.validators_key(capture.agency, capture.url)
+    pointer = {
+        "url": capture.url,
+        "fetched_at": capture.fetched_at,
+        "etag": capture.header("ETag"),
+        "last_modified": capture.header("Last-Modified"),
+        "sha256": capture.sha256,
+        "capture": capture_key,
+    }
+    for _ in range(_CAS_ATTEMPTS):
+        try:
+            data, token = store.get_with_token(key)
+        except NotFound:
+            current, token = None, None
+        else:
+            current = json.loads(data)
+        if current is not None and current["fetched_at"] >= capture.fetched_at:
+            return
+        try:
+            store.put_if_match(key, encode(pointer), token)
+        except ConflictError:
+            continue
+        return
+    raise ConflictError(f"{key} in {store.url}: gave up after {_CAS_ATTEMPTS} concurrent updates")
+
+
+def validators(store: Store, agency: str) -> dict[str, Validators]:
+    pointer_keys = list(store.list(keys.validators_prefix(agency)))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        pointers = [json.loads(data) for data in pool.map(store.get, pointer_keys)]
+    return {
+        p["url"]: Validators(url=p["url"], etag=p["etag"], last_modified=p["last_modified"], sha256=p["sha256"])
+        for p in pointers
+    }
+
+
+def get_capture(store: Store, key: str) -> Capture:
+    return Capture.from_dict(json.loads(store.get(key)))
+
+
+def iter_captures(store: Store, agency: str | None = None) -> Iterator[tuple[str, Capture]]:
+    """Every capture record (of one agency, or all), with its key."""
+    capture_keys = list(store.list(keys.captures_prefix(agency)))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        yield from zip(capture_keys, pool.map(get_capture, [store] * len(capture_keys), capture_keys), strict=True)
