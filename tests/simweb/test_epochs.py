@@ -36,7 +36,7 @@ def test_conditional_requests_get_304(small):
 
 def test_advance_epoch_adds_corrects_withdraws_and_redesigns(small):
     before = small.manifest
-    etags = {u["url"]: get(u["url"]).headers["etag"] for r in before["reports"] for u in r["urls"][:1]}
+    etags = {u["url"]: get(u["url"]).headers["etag"] for r in before["reports"] for u in r["urls"]}
     changes = small.advance_epoch()
     after = small.manifest
     assert small.epoch == after["epoch"] == 1 and after["changes"] == changes
@@ -135,3 +135,18 @@ def test_a_changed_listing_is_never_answered_304(small):
         elif now.status == 200:
             assert get(url, {"If-None-Match": old.headers["etag"]}).status == 304, url
     assert changed
+
+
+def test_a_site_redesigned_twice_still_redirects_its_first_start_url():
+    with SimWeb(seed=2, agencies=1, years=(2021, 2023), faults=Faults.none()) as web:
+        first = web.start_urls("sim-0000")[0]
+        web.advance_epoch()
+        web.advance_epoch()
+        current = web.start_urls("sim-0000")[0]
+        assert web.world.layout_versions["sim-0000"] == 2
+        answer = get(first)
+        if first == current:  # the family's paths came back: the listing itself answers
+            assert answer.status == 200
+        else:
+            assert answer.status == 301 and answer.headers["location"] == current
+        assert all(get(u["url"]).status == 200 for r in web.manifest["reports"] for u in r["urls"])

@@ -65,3 +65,40 @@ def test_parsed_tables_equal_the_manifest(sample, kind):
 
 def test_the_sample_holds_reports_that_break_rules(sample):
     assert any(report["broken_rules"] for documents in sample.values() for report, *_ in documents)
+
+
+def _all_blank_review(web, kind):
+    """A report printing table 4 with every cell blank, spelled &nbsp; or empty (not '-')."""
+    for report in web.world.reports.values():
+        review = report.figures["review_litigation"] if report.figures else None
+        if not review or report.blank == "-" or any(v is not None for g in review.values() for v in g.values()):
+            continue
+        for url in web.world.report_urls(report):
+            if url["kind"] == kind and not url["repost"]:
+                return next(
+                    r for r in web.manifest["reports"] if (r["agency"], r["year"]) == (report.agency, report.year)
+                ), url["url"]
+    pytest.fail(f"seed 5 has no {kind} rendering of a report with table 4 all blank")
+
+
+_KNOWN_BLANK_TABLE_4 = pytest.mark.xfail(
+    strict=True,
+    reason="parsers read a table 4 left all blank (&nbsp; or empty cells) in HTML and text as missing: reported",
+)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["pdf", "docx", pytest.param("html", marks=_KNOWN_BLANK_TABLE_4), pytest.param("text", marks=_KNOWN_BLANK_TABLE_4)],
+)
+def test_a_table_4_left_all_blank_reads_as_blanks(blank_web, kind):
+    report, url = _all_blank_review(blank_web, kind)
+    answer = get(url)
+    record = parse(answer.body, url=url, content_type=answer.headers["content-type"]).to_dict()
+    assert record["review_litigation"] == report["figures"]["review_litigation"]
+
+
+@pytest.fixture(scope="module")
+def blank_web():
+    with SimWeb(seed=5, agencies=20, years=(2018, 2023), faults=Faults.none()) as web:
+        yield web
