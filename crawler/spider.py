@@ -152,15 +152,15 @@ class ReportSpider(scrapy.Spider):
                 summary.problems.append(f"discovery failed on {response.url}: {type(exc).__name__}: {exc}")
                 return
             for request in requests:
-                yield request
+                if request is not None:  # None: off-site, already requested, or a trap's cap reached
+                    yield request
 
     def _failed(self, response: Response, error: str, body: bytes | None = None) -> CaptureItem:
-        request = response.request
-        self.summaries[request.meta["agency"]].add_failure(
-            Failure(request.url, response.status, error, request.meta["kind"])
-        )
         sha256 = hashlib.sha256(body).hexdigest() if body is not None else None
-        return self._item(response, "failed", body=body, sha256=sha256, error=error)
+        item = self._item(response, "failed", body=body, sha256=sha256, error=error)
+        failure = Failure(item.capture.url, response.status, error, response.meta["kind"])
+        self.summaries[item.capture.agency].add_failure(failure)
+        return item
 
     def on_error(self, failure: TwistedFailure) -> Iterator[CaptureItem]:
         request = failure.request  # type: ignore[attr-defined]
