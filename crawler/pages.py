@@ -27,6 +27,14 @@ _TITLE_KEYS = ("title", "name", "doctitle", "bt", "titlename", "subject", "wjmc"
 _URL_KEYS = ("url", "link", "href", "docurl", "path", "fileurl", "pageurl", "detailurl", "linkurl")
 _TOTAL_PAGE_KEYS = ("totalpages", "pagecount", "totalpage", "pages", "page_count", "total_pages")
 _EMBEDDED_VIA = ("iframe", "embed", "object", "viewer")
+# A paged endpoint named in a script (`var listApi = "/api/gknb/list?page={page}&size=6"`): the later
+# pages of listings whose first page alone is static.
+_SCRIPT_API = re.compile(
+    r"""["']((?:https?://[^"'\s]+)?/[^"'\s]*(?:api|json|list|query|search)[^"'\s]*?[?&]"""
+    r"""(?:page|pageNo|pageNum|pageIndex|curPage)=(?:\{page\}|\d+)[^"'\s]*)["']""",
+    re.IGNORECASE,
+)
+_PAGE_VALUE = re.compile(r"([?&](?:page|pageNo|pageNum|pageIndex|curPage)=)\d+", re.IGNORECASE)
 # A "200 OK" that says the page is gone; only short pages qualify (a report may quote such words).
 _SOFT_404 = re.compile(r"页面不存在|页面已删除|找不到(该|您要的)?页面|访问的页面不存在|404\s*Not\s*Found", re.I)
 _SOFT_404_MAX_TEXT = 600
@@ -41,6 +49,7 @@ class Findings:
     attachments: tuple[Link, ...] = ()
     problems: tuple[str, ...] = ()
     total_pages: int | None = None  # what a JSON listing says about its page count
+    apis: tuple[str, ...] = ()  # JSON listing endpoints named in the page's scripts, with {page}
     fingerprint: str = field(default="")  # equal fingerprints: the same page again (stop paginating)
 
 
@@ -78,6 +87,7 @@ def read_listing(body: bytes, url: str, content_type: str | None, hints: Hints) 
         listings=_unique(listings),
         gateways=_unique(gateways),
         problems=problems,
+        apis=_script_apis(doc, url),
         fingerprint=_fingerprint(link.url for link in (*reports, *listings)),
     )
 
@@ -149,6 +159,18 @@ def _hinted_reports(doc: etree._Element | None, url: str, hints: Hints) -> list[
     if doc is None or not hints.report_selector:
         return []
     return _reports(extract_links(doc, url, roots=doc.cssselect(hints.report_selector)), require_title=False)
+
+
+def _script_apis(doc: etree._Element | None, url: str) -> tuple[str, ...]:
+    if doc is None:
+        return ()
+    templates = []
+    for script in doc.iter("script"):
+        for found in _SCRIPT_API.findall(script.text or ""):
+            template = absolute(url, _PAGE_VALUE.sub(r"\g<1>{page}", found).replace("%7Bpage%7D", "{page}"))
+            if template and "{page}" in template:
+                templates.append(template)
+    return tuple(dict.fromkeys(templates))
 
 
 def _unique(links: Iterable[Link]) -> tuple[Link, ...]:

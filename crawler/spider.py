@@ -23,7 +23,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure as TwistedFailure
 
 from archive.captures import Capture, Validators
-from crawler.agencies import Agency
+from crawler.agencies import Agency, ApiHint
 from crawler.links import Link, is_document_url
 from crawler.middlewares import OffsiteRefused
 from crawler.pages import Findings, is_json, read_json_listing, read_listing, read_report, soft_404
@@ -108,7 +108,7 @@ class ReportSpider(scrapy.Spider):
                     yield request
             if agency.hints.api is not None:
                 api = agency.hints.api
-                request = self._request(agency, api.page_url(api.first_page), "api", hops=0, page=api.first_page)
+                request = self._api_request(agency, api, api.first_page, None, hops=0)
                 if request is not None:
                     yield request
 
@@ -223,22 +223,30 @@ class ReportSpider(scrapy.Spider):
             if not findings.reports and not findings.listings and hops < 2:
                 for link in findings.gateways:
                     yield self._request(agency, link.url, "listing", url, link.text, hops + 1)
+        if agency.hints.api is None:  # a registry hint wins over endpoints guessed from scripts
+            for template in findings.apis:
+                yield self._api_request(agency, ApiHint(url=template), 1, url, hops + 1)
         if not findings.reports:
             return
         page = response.meta.get("page")
-        api = agency.hints.api
+        api = response.meta.get("api")
         if response.meta["kind"] == "api" and api is not None and page is not None:
             last = api.first_page + api.max_pages - 1
             if findings.total_pages is not None:
                 last = min(last, findings.total_pages - (1 - api.first_page))
             if page < last:
-                yield self._request(agency, api.page_url(page + 1), "api", url, "", hops, page=page + 1)
+                yield self._api_request(agency, api, page + 1, url, hops)
         elif agency.hints.pagination:
             number = response.meta.get("page") or 0
             if number + 1 < (agency.hints.max_pages or self.settings.getint("NIANBAO_MAX_PATTERN_PAGES")):
                 base = response.meta.get("listing_base", url)
                 next_url = hinted_page(base, agency.hints.pagination, number + 1)
                 yield self._request(agency, next_url, "listing", url, "", hops, page=number + 1, listing_base=base)
+
+    def _api_request(
+        self, agency: Agency, api: ApiHint, page: int, referrer: str | None, hops: int
+    ) -> scrapy.Request | None:
+        return self._request(agency, api.page_url(page), "api", referrer, "", hops, page=page, api=api)
 
     def _request(
         self,

@@ -89,3 +89,12 @@ def test_soft_404_is_recognised_and_a_report_is_not() -> None:
     report = (FIXTURES / "report_attachments.html").read_bytes()
     assert soft_404(gone, "text/html; charset=utf-8") is not None
     assert soft_404(report, "text/html; charset=utf-8") is None
+
+
+def test_json_endpoints_named_in_scripts_become_api_templates() -> None:
+    body = (
+        b'<html><body><ul class="list"></ul><script>var listApi = "/api/gknb/list?page={page}&size=6";'
+        b"</script><script>$.get('/search/list.json?col=nb&pageNo=1'); var home = '/index.html';</script></body></html>"
+    )
+    found = read_listing(body, "http://h/gknb/index.html", None, Hints())
+    assert found.apis == ("http://h/api/gknb/list?page={page}&size=6", "http://h/search/list.json?col=nb&pageNo={page}")
