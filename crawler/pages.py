@@ -82,13 +82,14 @@ def read_listing(body: bytes, url: str, content_type: str | None, hints: Hints) 
         elif is_gateway_link(link.text, link.url):
             gateways.append(link)
     listings.extend(Link(page, "", "page") for page in trs_pages(text, url) if page != url)
+    apis = _script_apis(doc, url)
     return Findings(
         reports=tuple(reports),
         listings=_unique(listings),
         gateways=_unique(gateways),
         problems=problems,
-        apis=_script_apis(doc, url),
-        fingerprint=_fingerprint(link.url for link in (*reports, *listings)),
+        apis=apis,
+        fingerprint=_fingerprint([*(link.url for link in (*reports, *listings, *gateways)), *apis]),
     )
 
 
@@ -181,7 +182,9 @@ def _unique(links: Iterable[Link]) -> tuple[Link, ...]:
 
 
 def _fingerprint(urls: Iterable[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(set(urls))).encode()).hexdigest()
+    """What a page offers to follow; empty when it offers nothing (then there is nothing to repeat)."""
+    unique = sorted(set(urls))
+    return hashlib.sha256("\n".join(unique).encode()).hexdigest() if unique else ""
 
 
 def _dotted(document: Any, path: str) -> Any:

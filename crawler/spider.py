@@ -181,8 +181,8 @@ class ReportSpider(scrapy.Spider):
             else:
                 findings = read_listing(body, url, content_type, agency.hints)
             self.summaries[agency.id].problems.extend(findings.problems)
-            if (agency.id, findings.fingerprint) in self.fingerprints:
-                return  # the same page again (a page number past the end, a loop): stop here
+            if not findings.fingerprint or (agency.id, findings.fingerprint) in self.fingerprints:
+                return  # nothing to follow, or the same page again (a page number past the end): stop
             self.fingerprints.add((agency.id, findings.fingerprint))
             yield from self._reports(agency, findings.reports, url, hops)
             yield from self._listings(agency, findings, response, hops)
