@@ -4,6 +4,10 @@ Text order is useless for report tables (a wrapped label puts a value row betwee
 so tables come from pdfplumber's ruling lines and every cell keeps its coordinates until the dense
 grid is built. A table broken across pages is rejoined by matching column edges; a label cell cut
 by the page break is glued back together.
+
+Warnings: `needs_ocr` (pages with no text layer, or glyphs with no Unicode mapping), `page_cap`
+(only the first MAX_PAGES pages read), `page_unreadable` (a page whose content is broken; the
+rest is read). ParseError: not a PDF, corrupt or truncated beyond reading, password-encrypted.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 Tables are expanded from the XML (gridBefore, gridSpan, vMerge) rather than through python-docx's
 cell API, which is quadratic in the row count and hides how a row starts. A table that Word (or the
 author) broke in two at a page, with its header or its row label repeated, is joined back.
+
+Warnings: `needs_ocr` (no table in the XML but pictures or embedded objects that may hold them).
+ParseError: not a Word file, a broken package, a legacy file without LibreOffice or one it cannot
+convert in time.
 """
 
 from __future__ import annotations
@@ -308,7 +312,7 @@ def _title(word: docx.document.Document, blocks: tuple[Block, ...]) -> str | Non
     property when it names one."""
     lines: list[str] = []
     for paragraph in word.paragraphs[:20]:
-        text = paragraph.text.strip()
+        text = _run_text(paragraph._p).strip()
         if not text:
             if lines:
                 break
