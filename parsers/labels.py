@@ -65,7 +65,7 @@ def is_header(cell: str, labels: tuple[str, ...]) -> bool:
         return False
     for label in labels:
         wanted = label_key(label)
-        if key == wanted or core(key) == wanted or (len(wanted) >= _SHORT and wanted in key):
+        if key == wanted or (len(wanted) >= _SHORT and (core(key) == wanted or wanted in key)):
             return True
     return False
 
