@@ -41,7 +41,7 @@ _INFO_TITLE_NOISE = re.compile(r"^Microsoft Word\s*-\s*|\.(docx?|wps|pdf)$", re.
 _EDGE_SNAP = 5.0  # points: column edges of the two halves of a split table drift by ~3 pt
 _FURNITURE_BAND = 0.1  # page numbers live in the top/bottom tenth of the page
 _PAGE_NUMBER = re.compile(
-    r"[-—–－‐\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?[-—–－‐\s]*|\d{1,4}\s*/\s*\d{1,4}"
+    r"[-—–－‐·•\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?[-—–－‐·•\s]*|\d{1,4}\s*/\s*\d{1,4}"
 )
 _NUMBER = re.compile(r"[-+−]?[\d,，]*\.?\d+\s*(万元|元|%)?")
 _ENUMERATED = re.compile(r"\s*([（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+\s*[.、．])")
