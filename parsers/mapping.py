@@ -59,7 +59,12 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
 
 
 def _needs_ocr(document: Document, template: str, tables: dict) -> bool:
-    if template == LEGACY:
+    """No table read, and no table text either: the tables (or the whole document) are images.
+
+    A text dump that prints the labels but runs the cells together is not an OCR case: the labels
+    found the template, and the reader said `cells_run_together`.
+    """
+    if template == LEGACY or any(t is not None for t in tables.values()):
         return False
-    no_tables = all(t is None for t in tables.values())
-    return no_tables and (template == UNKNOWN or not document.tables() or not document.text().strip())
+    images = any(code == "images" for code, _ in document.warnings)
+    return images or template == UNKNOWN or not document.text().strip()

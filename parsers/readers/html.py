@@ -51,12 +51,13 @@ _DROP_TAGS = frozenset(
 )  # fmt: skip
 _CHROME = re.compile(
     r"(^|[\s_-])(nav|navbar|menu|breadcrumbs?|crumbs?|share|bdshare|jiathis|footer|foot|topbar|toolbar|sidebar|"
-    r"qrcode|ewm|erweima|wza|fontsize|print|position|location|dqwz|search|login|copyright|bottom)([\s_-]|$)",
+    r"qrcode|ewm|erweima|wza|fontsize|print|position|location|dqwz|search|login|copyright|bottom|related|pager)([\s_-]|$)",
     re.I,
 )
 _CHROME_TEXT = re.compile(
     r"长者版|无障碍|关闭窗口|关闭本页|打印本页|【打印】|分享到|扫一扫|字体[:：]?\s*[【\[]?大|返回顶部|收藏本页|"
-    r"版权所有|ICP备|网站标识码|网站地图|联系我们|当前位置|您现在的位置|您的位置|您当前所在"
+    r"版权所有|ICP备|网站标识码|网站地图|联系我们|当前位置|您现在的位置|您的位置|您当前所在|"
+    r"上一篇|下一篇|相关链接|相关文章|相关阅读|我要纠错|【关闭】|【打印】"
 )
 _CRUMB_TEXT = re.compile(r"^\s*(当前位置|您现在的位置|您的位置|您当前所在位置|您所在的位置)")
 _CRUMB_MARKER = re.compile(r"crumb|position|location|dqwz", re.I)
