@@ -67,6 +67,7 @@ _BLOCK_TAGS = frozenset(
      "blockquote", "pre", "center", "address", "figure", "figcaption", "form", "main", "body", "html", "caption",
      "tr", "td", "th", "table", "tbody", "thead", "tfoot"}
 )  # fmt: skip
+_TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})  # article text, whatever its class says
 _LINE_BREAK = "\u2028"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -202,19 +203,21 @@ def _drop_furniture(root: lxml.html.HtmlElement) -> None:
 
 
 def _is_chrome(el: lxml.html.HtmlElement) -> bool:
-    if _tag(el) in ("body", "html", "table", "tbody", "tr", "td", "th"):
-        return False
-    if len(el.text_content()) > 1200 or el.find(".//table") is not None:  # a cheap gate: chrome is short
+    """Page furniture: short, and marked as such by its class/id or its words, or a metadata block."""
+    tag = _tag(el)
+    if tag in ("body", "html", "tbody", "tr", "td", "th") or len(el.text_content()) > 1200:  # cheap gates first
         return False
     text = _inline_text(el)
     if len(text) > 300:
         return False
+    if tag in ("table", "dl", "ul", "div", "p") and len({m.group(1) for m in _KEY.finditer(text)}) >= 2:
+        return el.find(".//table") is None  # the metadata block, already read into Document.metadata
+    if tag == "table" or el.find(".//table") is not None:
+        return False
     marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if _CHROME.search(marker):
+    if tag not in _TEXT_TAGS and _CHROME.search(marker):
         return True
-    if len(text) <= 40 and _CHROME_TEXT.search(text):
-        return True
-    return len({m.group(1) for m in _KEY.finditer(text)}) >= 2 and _tag(el) in ("table", "dl", "ul", "div", "p")
+    return len(text) <= 40 and bool(_CHROME_TEXT.search(text))
 
 
 def _remove(el: lxml.html.HtmlElement) -> None:
