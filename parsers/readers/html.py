@@ -43,6 +43,7 @@ METADATA_KEYS = (
 )
 _META_NAMES = {"articletitle": "标题", "pubdate": "发布日期", "contentsource": "来源"}
 _KEY = re.compile("(" + "|".join(sorted(METADATA_KEYS, key=len, reverse=True)) + r")\s*[:：]")
+_KEY_WORD = re.compile("|".join(METADATA_KEYS))
 _KEY_ONLY = re.compile("^(" + "|".join(METADATA_KEYS) + r")\s*[:：]?$")
 
 _DROP_TAGS = frozenset(
@@ -159,7 +160,8 @@ def _metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
     for el in reversed(
         list(root.iter("td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"))
     ):
-        if len(el.text_content()) > 600:  # a cheap gate before the careful text: metadata cells are short
+        raw = el.text_content()
+        if len(raw) > 600 or not _KEY_WORD.search(raw):  # cheap gates before the careful text
             continue
         text = _inline_text(el)
         if not text or len(text) > 150:
@@ -182,7 +184,8 @@ def _metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
 def _breadcrumb_title(root: lxml.html.HtmlElement) -> str | None:
     for el in root.iter("div", "p", "span", "ul", "td", "nav"):
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(el.text_content()) > 600:
+        raw = el.text_content()
+        if len(raw) > 600 or not (_CRUMB_MARKER.search(marker) or _CRUMB_TEXT.match(clean(raw[:40]))):
             continue
         text = _inline_text(el)
         if len(text) > 200 or not (_CRUMB_TEXT.match(text) or _CRUMB_MARKER.search(marker)):
@@ -207,7 +210,7 @@ def _is_chrome(el: lxml.html.HtmlElement) -> bool:
     tag = _tag(el)
     if tag in ("body", "html", "tbody", "tr", "td", "th") or len(el.text_content()) > 1200:  # cheap gates first
         return False
-    text = _inline_text(el)
+    text = clean(el.text_content())
     if len(text) > 300:
         return False
     if tag in ("table", "dl", "ul", "div", "p") and len({m.group(1) for m in _KEY.finditer(text)}) >= 2:
