@@ -303,6 +303,11 @@ def _values(row: tuple[str, ...], label_end: int, context: _Context, columns: li
             return dict(zip(order, candidate, strict=True))
     if located and len(row) == width and len(located) < len(columns):
         return {k: _pick(row, positions[k]) for k in located}
+    if len(row) < width:  # a row cut short (a page ending mid-table): what it has, by position
+        reached = [k for k in located if max(positions[k]) < len(row)]
+        covered = {p for k in reached for p in positions[k]}
+        if reached and not any(is_number(row[i]) for i in range(label_end + 1, len(row)) if i not in covered):
+            return {k: _pick(row, positions[k]) for k in reached}
     return None
 
 

@@ -95,7 +95,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
     if text.lower().count("<table") > text.lower().count("</table"):
-        warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row may be incomplete"))
+        blocks = _cut_last_row(blocks, flow.last_row_extent)
+        warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row is incomplete"))
     if flow.images and not any(isinstance(b, TableBlock) for b in blocks):
         warnings.append(("images", f"the article holds {flow.images} images and no tables: tables may be images"))
     title = metadata.get("标题") or _report_part(html_title) or crumb or _title_in_body(blocks) or html_title
@@ -235,6 +236,23 @@ def _remove(el: lxml.html.HtmlElement) -> None:
     parent.remove(el)
 
 
+def _cut_last_row(blocks: tuple[Block, ...], extent: int) -> tuple[Block, ...]:
+    """A page cut inside a table: its last row ends where the page does, not at the table's width.
+
+    Padding that row would claim blank cells the page never had; the row becomes a grid of its own,
+    as long as what was printed, so the cells after the cut are absent rather than blank.
+    """
+    last = max((i for i, b in enumerate(blocks) if isinstance(b, TableBlock)), default=None)
+    if last is None:
+        return blocks
+    table = blocks[last]
+    assert isinstance(table, TableBlock)
+    if not table.rows or not 0 < extent < len(table.rows[-1]):
+        return blocks
+    head = (TableBlock(table.rows[:-1]),) if len(table.rows) > 1 else ()
+    return (*blocks[:last], *head, TableBlock((table.rows[-1][:extent],)), *blocks[last + 1 :])
+
+
 def _title_in_body(blocks: tuple[Block, ...]) -> str | None:
     for block in blocks[:8]:
         text = block.text if isinstance(block, TextBlock) else ""
@@ -250,6 +268,7 @@ class _Flow:
         self.blocks: list[Block] = []
         self.warnings: list[tuple[str, str]] = []
         self.images = 0
+        self.last_row_extent = 0  # real cells in the last row of the last table, before padding
         self._buffer: list[str] = []
 
     def visit(self, el: lxml.html.HtmlElement) -> None:
@@ -282,7 +301,7 @@ class _Flow:
         self._buffer = []
 
     def _table(self, table: lxml.html.HtmlElement) -> None:
-        rows, truncated = _grid(table)
+        rows, self.last_row_extent, truncated = _grid(table)
         if truncated:
             self.warnings.append(("table_truncated", f"a table exceeds {MAX_CELLS} cells; the rest was dropped"))
         if rows and len(rows[0]) == 1:  # a one-column table is a box of paragraphs
@@ -301,8 +320,9 @@ def _span(el: lxml.html.HtmlElement, name: str) -> int:
     return max(1, min(int(match.group(1)), MAX_SPAN)) if match else 1
 
 
-def _grid(table: lxml.html.HtmlElement) -> tuple[tuple[tuple[str, ...], ...], bool]:
-    """The dense grid of a table: each cell a merged cell covers holds the merged cell's text."""
+def _grid(table: lxml.html.HtmlElement) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
+    """The dense grid of a table (each cell a merged cell covers holds the merged cell's text), how
+    many cells its last row really has (before padding), and whether it was cut at MAX_CELLS."""
     trs = [tr for tr in table.iter("tr")]
     filled: dict[tuple[int, int], str] = {}
     truncated = False
@@ -324,11 +344,13 @@ def _grid(table: lxml.html.HtmlElement) -> tuple[tuple[tuple[str, ...], ...], bo
                     filled.setdefault((r + dr, c + dc), text)
             c += colspan
     if not filled:
-        return (), truncated
+        return (), 0, truncated
     width = max(c for _, c in filled) + 1
     rows = []
+    extent = 0
     for r in range(len(trs)):
         row = tuple(filled.get((r, c), "") for c in range(width))
         if any(row):
             rows.append(row)
-    return tuple(rows), truncated
+            extent = max(c for (rr, c) in filled if rr == r) + 1
+    return tuple(rows), extent, truncated

@@ -108,3 +108,10 @@ def test_a_metadata_table_is_read_into_metadata_not_kept_as_a_table():
     assert document.metadata == {"索引号": "A01/2022-1", "发布机构": "某区政府办公室", "成文日期": "2022年1月20日"}
     assert document.tables() == ()
     assert document.text() == "正文段落"  # a <p> stays whatever its class says
+
+
+def test_a_page_cut_inside_a_table_leaves_the_cut_row_short_not_blank():
+    data = b"<table><tr><td>a</td><td>b</td><td>c</td></tr><tr><td>x</td><td>1"
+    document = read(data)
+    assert [t.rows for t in document.tables()] == [(("a", "b", "c"),), (("x", "1"),)]
+    assert [code for code, _ in document.warnings] == ["truncated"]
