@@ -185,7 +185,7 @@ class _Reader:
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
         spec = self.template.table(context.kind)
-        matched = next((r for r in spec.rows if names_row(labels, r.labels)), None)
+        matched = next((r for r in spec.rows if names_row(tuple(labels), r.labels)), None)
         if matched is None:
             if labels and any(is_number(c) for c in row[label_end + 1 :]):
                 key = EXTRA_PREFIX + label_key(labels[-1])
