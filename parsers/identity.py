@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_REPORT_WORD = re.compile(r"报告|年报")
 _YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _REPORT_TAIL = re.compile(r"(?:的)?(?:政府|政务)信息公开.*$|(?:年度)?(?:工作)?(?:年度)?(?:报告|年报).*$")
 _PERIOD = re.compile(
@@ -24,7 +25,14 @@ _DATE_KEYS = ("发布日期", "发布时间", "公开日期", "成文日期", "�
 _EDGE_PUNCTUATION = " 　:：-—_|·•,，、《》<>「」【】()（）"
 
 
+def _reportish(title: str | None) -> bool:
+    """Only a title that names a report speaks for the report (not `首页 - 某区人民政府`)."""
+    return bool(title and _REPORT_WORD.search(title))
+
+
 def title_year(title: str | None) -> int | None:
+    if not _reportish(title):
+        return None
     match = _YEAR.search(title or "")
     return int(match.group(1)) if match else None
 
@@ -36,7 +44,7 @@ def period_year(text: str) -> int | None:
 
 def title_agency(title: str | None) -> str | None:
     """`2019年上海市人民政府办公厅政府信息公开工作年度报告` -> 上海市人民政府办公厅."""
-    if not title:
+    if not _reportish(title):
         return None
     body = _YEAR_TOKEN.sub("", title)
     body = _REPORT_TAIL.sub("", re.sub(r"\s+", "", body)).strip(_EDGE_PUNCTUATION)

@@ -15,6 +15,7 @@ from parsers.sections import find_sections
         ("某市2016年政务信息公开年度报告", "某市", 2016),
         ("我局2020年政府信息公开工作年度报告", None, 2020),
         ("政府信息公开工作年度报告", None, None),
+        ("首页 - 某区人民政府2019年工作动态", None, None),
     ],
 )
 def test_title_variants(title, agency, year):
