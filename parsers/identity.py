@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_REPORT_WORD = re.compile(r"报告|年报")
+_REPORT_WORD = re.compile(r"报告|年报|(?:政府|政务)信息公开.*报")  # the last for scrambled titles: …公开 工作告年度报》
 _YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _REPORT_TAIL = re.compile(r"(?:的)?(?:政府|政务)信息公开.*$|(?:年度)?(?:工作)?(?:年度)?(?:报告|年报).*$")
 _PERIOD = re.compile(

@@ -16,6 +16,7 @@ from parsers.sections import find_sections
         ("我局2020年政府信息公开工作年度报告", None, 2020),
         ("政府信息公开工作年度报告", None, None),
         ("首页 - 某区人民政府2019年工作动态", None, None),
+        ("某县2018年政府信息公开 工作告年度报》", "某县", 2018),
     ],
 )
 def test_title_variants(title, agency, year):
