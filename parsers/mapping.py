@@ -7,7 +7,14 @@ from types import MappingProxyType
 from parsers.checks import check_record
 from parsers.detection import LEGACY, UNKNOWN, detect_template
 from parsers.document import Document
-from parsers.identity import metadata_agency, period_year, publish_date, title_agency, title_year
+from parsers.identity import (
+    metadata_agency,
+    period_year,
+    publish_date,
+    split_off_year,
+    title_agency,
+    title_year,
+)
 from parsers.record import ReportRecord, Warning, freeze_table
 from parsers.sections import find_sections
 from parsers.tables import find_tables
@@ -34,7 +41,7 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
     metadata = dict(document.metadata)
     title = document.title or metadata.get("标题")
     date = publish_date(metadata)
-    year = title_year(title) or period_year(text) or (int(date[:4]) - 1 if date else None)
+    year = title_year(title) or split_off_year(text) or period_year(text) or (int(date[:4]) - 1 if date else None)
     agency = title_agency(title) or metadata_agency(metadata) or agency_hint
     if year is None:
         warnings.append(("year_missing", "no report year in the title, the 统计期限 sentence or a publish date"))

@@ -1,6 +1,6 @@
 import pytest
 
-from parsers.identity import iso_date, metadata_agency, period_year, title_agency, title_year
+from parsers.identity import iso_date, metadata_agency, period_year, split_off_year, title_agency, title_year
 from parsers.sections import find_sections
 
 
@@ -22,6 +22,11 @@ from parsers.sections import find_sections
 def test_title_variants(title, agency, year):
     assert title_agency(title) == agency
     assert title_year(title) == year
+
+
+def test_a_year_split_off_the_title():
+    assert split_off_year("某区人民政府政府信息公开工作年度报告\n（2021年度）\n一、总体情况") == 2021
+    assert split_off_year("某区人民政府政府信息公开工作年度报告\n2021年，我区…") is None
 
 
 def test_period_sentence_and_its_holes():
