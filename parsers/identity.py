@@ -26,13 +26,13 @@ _DATE_KEYS = ("发布日期", "发布时间", "公开日期", "成文日期", "�
 _EDGE_PUNCTUATION = " 　:：-—_|·•,，、《》<>「」【】()（）"
 
 
-def _reportish(title: str | None) -> bool:
-    """Only a title that names a report speaks for the report (not `首页 - 某区人民政府`)."""
+def names_a_report(title: str | None) -> bool:
+    """Whether a title names a report; only such a title speaks for it (not `首页 - 某区人民政府`)."""
     return bool(title and _REPORT_WORD.search(title))
 
 
 def title_year(title: str | None) -> int | None:
-    if not _reportish(title):
+    if not names_a_report(title):
         return None
     match = _YEAR.search(title or "")
     return int(match.group(1)) if match else None
@@ -54,7 +54,7 @@ def period_year(text: str) -> int | None:
 
 def title_agency(title: str | None) -> str | None:
     """`2019年上海市人民政府办公厅政府信息公开工作年度报告` -> 上海市人民政府办公厅."""
-    if not _reportish(title):
+    if not names_a_report(title):
         return None
     body = _YEAR_TOKEN.sub("", title)
     body = _REPORT_TAIL.sub("", re.sub(r"\s+", "", body)).strip(_EDGE_PUNCTUATION)

@@ -9,6 +9,7 @@ from parsers.detection import LEGACY, UNKNOWN, detect_template
 from parsers.document import Document
 from parsers.identity import (
     metadata_agency,
+    names_a_report,
     period_year,
     publish_date,
     split_off_year,
@@ -47,6 +48,8 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
         warnings.append(("year_missing", "no report year in the title, the 统计期限 sentence or a publish date"))
     if agency is None:
         warnings.append(("agency_missing", "no issuing body in the title or the metadata block, and no hint given"))
+    if template in (LEGACY, UNKNOWN) and not names_a_report(title) and not any(s.heading for s in sections):
+        warnings.append(("not_a_report", "no report title, no numbered sections, no template tables"))
     frozen = {key: freeze_table(table) for key, table in tables.items()}
     return ReportRecord(
         agency=agency,

@@ -71,3 +71,11 @@ def test_amounts_follow_the_unit_and_flag_its_absence():
     assert amount("采购总金额（单位：元）", "30000") == (3.0, False)
     assert amount("采购总金额", "96.5") == (96.5, True)
     assert amount("采购总金额", "-") == (None, False)
+
+
+def test_a_page_that_is_not_a_report_says_so():
+    record = parse(
+        "<title>关于2014年政府信息公开工作要点落实情况的函</title><p>各单位：现将有关事项函告如下。</p>".encode()
+    )
+    assert "not_a_report" in _codes(record)
+    assert "not_a_report" not in _codes(parse("<title>某县2013年政府信息公开工作年度报告</title><p>正文</p>".encode()))
