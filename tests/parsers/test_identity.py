@@ -69,3 +69,13 @@ def test_sections_glued_variant_wording_and_missing():
     ]
     assert sections[1].text == "正文一。二是工作。第三、不是标题。"
     assert sections[-1].text == "无"
+
+
+def test_a_table_of_contents_is_preamble():
+    text = (
+        "目录\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n"
+        "一、总体情况\n正文一\n二、主动公开政府信息情况\n正文二"
+    )
+    sections = find_sections(text)
+    assert [s.heading for s in sections] == ["", "一、总体情况", "二、主动公开政府信息情况"]
+    assert sections[0].text.startswith("目录") and sections[1].text == "正文一"
