@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `nianbao --help` lists them in.
-COMMAND_MODULES = ("parse", "catalog", "export")
+COMMAND_MODULES = ("parse", "catalog", "export", "sim")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,8 +26,9 @@ def user_errors() -> tuple[type[Exception], ...]:
     """The documented error types of each package: shown as one line, never as a traceback."""
     from archive.errors import ArchiveError
     from parsers.errors import ParseError
+    from simweb.errors import SimWebError
 
-    return (ParseError, ArchiveError)
+    return (ParseError, ArchiveError, SimWebError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
