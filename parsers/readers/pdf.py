@@ -4,6 +4,11 @@ Text order is useless for report tables (a wrapped label puts a value row betwee
 so tables come from pdfplumber's ruling lines and every cell keeps its coordinates until the dense
 grid is built. A table broken across pages is rejoined by matching column edges; a label cell cut
 by the page break is glued back together.
+
+Warnings: `needs_ocr` (pages with no text layer, or glyphs with no Unicode mapping), `page_cap`
+(only the first MAX_PAGES pages read), `page_unreadable` (a page whose content is broken; the
+rest is read), `page_drawing` (a page drawing more than MAX_DRAWING_OBJECTS lines: its text is read,
+no tables are looked for). ParseError: not a PDF, corrupt or truncated beyond reading, password-encrypted.
 """
 
 from __future__ import annotations
@@ -28,13 +33,15 @@ from parsers.errors import ParseError
 
 MAX_PAGES = 200
 """Reports run to 5-40 pages; beyond this the rest is an appendix or a wrong file, not worth minutes."""
+MAX_DRAWING_OBJECTS = 10_000
+"""A report table page draws a few hundred lines; table finding grows with the lines drawn."""
 
 _TITLE_LENGTH = 60
 _INFO_TITLE_NOISE = re.compile(r"^Microsoft Word\s*-\s*|\.(docx?|wps|pdf)$", re.IGNORECASE)
 _EDGE_SNAP = 5.0  # points: column edges of the two halves of a split table drift by ~3 pt
 _FURNITURE_BAND = 0.1  # page numbers live in the top/bottom tenth of the page
 _PAGE_NUMBER = re.compile(
-    r"[-—–－‐\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?[-—–－‐\s]*|\d{1,4}\s*/\s*\d{1,4}"
+    r"[-—–－‐·•\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?[-—–－‐·•\s]*|\d{1,4}\s*/\s*\d{1,4}"
 )
 _NUMBER = re.compile(r"[-+−]?[\d,，]*\.?\d+\s*(万元|元|%)?")
 _ENUMERATED = re.compile(r"\s*([（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+\s*[.、．])")
@@ -101,6 +108,7 @@ class _PageContent:
     right: float
     garbled: bool = False  # most glyphs lack a Unicode mapping: pdfminer prints them as (cid:123)
     unreadable: bool = False  # the page's content stream is broken
+    drawing: bool = False  # too many lines to look for tables in: a map or a chart, not a form
 
 
 def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> Document:
@@ -146,6 +154,9 @@ def _read_pdf(pdf: pdfplumber.PDF, where: str, max_pages: int) -> Document:
             pages.append(_PageContent((), 0.0, 0.0, unreadable=True))
     if all(page.unreadable for page in pages):
         raise ParseError(f"{where} is not a readable PDF: none of its pages can be read")
+    drawings = [str(number) for number, page in enumerate(pages, start=1) if page.drawing]
+    if drawings:
+        warnings.append(("page_drawing", f"pages {', '.join(drawings)}: too many lines to look for tables"))
     pages = _without_running_heads(pages)
     textless = [i + 1 for i, content in enumerate(pages) if not content.items and not content.unreadable]
     if textless:
@@ -173,7 +184,8 @@ def _textless_message(textless: list[int], total: int) -> str:
 def _page_content(page: Page) -> _PageContent:
     if not page.chars:
         return _PageContent((), 0.0, float(page.width))
-    found = [t for t in page.find_tables() if _column_count(t) >= 2]
+    drawing = len(page.lines) + len(page.rects) + len(page.curves) > MAX_DRAWING_OBJECTS
+    found = [] if drawing else [t for t in page.find_tables() if _column_count(t) >= 2]
     tables = [(t.bbox[1], _table(t)) for t in found]
     boxes = [t.bbox for t in found]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
@@ -183,7 +195,7 @@ def _page_content(page: Page) -> _PageContent:
     left = _mode([line.x0 for line in body]) if body else 0.0
     right = max((line.x1 for line in body), default=float(page.width))
     unmapped = sum(char["text"].startswith("(cid:") for char in page.chars)
-    return _PageContent(items, left, right, garbled=unmapped * 2 > len(page.chars))
+    return _PageContent(items, left, right, garbled=unmapped * 2 > len(page.chars), drawing=drawing)
 
 
 def _column_count(table: Table) -> int:

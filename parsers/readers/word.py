@@ -3,6 +3,10 @@
 Tables are expanded from the XML (gridBefore, gridSpan, vMerge) rather than through python-docx's
 cell API, which is quadratic in the row count and hides how a row starts. A table that Word (or the
 author) broke in two at a page, with its header or its row label repeated, is joined back.
+
+Warnings: `needs_ocr` (no table in the XML but pictures or embedded objects that may hold them).
+ParseError: not a Word file, a broken package, a legacy file without LibreOffice or one it cannot
+convert in time.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import nsmap, qn
-from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError, XPath, _Element
 
 from parsers.document import Block, Document, TableBlock, TextBlock
@@ -54,11 +57,16 @@ _BROKEN = (
 # Compiled once: python-docx's element.xpath() compiles its expression on every call, which made
 # XPath most of the reading time.
 _PICTURES = XPath(".//w:drawing | .//w:pict | .//w:object", namespaces=nsmap)
-_LAYOUT_CELLS = XPath("./w:tr/w:tc", namespaces=nsmap)
+_TABLE_CELLS = XPath("./w:tr/w:tc", namespaces=nsmap)
 _NESTED_TABLES = XPath("./w:tr/w:tc/w:tbl", namespaces=nsmap)
 _ROWS = XPath("./w:tr | ./w:sdt/w:sdtContent/w:tr", namespaces=nsmap)
 _CELLS = XPath("./w:tc | ./w:sdt/w:sdtContent/w:tc", namespaces=nsmap)
 _GRID_BEFORE = XPath("./w:trPr/w:gridBefore/@w:val", namespaces=nsmap)
+_T, _TAB = qn("w:t"), qn("w:tab")
+_BREAKS = {qn("w:br"), qn("w:cr")}
+# Property elements hold no text; the rest are text that is not shown.
+_INVISIBLE = {qn("w:pPr"), qn("w:rPr"), qn("w:del"), qn("w:moveFrom"), qn("w:instrText"), qn("w:sdtPr")}
+_INVISIBLE |= {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 _TITLE_STYLES = {"Title", "标题"}
 _TITLE_LENGTH = 60
 
@@ -176,7 +184,7 @@ def _body_blocks(container: _Element, numbering: Numbering) -> Iterator[Block | 
             elif _PICTURES(element):
                 yield _Picture()
         elif element.tag == qn("w:tbl") and _is_layout(element):
-            for cell in _LAYOUT_CELLS(element):
+            for cell in _TABLE_CELLS(element):
                 yield from _body_blocks(cell, numbering)
         elif element.tag == qn("w:tbl"):
             yield TableBlock(_grid(element, numbering))
@@ -187,8 +195,30 @@ def _body_blocks(container: _Element, numbering: Numbering) -> Iterator[Block | 
 
 def _paragraph_text(paragraph: _Element, numbering: Numbering) -> str:
     prefix = numbering.prefix(paragraph)  # counted even when empty: Word numbers empty items too
-    text = Paragraph(paragraph, None).text.strip()
+    text = _run_text(paragraph).strip()
     return prefix + text if text else ""
+
+
+def _run_text(element: _Element) -> str:
+    """The visible text under a paragraph, in order.
+
+    python-docx reads only runs that are direct children of the paragraph or of a hyperlink; text in
+    smart tags (Chinese Word wraps numbers with units in them: <w:smartTag w:element="chmetcnv">),
+    tracked insertions, inline content controls and fields would be lost. Deleted text, field codes
+    and the fallback copy of a text box are not visible.
+    """
+    parts: list[str] = []
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag in _BREAKS:
+            parts.append("\n" if child.get(qn("w:type")) in (None, "textWrapping") else "")
+        elif tag not in _INVISIBLE and isinstance(tag, str):
+            parts.append(_run_text(child))
+    return "".join(parts)
 
 
 def _is_layout(table: _Element) -> bool:
@@ -221,7 +251,13 @@ def _grid_before(tr: _Element) -> int:
 
 
 def _cell_text(tc: _Element, numbering: Numbering) -> str:
-    lines = [_paragraph_text(p, numbering) for p in tc.iter(qn("w:p"))]
+    """The cell's paragraphs one a line; a table nested in the cell gives its cells' lines."""
+    lines = []
+    for child in tc.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(_paragraph_text(child, numbering))
+        elif child.tag == qn("w:tbl"):
+            lines.extend(_cell_text(cell, numbering) for cell in _TABLE_CELLS(child))
     return "\n".join(line for line in lines if line)
 
 
@@ -276,7 +312,7 @@ def _title(word: docx.document.Document, blocks: tuple[Block, ...]) -> str | Non
     property when it names one."""
     lines: list[str] = []
     for paragraph in word.paragraphs[:20]:
-        text = paragraph.text.strip()
+        text = _run_text(paragraph._p).strip()
         if not text:
             if lines:
                 break

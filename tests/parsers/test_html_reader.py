@@ -97,3 +97,21 @@ def test_word_conditional_comments_and_styles_leave_no_text():
 def test_pages_with_nothing_in_them_raise(data):
     with pytest.raises(ParseError):
         read(data, url="https://x.gov.cn/a.html")
+
+
+def test_a_metadata_table_is_read_into_metadata_not_kept_as_a_table():
+    body = (
+        '<table class="xxgk"><tr><td>索引号：</td><td>A01/2022-1</td><td>发布机构：</td><td>某区政府办公室</td></tr>'
+        "<tr><td>成文日期：</td><td>2022年1月20日</td></tr></table><p class='print'>正文段落</p>"
+    )
+    document = read(_page(body).encode())
+    assert document.metadata == {"索引号": "A01/2022-1", "发布机构": "某区政府办公室", "成文日期": "2022年1月20日"}
+    assert document.tables() == ()
+    assert document.text() == "正文段落"  # a <p> stays whatever its class says
+
+
+def test_a_page_cut_inside_a_table_leaves_the_cut_row_short_not_blank():
+    data = b"<table><tr><td>a</td><td>b</td><td>c</td></tr><tr><td>x</td><td>1"
+    document = read(data)
+    assert [t.rows for t in document.tables()] == [(("a", "b", "c"),), (("x", "1"),)]
+    assert [code for code, _ in document.warnings] == ["truncated"]

@@ -1,6 +1,6 @@
 import pytest
 
-from parsers.identity import iso_date, metadata_agency, period_year, title_agency, title_year
+from parsers.identity import iso_date, metadata_agency, period_year, split_off_year, title_agency, title_year
 from parsers.sections import find_sections
 
 
@@ -15,11 +15,18 @@ from parsers.sections import find_sections
         ("某市2016年政务信息公开年度报告", "某市", 2016),
         ("我局2020年政府信息公开工作年度报告", None, 2020),
         ("政府信息公开工作年度报告", None, None),
+        ("首页 - 某区人民政府2019年工作动态", None, None),
+        ("某县2018年政府信息公开 工作告年度报》", "某县", 2018),
     ],
 )
 def test_title_variants(title, agency, year):
     assert title_agency(title) == agency
     assert title_year(title) == year
+
+
+def test_a_year_split_off_the_title():
+    assert split_off_year("某区人民政府政府信息公开工作年度报告\n（2021年度）\n一、总体情况") == 2021
+    assert split_off_year("某区人民政府政府信息公开工作年度报告\n2021年，我区…") is None
 
 
 def test_period_sentence_and_its_holes():
@@ -62,3 +69,13 @@ def test_sections_glued_variant_wording_and_missing():
     ]
     assert sections[1].text == "正文一。二是工作。第三、不是标题。"
     assert sections[-1].text == "无"
+
+
+def test_a_table_of_contents_is_preamble():
+    text = (
+        "目录\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n"
+        "一、总体情况\n正文一\n二、主动公开政府信息情况\n正文二"
+    )
+    sections = find_sections(text)
+    assert [s.heading for s in sections] == ["", "一、总体情况", "二、主动公开政府信息情况"]
+    assert sections[0].text.startswith("目录") and sections[1].text == "正文一"

@@ -169,6 +169,14 @@ def test_page_cap_reads_the_first_pages_and_says_so() -> None:
     assert table.rows[-1][1] == "（四）无"
 
 
+def test_pages_drawing_too_many_lines_keep_their_text_without_table_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "MAX_DRAWING_OBJECTS", 10)  # the fixture's table pages draw ~20 boxes
+    document = pdf.read(fixture("split-table.pdf"))
+    assert document.tables() == ()
+    assert document.warnings == (("page_drawing", "pages 1, 2: too many lines to look for tables"),)
+    assert "1.本机关不掌握相关政府信息" in document.text()
+
+
 def test_image_only_pdf_reads_as_an_empty_document_that_needs_ocr() -> None:
     document = pdf.read(fixture("image-only.pdf"))
     assert document.blocks == ()

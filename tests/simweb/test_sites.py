@@ -162,3 +162,16 @@ def test_manifest_names_each_sites_family_and_faults(web):
     for agency in web.world.agencies:
         assert sites[agency.id]["family"] == agency.family and sites[agency.id]["host"] == agency.host
         assert sites[agency.id]["faults"] == sorted(agency.faults)
+
+
+def test_trs_listing_cuts_long_titles_and_keeps_them_whole_in_the_title_attribute(web):
+    for agency in (a for a in web.world.agencies if a.family == "trs"):
+        layout = web.world.layout(agency)
+        for n in range(3):
+            answer = get(web.base_url(agency.id) + layout.listing(n))
+            for full, shown in re.findall(r'title="([^"]+)">([^<]+)</a>', answer.body.decode()):
+                if len(full) > 26:
+                    assert shown == full[:24] + "..."
+                    return
+                assert shown == full
+    pytest.fail("no TRS listing in seed 3 shows a title longer than 26 characters")
