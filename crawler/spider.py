@@ -103,7 +103,8 @@ class ReportSpider(scrapy.Spider):
             if not agency.obey_robots:
                 self.summaries[agency.id].robots_override = agency.robots_override_reason
             for url in (*agency.start_urls, *agency.hints.listing_urls):
-                request = self._request(agency, url, "listing", hops=0)
+                # A document given as a start URL (a revisit of a held PDF) is a report, not a listing.
+                request = self._request(agency, url, "report" if is_document_url(url) else "listing", hops=0)
                 if request is not None:
                     yield request
             if agency.hints.api is not None:
