@@ -7,7 +7,8 @@ R4 per group of table 4: total = upheld + corrected + other + pending.
 R7 figures quoted in 一、总体情况 that can be tied to one cell (or a sum of cells) agree with it.
 
 Blank cells count as 0 inside a sum. A rule is not applicable (passed None) when its checked total is
-blank or every addend is blank, or when a row it needs was not found. A failed rule is a finding
+blank or every addend is blank, or when a row it needs was not found. R1 equates two sums, each the
+other's total: it is not applicable when either side is all blank. A failed rule is a finding
 about the report: it is recorded, the numbers are never changed.
 """
 

@@ -72,6 +72,7 @@ class _Context:
     positions: dict[str, list[int]]
     texts: dict[str, str]
     open: bool = True  # the previous row was a header row too: the next header row extends this one
+    read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
 
 
 def find_tables(document: Document, template: Template) -> TableFindings:
@@ -111,20 +112,21 @@ class _Reader:
                 continue
             if self.context is None:
                 continue
-            self.context.open = False
             if self.context.kind == REVIEW:
-                # The one data row: all values (a blank form leaves every one blank), maybe after a
-                # label some renderings give it (总计, 数量).
-                _, label_end = _label_cells(row)
-                if label_end < len(row) - 1 and all(is_value(c) for c in row[label_end + 1 :]):
-                    self._review_row(row, label_end, self.context)
+                self.context.open = False
+                if self._review_row_read(row, self.context):
                     self.context = None
                 continue
+            if not any(row):
+                continue  # a row of empty cells (a spacer) neither ends a header nor ends the table
+            self.context.open = False
             matched = self._data_row(row, self.context)
             if carried and not matched:
                 self.context = None  # the grid before ended the table; this grid is something else
                 continue
             carried = False
+        if self.context and self.context.read_blank:
+            self.context = None  # table 4 was read blank and nothing printed followed it in its grid
 
     def findings(self) -> TableFindings:
         tables: dict[str, dict[str, dict[str, Value]] | None] = {}
@@ -211,16 +213,33 @@ class _Reader:
             column: self._value(raw[column], column, context, key) for column in columns if column in raw
         }
 
+    def _review_row_read(self, row: tuple[str, ...], context: _Context) -> bool:
+        """Reads table 4's one data row (all values, maybe after a label: 总计, 数量); True when it is done.
+
+        A form left blank prints every value blank; such a row is read but does not end the table, since
+        it may also be a spacer between header and data: a row with numbers later in the grid replaces it.
+        """
+        _, label_end = _label_cells(row)
+        values = row[label_end + 1 :]
+        if not values or not all(is_value(c) for c in values):
+            return False
+        self._review_row(row, label_end, context)
+        context.read_blank = not any(is_number(c) for c in values)
+        return not context.read_blank
+
     def _review_row(self, row: tuple[str, ...], label_end: int, context: _Context) -> None:
         columns = [f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS]
         raw = _values(row, label_end, context, columns)
         if raw is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
+        groups: dict[str, dict[str, Value]] = {}
         for column in columns:
             if column in raw:
                 group, key = column.split(".")
-                self.rows[REVIEW].setdefault(group, {})[key] = self._value(raw[column], key, context, group)
+                groups.setdefault(group, {})[key] = self._value(raw[column], key, context, group)
+        if groups:
+            self.rows[REVIEW] = groups
 
     def _value(self, text: str, column: str, context: _Context, row: str) -> Value:
         cell = read_cell(text)

@@ -346,11 +346,10 @@ def _grid(table: lxml.html.HtmlElement) -> tuple[tuple[tuple[str, ...], ...], in
     if not filled:
         return (), 0, truncated
     width = max(c for _, c in filled) + 1
-    rows = []
-    extent = 0
-    for r in range(len(trs)):
-        row = tuple(filled.get((r, c), "") for c in range(width))
-        if any(row):
-            rows.append(row)
-            extent = max(c for (rr, c) in filled if rr == r) + 1
-    return tuple(rows), extent, truncated
+    extents: dict[int, int] = {}
+    for r, c in filled:
+        extents[r] = max(extents.get(r, 0), c + 1)
+    # A row of blank cells is kept: a table 4 left blank prints its one data row that way, and blank
+    # (not reported) is not missing. Only a <tr> with no cells at all is no row.
+    rows = tuple(tuple(filled.get((r, c), "") for c in range(width)) for r in sorted(extents))
+    return rows, extents[max(extents)], truncated

@@ -24,7 +24,8 @@ from parsers.spacing import clean
 
 _HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
 _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
-_RULE_LINE = re.compile(r"^[\s|:+\-=]*$")  # markdown `|---|:--:|` rules and lone `|` lines
+# Markdown `|---|:--:|` rules and lone `|` lines; `| | |` is a row of blank cells, not a rule.
+_RULE_LINE = re.compile(r"^\s*\|?\s*$|^[\s|:+]*[-=][\s|:+\-=]*$")
 _RUN_TOGETHER = re.compile(r"指标名称\s*计量单位|[\u4e00-\u9fff](条|件|个|次)\d{5,}")
 _REPORTISH = re.compile(r"报告|年报")
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]、")
@@ -82,6 +83,7 @@ def _blocks(lines: list[str]) -> list[Block]:
     while i < len(lines):
         line = lines[i]
         if "\t" in line.strip(" ") and line.strip():
+            # Inside a tab table, a line of tabs alone is a row of blank cells (a table 4 left blank).
             j = _run(lines, i, lambda s: "\t" in s)
             blocks.append(_tab_table(lines[i:j]))
             i = j
@@ -152,7 +154,7 @@ def _cell_table(lines: list[str]) -> list[Block]:
 
 def _run(lines: list[str], start: int, belongs) -> int:
     end = start
-    while end < len(lines) and lines[end].strip() and belongs(lines[end]):
+    while end < len(lines) and belongs(lines[end]):
         end += 1
     return end
 
@@ -188,7 +190,7 @@ def _pipe_table(lines: list[str]) -> TableBlock | None:
             rows.append(row)
     else:
         rows = [_pipe_cells(line) for line in lines if not _RULE_LINE.match(line)]
-    rows = [r for r in rows if any(r)]
+    rows = [r for r in rows if any(r) or len(r) > 1]  # `| | |` is a row of blank cells
     return _dense(rows) if rows else None
 
 

@@ -37,6 +37,20 @@ def test_blank_total_or_all_blank_addends_are_not_applicable():
     assert r3["applications.natural_person"].passed is None  # total_processed blank
 
 
+def test_r1_is_not_applicable_when_either_side_is_all_blank():
+    fill = {
+        ("new_received", "natural_person"): 4,  # left side printed, right side (processed, forward) blank
+        ("total_processed", "commercial_enterprise"): 2,  # right side printed, left side blank
+        ("carried_over", "total"): 1,  # both sides printed, disagreeing: a finding
+        ("carried_forward", "total"): 3,
+    }
+    r1 = _by_scope(check_record("2019", {"applications": _applications(fill=fill)}, ()), "R1")
+    assert r1["applications.natural_person"].passed is None
+    assert r1["applications.commercial_enterprise"].passed is None
+    assert r1["applications.total"].passed is False
+    assert r1["applications.other_org"].passed is None  # all four cells blank
+
+
 def test_r1_and_r2_pass_with_blanks_counted_as_zero():
     fill = {
         ("new_received", "natural_person"): 5,

@@ -115,3 +115,16 @@ def test_a_page_cut_inside_a_table_leaves_the_cut_row_short_not_blank():
     document = read(data)
     assert [t.rows for t in document.tables()] == [(("a", "b", "c"),), (("x", "1"),)]
     assert [code for code, _ in document.warnings] == ["truncated"]
+
+
+def test_a_row_of_blank_cells_is_a_row_and_a_row_of_no_cells_is_not():
+    table = "<table><tr><td>a</td><td>b</td></tr><tr><td>&nbsp;</td><td></td></tr><tr></tr><tr><td>c</td></tr></table>"
+    (grid,) = read(_page(table).encode()).tables()
+    assert grid.rows == (("a", "b"), ("", ""), ("c", ""))
+
+
+def test_a_page_cut_inside_a_blank_row_leaves_it_short():
+    data = b"<table><tr><td>a</td><td>b</td><td>c</td></tr><tr><td>&nbsp;</td><td>&nbsp;"
+    document = read(data)
+    assert [t.rows for t in document.tables()] == [(("a", "b", "c"),), (("", ""),)]
+    assert [code for code, _ in document.warnings] == ["truncated"]

@@ -79,3 +79,43 @@ def test_a_page_that_is_not_a_report_says_so():
     )
     assert "not_a_report" in _codes(record)
     assert "not_a_report" not in _codes(parse("<title>某县2013年政府信息公开工作年度报告</title><p>正文</p>".encode()))
+
+
+_REVIEW_PAGE = (
+    "<title>某镇2021年政府信息公开工作年度报告</title>"
+    "<table><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+    "<tr><td>规章</td><td>1</td><td>0</td><td>3</td></tr></table>"
+    '<table><tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>'
+    '<tr><td rowspan="2">结果维持</td><td rowspan="2">结果纠正</td><td rowspan="2">其他结果</td>'
+    '<td rowspan="2">尚未审结</td><td rowspan="2">总计</td>'
+    '<td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>'
+    "<tr>" + "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>" * 2 + "</tr>"
+)
+_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+_RESULTS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _review_of(rows: str):
+    record = parse((_REVIEW_PAGE + rows).encode())
+    assert record.template == "2021"
+    return record.review_litigation, [w.message for w in record.warnings]
+
+
+def test_a_table_4_left_blank_is_fifteen_nulls_not_missing():
+    for blank in ("&nbsp;", "", "-"):
+        review, warnings = _review_of("<tr>" + f"<td>{blank}</td>" * 15 + "</tr></table>")
+        assert review == {g: dict.fromkeys(_RESULTS) for g in _GROUPS}, blank
+        assert not [m for m in warnings if "review_litigation" in m]
+
+
+def test_a_blank_spacer_row_before_table_4s_figures_gives_way_to_them():
+    spacer = "<tr>" + "<td></td>" * 15 + "</tr>"
+    review, _ = _review_of(spacer + "<tr>" + "<td>1</td>" * 4 + "<td>4</td>" * 11 + "</tr></table>")
+    assert review["review"] == {"upheld": 1, "corrected": 1, "other": 1, "pending": 1, "total": 4}
+    assert review["litigation_after_review"]["total"] == 4
+
+
+def test_a_page_cut_inside_table_4s_blank_row_keeps_the_cut_off_cells_absent():
+    review, warnings = _review_of("<tr><td>&nbsp;</td><td>&nbsp;</td>")
+    assert review == {"review": {"upheld": None, "corrected": None}}
+    assert any("ends inside a table" in m for m in warnings)

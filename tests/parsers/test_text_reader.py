@@ -27,6 +27,16 @@ def test_pipe_rows_spans_blanks_and_rules():
     )
 
 
+def test_blank_rows_are_rows_in_pipe_and_tab_tables():
+    pipe = "| 信息内容 | 本年新制作数量 | 本年新公开数量 |\n|:---|---:|---|\n| | | |\n"
+    (grid,) = read(pipe.encode()).tables()
+    assert grid.rows == (("信息内容", "本年新制作数量", "本年新公开数量"), ("", "", ""))
+    tabs = "结果维持\t结果纠正\t总计\n\t\t\n\n\t\t\n正文\n"
+    document = read(tabs.encode())
+    assert [t.rows for t in document.tables()] == [(("结果维持", "结果纠正", "总计"), ("", "", ""))]
+    assert document.text() == "正文"  # a line of tabs outside a table is nothing
+
+
 def test_one_cell_a_line_with_lone_bars_between_rows():
     data = "信息内容 |\n本年制发件数 |\n|\n规章 |\n3 |\n|\n"
     (grid,) = read(data.encode()).tables()

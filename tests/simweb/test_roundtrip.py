@@ -81,16 +81,7 @@ def _all_blank_review(web, kind):
     pytest.fail(f"seed 5 has no {kind} rendering of a report with table 4 all blank")
 
 
-_KNOWN_BLANK_TABLE_4 = pytest.mark.xfail(
-    strict=True,
-    reason="parsers read a table 4 left all blank (&nbsp; or empty cells) in HTML and text as missing: reported",
-)
-
-
-@pytest.mark.parametrize(
-    "kind",
-    ["pdf", "docx", pytest.param("html", marks=_KNOWN_BLANK_TABLE_4), pytest.param("text", marks=_KNOWN_BLANK_TABLE_4)],
-)
+@pytest.mark.parametrize("kind", ["pdf", "docx", "html", "text"])
 def test_a_table_4_left_all_blank_reads_as_blanks(blank_web, kind):
     report, url = _all_blank_review(blank_web, kind)
     answer = get(url)
