@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `nianbao --help` lists them in.
-COMMAND_MODULES = ("parse",)
+COMMAND_MODULES = ("parse", "harvest", "recrawl", "reparse", "serve", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

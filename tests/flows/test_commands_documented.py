@@ -1,0 +1,47 @@
+"""Every `nianbao` command explains itself: --help with an example, and a line in README's Commands."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from flows.cli import COMMAND_MODULES, build_parser
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def subcommand_parsers() -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def readme_commands() -> set[str]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^- `nianbao ([a-z-]+)", section, flags=re.MULTILINE))
+
+
+def test_every_command_module_registers_its_command():
+    assert set(subcommand_parsers()) == set(COMMAND_MODULES)
+
+
+@pytest.mark.parametrize("name", COMMAND_MODULES)
+def test_help_has_a_description_and_an_example(name: str):
+    parser = subcommand_parsers()[name]
+    text = parser.format_help()
+    assert parser.description, f"`nianbao {name}` has no description"
+    example = re.search(r"^examples?:\n((?:  .+\n?)+)", text, flags=re.MULTILINE)
+    assert example, f"`nianbao {name} --help` shows no examples: section"
+    assert f"nianbao {name}" in example.group(1), f"`nianbao {name}`'s example does not run the command"
+
+
+def test_every_command_is_in_the_readme_commands_list():
+    undocumented = set(COMMAND_MODULES) - readme_commands()
+    assert not undocumented, f"README.md's Commands list lacks: {', '.join(sorted(undocumented))}"
+
+
+def test_readme_lists_no_command_that_does_not_exist():
+    assert readme_commands() <= set(COMMAND_MODULES)
