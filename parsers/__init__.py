@@ -1,1 +1,38 @@
-"""Pure functions from the bytes of one published report to its canonical record."""
+"""Pure functions from the bytes of one published report to its canonical record.
+
+`parse` is the only entry point: sniff the rendering, read it into a `Document` (parsers.readers),
+map that onto the template (parsers.mapping) and check the template's arithmetic (parsers.checks).
+It raises `ParseError` only for bytes that are not a readable document; a report with missing tables
+or failed rules is a record with warnings and findings.
+"""
+
+from __future__ import annotations
+
+from parsers.errors import ParseError
+from parsers.mapping import to_record
+from parsers.readers import read
+from parsers.record import ReportRecord
+from parsers.sniff import rendering_of
+
+__all__ = ["ParseError", "ReportRecord", "parse"]
+
+
+def parse(
+    data: bytes,
+    *,
+    url: str | None = None,
+    content_type: str | None = None,
+    filename: str | None = None,
+    agency: str | None = None,
+) -> ReportRecord:
+    """The canonical record of one report.
+
+    `url`, `content_type` and `filename` help choose the reader (bytes win); `agency` is the caller's
+    idea of the issuing body (e.g. the registry entry of the site), used only when the document names none.
+    """
+    where = url or filename or "the document"
+    if not data.strip():
+        raise ParseError(f"{where} is empty")
+    rendering = rendering_of(data, url=url, content_type=content_type, filename=filename)
+    document = read(rendering, data, url=url)
+    return to_record(document, agency_hint=agency)

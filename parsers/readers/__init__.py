@@ -1,0 +1,36 @@
+"""Readers: one module per rendering, each turning bytes into a `Document`.
+
+Every reader module exposes `read(data: bytes, *, url: str | None = None) -> Document` and raises
+only `ParseError` for bytes it cannot read. Tables come out as dense grids (spans expanded, each covered
+cell holding the merged cell's text); nothing after a reader knows which rendering a document had.
+
+Adding a rendering: write `parsers/readers/<name>.py` with that `read`, add it to `READER_MODULES`,
+and teach `parsers/sniff.py` to recognise its bytes.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from parsers.document import Document
+from parsers.errors import ParseError
+
+# Rendering (from parsers.sniff) -> reader module. Imported lazily: PDF and Word pull heavy libraries.
+READER_MODULES = {
+    "pdf": "parsers.readers.pdf",
+    "docx": "parsers.readers.word",
+    "doc": "parsers.readers.word",
+    "html": "parsers.readers.html",
+    "text": "parsers.readers.text",
+}
+
+
+def read(rendering: str, data: bytes, *, url: str | None = None) -> Document:
+    """Read `data` with the reader for `rendering`."""
+    try:
+        module = importlib.import_module(READER_MODULES[rendering])
+    except KeyError:
+        raise ParseError(f"no reader for rendering {rendering!r} (known: {', '.join(READER_MODULES)})") from None
+    except ImportError as exc:
+        raise ParseError(f"the {rendering} reader is not available: {exc}") from exc
+    return module.read(data, url=url)
