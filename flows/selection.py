@@ -1,0 +1,39 @@
+"""Which agencies a run covers: a registry subset by id, region (GB/T 2260 prefix) or level."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from flows.errors import SelectionError
+
+
+def select(
+    entries: Sequence[Any],
+    *,
+    ids: Sequence[str] | None = None,
+    regions: Sequence[str] | None = None,
+    levels: Sequence[str] | None = None,
+    registry: str = "the registry",
+) -> list[Any]:
+    """Registry entries matching every filter given; an empty result or an unknown id is an error."""
+    known = {e.id for e in entries}
+    unknown = sorted(set(ids or ()) - known)
+    if unknown:
+        raise SelectionError(f"{registry} has no agency {', '.join(unknown)}")
+    chosen = [
+        e
+        for e in entries
+        if (not ids or e.id in ids)
+        and (not regions or any((e.region_code or "").startswith(r) for r in regions))
+        and (not levels or e.level in levels)
+    ]
+    if not chosen:
+        raise SelectionError(f"no agency of {registry} matches regions={regions or 'any'} levels={levels or 'any'}")
+    return chosen
+
+
+def default_years(now: datetime | None = None) -> list[int]:
+    """Last calendar year: what the statutory calendar has published by February/April."""
+    return [(now or datetime.now(UTC)).year - 1]

@@ -1,0 +1,94 @@
+"""The Prefect tasks the flows are made of: crawl a batch, parse a capture, settle an agency.
+
+Every task is idempotent: raw bodies are content-addressed, captures keyed by (agency, url,
+fetched_at), versions created with put-if-absent. A task rerun after a crash therefore finds what the
+first attempt wrote and creates nothing twice. Only transient causes are retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from flows.settlement import Found, settle
+
+if TYPE_CHECKING:
+    from archive import Archive
+    from flows.summaries import AgencyOutcome
+
+
+@cache
+def open_archive(url: str) -> Archive:
+    """One connection per archive URL per process (a boto3 client is not free to build)."""
+    from archive import connect
+
+    return connect(url)
+
+
+def transient_errors() -> tuple[type[Exception], ...]:
+    from archive.errors import ConflictError, StoreUnavailable
+    from crawler.errors import CrawlAborted
+
+    return (StoreUnavailable, ConflictError, CrawlAborted)
+
+
+def is_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry timeouts, unreachable stores, lost races and crashed crawl processes; nothing else."""
+    try:
+        state.result()
+    except transient_errors():
+        return True
+    except Exception:
+        return False
+    return False
+
+
+RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": is_transient}
+
+
+@task(name="crawl_agencies", cache_policy=NO_CACHE, **RETRIES)
+def crawl_agencies(
+    registry: str, archive_url: str, agencies: Sequence[str], years: Sequence[int], settings: Mapping[str, Any]
+) -> dict[str, str | None]:
+    """Crawl a batch of agencies in one Scrapy process; each agency's failure reason (None = crawled)."""
+    from crawler.run import crawl
+
+    summary = crawl(
+        registry, archive_url, agencies=list(agencies), years=list(years), settings_overrides=dict(settings)
+    )
+    return {agency: summary.failure(agency) for agency in agencies}
+
+
+def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
+    from parsers.record import PARSER_VERSION
+
+    return f"parse-{PARSER_VERSION}-{parameters['sha256']}-{parameters['agency']}"
+
+
+@task(name="parse_capture", cache_key_fn=parse_cache_key, persist_result=True, **RETRIES)
+def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None, agency: str) -> dict[str, Any]:
+    """The record of one stored body, as a dict; cached on its sha256 and the parser version."""
+    from parsers import parse
+
+    data = open_archive(archive_url).get_raw(sha256)
+    return parse(data, url=url, content_type=content_type, agency=agency).to_dict()
+
+
+@task(name="settle_agency", cache_policy=NO_CACHE, **RETRIES)
+def settle_agency(
+    archive_url: str, agency: str, years: Sequence[int], since: str, seen_at: str, crawl_failure: str | None
+) -> AgencyOutcome:
+    """Parse what the crawl found for one agency, version it, and detect withdrawals."""
+    archive = open_archive(archive_url)
+    found = Found.since(archive, agency, since)
+    return settle(
+        archive, agency, years, found, seen_at, crawl_failure, parse=lambda c, sha: _parse(archive_url, c, sha)
+    )
+
+
+def _parse(archive_url: str, capture: Any, sha256: str) -> dict[str, Any]:
+    return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
