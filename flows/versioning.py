@@ -32,7 +32,7 @@ _ATTEMPTS = 20
 
 @dataclass(frozen=True)
 class IngestResult:
-    kind: str  # "new" | "changed" | "unchanged" | "withdrawn" | "already_withdrawn"
+    kind: str  # "new" | "changed" | "unchanged" | "linked" | "withdrawn" | "already_withdrawn"
     version: int
     diff: tuple[dict[str, Any], ...] = ()
 
@@ -132,6 +132,21 @@ def ingest(
         if shelves.create_version(archive.store, version):
             return IngestResult("new" if latest is None else "changed", version.number, changes)
     raise ConflictError(f"report {agency}/{year}: gave up after {_ATTEMPTS} concurrent version races")
+
+
+def link_copies(
+    archive: Archive, agency: str, year: int, captures: Sequence[tuple[Capture, str]], seen_at: str
+) -> IngestResult:
+    """Link copies (reposts on other sites) to the report's latest version without judging content.
+
+    A repost is evidence the report is still published, not a source of its content: its page
+    differs in furniture and often in title, so it never makes a version.
+    """
+    latest = shelves.latest_version(archive.store, agency, year)
+    if latest is None:
+        raise ConflictError(f"report {agency}/{year} has no version to link copies to")
+    shelves.add_observation(archive.store, Observation(agency, year, latest.number, seen_at, shelves.links(captures)))
+    return IngestResult("linked", latest.number)
 
 
 def mark_withdrawn(archive: Archive, agency: str, year: int, evidence: Capture, seen_at: str) -> IngestResult:
