@@ -13,7 +13,8 @@ import unicodedata
 # Whole lines that are furniture wherever they appear.
 _FURNITURE_LINE = re.compile(
     r"【?字体[:：]|字号[:：]|打印本页|【打印】|关闭窗口|【关闭】|分享到[:：]?|扫一扫|收藏本页|返回顶部|"
-    r"网站地图|主办单位|承办单位|版权所有|ICP备|网站标识码|公网安备|当前位置|您的位置|技术支持"
+    r"网站地图|主办单位|承办单位|版权所有|ICP备|网站标识码|公网安备|当前位置|您的位置|技术支持|"
+    r"^\s*(发布时间|发布日期|信息来源|来源)[:：]"
 )
 # Counters glued into a line, e.g. "发布时间：2024-01-30 浏览次数：1234". The colon is required:
 # report text itself says "网站访问量1234万人次", which is content.

@@ -66,12 +66,9 @@ class Grouping:
 
 
 def document_text(record: ReportRecord) -> str:
-    """The furniture-free text of a record, its title and table values included."""
+    """The furniture-free prose of a record. Tables are left out: small bodies' tables are all zeros."""
     parts = [record.title or ""]
     parts += [f"{s.heading}\n{s.text}" for s in record.sections]
-    for name, table in record.tables().items():
-        for row, cells in (table or {}).items():
-            parts.append(f"{name}.{row}:" + ",".join(f"{k}={v}" for k, v in sorted(cells.items())))
     return normalise_text("\n".join(parts))
 
 

@@ -34,5 +34,5 @@ def parse(
     if not data.strip():
         raise ParseError(f"{where} is empty")
     rendering = rendering_of(data, url=url, content_type=content_type, filename=filename)
-    document = read(rendering, data, url=url)
+    document = read(rendering, data, url=url, content_type=content_type)
     return to_record(document, agency_hint=agency)

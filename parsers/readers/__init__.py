@@ -1,7 +1,8 @@
 """Readers: one module per rendering, each turning bytes into a `Document`.
 
 Every reader module exposes `read(data: bytes, *, url: str | None = None) -> Document` and raises
-only `ParseError` for bytes it cannot read. Tables come out as dense grids (spans expanded, each covered
+only `ParseError` for bytes it cannot read. The readers of undeclared-encoding renderings (HTML, text)
+also take `content_type=`, whose charset they honour. Tables come out as dense grids (spans expanded, each covered
 cell holding the merged cell's text); nothing after a reader knows which rendering a document had.
 
 Adding a rendering: write `parsers/readers/<name>.py` with that `read`, add it to `READER_MODULES`,
@@ -25,7 +26,10 @@ READER_MODULES = {
 }
 
 
-def read(rendering: str, data: bytes, *, url: str | None = None) -> Document:
+_CHARSET_READERS = ("html", "text")
+
+
+def read(rendering: str, data: bytes, *, url: str | None = None, content_type: str | None = None) -> Document:
     """Read `data` with the reader for `rendering`."""
     try:
         module = importlib.import_module(READER_MODULES[rendering])
@@ -33,4 +37,6 @@ def read(rendering: str, data: bytes, *, url: str | None = None) -> Document:
         raise ParseError(f"no reader for rendering {rendering!r} (known: {', '.join(READER_MODULES)})") from None
     except ImportError as exc:
         raise ParseError(f"the {rendering} reader is not available: {exc}") from exc
+    if rendering in _CHARSET_READERS:
+        return module.read(data, url=url, content_type=content_type)
     return module.read(data, url=url)

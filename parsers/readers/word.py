@@ -1,0 +1,241 @@
+"""Word reader: DOCX paragraphs and tables in body order; legacy .doc/.wps through LibreOffice.
+
+Tables are expanded from the XML (gridBefore, gridSpan, vMerge) rather than through python-docx's
+cell API, which is quadratic in the row count and hides how a row starts. A table that Word (or the
+author) broke in two at a page, with its header or its row label repeated, is joined back.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from lxml.etree import XMLSyntaxError, _Element
+
+from parsers.document import Block, Document, TableBlock, TextBlock
+from parsers.errors import ParseError
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+CONVERT_TIMEOUT = 120.0
+"""Seconds for one LibreOffice conversion; a .doc report converts in ~2 s, a cold start takes ~10."""
+MAX_UNPACKED = 200 * 1024 * 1024
+"""A DOCX report unpacks to a few MB; more is a zip bomb or not a report."""
+
+_BROKEN = (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError, TypeError, EOFError)
+_TITLE_STYLES = {"Title", "标题"}
+
+
+def read(
+    data: bytes,
+    *,
+    url: str | None = None,
+    soffice: str | None = None,
+    timeout: float = CONVERT_TIMEOUT,
+) -> Document:
+    """Read a DOCX, or a legacy .doc/.wps when LibreOffice is available.
+
+    `soffice` is the LibreOffice binary for legacy files; by default the first of `soffice` and
+    `libreoffice` found on PATH.
+    """
+    where = url or "the Word file"
+    if data.startswith(OLE2_MAGIC):
+        binary = soffice or shutil.which("soffice") or shutil.which("libreoffice")
+        converted = _convert_legacy(data, where, _legacy_suffix(url), binary, timeout)
+        document = _read_docx(converted, where)
+        return replace(document, rendering="doc")
+    if not data.startswith(ZIP_MAGIC):
+        raise ParseError(f"{where} is not a Word document (neither DOCX nor .doc/.wps)")
+    return _read_docx(data, where)
+
+
+def _legacy_suffix(url: str | None) -> str:
+    return ".wps" if url and url.lower().split("?")[0].endswith(".wps") else ".doc"
+
+
+def _convert_legacy(data: bytes, where: str, suffix: str, binary: str | None, timeout: float) -> bytes:
+    """.doc/.wps → DOCX with LibreOffice headless, in a private profile (shared ones fail silently)."""
+    unsupported = f"{where} is a legacy {suffix} file; {suffix} is unsupported without LibreOffice"
+    if binary is None or shutil.which(binary) is None:
+        raise ParseError(f"{unsupported} (install libreoffice-writer; no soffice at {binary or 'PATH'})")
+    with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as scratch:
+        work = Path(scratch)
+        source = work / f"report{suffix}"
+        source.write_bytes(data)
+        command = [
+            binary,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise ParseError(f"LibreOffice did not convert {where} within {timeout:.0f} s") from exc
+        except OSError as exc:
+            raise ParseError(f"{unsupported} (cannot run {binary}: {exc})") from exc
+        result = work / "out" / "report.docx"
+        if not result.is_file():
+            raise ParseError(f"LibreOffice could not convert {where} from {suffix} (corrupt or not a Word file)")
+        return result.read_bytes()
+
+
+def _read_docx(data: bytes, where: str) -> Document:
+    try:
+        _check_size(data, where)
+        word = docx.Document(io.BytesIO(data))
+        items = list(_body_blocks(word.element.body))
+        blocks = tuple(_join_split_tables(items))
+        return Document(
+            blocks=blocks,
+            rendering="docx",
+            title=_title(word),
+            metadata=_metadata(word),
+            warnings=_warnings(blocks, sum(isinstance(item, _Picture) for item in items)),
+        )
+    except _BROKEN as exc:
+        raise ParseError(f"{where} is not a readable DOCX (corrupt or truncated): {exc}") from exc
+
+
+def _check_size(data: bytes, where: str) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise ParseError(f"{where} unpacks to {unpacked // 2**20} MB; a report is a few MB (zip bomb?)")
+
+
+@dataclass(frozen=True)
+class _Picture:
+    """A paragraph holding only a picture or an embedded object: it may be a table as an image."""
+
+
+def _body_blocks(container: _Element) -> Iterator[Block | _Picture]:
+    """Paragraphs and tables in document order, looking inside content controls (w:sdt)."""
+    for element in container.iterchildren():
+        if element.tag == qn("w:p"):
+            text = Paragraph(element, None).text.strip()
+            if text:
+                yield TextBlock(text)
+            elif element.xpath(".//w:drawing | .//w:pict | .//w:object"):
+                yield _Picture()
+        elif element.tag == qn("w:tbl"):
+            yield TableBlock(_grid(element))
+        elif element.tag == qn("w:sdt"):
+            for content in element.iterchildren(qn("w:sdtContent")):
+                yield from _body_blocks(content)
+
+
+def _grid(table: _Element) -> tuple[tuple[str, ...], ...]:
+    """The table as a dense grid: spans repeated, vMerge continuations take the text above."""
+    rows: list[list[tuple[str, bool]]] = []
+    for tr in table.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"):
+        row: list[tuple[str, bool]] = [("", False)] * _grid_before(tr)
+        for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):
+            span = max(1, tc.grid_span)
+            continues = tc.vMerge == "continue"
+            row.extend([(_cell_text(tc), continues)] * span)
+        rows.append(row)
+    width = max((len(row) for row in rows), default=0)
+    grid: list[tuple[str, ...]] = []
+    for row in rows:
+        padded = row + [("", False)] * (width - len(row))
+        above = grid[-1] if grid else ("",) * width
+        grid.append(tuple(above[col] if continues else text for col, (text, continues) in enumerate(padded)))
+    return tuple(grid)
+
+
+def _grid_before(tr: _Element) -> int:
+    values = tr.xpath("./w:trPr/w:gridBefore/@w:val")
+    return int(values[0]) if values and str(values[0]).isdigit() else 0
+
+
+def _cell_text(tc: _Element) -> str:
+    lines = (Paragraph(p, None).text.strip() for p in tc.xpath(".//w:p"))
+    return "\n".join(line for line in lines if line)
+
+
+def _join_split_tables(items: list[Block | _Picture]) -> Iterator[Block]:
+    """Join a table to the previous one when only empty paragraphs separate them and the second
+    repeats the first's header row or carries on the row label of its last row."""
+    pending: TableBlock | None = None
+    for block in items:
+        if not isinstance(block, TableBlock):
+            if pending is not None:
+                yield pending
+                pending = None
+            if isinstance(block, TextBlock):
+                yield block
+            continue
+        if pending is not None and _continues(pending, block):
+            pending = TableBlock(pending.rows + block.rows)
+            continue
+        if pending is not None:
+            yield _without_repeated_header(pending)
+        pending = block
+    if pending is not None:
+        yield _without_repeated_header(pending)
+
+
+def _continues(first: TableBlock, second: TableBlock) -> bool:
+    if not first.rows or not second.rows or len(first.rows[0]) != len(second.rows[0]):
+        return False
+    repeated_header = second.rows[0] == first.rows[0] and len(second.rows) > 1
+    repeated_label = bool(second.rows[0][0]) and second.rows[0][0] == first.rows[-1][0]
+    return repeated_header or repeated_label
+
+
+def _without_repeated_header(table: TableBlock) -> TableBlock:
+    """Drop copies of the header row further down: a "repeat header row" table broken at a page,
+    whether it arrives as two tables or, after a .doc round trip, as one."""
+    header = table.rows[0] if table.rows else ()
+    if not any(header):
+        return table
+    return TableBlock((header, *(row for row in table.rows[1:] if row != header)))
+
+
+def _warnings(blocks: tuple[Block, ...], pictures: int) -> tuple[tuple[str, str], ...]:
+    if pictures and not any(isinstance(block, TableBlock) for block in blocks):
+        return (("needs_ocr", f"no tables in the text; {pictures} pictures or embedded objects may hold them"),)
+    return ()
+
+
+def _title(word: docx.document.Document) -> str | None:
+    """The centred or Title-styled paragraphs that open the document."""
+    lines: list[str] = []
+    for paragraph in word.paragraphs[:20]:
+        text = paragraph.text.strip()
+        if not text:
+            if lines:
+                break
+            continue
+        centred = paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
+        if not centred and paragraph.style.name not in _TITLE_STYLES:
+            break
+        lines.append(text)
+    return "".join(lines) or None
+
+
+def _metadata(word: docx.document.Document) -> dict[str, str]:
+    properties = word.core_properties
+    values = {
+        "title": properties.title,
+        "author": properties.author,
+        "created": properties.created.isoformat() if properties.created else None,
+    }
+    return {key: value.strip() for key, value in values.items() if value and value.strip()}
