@@ -1,15 +1,16 @@
 """The `harvest` flow: crawl → archive raw → parse → version → catalog, for a registry subset.
 
-Agencies are crawled in batches, one Scrapy process per batch (a Twisted crawl cannot run twice in a
-process), at most `crawl_processes` at once; Scrapy holds the global and per-host request limits.
-As each batch finishes, its agencies are settled concurrently (parse, version, withdrawals) while the
-next batch crawls. A batch whose crawl process fails is crawled again agency by agency, so one
-agency's failure never stops the others.
+Agencies are crawled in batches (whole families: flows/batches.py), one Scrapy process per batch (a
+Twisted crawl cannot run twice in a process), at most `crawl_processes` at once; Scrapy holds the
+global and per-host request limits. As each batch's crawl ends, the batch is settled (parse, identify,
+version, withdraw) while the next batches crawl. A batch whose crawl process fails is crawled again
+agency by agency, so one agency's failure never stops the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,14 +18,13 @@ from prefect import flow
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.batches import family_batches
 from flows.selection import default_years, select
 from flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
-from flows.tasks import crawl_agencies, settle_agency
-
-SETTLE_WORKERS = 8
+from flows.tasks import crawl_agencies, settle_agencies
 
 
-@flow(name="harvest", task_runner=ThreadPoolTaskRunner(max_workers=SETTLE_WORKERS + 4))
+@flow(name="harvest", task_runner=ThreadPoolTaskRunner(max_workers=8))
 def harvest(
     registry: str,
     archive_url: str,
@@ -38,15 +38,13 @@ def harvest(
     batch_size: int = 50,
 ) -> RunSummary:
     """Harvest report `years` (default: last year) of the registry agencies matching the filters."""
-    from crawler.registry import load_registry
+    from crawler.agencies import load_registry
 
     years = sorted(years or default_years())
-    chosen = [
-        e.id for e in select(load_registry(registry), ids=agencies, regions=regions, levels=levels, registry=registry)
-    ]
-    outcomes = run_agencies(
-        registry, archive_url, chosen, years, crawl_settings(per_host, requests), crawl_processes, batch_size
-    )
+    entries = load_registry(registry).agencies
+    chosen = select(entries, ids=agencies, regions=regions, levels=levels, registry=registry)
+    work = Work(registry, archive_url, {e.id: e.name for e in entries}, years, crawl_settings(per_host, requests))
+    outcomes = work.run(family_batches(chosen, batch_size), crawl_processes)
     summary = merge("harvest", years, outcomes)
     finish(archive_url, summary)
     return summary
@@ -56,64 +54,58 @@ def crawl_settings(per_host: int, requests: int) -> dict[str, Any]:
     return {"CONCURRENT_REQUESTS": requests, "CONCURRENT_REQUESTS_PER_DOMAIN": per_host}
 
 
-def run_agencies(
-    registry: str,
-    archive_url: str,
-    agencies: Sequence[str],
-    years: Sequence[int],
-    settings: dict[str, Any],
-    crawl_processes: int,
-    batch_size: int,
-) -> list[AgencyOutcome]:
-    since = now()
-    batches = [list(agencies[i : i + batch_size]) for i in range(0, len(agencies), batch_size)]
-    settling: list[tuple[str, PrefectFuture]] = []
-    for batch, crawled in crawled_batches(registry, archive_url, batches, years, settings, crawl_processes):
-        settling += [
-            (agency, settle_agency.submit(archive_url, agency, years, since, since, crawled[agency]))
-            for agency in batch
+class Work:
+    """One run's crawl-then-settle pipeline over batches of agencies."""
+
+    def __init__(
+        self,
+        registry: str,
+        archive_url: str,
+        names: Mapping[str, str],
+        years: Sequence[int],
+        settings: Mapping[str, Any],
+    ) -> None:
+        self.registry, self.archive_url, self.names = registry, archive_url, dict(names)
+        self.years, self.settings = list(years), dict(settings)
+        self.since = now()
+
+    def run(self, batches: list[list[str]], crawl_processes: int) -> list[AgencyOutcome]:
+        settling = [
+            (batch, settle_agencies.submit(self.archive_url, batch, self.names, self.years, self.since, failures))
+            for batch, failures in self.crawled(batches, crawl_processes)
         ]
-    return [outcome_of(agency, years, future) for agency, future in settling]
+        return [outcome for batch, future in settling for outcome in self.outcomes(batch, future)]
 
+    def crawled(self, batches: list[list[str]], width: int) -> Iterator[tuple[list[str], dict[str, str | None]]]:
+        """Each batch with its agencies' crawl failures, as crawls end, `width` processes at a time."""
+        queue = list(batches)
+        running: dict[PrefectFuture, list[str]] = {}
+        while queue or running:
+            while queue and len(running) < width:
+                batch = queue.pop(0)
+                future = crawl_agencies.submit(self.registry, self.archive_url, batch, self.years, self.settings)
+                running[future] = batch
+            future = next(as_completed(list(running)))
+            batch = running.pop(future)
+            if future.state.is_completed():
+                yield batch, future.result()
+            elif len(batch) > 1:
+                queue += [[agency] for agency in batch]  # isolate the agency that broke the process
+            else:
+                yield batch, {batch[0]: f"crawl failed: {failure_message(future.state)}"}
 
-def crawled_batches(
-    registry: str,
-    archive_url: str,
-    batches: list[list[str]],
-    years: Sequence[int],
-    settings: dict[str, Any],
-    width: int,
-) -> Iterator[tuple[list[str], dict[str, str | None]]]:
-    """Each batch with its agencies' crawl failures, as batches finish, `width` processes at a time."""
-    queue = list(batches)
-    running: dict[PrefectFuture, list[str]] = {}
-    while queue or running:
-        while queue and len(running) < width:
-            batch = queue.pop(0)
-            running[crawl_agencies.submit(registry, archive_url, batch, years, settings)] = batch
-        future = next(as_completed(list(running)))
-        batch = running.pop(future)
-        state = future.state
-        if state.is_completed():
-            yield batch, future.result()
-        elif len(batch) > 1:
-            queue += [[agency] for agency in batch]  # isolate the agency that broke the process
-        else:
-            yield batch, {batch[0]: f"crawl failed: {failure_message(state)}"}
-
-
-def outcome_of(agency: str, years: Sequence[int], future: PrefectFuture) -> AgencyOutcome:
-    """The settled outcome, or the agency marked failed with the reason its task gave."""
-    future.wait()
-    if future.state.is_completed():
-        return future.result()
-    return AgencyOutcome(
-        agency,
-        expected=len(years),
-        failed=1,
-        coverage=dict.fromkeys(years, FAILED),
-        failures=(f"settling failed: {failure_message(future.state)}",),
-    )
+    def outcomes(self, batch: list[str], future: PrefectFuture) -> list[AgencyOutcome]:
+        """The batch's outcomes, or each agency marked failed with the reason the task gave."""
+        future.wait()
+        if future.state.is_completed():
+            return future.result()
+        reason = f"settling failed: {failure_message(future.state)}"
+        return [
+            AgencyOutcome(
+                a, expected=len(self.years), failed=1, coverage=dict.fromkeys(self.years, FAILED), failures=(reason,)
+            )
+            for a in batch
+        ]
 
 
 def failure_message(state: Any) -> str:
@@ -128,11 +120,17 @@ def finish(archive_url: str, summary: RunSummary) -> None:
     """Rebuild the catalog and publish the summary as a markdown artifact."""
     from prefect.artifacts import create_markdown_artifact
 
-    from flows.catalogs import rebuild_catalog
+    from archive.catalog import rebuild
     from flows.summaries import render_markdown
+    from flows.tasks import open_archive
 
-    rebuild_catalog(archive_url)
-    create_markdown_artifact(render_markdown(summary), key=f"{summary.flow.replace('_', '-')}-summary")
+    rebuild(open_archive(archive_url))
+    create_markdown_artifact(render_markdown(summary), key=artifact_key(summary.flow, "summary"))
+
+
+def artifact_key(*parts: str) -> str:
+    """Prefect artifact keys allow lowercase letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower())
 
 
 def now() -> str:

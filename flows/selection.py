@@ -37,3 +37,10 @@ def select(
 def default_years(now: datetime | None = None) -> list[int]:
     """Last calendar year: what the statutory calendar has published by February/April."""
     return [(now or datetime.now(UTC)).year - 1]
+
+
+FIRST_REPORT_YEAR = 2008  # the disclosure regulations took effect on 1 May 2008
+
+
+def all_years(now: datetime | None = None) -> list[int]:
+    return list(range(FIRST_REPORT_YEAR, default_years(now)[0] + 1))

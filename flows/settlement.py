@@ -1,8 +1,10 @@
-"""Settling one agency after a crawl: which bodies are its reports, what each is, what changed.
+"""Settling a batch of agencies after their crawl: which bodies are reports, what each is, what changed.
 
-The crawl leaves captures in the archive; this reads the ones of the current run, parses every report
-body (through the cached parse task), keeps the best record of each report year, hands it to
-flows/versioning.py, and turns 404/410 answers at a held report's URLs into withdrawals.
+The crawl leaves captures in the archive. For each agency this reads the captures of the current run,
+parses every report body (through the cached parse task), lets flows/identity.py group the documents
+into reports (pages, attachments, variants, reposts on a parent portal), hands each report to
+flows/versioning.py, and turns 404/410 answers at a held report's URLs into withdrawals. Agencies are
+settled in batches that keep a parent and its departments together, so a repost meets its original.
 """
 
 from __future__ import annotations
@@ -10,18 +12,21 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from archive import Archive
 from archive import reports as shelves
 from archive.captures import Capture
-from flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome
-from flows.versioning import ingest, mark_withdrawn
+from archive.errors import ArchiveError
+from archive.raw import get_capture
+from flows.identity import Document, Identifier, ReportGroup
+from flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
+from flows.versioning import IngestResult, ingest, link_copies, mark_withdrawn
 from parsers.errors import ParseError
 from parsers.record import ReportRecord
 
-ROLES = {"report": "page", "attachment": "attachment"}
+REPORT_KINDS = ("report", "attachment")
 GONE = (404, 410)
 YEAR = re.compile(r"(20\d\d)")
 
@@ -53,84 +58,145 @@ class Found:
         return cls(tuple(sorted(latest.values(), key=lambda c: c.url)), bodies)
 
     def report_bodies(self) -> list[tuple[Capture, str]]:
-        return [(c, self.bodies[c.url]) for c in self.captures if c.kind in ROLES and c.url in self.bodies]
+        return [(c, self.bodies[c.url]) for c in self.captures if c.kind in REPORT_KINDS and c.url in self.bodies]
 
-    def gone(self) -> dict[str, Capture]:
-        return {c.url: c for c in self.captures if c.status in GONE}
+    def written(self) -> int:
+        """Bodies this run downloaded (200s): an upper bound of the raw objects it added."""
+        return len({c.sha256 for c in self.captures if c.sha256 and c.status is not None and 200 <= c.status < 300})
+
+
+@dataclass
+class Tally:
+    """One agency's counts as the batch is settled."""
+
+    agency: str
+    years: Sequence[int]
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    coverage: dict[int, str] = field(default_factory=dict)
+    failures: dict[int | None, list[str]] = field(default_factory=lambda: defaultdict(list))
+    check_failures: int = 0
+    written: int = 0
+    changes: list[ReportChange] = field(default_factory=list)
+
+    def fail(self, year: int | None, message: str) -> None:
+        self.failures[year].append(message)
+
+    def add(self, year: int, result: IngestResult, record: ReportRecord | None) -> None:
+        self.counts[result.kind] += 1
+        self.changes.append(ReportChange(year, result.kind, result.version, tuple(result.diff)))
+        if result.kind == "withdrawn" or (result.kind == "already_withdrawn"):
+            self.coverage[year] = WITHDRAWN
+            return
+        self.coverage[year] = FOUND
+        if record is not None:
+            self.check_failures += sum(1 for c in record.checks if c.passed is False)
+
+    def outcome(self) -> AgencyOutcome:
+        for year in self.years:
+            self.coverage.setdefault(year, FAILED if self.failures.get(year) else MISSING)
+        open_failures = {y: m for y, m in self.failures.items() if m and (y is None or self.coverage[y] != FOUND)}
+        return AgencyOutcome(
+            self.agency,
+            expected=len(self.years),
+            found=sum(1 for mark in self.coverage.values() if mark == FOUND),
+            new=self.counts["new"],
+            changed=self.counts["changed"],
+            unchanged=self.counts["unchanged"] + self.counts["linked"],
+            withdrawn=self.counts["withdrawn"],
+            failed=sum(len(m) if y is None else 1 for y, m in open_failures.items()),
+            check_failures=self.check_failures,
+            raw_objects_written=self.written,
+            coverage=dict(sorted(self.coverage.items())),
+            failures=tuple(m for messages in open_failures.values() for m in messages),
+            changes=tuple(sorted(self.changes, key=lambda c: c.year)),
+        )
 
 
 def settle(
     archive: Archive,
-    agency: str,
+    agencies: Sequence[str],
+    names: Mapping[str, str],
     years: Sequence[int],
-    found: Found,
-    seen_at: str,
-    crawl_failure: str | None,
+    since: str,
+    crawl_failures: Mapping[str, str | None],
     parse: Parse,
-) -> AgencyOutcome:
-    if crawl_failure is not None:
-        return AgencyOutcome(
-            agency, expected=len(years), failed=1, coverage=dict.fromkeys(years, FAILED), failures=(crawl_failure,)
-        )
-    candidates, failures = _parse_all(found, years, parse)
-    coverage: dict[int, str] = {}
-    counts: dict[str, int] = defaultdict(int)
-    check_failures = 0
-    for year, group in sorted(candidates.items()):
-        record, captures = _best(group)
-        result = ingest(archive, agency, year, ReportRecord.from_dict(record), captures, seen_at)
-        counts[result.kind] += 1
-        coverage[year] = FOUND
-        check_failures += sum(1 for c in record.get("checks", ()) if c["passed"] is False)
-    gone = found.gone()
-    for year in years:
-        if year in coverage:
+) -> list[AgencyOutcome]:
+    """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised."""
+    tallies = {agency: Tally(agency, years) for agency in agencies}
+    identifier = Identifier(names)
+    documents: list[Document] = []
+    gone: dict[str, Capture] = {}
+    held: dict[tuple[str, int], shelves.Version] = {}
+    for agency in agencies:
+        tally = tallies[agency]
+        if crawl_failures.get(agency):
+            for year in years:
+                tally.fail(year, f"{agency}: {crawl_failures[agency]}")
             continue
-        latest = shelves.latest_version(archive.store, agency, year)
-        evidence = _evidence(latest, gone) if latest is not None and latest.kind == "content" else None
-        if evidence is not None:
-            counts[mark_withdrawn(archive, agency, year, evidence, seen_at).kind] += 1
-        if latest is not None and (evidence is not None or latest.kind == "withdrawn"):
-            coverage[year] = WITHDRAWN
-        else:
-            coverage[year] = FAILED if year in failures else MISSING
-    unresolved = {y: m for y, m in failures.items() if y is None or coverage.get(y) != FOUND}
-    return AgencyOutcome(
-        agency,
-        expected=len(years),
-        found=len(candidates),
-        new=counts["new"],
-        changed=counts["changed"],
-        unchanged=counts["unchanged"],
-        withdrawn=counts["withdrawn"],
-        failed=sum(len(m) if y is None else 1 for y, m in unresolved.items()),
-        check_failures=check_failures,
-        coverage=coverage,
-        failures=tuple(m for messages in unresolved.values() for m in messages),
-    )
+        try:
+            found = Found.since(archive, agency, since)
+            documents += _read(found, years, parse, tally)
+            held |= _held(archive, agency, years, identifier)
+        except ArchiveError as exc:
+            tally.fail(None, f"{agency}: {exc}")
+            continue
+        tally.written = found.written()
+        gone |= {c.url: c for c in found.captures if c.status in GONE}
+    grouping = identifier.group(documents)
+    for document in grouping.unidentified:
+        tallies[document.capture.agency].fail(None, f"{document.capture.url}: no report year in the document")
+    for group in grouping.groups:
+        if group.year in years and group.agency in tallies:
+            _keep(archive, group, since, tallies[group.agency])
+    for (agency, year), latest in held.items():
+        tally = tallies[agency]
+        if year in tally.coverage:
+            continue
+        if latest.kind == "withdrawn":
+            tally.coverage[year] = WITHDRAWN
+        elif (evidence := next((gone[link.url] for link in latest.captures if link.url in gone), None)) is not None:
+            tally.add(year, mark_withdrawn(archive, agency, year, evidence, since), None)
+    return [tallies[agency].outcome() for agency in agencies]
 
 
-Candidates = dict[int, list[tuple[Mapping[str, Any], Capture]]]
-
-
-def _parse_all(found: Found, years: Sequence[int], parse: Parse) -> tuple[Candidates, dict[int | None, list[str]]]:
-    """Each report body's record, by report year; parse failures by the year their link names."""
-    candidates: Candidates = defaultdict(list)
-    failures: dict[int | None, list[str]] = defaultdict(list)
+def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally) -> list[Document]:
+    """The documents among the agency's report bodies; what cannot be parsed is a failure of its year."""
+    documents = []
     for capture, sha256 in found.report_bodies():
         try:
-            record = parse(capture, sha256)
+            record = ReportRecord.from_dict(parse(capture, sha256))
         except ParseError as exc:
             year = _year_hint(capture)
             if year is None or year in years:
-                failures[year].append(f"{capture.url}: {exc}")
+                tally.fail(year, f"{capture.url}: {exc}")
             continue
-        year = record.get("year") or _year_hint(capture)
-        if year is None:
-            failures[None].append(f"{capture.url}: no report year in the document or its link")
-        elif year in years:
-            candidates[year].append((record, capture))
-    return candidates, failures
+        if record.year is None or record.year in years:
+            documents.append(Document(capture, record))
+    return documents
+
+
+def _held(archive: Archive, agency: str, years: Sequence[int], identifier: Identifier) -> dict:
+    """The archive's latest version of each asked-for report; content ones are made known for reposts."""
+    held = {}
+    for year in years:
+        latest = shelves.latest_version(archive.store, agency, year)
+        if latest is None:
+            continue
+        held[(agency, year)] = latest
+        if latest.kind == "content" and latest.record is not None:
+            identifier.remember(agency, year, ReportRecord.from_dict(latest.record))
+    return held
+
+
+def _keep(archive: Archive, group: ReportGroup, seen_at: str, tally: Tally) -> None:
+    if group.has_original:
+        result = ingest(archive, group.agency, group.year, group.primary.record, group.captures(), seen_at)
+        tally.add(group.year, result, group.primary.record)
+    elif shelves.latest_version(archive.store, group.agency, group.year) is not None:
+        tally.add(group.year, link_copies(archive, group.agency, group.year, group.captures(), seen_at), None)
+    else:
+        urls = ", ".join(d.capture.url for d, _ in group.members)
+        tally.fail(group.year, f"only copies on other sites were found ({urls}); the original was not")
 
 
 def _year_hint(capture: Capture) -> int | None:
@@ -138,19 +204,36 @@ def _year_hint(capture: Capture) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _best(group: list[tuple[Mapping[str, Any], Capture]]) -> tuple[Mapping[str, Any], list[tuple[Capture, str]]]:
-    """The fullest record among a report's renderings (most tables read, fewest warnings), with all
-    the captures that are this report."""
-
-    def fullness(item: tuple[Mapping[str, Any], Capture]) -> tuple[int, int, str]:
-        record, capture = item
-        tables = sum(record.get(t) is not None for t in ("active_disclosure", "applications", "review_litigation"))
-        return (tables, -len(record.get("warnings", ())), capture.url)
-
-    record = max(group, key=fullness)[0]
-    return record, [(capture, ROLES[capture.kind]) for _, capture in group]
-
-
-def _evidence(latest: shelves.Version, gone: Mapping[str, Capture]) -> Capture | None:
-    """A 404/410 from this run at a URL the held version was captured from."""
-    return next((gone[link.url] for link in latest.captures if link.url in gone), None)
+def reparse_reports(
+    archive: Archive, agency: str, years: Sequence[int], parser_version: str | None, parse: Parse
+) -> AgencyOutcome:
+    """Parse again the own-site captures of each held report's latest version, and version the result."""
+    latest = {y: v for y in years if (v := shelves.latest_version(archive.store, agency, y)) is not None}
+    todo = [
+        y
+        for y, v in latest.items()
+        if v.kind == "withdrawn" or parser_version is None or (v.record or {}).get("parser_version") == parser_version
+    ]
+    tally = Tally(agency, todo)
+    for year in todo:
+        version = latest[year]
+        if version.kind == "withdrawn":
+            tally.coverage[year] = WITHDRAWN
+            continue
+        own = [link for link in version.captures if link.agency == agency and link.sha256 and link.role != "repost"]
+        documents = []
+        for link in own:
+            capture = get_capture(archive.store, link.capture_key)
+            try:
+                documents.append(Document(capture, ReportRecord.from_dict(parse(capture, link.sha256))))
+            except ParseError as exc:
+                tally.fail(year, f"{capture.url}: {exc}")
+        groups = Identifier({}).group(documents).groups
+        group = next((g for g in groups if (g.agency, g.year) == (agency, year)), None)
+        if group is None:
+            tally.fail(year, f"{agency}/{year}: its stored captures no longer parse as that report")
+            continue
+        seen_at = max(link.fetched_at for link in own)
+        result = ingest(archive, agency, year, group.primary.record, group.captures(), seen_at)
+        tally.add(year, result, group.primary.record)
+    return tally.outcome()

@@ -7,8 +7,9 @@ three never disagree.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 # Coverage of one agency × year cell.
 FOUND = "found"
@@ -16,6 +17,16 @@ MISSING = "missing"
 WITHDRAWN = "withdrawn"
 FAILED = "failed"
 COVERAGE_MARKS = {FOUND: "✓", MISSING: "·", WITHDRAWN: "w", FAILED: "✗"}
+
+
+@dataclass(frozen=True)
+class ReportChange:
+    """What a run did to one report: kind is new, changed, unchanged, linked, withdrawn or already_withdrawn."""
+
+    year: int
+    kind: str
+    version: int
+    diff: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class AgencyOutcome:
     raw_objects_written: int = 0
     coverage: dict[int, str] = field(default_factory=dict)
     failures: tuple[str, ...] = ()
+    changes: tuple[ReportChange, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from flows.settlement import Found, settle
+from flows.settlement import settle
 
 if TYPE_CHECKING:
     from archive import Archive
+    from archive.captures import Capture
     from flows.summaries import AgencyOutcome
 
 
@@ -78,17 +79,19 @@ def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | N
     return parse(data, url=url, content_type=content_type, agency=agency).to_dict()
 
 
-@task(name="settle_agency", cache_policy=NO_CACHE, **RETRIES)
-def settle_agency(
-    archive_url: str, agency: str, years: Sequence[int], since: str, seen_at: str, crawl_failure: str | None
-) -> AgencyOutcome:
-    """Parse what the crawl found for one agency, version it, and detect withdrawals."""
+@task(name="settle_agencies", cache_policy=NO_CACHE, **RETRIES)
+def settle_agencies(
+    archive_url: str,
+    agencies: Sequence[str],
+    names: Mapping[str, str],
+    years: Sequence[int],
+    since: str,
+    crawl_failures: Mapping[str, str | None],
+) -> list[AgencyOutcome]:
+    """Parse, group, version and withdraw what the run found for a batch of agencies."""
     archive = open_archive(archive_url)
-    found = Found.since(archive, agency, since)
-    return settle(
-        archive, agency, years, found, seen_at, crawl_failure, parse=lambda c, sha: _parse(archive_url, c, sha)
-    )
 
+    def parse(capture: Capture, sha256: str) -> dict[str, Any]:
+        return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
 
-def _parse(archive_url: str, capture: Any, sha256: str) -> dict[str, Any]:
-    return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+    return settle(archive, agencies, names, years, since, crawl_failures, parse)

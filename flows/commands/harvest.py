@@ -29,8 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--region", action="append", default=[], help="only agencies of this region (repeatable)")
     parser.add_argument("--level", action="append", default=[], help="only agencies of this level (repeatable)")
     add_years(parser)
-    parser.add_argument("--concurrency", type=int, default=8, help="agencies processed at once (default 8)")
+    parser.add_argument("--requests", type=int, default=32, help="simultaneous requests per crawl process (default 32)")
     parser.add_argument("--per-host", type=int, default=2, help="simultaneous requests per host (default 2)")
+    parser.add_argument("--processes", type=int, default=2, help="crawl processes at once (default 2)")
     add_json(parser)
     parser.set_defaults(run=run)
 
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         regions=args.region or None,
         levels=args.level or None,
         years=args.year,
-        concurrency=args.concurrency,
         per_host=args.per_host,
+        requests=args.requests,
+        crawl_processes=args.processes,
     )
     return print_summary(summary, as_json=args.json)
