@@ -24,9 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def user_errors() -> tuple[type[Exception], ...]:
     """The documented error types of each package: shown as one line, never as a traceback."""
+    from flows.errors import FlowError
     from parsers.errors import ParseError
 
-    return (ParseError,)
+    return (ParseError, FlowError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

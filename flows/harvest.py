@@ -19,6 +19,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.batches import family_batches
+from flows.progress import report
 from flows.selection import default_years, select
 from flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
 from flows.tasks import crawl_agencies, settle_agencies
@@ -70,11 +71,19 @@ class Work:
         self.since = now()
 
     def run(self, batches: list[list[str]], crawl_processes: int) -> list[AgencyOutcome]:
-        settling = [
-            (batch, settle_agencies.submit(self.archive_url, batch, self.names, self.years, self.since, failures))
-            for batch, failures in self.crawled(batches, crawl_processes)
-        ]
-        return [outcome for batch, future in settling for outcome in self.outcomes(batch, future)]
+        total = sum(len(b) for b in batches)
+        report(f"{total} agencies in {len(batches)} batches, report years {self.years[0]}–{self.years[-1]}")
+        settling = []
+        for n, (batch, failures) in enumerate(self.crawled(batches, crawl_processes), start=1):
+            failed = sum(1 for reason in failures.values() if reason)
+            report(f"crawled batch {n}/{len(batches)}: {len(batch)} agencies, {failed} failed; settling")
+            future = settle_agencies.submit(self.archive_url, batch, self.names, self.years, self.since, failures)
+            settling.append((batch, future))
+        outcomes = []
+        for n, (batch, future) in enumerate(settling, start=1):
+            outcomes += self.outcomes(batch, future)
+            report(f"settled batch {n}/{len(settling)}: {sum(o.found for o in outcomes)} reports so far")
+        return outcomes
 
     def crawled(self, batches: list[list[str]], width: int) -> Iterator[tuple[list[str], dict[str, str | None]]]:
         """Each batch with its agencies' crawl failures, as crawls end, `width` processes at a time."""

@@ -70,3 +70,23 @@ def print_summary(summary: RunSummary, *, as_json: bool) -> int:
     if as_json:
         sys.stdout.write(summary.json_line() + "\n")
     return 1 if summary.counts()["failures"] else 0
+
+
+def prefect_console() -> None:
+    """Before Prefect is imported: a slow machine gets time to start the temporary server, and no
+    telemetry. After importing it, Prefect's console shows warnings only; our progress goes to stderr."""
+    import logging
+
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    import prefect  # noqa: F401 - configures Prefect's logging, which is adjusted next
+
+    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
+        for handler in logging.getLogger(name).handlers:
+            handler.setLevel(logging.WARNING)
+    progress = logging.getLogger("nianbao.progress")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.options import add_archive, add_json, add_registry, add_years, print_summary
+from flows.commands.options import add_archive, add_json, add_registry, add_years, prefect_console, print_summary
 
 EXAMPLE = """\
 examples:
@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    prefect_console()
     import sys
 
     from flows.changesets import render_changeset_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.options import add_archive, add_json, add_years, print_summary
+from flows.commands.options import add_archive, add_json, add_years, prefect_console, print_summary
 
 EXAMPLE = """\
 examples:
@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    prefect_console()
     from flows.reparse import reparse
 
     summary = reparse(
