@@ -1,0 +1,185 @@
+"""HTML pages in the shapes real portals serve: listings, report pages, covers, furniture and all."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+
+from simweb.grids import Grid, legacy_grid, report_grids
+from simweb.world import Agency, Report, World
+
+_WIDGETS = (
+    '<div class="share">分享到：<a href="javascript:;" class="wx">微信</a> '
+    '<a href="javascript:;" class="wb">微博</a> <a href="javascript:;" class="qq">QQ空间</a></div>'
+)
+_TOOLBAR = '<div class="toolbar"><a href="javascript:;">长者版</a> | <a href="javascript:;">无障碍</a></div>'
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of a listing: its title, the link as the page writes it, and a date."""
+
+    title: str
+    href: str
+    date: str
+
+
+def shell(agency: Agency, title: str, crumbs: tuple[str, ...], body: str, *, charset: str | None = "utf-8") -> str:
+    meta = f'<meta charset="{charset}">' if charset else ""
+    trail = " &gt; ".join(["<a href='/'>首页</a>", *(escape(c) for c in crumbs)])
+    return (
+        f"<!DOCTYPE html><html><head>{meta}<title>{escape(title)}_{escape(agency.name)}</title></head><body>"
+        f'{_TOOLBAR}<div class="header"><h1 class="site">{escape(agency.name)}</h1></div>'
+        f'<div class="crumbs">当前位置：{trail}</div><div class="main">{body}</div>'
+        f'<div class="footer">主办：{escape(agency.name)} 网站标识码：{agency.region_code}0001</div></body></html>'
+    )
+
+
+def html_table(grid: Grid, split_labels: bool) -> str:
+    rows = []
+    for row in grid:
+        cells = []
+        for cell in row:
+            attrs = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
+                f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
+            )
+            text = cell.text if cell.text == "&nbsp;" else escape(cell.text)
+            if split_labels and cell.header and 5 <= len(cell.text) <= 8:
+                text = escape(cell.text[:3]) + "<br />" + escape(cell.text[3:])
+            cells.append(f'<td{attrs} nowrap="nowrap"><p align="center">{text}</p></td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        '<table align="center" border="1" cellspacing="0" cellpadding="0"><tbody>' + "".join(rows) + "</tbody></table>"
+    )
+
+
+def report_body(report: Report) -> str:
+    """The report itself: opening, sections 一 … 六 with tables 2-4 after their headings."""
+    parts = [
+        f"<p style='text-align:center;font-weight:bold;'>{escape(report.title)}</p>",
+        f"<p>本年度报告根据《中华人民共和国政府信息公开条例》要求编制。本报告所列数据统计期限自{report.year}年1月1日起至{report.year}年12月31日止。</p>",
+    ]
+    split = report.serial % 3 == 0
+    if report.figures is None:
+        for heading, text in report.sections:
+            parts.append(f"<p>{escape(heading)}</p><p>{escape(text)}</p>")
+        parts.append("<p>政府信息公开情况统计表</p>" + html_table(legacy_grid(report.legacy_stats), split))
+        return "".join(parts)
+    tables = dict(
+        zip((1, 2, 3), report_grids(report.figures, report.template, report.money_style, report.blank), strict=True)
+    )
+    for number, (heading, text) in enumerate(report.sections):
+        parts.append(f"<p><strong>{escape(heading)}</strong></p><p>{escape(text)}</p>")
+        if number in tables:
+            parts.append(html_table(tables[number], split))
+    return "".join(parts)
+
+
+def _metadata(agency: Agency, report: Report) -> str:
+    return (
+        '<table class="xxgk-meta"><tr>'
+        f"<td>索引号：</td><td>{agency.region_code}/{report.year + 1}-{report.serial % 100000:05d}</td>"
+        f"<td>发布机构：</td><td>{escape(agency.name)}</td></tr><tr>"
+        f"<td>成文日期：</td><td>{report.publish_date}</td><td>发布日期：</td><td>{report.publish_date}</td></tr></table>"
+    )
+
+
+def attachment_link(rendering: str, href: str, report: Report) -> str:
+    name = escape(report.title)
+    if rendering == "image-pdf":
+        return f'<p><a href="{href}">{name}（图片版）.pdf</a></p>'
+    if rendering == "docx":
+        return f'<p>附件：<a href="{href}">{name}.docx</a></p>'
+    if rendering == "text":
+        return f'<p>附件：<a href="{href}">{name}（文本版）.txt</a></p>'
+    if report.embed == "onclick":
+        return f'<p><a href="javascript:void(0)" onclick="window.open(\'{href}\')">{name}.pdf</a></p>'
+    if report.embed == "iframe":
+        return f'<iframe src="/viewer.html?file={href}" width="100%" height="800"></iframe>'
+    if report.embed == "embed":
+        return f'<embed src="{href}" type="application/pdf" width="100%" height="800">'
+    if report.embed == "object":
+        return f'<object data="{href}" type="application/pdf" width="100%" height="800"></object>'
+    return f'<p>附件：<a href="{href}">{name}.pdf</a></p>'
+
+
+def report_page(
+    world: World,
+    agency: Agency,
+    report: Report,
+    links: list[str],
+    *,
+    charset: str | None = "utf-8",
+    portal: Agency | None = None,
+) -> str:
+    """The detail page: full report or a cover, plus attachment links, metadata block and furniture.
+
+    With `portal` the page is a repost on that (parent) portal: always the full report, its furniture.
+    """
+    full = report.full_page or portal is not None
+    body = report_body(report) if full else f"<p>{escape(report.title)}详见附件。</p>"
+    note = f"<p class='source'>来源：{escape(agency.name)}</p>" if portal is not None else ""
+    counter = f'<div class="views">浏览次数：{37 + report.serial % 500 + world.epoch * 13}</div>' if report.furniture else ""
+    content = (
+        f'{_metadata(agency, report)}<h2 class="title">{escape(report.title)}</h2>{note}{counter}'
+        f'<div class="TRS_Editor">{body}</div>{"".join(links)}{_WIDGETS}'
+    )
+    return shell(portal or agency, report.title, ("政府信息公开", "政府信息公开年报"), content, charset=charset)
+
+
+def listing_page(
+    agency: Agency,
+    family: str,
+    items: list[Item],
+    page: int,
+    pages: int,
+    *,
+    api: str = "",
+    charset: str | None = "utf-8",
+) -> str:
+    entries = "".join(
+        f'<li><a href="{escape(i.href)}" target="_blank" title="{escape(i.title)}">{escape(i.title)}</a>'
+        f"<span>{i.date}</span></li>"
+        for i in items
+    )
+    body = f'<div class="column-title">政府信息公开年报</div><ul class="list">{entries}</ul>'
+    if family == "trs":
+        body += f'<script type="text/javascript">createPageHTML({pages}, {page}, "index", "html");</script>'
+    elif family == "jcms":
+        pager = "".join(f'<a href="?pageNo={n}">{n}</a> ' for n in range(1, pages + 1) if n != page + 1)
+        body += f'<div class="pager">共{pages}页 {pager}</div>'
+    elif family == "gb2312":
+        nxt = f'<a href="index_{page + 1}.htm">下一页</a>' if page + 1 < pages else ""
+        prev = "" if page == 0 else f'<a href="{"index.htm" if page == 1 else f"index_{page - 1}.htm"}">上一页</a>'
+        body += f'<div class="pager">{prev} {nxt} 共{pages}页</div>'
+    elif family == "jsonapi":
+        body += (
+            f'<div id="pager" data-pages="{pages}"></div><script>var listApi = "{api}";'
+            "function loadPage(p){fetch(listApi + '?page=' + p + '&size=6').then(function(r){return r.json();})"
+            ".then(render);}</script>"
+        )
+    return shell(agency, "政府信息公开年报", ("政府信息公开", "政府信息公开年报"), body, charset=charset)
+
+
+def api_page(items: list[Item], page: int, pages: int, total: int) -> str:
+    rows = [{"title": i.title, "url": i.href, "publishDate": i.date} for i in items]
+    return json.dumps({"code": 0, "page": page, "pages": pages, "total": total, "data": rows}, ensure_ascii=False)
+
+
+def notice_page(agency: Agency, title: str, day: str) -> str:
+    body = f'<h2 class="title">{escape(title)}</h2><p>发布日期：{day}</p><p>根据工作安排，现将有关事项函告如下。</p>'
+    return shell(agency, title, ("政府信息公开", "通知公告"), body)
+
+
+def message_page(agency: Agency, title: str, text: str, links: str = "") -> str:
+    return shell(agency, title, (title,), f"<h2>{escape(title)}</h2><p>{escape(text)}</p>{links}")
+
+
+def viewer_page(path: str) -> str:
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>PDF预览</title></head><body>'
+        f'<div id="viewerContainer"></div><script src="/pdfjs/pdf.js"></script><script>'
+        'var DEFAULT_URL = new URLSearchParams(location.search).get("file")'
+        f' || "{escape(path)}";</script></body></html>'
+    )
