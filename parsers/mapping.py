@@ -1,18 +1,65 @@
-"""From a Document to the canonical record (template detection, tables, sections, identity)."""
+"""From a Document to the canonical record: template, identity, sections, tables, checks, warnings."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
+from parsers.checks import check_record
+from parsers.detection import LEGACY, UNKNOWN, detect_template
 from parsers.document import Document
-from parsers.record import ReportRecord, Warning
+from parsers.identity import metadata_agency, period_year, publish_date, title_agency, title_year
+from parsers.record import ReportRecord, Warning, freeze_table
+from parsers.sections import find_sections
+from parsers.tables import find_tables
+from parsers.templates import TABLE_KEYS, TEMPLATES
 
 
 def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRecord:
+    warnings = list(document.warnings)
+    template = detect_template(document)
+    text = document.text()
+    sections = find_sections(text)
+    tables: dict = dict.fromkeys(TABLE_KEYS)
+    if template in TEMPLATES:
+        findings = find_tables(document, TEMPLATES[template])
+        tables = findings.tables
+        warnings.extend(findings.warnings)
+    elif template == LEGACY:
+        warnings.append(("legacy_template", "free-form report (before the 2019 template): text and sections only"))
+    else:
+        warnings.append(("template_unknown", "no template labels found: tables missing or unreadable"))
+    if _needs_ocr(document, template, tables) and not any(code == "needs_ocr" for code, _ in warnings):
+        warnings.append(("needs_ocr", "the document has no readable text or tables; its tables are probably images"))
+
+    metadata = dict(document.metadata)
+    title = document.title or metadata.get("标题")
+    date = publish_date(metadata)
+    year = title_year(title) or period_year(text) or (int(date[:4]) - 1 if date else None)
+    agency = title_agency(title) or metadata_agency(metadata) or agency_hint
+    if year is None:
+        warnings.append(("year_missing", "no report year in the title, the 统计期限 sentence or a publish date"))
+    if agency is None:
+        warnings.append(("agency_missing", "no issuing body in the title or the metadata block, and no hint given"))
+    frozen = {key: freeze_table(table) for key, table in tables.items()}
     return ReportRecord(
-        agency=agency_hint,
-        year=None,
-        title=document.title,
-        template="legacy",
+        agency=agency,
+        year=year,
+        title=title,
+        template=template,
         rendering=document.rendering,
-        warnings=tuple(Warning(code, message) for code, message in document.warnings),
-        metadata=dict(document.metadata),
+        publish_date=date,
+        sections=sections,
+        active_disclosure=frozen["active_disclosure"],
+        applications=frozen["applications"],
+        review_litigation=frozen["review_litigation"],
+        checks=check_record(template, frozen, sections),
+        warnings=tuple(Warning(code, message) for code, message in warnings),
+        metadata=MappingProxyType(metadata),
     )
+
+
+def _needs_ocr(document: Document, template: str, tables: dict) -> bool:
+    if template == LEGACY:
+        return False
+    no_tables = all(t is None for t in tables.values())
+    return no_tables and (template == UNKNOWN or not document.tables() or not document.text().strip())

@@ -96,6 +96,7 @@ class _PageContent:
     items: tuple[_Line | _Table, ...]
     left: float
     right: float
+    garbled: bool = False  # most glyphs lack a Unicode mapping: pdfminer prints them as (cid:123)
 
 
 def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> Document:
@@ -103,7 +104,7 @@ def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> 
     where = url or "the PDF"
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return _read_pdf(pdf, max_pages)
+            return _read_pdf(pdf, where, max_pages)
     except _BROKEN as exc:
         raise ParseError(_explain(exc, where)) from exc
 
@@ -116,17 +117,21 @@ def _explain(exc: BaseException, where: str) -> str:
     return f"{where} is not a readable PDF (corrupt or truncated): {detail}"
 
 
-def _read_pdf(pdf: pdfplumber.PDF, max_pages: int) -> Document:
+def _read_pdf(pdf: pdfplumber.PDF, where: str, max_pages: int) -> Document:
     warnings: list[tuple[str, str]] = []
     total = len(pdf.pages)
     if total == 0:
-        raise ParseError("the PDF has no pages")
+        raise ParseError(f"{where} has no pages")
     if total > max_pages:
         warnings.append(("page_cap", f"read the first {max_pages} of {total} pages"))
     pages = [_page_content(page) for page in pdf.pages[:max_pages]]
     textless = [i + 1 for i, content in enumerate(pages) if not content.items]
     if textless:
         warnings.append(("needs_ocr", _textless_message(textless, len(pages))))
+    garbled = [i + 1 for i, content in enumerate(pages) if content.garbled]
+    if garbled:
+        pages_named = ", ".join(map(str, garbled))
+        warnings.append(("needs_ocr", f"text without Unicode mapping (glyph ids only) on pages {pages_named}"))
     title = _title(pages[0])
     return Document(
         blocks=_blocks(pages),
@@ -155,7 +160,8 @@ def _page_content(page: Page) -> _PageContent:
     body = [line for _, line in lines]
     left = _mode([line.x0 for line in body]) if body else 0.0
     right = max((line.x1 for line in body), default=float(page.width))
-    return _PageContent(items, left, right)
+    unmapped = sum(char["text"].startswith("(cid:") for char in page.chars)
+    return _PageContent(items, left, right, garbled=unmapped * 2 > len(page.chars))
 
 
 def _column_count(table: Table) -> int:
@@ -273,13 +279,22 @@ def _paragraph(lines: list[_Line]) -> TextBlock:
 
 
 def _continues(first: _Table, second: _Table) -> bool:
-    """The second table opens a page right after the first closed the previous one, same width."""
-    return abs(first.x0 - second.x0) <= 2 * _EDGE_SNAP and abs(first.x1 - second.x1) <= 2 * _EDGE_SNAP
+    """The second table opens a page right after the first closed the previous one, with the same
+    outline and its column edges on the first's (a different table has columns of its own)."""
+    if abs(first.x0 - second.x0) > 2 * _EDGE_SNAP or abs(first.x1 - second.x1) > 2 * _EDGE_SNAP:
+        return False
+    edges = _edges(first)
+    inner = _edges(second)[1:-1]
+    matched = sum(any(abs(x - edge) <= _EDGE_SNAP for edge in edges) for x in inner)
+    return matched * 2 >= len(inner)
+
+
+def _edges(table: _Table) -> list[float]:
+    return _cluster(sorted({c.x0 for c in table.cells} | {c.x1 for c in table.cells}))
 
 
 def _join(first: _Table, second: _Table) -> _Table:
-    edges = sorted({c.x0 for c in first.cells} | {c.x1 for c in first.cells})
-    second = _snap(second, edges)
+    second = _snap(second, _edges(first))
     second = _drop_repeated_header(first, second)
     tail = [c for c in first.cells if c.row + c.rows == first.nrows]
     head = [c for c in second.cells if c.row == 0]
@@ -349,7 +364,7 @@ def _glue(head: str, tail: str) -> str:
 
 
 def _grid(table: _Table) -> TableBlock:
-    edges = _cluster(sorted({c.x0 for c in table.cells} | {c.x1 for c in table.cells}))
+    edges = _edges(table)
     width = len(edges) - 1
     grid = [[""] * width for _ in range(table.nrows)]
     for cell in table.cells:

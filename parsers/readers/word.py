@@ -8,10 +8,13 @@ author) broke in two at a page, with its header or its row label repeated, is jo
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,6 +28,7 @@ from lxml.etree import XMLSyntaxError, _Element
 
 from parsers.document import Block, Document, TableBlock, TextBlock
 from parsers.errors import ParseError
+from parsers.readers.word_numbering import Numbering
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -33,8 +37,22 @@ CONVERT_TIMEOUT = 120.0
 MAX_UNPACKED = 200 * 1024 * 1024
 """A DOCX report unpacks to a few MB; more is a zip bomb or not a report."""
 
-_BROKEN = (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError, TypeError, EOFError)
+# What python-docx lets escape on broken packages: its own error, zip and XML errors, and the plain
+# errors of its element classes meeting XML they did not expect.
+_BROKEN = (
+    PackageNotFoundError,
+    zipfile.BadZipFile,
+    zlib.error,
+    XMLSyntaxError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    EOFError,
+)
 _TITLE_STYLES = {"Title", "标题"}
+_TITLE_LENGTH = 60
 
 
 def read(
@@ -85,9 +103,9 @@ def _convert_legacy(data: bytes, where: str, suffix: str, binary: str | None, ti
             str(source),
         ]
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            _run(command, timeout)
         except subprocess.TimeoutExpired as exc:
-            raise ParseError(f"LibreOffice did not convert {where} within {timeout:.0f} s") from exc
+            raise ParseError(f"LibreOffice did not convert {where} within {timeout:g} s") from exc
         except OSError as exc:
             raise ParseError(f"{unsupported} (cannot run {binary}: {exc})") from exc
         result = work / "out" / "report.docx"
@@ -96,16 +114,30 @@ def _convert_legacy(data: bytes, where: str, suffix: str, binary: str | None, ti
         return result.read_bytes()
 
 
+def _run(command: list[str], timeout: float) -> None:
+    """Run LibreOffice in its own process group: `soffice` is a wrapper script, and killing only the
+    wrapper on a timeout would leave soffice.bin running."""
+    with subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    ) as process:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+
+
 def _read_docx(data: bytes, where: str) -> Document:
     try:
         _check_size(data, where)
         word = docx.Document(io.BytesIO(data))
-        items = list(_body_blocks(word.element.body))
+        items = list(_body_blocks(word.element.body, Numbering(word)))
         blocks = tuple(_join_split_tables(items))
         return Document(
             blocks=blocks,
             rendering="docx",
-            title=_title(word),
+            title=_title(word, blocks),
             metadata=_metadata(word),
             warnings=_warnings(blocks, sum(isinstance(item, _Picture) for item in items)),
         )
@@ -125,23 +157,38 @@ class _Picture:
     """A paragraph holding only a picture or an embedded object: it may be a table as an image."""
 
 
-def _body_blocks(container: _Element) -> Iterator[Block | _Picture]:
-    """Paragraphs and tables in document order, looking inside content controls (w:sdt)."""
+def _body_blocks(container: _Element, numbering: Numbering) -> Iterator[Block | _Picture]:
+    """Paragraphs and tables in document order, looking inside content controls (w:sdt) and
+    unwrapping layout tables (one column whose cells hold the real tables)."""
     for element in container.iterchildren():
         if element.tag == qn("w:p"):
-            text = Paragraph(element, None).text.strip()
+            text = _paragraph_text(element, numbering)
             if text:
                 yield TextBlock(text)
             elif element.xpath(".//w:drawing | .//w:pict | .//w:object"):
                 yield _Picture()
+        elif element.tag == qn("w:tbl") and _is_layout(element):
+            for cell in element.xpath("./w:tr/w:tc"):
+                yield from _body_blocks(cell, numbering)
         elif element.tag == qn("w:tbl"):
-            yield TableBlock(_grid(element))
+            yield TableBlock(_grid(element, numbering))
         elif element.tag == qn("w:sdt"):
             for content in element.iterchildren(qn("w:sdtContent")):
-                yield from _body_blocks(content)
+                yield from _body_blocks(content, numbering)
 
 
-def _grid(table: _Element) -> tuple[tuple[str, ...], ...]:
+def _paragraph_text(paragraph: _Element, numbering: Numbering) -> str:
+    prefix = numbering.prefix(paragraph)  # counted even when empty: Word numbers empty items too
+    text = Paragraph(paragraph, None).text.strip()
+    return prefix + text if text else ""
+
+
+def _is_layout(table: _Element) -> bool:
+    widths = {len(row.xpath("./w:tc")) for row in table.xpath("./w:tr")}
+    return widths == {1} and bool(table.xpath("./w:tr/w:tc/w:tbl"))
+
+
+def _grid(table: _Element, numbering: Numbering) -> tuple[tuple[str, ...], ...]:
     """The table as a dense grid: spans repeated, vMerge continuations take the text above."""
     rows: list[list[tuple[str, bool]]] = []
     for tr in table.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"):
@@ -149,7 +196,7 @@ def _grid(table: _Element) -> tuple[tuple[str, ...], ...]:
         for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):
             span = max(1, tc.grid_span)
             continues = tc.vMerge == "continue"
-            row.extend([(_cell_text(tc), continues)] * span)
+            row.extend([(_cell_text(tc, numbering), continues)] * span)
         rows.append(row)
     width = max((len(row) for row in rows), default=0)
     grid: list[tuple[str, ...]] = []
@@ -165,8 +212,8 @@ def _grid_before(tr: _Element) -> int:
     return int(values[0]) if values and str(values[0]).isdigit() else 0
 
 
-def _cell_text(tc: _Element) -> str:
-    lines = (Paragraph(p, None).text.strip() for p in tc.xpath(".//w:p"))
+def _cell_text(tc: _Element, numbering: Numbering) -> str:
+    lines = [_paragraph_text(p, numbering) for p in tc.xpath(".//w:p")]
     return "\n".join(line for line in lines if line)
 
 
@@ -215,8 +262,9 @@ def _warnings(blocks: tuple[Block, ...], pictures: int) -> tuple[tuple[str, str]
     return ()
 
 
-def _title(word: docx.document.Document) -> str | None:
-    """The centred or Title-styled paragraphs that open the document."""
+def _title(word: docx.document.Document, blocks: tuple[Block, ...]) -> str | None:
+    """The centred or Title-styled paragraphs that open the document, else an opening paragraph
+    that names a report (the whole body may sit in a layout table)."""
     lines: list[str] = []
     for paragraph in word.paragraphs[:20]:
         text = paragraph.text.strip()
@@ -228,7 +276,10 @@ def _title(word: docx.document.Document) -> str | None:
         if not centred and paragraph.style.name not in _TITLE_STYLES:
             break
         lines.append(text)
-    return "".join(lines) or None
+    if lines:
+        return "".join(lines)
+    opening = [block.text for block in blocks[:3] if isinstance(block, TextBlock)]
+    return next((text for text in opening if "报告" in text and len(text) <= _TITLE_LENGTH), None)
 
 
 def _metadata(word: docx.document.Document) -> dict[str, str]:

@@ -144,6 +144,12 @@ def test_split_table_text_around_the_table_and_no_page_numbers() -> None:
     assert "- 1 -" not in document.text() and "- 2 -" not in document.text()
 
 
+def test_a_different_table_opening_the_next_page_is_not_joined() -> None:
+    first, second = pdf.read(fixture("two-tables.pdf")).tables()
+    assert first.rows == (("项目", "自然人", "总计"), ("四、结转下年度继续办理", "0", "0"))
+    assert second.rows == (("结果维持", "结果纠正", "其他结果", "总计"), ("1", "2", "3", "6"))
+
+
 def test_page_cap_reads_the_first_pages_and_says_so() -> None:
     document = pdf.read(fixture("split-table.pdf"), max_pages=1)
     assert document.warnings == (("page_cap", "read the first 1 of 2 pages"),)
@@ -163,6 +169,11 @@ def test_a_scanned_page_among_text_pages_is_named_in_the_warning() -> None:
     document = pdf.read(fixture("scanned-page.pdf"))
     assert document.text() == "一、总体情况"
     assert document.warnings == (("needs_ocr", "no text layer on pages 2 of 2 (images only)"),)
+
+
+def test_glyphs_without_unicode_mapping_need_ocr() -> None:
+    document = pdf.read(fixture("unmapped-glyphs.pdf"))
+    assert document.warnings == (("needs_ocr", "text without Unicode mapping (glyph ids only) on pages 1"),)
 
 
 def test_encrypted_pdf_is_a_parse_error_naming_the_file() -> None:

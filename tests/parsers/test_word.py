@@ -1,10 +1,14 @@
 import io
 import shutil
 import subprocess
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers.document import Document, TextBlock
 from parsers.errors import ParseError
@@ -86,6 +90,20 @@ def test_blank_2021_form_has_every_template_table_in_full(corpus_dir: Path) -> N
     assert document.title == "政府信息公开工作年度报告格式模板"
 
 
+def test_word_list_numbers_are_rendered_and_layout_tables_unwrapped() -> None:
+    document = word.read(fixture("numbered-in-layout-table.docx"))
+    assert [b.text if isinstance(b, TextBlock) else b.rows for b in document.blocks] == [
+        "测试镇2024年政府信息公开工作年度报告",
+        "一、总体情况",
+        "（一）主动公开情况",
+        "（二）依申请公开情况",
+        "二、收到和处理政府信息公开申请情况",
+        (("1.属于国家秘密", "0"), ("2.其他法律行政法规禁止公开", "2")),
+        "三、存在的主要问题及改进情况",
+    ]
+    assert document.title == "测试镇2024年政府信息公开工作年度报告"
+
+
 def test_pictures_instead_of_tables_warn_needs_ocr() -> None:
     document = word.read(fixture("pictures-only.docx"))
     assert document.tables() == ()
@@ -102,6 +120,30 @@ def test_legacy_doc_without_libreoffice_is_a_clear_parse_error(tmp_path: Path) -
 def test_legacy_wps_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match=r"\.wps is unsupported without LibreOffice \(install libreoffice-writer"):
         word.read(OLE2, url="https://x.gov.cn/report.WPS", soffice=str(tmp_path / "soffice"))
+
+
+def fake_soffice(tmp_path: Path, script: str) -> str:
+    """A stand-in for the LibreOffice binary: the conversion's failure modes without LibreOffice."""
+    binary = tmp_path / "soffice"
+    binary.write_text(f"#!/bin/sh\n{script}\n")
+    binary.chmod(0o755)
+    return str(binary)
+
+
+def test_conversion_that_hangs_is_killed_and_reported(tmp_path: Path) -> None:
+    marker = tmp_path / "survived"
+    # Like soffice, the script hands the work to a child process; the child must die with it.
+    soffice = fake_soffice(tmp_path, f"(sleep 1; touch {marker}) & wait")
+    with pytest.raises(ParseError, match=r"LibreOffice did not convert https://x\.gov\.cn/a\.doc within 0\.3 s"):
+        word.read(OLE2, url="https://x.gov.cn/a.doc", soffice=soffice, timeout=0.3)
+    time.sleep(1.5)
+    assert not marker.exists()
+
+
+def test_conversion_that_writes_nothing_is_a_parse_error(tmp_path: Path) -> None:
+    soffice = fake_soffice(tmp_path, "exit 0")
+    with pytest.raises(ParseError, match=r"LibreOffice could not convert a\.wps from \.wps"):
+        word.read(OLE2, url="a.wps", soffice=soffice)
 
 
 @pytest.mark.parametrize(
@@ -158,3 +200,35 @@ def test_legacy_doc_converts_through_libreoffice(tmp_path: Path) -> None:
     # with the header inside, and must read the same as the DOCX.
     assert document.tables() == word.read(fixture("merged-and-split.docx")).tables()
     assert "三、收到和处理政府信息公开申请情况" in document.text()
+
+
+def rezipped(original: bytes, part: str, mutate: Callable[[bytes], bytes]) -> bytes:
+    """The package with one part changed and valid CRCs, so the damage reaches the XML parser."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, mutate(data) if item.filename == part else data)
+    return buffer.getvalue()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    part=st.sampled_from(["word/document.xml", "word/styles.xml", "[Content_Types].xml", None]),
+    flips=st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(list(b'<>"/=0 w:x\x00\xff'))), max_size=8),
+    cut=st.integers(0, 10**6),
+)
+def test_damaged_docx_gives_a_document_or_a_parse_error(part: str | None, flips: list, cut: int) -> None:
+    def damage(data: bytes) -> bytes:
+        damaged = bytearray(data)
+        for position, value in flips:
+            damaged[position % len(damaged)] = value
+        return bytes(damaged)
+
+    original = fixture("numbered-in-layout-table.docx")
+    data = rezipped(original, part, damage) if part else damage(original)[: max(1, cut % len(original))]
+    try:
+        document = word.read(data)
+    except ParseError:
+        return
+    assert all(len(set(map(len, t.rows))) == 1 for t in document.tables())

@@ -1,0 +1,50 @@
+"""What one table cell holds: blank, a number (with its unit, if printed), or text.
+
+Blank (empty, &nbsp;, -, —) means "not reported" and is kept distinct from 0. Digits and signs are
+NFKC-normalised so full-width ０-９ and －8 read like 0-9 and -8.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_BLANKS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "\\"})
+_NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(万元|元|万|件|条|个|项|次|人次|起|宗)?$")
+_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "﹣": "-", "＋": "+"})
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str  # "blank" | "number" | "text"
+    number: Decimal | None = None
+    unit: str | None = None
+
+
+BLANK = Cell("blank")
+
+
+def read_cell(text: str) -> Cell:
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_SIGNS))
+    if compact in _BLANKS:
+        return BLANK
+    match = _NUMBER.match(compact)
+    if not match:
+        return Cell("text")
+    sign, digits, unit = match.groups()
+    try:
+        number = Decimal(digits.replace(",", ""))
+    except InvalidOperation:
+        return Cell("text")
+    return Cell("number", -number if sign == "-" else number, unit)
+
+
+def is_value(text: str) -> bool:
+    """A number or a blank: what a data cell may hold."""
+    return read_cell(text).kind != "text"
+
+
+def is_number(text: str) -> bool:
+    return read_cell(text).kind == "number"

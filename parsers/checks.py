@@ -1,0 +1,166 @@
+"""The template's consistency rules (勾稽关系), applied to a record's tables.
+
+R1 per column of table 3: new_received + carried_over = total_processed + carried_forward.
+R2 per row of table 3: total = the six applicant columns.
+R3 per column of table 3: total_processed = every result row, granted .. the last other_* row.
+R4 per group of table 4: total = upheld + corrected + other + pending.
+R7 figures quoted in 一、总体情况 that can be tied to one cell (or a sum of cells) agree with it.
+
+Blank cells count as 0 inside a sum. A rule is not applicable (passed None) when its checked total is
+blank or every addend is blank, or when a row it needs was not found. A failed rule is a finding
+about the report: it is recorded, the numbers are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from parsers.record import Check, Section, Table, Value
+from parsers.templates import APPLICANT_COLUMNS, RESULT_ROWS_2019, RESULT_ROWS_2021, REVIEW_COLUMNS, REVIEW_GROUPS
+
+_APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
+_COLUMNS = tuple(c.key for c in APPLICANT_COLUMNS)
+_REVIEW_PARTS = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
+
+# (pattern, cells summed) for R7; a cell is (table, row, column). Patterns want the figure in group 1.
+_COUNT = r"(?:共计|共|总计|合计|累计)?\s*(\d+)\s*(?:件|起|宗)"
+_QUOTES: tuple[tuple[re.Pattern[str], tuple[tuple[str, str, str], ...]], ...] = (
+    (
+        re.compile(r"(?:新收|收到|受理|接收)(?:各类|了)?(?:政府信息公开|信息公开|依申请公开)?申请" + _COUNT),
+        (("applications", "new_received", "total"),),
+    ),
+    (
+        re.compile(r"上一?年度?结转(?:的)?(?:政府信息公开)?申请" + _COUNT),
+        (("applications", "carried_over", "total"),),
+    ),
+    (
+        re.compile(r"(?:答复|办结)(?:了)?(?:政府信息公开|信息公开)?申请" + _COUNT),
+        (("applications", "total_processed", "total"),),
+    ),
+    (
+        re.compile(r"行政复议(?:申请|案件)?" + _COUNT),
+        (("review_litigation", "review", "total"),),
+    ),
+    (
+        re.compile(r"(?<!复议)(?:行政)?诉讼(?:案件)?" + _COUNT),
+        (
+            ("review_litigation", "litigation_direct", "total"),
+            ("review_litigation", "litigation_after_review", "total"),
+        ),
+    ),
+)
+_RULES_QUOTE = re.compile(r"(?:公开|制发|发布|制定)(?:政府)?规章" + _COUNT)
+_NORMATIVE_QUOTE = re.compile(r"(?<!部门)(?<!其他)(?:行政)?规范性文件" + _COUNT)
+
+
+def check_record(template: str, tables: Mapping[str, Table | None], sections: Sequence[Section]) -> tuple[Check, ...]:
+    checks: list[Check] = []
+    applications = tables.get("applications")
+    if applications is not None and template in ("2019", "2021"):
+        result_rows = RESULT_ROWS_2019 if template == "2019" else RESULT_ROWS_2021
+        checks.extend(_r1(applications, column) for column in _COLUMNS)
+        checks.extend(_r2(applications, row) for row in applications)
+        checks.extend(_r3(applications, column, result_rows) for column in _COLUMNS)
+    review = tables.get("review_litigation")
+    if review is not None:
+        checks.extend(_r4(review, group) for group, _ in REVIEW_GROUPS if group in review)
+    checks.extend(_r7(template, tables, sections))
+    return tuple(checks)
+
+
+def _sum(values: Sequence[Value]) -> Value:
+    return sum(v for v in values if v is not None)
+
+
+def _terms(names: Sequence[str], values: Sequence[Value]) -> str:
+    return " + ".join(f"{n} {_show(v)}" for n, v in zip(names, values, strict=True))
+
+
+def _show(value: Value) -> str:
+    return "blank" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _cell(table: Table, row: str, column: str) -> tuple[bool, Value]:
+    """(row found, value) — a missing row makes a rule not applicable; a blank cell counts as 0."""
+    if row not in table:
+        return False, None
+    return True, table[row].get(column)
+
+
+def _r1(table: Table, column: str) -> Check:
+    scope = f"applications.{column}"
+    rows = ("new_received", "carried_over", "total_processed", "carried_forward")
+    found = [_cell(table, row, column) for row in rows]
+    if not all(f for f, _ in found):
+        missing = [r for r, (f, _) in zip(rows, found, strict=True) if not f]
+        return Check("R1", scope, None, f"not applicable: rows not found: {', '.join(missing)}")
+    values = [v for _, v in found]
+    left, right = values[:2], values[2:]
+    detail = f"{_terms(rows[:2], left)} = {_show(_sum(left))}; {_terms(rows[2:], right)} = {_show(_sum(right))}"
+    if all(v is None for v in left) or all(v is None for v in right):
+        return Check("R1", scope, None, f"not applicable (a side is all blank): {detail}")
+    return Check("R1", scope, _sum(left) == _sum(right), detail)
+
+
+def _r2(table: Table, row: str) -> Check:
+    scope = f"applications.{row}"
+    values = [table[row].get(c) for c in _APPLICANTS]
+    total = table[row].get("total")
+    detail = f"total {_show(total)}; {_terms(_APPLICANTS, values)} = {_show(_sum(values))}"
+    if total is None or all(v is None for v in values):
+        return Check("R2", scope, None, f"not applicable (blank): {detail}")
+    return Check("R2", scope, total == _sum(values), detail)
+
+
+def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
+    scope = f"applications.{column}"
+    found_total, total = _cell(table, "total_processed", column)
+    missing = [r for r in result_rows if r not in table]
+    if not found_total or missing:
+        names = (["total_processed"] if not found_total else []) + missing
+        return Check("R3", scope, None, f"not applicable: rows not found: {', '.join(names)}")
+    values = [table[r].get(column) for r in result_rows]
+    detail = f"total_processed {_show(total)}; sum of {len(result_rows)} result rows = {_show(_sum(values))}"
+    if total is None or all(v is None for v in values):
+        return Check("R3", scope, None, f"not applicable (blank): {detail}")
+    return Check("R3", scope, total == _sum(values), detail)
+
+
+def _r4(table: Table, group: str) -> Check:
+    scope = f"review_litigation.{group}"
+    values = [table[group].get(c) for c in _REVIEW_PARTS]
+    total = table[group].get("total")
+    detail = f"total {_show(total)}; {_terms(_REVIEW_PARTS, values)} = {_show(_sum(values))}"
+    if total is None or all(v is None for v in values):
+        return Check("R4", scope, None, f"not applicable (blank): {detail}")
+    return Check("R4", scope, total == _sum(values), detail)
+
+
+def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Section]) -> list[Check]:
+    overview = next((s.text for s in sections if s.heading.startswith("一、")), "")
+    if not overview or template not in ("2019", "2021"):
+        return []
+    published = "new_published" if template == "2019" else "issued"
+    quotes = (
+        *_QUOTES,
+        (_RULES_QUOTE, (("active_disclosure", "rules", published),)),
+        (_NORMATIVE_QUOTE, (("active_disclosure", "normative_documents", published),)),
+    )
+    checks = []
+    for pattern, cells in quotes:
+        match = pattern.search(overview)
+        if not match:
+            continue
+        quoted = int(match.group(1))
+        values = []
+        for table_key, row, column in cells:
+            table = tables.get(table_key)
+            values.append(table[row].get(column) if table is not None and row in table else None)
+        scope = " + ".join(".".join(c) for c in cells)
+        detail = f"prose {match.group(0)!r} quotes {quoted}; table {_show(_sum(values))}"
+        if all(v is None for v in values):
+            checks.append(Check("R7", scope, None, f"not applicable (table cell blank or missing): {detail}"))
+        else:
+            checks.append(Check("R7", scope, quoted == _sum(values), detail))
+    return checks

@@ -1,0 +1,30 @@
+"""Which template a report follows, from its labels — never from its year or the notice it cites.
+
+Table cells decide; the running text only when there are no tables (a text dump whose cells ran
+together still prints the labels). No template label anywhere: a free-form (legacy) report, unless
+the document is a modern report whose tables could not be read (then the template is unknown).
+"""
+
+from __future__ import annotations
+
+from parsers.document import Document
+from parsers.labels import label_key
+from parsers.templates import TEMPLATES
+
+LEGACY = "legacy"
+UNKNOWN = "unknown"
+# Headings only the 2019+ templates print; a report carrying them but no table labels has unreadable tables.
+_MODERN_HEADINGS = ("收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况")
+
+
+def detect_template(document: Document) -> str:
+    cells = "".join(label_key(c) for table in document.tables() for row in table.rows for c in row)
+    for haystack in (cells, label_key(document.text())):
+        scores = {name: sum(label_key(label) in haystack for label in t.detect_labels) for name, t in TEMPLATES.items()}
+        best = max(scores, key=lambda name: scores[name])
+        if scores[best]:
+            return best
+    text = label_key(document.text())
+    if not text or any(label_key(h) in text for h in _MODERN_HEADINGS):
+        return UNKNOWN
+    return LEGACY

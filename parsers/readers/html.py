@@ -1,0 +1,320 @@
+"""HTML reader: the article of a government page as paragraphs and dense table grids.
+
+Pages arrive whole (CMS chrome, breadcrumbs, share widgets, 长者版/无障碍 links, a metadata block) or as
+bare fragments, in any encoding, sometimes pasted from Word at thirty times the size of their text.
+The reader keeps the title, the metadata block (索引号 / 发布机构 / 发布日期 …, it names the issuing body)
+and the article; it drops the furniture.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from parsers.charsets import decode
+from parsers.document import Block, Document, TableBlock, TextBlock
+from parsers.errors import ParseError
+from parsers.spacing import clean
+
+METADATA_KEYS = (
+    "索引号",
+    "发布机构",
+    "发文机关",
+    "发文单位",
+    "成文日期",
+    "发布日期",
+    "发布时间",
+    "公开日期",
+    "生成日期",
+    "主题分类",
+    "信息分类",
+    "发文字号",
+    "文号",
+    "有效性",
+    "公开方式",
+    "公开范围",
+    "信息来源",
+    "来源",
+    "标题",
+    "名称",
+    "主题词",
+)
+_META_NAMES = {"articletitle": "标题", "pubdate": "发布日期", "contentsource": "来源"}
+_KEY = re.compile("(" + "|".join(sorted(METADATA_KEYS, key=len, reverse=True)) + r")\s*[:：]")
+_KEY_ONLY = re.compile("^(" + "|".join(METADATA_KEYS) + r")\s*[:：]?$")
+
+_DROP_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button", "input",
+     "textarea", "nav", "header", "footer", "aside", "xml", "svg", "link", "meta", "head", "title", "map"}
+)  # fmt: skip
+_CHROME = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|breadcrumbs?|crumbs?|share|bdshare|jiathis|footer|foot|topbar|toolbar|sidebar|"
+    r"qrcode|ewm|erweima|wza|fontsize|print|position|location|dqwz|search|login|copyright|bottom)([\s_-]|$)",
+    re.I,
+)
+_CHROME_TEXT = re.compile(
+    r"长者版|无障碍|关闭窗口|关闭本页|打印本页|【打印】|分享到|扫一扫|字体[:：]?\s*[【\[]?大|返回顶部|收藏本页|"
+    r"版权所有|ICP备|网站标识码|网站地图|联系我们|当前位置|您现在的位置|您的位置|您当前所在"
+)
+_CRUMB_TEXT = re.compile(r"^\s*(当前位置|您现在的位置|您的位置|您当前所在位置|您所在的位置)")
+_CRUMB_SEP = re.compile(r"\s*(?:>|»|＞|›|→|/)\s*")
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
+     "blockquote", "pre", "center", "address", "figure", "figcaption", "form", "main", "body", "html", "caption",
+     "tr", "td", "th", "table", "tbody", "thead", "tfoot"}
+)  # fmt: skip
+_LINE_BREAK = "\u2028"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_TITLE_SEP = re.compile(r"\s*(?:_|\||--|—|－|-\s)\s*")
+_REPORTISH = re.compile(r"报告|年报")
+
+MAX_SPAN = 50  # a colspan/rowspan beyond this is an authoring error or hostile; real reports stay under 25
+MAX_CELLS = 100_000
+
+
+def read(data: bytes, *, url: str | None = None, content_type: str | None = None) -> Document:
+    text, charset_warning = decode(data, content_type=content_type)
+    root = _parse(text, url)
+    warnings: list[tuple[str, str]] = []
+    if charset_warning:
+        warnings.append(("charset_guessed", charset_warning))
+    metadata = _meta_tags(root)
+    html_title = _html_title(root)
+    metadata.update({k: v for k, v in _metadata(root).items() if k not in metadata})
+    crumb = _breadcrumb_title(root)
+    _drop_furniture(root)
+    flow = _Flow()
+    flow.visit(root.find("body") if root.find("body") is not None else root)
+    blocks = tuple(flow.blocks)
+    warnings.extend(flow.warnings)
+    if text.lower().count("<table") > text.lower().count("</table"):
+        warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row may be incomplete"))
+    if flow.images and not any(isinstance(b, TableBlock) for b in blocks):
+        warnings.append(("images", f"the article holds {flow.images} images and no tables: tables may be images"))
+    title = metadata.get("标题") or _report_part(html_title) or crumb or _title_in_body(blocks) or html_title
+    return Document(blocks=blocks, rendering="html", title=title, metadata=metadata, warnings=tuple(warnings))
+
+
+def _parse(text: str, url: str | None) -> lxml.html.HtmlElement:
+    text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
+    if not text.strip():
+        raise ParseError(f"{url or 'the page'} holds no HTML")
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ParseError(f"{url or 'the page'} is not readable HTML: {exc}") from exc
+
+
+def _tag(el: lxml.html.HtmlElement) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def _inline_text(el: lxml.html.HtmlElement) -> str:
+    """Text of an element with line breaks as spaces: labels split over <br>/<p>/<span> read whole."""
+    parts: list[str] = []
+    for node in el.iter():
+        if node is not el and _tag(node) in ("br", "p", "div", "li"):
+            parts.append(" ")
+        if node.text and _tag(node) and _tag(node) not in _DROP_TAGS:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return clean("".join(parts))
+
+
+def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
+    found = {}
+    for meta in root.iter("meta"):
+        key = _META_NAMES.get((meta.get("name") or "").lower())
+        value = clean(meta.get("content") or "")
+        if key and value:
+            found[key] = value
+    return found
+
+
+def _html_title(root: lxml.html.HtmlElement) -> str | None:
+    title = root.find(".//title")
+    text = clean(title.text_content()) if title is not None else ""
+    return text or None
+
+
+def _report_part(title: str | None) -> str | None:
+    """`上海市…年度报告_上海市人民政府` -> the part naming the report."""
+    if not title:
+        return None
+    parts = [p for p in _TITLE_SEP.split(title) if p]
+    return next((p for p in parts if _REPORTISH.search(p)), None)
+
+
+def _metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """索引号 / 发布机构 / 发布日期 … pairs, as `key：value` text or as a label cell and its neighbour."""
+    found: dict[str, str] = {}
+    # Reverse document order visits inner elements before their ancestors: the tightest text wins.
+    for el in reversed(
+        list(root.iter("td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"))
+    ):
+        text = _inline_text(el)
+        if not text or len(text) > 150:
+            continue
+        only = _KEY_ONLY.match(text)
+        if only:
+            neighbour = el.getnext()
+            value = _inline_text(neighbour) if neighbour is not None else ""
+            if value and not _KEY.match(value) and len(value) <= 80:
+                found.setdefault(only.group(1), value)
+            continue
+        pieces = _KEY.split(text)
+        for key, value in zip(pieces[1::2], pieces[2::2], strict=False):
+            value = value.strip(" ：:")
+            if value and len(value) <= 80:
+                found.setdefault(key, value)
+    return found
+
+
+def _breadcrumb_title(root: lxml.html.HtmlElement) -> str | None:
+    for el in root.iter("div", "p", "span", "ul", "td", "nav"):
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        text = _inline_text(el)
+        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or re.search(r"crumb|position|location|dqwz", marker, re.I)):
+            continue
+        last = [p for p in _CRUMB_SEP.split(text) if p][-1:] or [""]
+        if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
+            return last[0]
+    return None
+
+
+def _drop_furniture(root: lxml.html.HtmlElement) -> None:
+    for el in list(root.iter()):
+        if el.getparent() is None:
+            continue
+        # Comments and processing instructions go too: Word's <!--[if gte mso 9]> blocks are among them.
+        if not isinstance(el.tag, str) or _tag(el) in _DROP_TAGS or _is_chrome(el):
+            _remove(el)
+
+
+def _is_chrome(el: lxml.html.HtmlElement) -> bool:
+    if _tag(el) in ("body", "html", "table", "tbody", "tr", "td", "th"):
+        return False
+    text = _inline_text(el)
+    if len(text) > 300 or el.find(".//table") is not None:
+        return False
+    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if _CHROME.search(marker):
+        return True
+    if len(text) <= 40 and _CHROME_TEXT.search(text):
+        return True
+    return len({m.group(1) for m in _KEY.finditer(text)}) >= 2 and _tag(el) in ("table", "dl", "ul", "div", "p")
+
+
+def _remove(el: lxml.html.HtmlElement) -> None:
+    """Remove an element but keep its tail text, which belongs to the parent."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _title_in_body(blocks: tuple[Block, ...]) -> str | None:
+    for block in blocks[:8]:
+        text = block.text if isinstance(block, TextBlock) else ""
+        if len(text) <= 80 and re.search(r"\d{4}\s*年", text) and _REPORTISH.search(text):
+            return text
+    return None
+
+
+class _Flow:
+    """Walks the article in reading order, cutting text into paragraphs at block boundaries."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.warnings: list[tuple[str, str]] = []
+        self.images = 0
+        self._buffer: list[str] = []
+
+    def visit(self, el: lxml.html.HtmlElement) -> None:
+        tag = _tag(el)
+        if tag == "table" and not _is_layout(el):
+            self._flush()
+            self._table(el)
+        elif tag == "br":
+            self._buffer.append(_LINE_BREAK)
+        else:
+            if tag == "img":
+                self.images += 1
+            block = tag in _BLOCK_TAGS
+            if block:
+                self._flush()
+            if el.text:
+                self._buffer.append(el.text)
+            for child in el:
+                self.visit(child)
+            if block:
+                self._flush()
+        if el.tail:
+            self._buffer.append(el.tail)
+
+    def _flush(self) -> None:
+        for line in "".join(self._buffer).split(_LINE_BREAK):
+            text = clean(line)
+            if text:
+                self.blocks.append(TextBlock(text))
+        self._buffer = []
+
+    def _table(self, table: lxml.html.HtmlElement) -> None:
+        rows, truncated = _grid(table)
+        if truncated:
+            self.warnings.append(("table_truncated", f"a table exceeds {MAX_CELLS} cells; the rest was dropped"))
+        if rows and len(rows[0]) == 1:  # a one-column table is a box of paragraphs
+            self.blocks.extend(TextBlock(row[0]) for row in rows if row[0])
+        elif rows:
+            self.blocks.append(TableBlock(rows))
+
+
+def _is_layout(table: lxml.html.HtmlElement) -> bool:
+    """A table holding tables lays out the page; its cells are flow, not data."""
+    return table.find(".//table") is not None
+
+
+def _span(el: lxml.html.HtmlElement, name: str) -> int:
+    match = re.match(r"\s*(\d+)", el.get(name) or "")
+    return max(1, min(int(match.group(1)), MAX_SPAN)) if match else 1
+
+
+def _grid(table: lxml.html.HtmlElement) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    """The dense grid of a table: each cell a merged cell covers holds the merged cell's text."""
+    trs = [tr for tr in table.iter("tr")]
+    filled: dict[tuple[int, int], str] = {}
+    truncated = False
+    for r, tr in enumerate(trs):
+        c = 0
+        for cell in tr:
+            if _tag(cell) not in ("td", "th"):
+                continue
+            while (r, c) in filled:
+                c += 1
+            text = _inline_text(cell)
+            rowspan = min(_span(cell, "rowspan"), len(trs) - r)
+            colspan = _span(cell, "colspan")
+            if len(filled) + rowspan * colspan > MAX_CELLS:
+                truncated = True
+                break
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    filled.setdefault((r + dr, c + dc), text)
+            c += colspan
+    if not filled:
+        return (), truncated
+    width = max(c for _, c in filled) + 1
+    rows = []
+    for r in range(len(trs)):
+        row = tuple(filled.get((r, c), "") for c in range(width))
+        if any(row):
+            rows.append(row)
+    return tuple(rows), truncated

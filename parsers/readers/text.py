@@ -1,0 +1,159 @@
+"""Plain-text reader: paragraphs, and tables in the flattened forms text dumps give them.
+
+Table forms recognised (see shared/spec/quirks.md):
+- tab-separated rows, one row a line;
+- `|`-flattened rows, one row a line: `a | b | c |`, where `||` (nothing between two bars) continues the
+  cell to its left (a span) and `| |` is a blank cell;
+- `|`-flattened cells, one cell a line ending in ` |`, rows separated by a lone `|` line.
+Cells a dump ran together with no separator at all (`行政规范性文件693665`) cannot be split without
+guessing; the reader keeps that text and says so in a `cells_run_together` warning.
+
+A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive dumps write) becomes metadata.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.charsets import decode
+from parsers.document import Block, Document, TableBlock, TextBlock
+from parsers.errors import ParseError
+from parsers.spacing import clean
+
+_HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
+_SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
+_RULE_LINE = re.compile(r"^[\s|:+\-=]*$")  # markdown `|---|:--:|` rules and lone `|` lines
+_RUN_TOGETHER = re.compile(r"指标名称\s*计量单位|[\u4e00-\u9fff](条|件|个|次)\d{5,}")
+_REPORTISH = re.compile(r"报告|年报")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read(data: bytes, *, url: str | None = None, content_type: str | None = None) -> Document:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(f"{url or 'the file'} is binary (NUL bytes), not text")
+    text, charset_warning = decode(data, content_type=content_type)
+    lines = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    metadata, body = _header(lines)
+    blocks = tuple(_blocks(body))
+    if not blocks:
+        raise ParseError(f"{url or 'the text'} holds no text")
+    warnings: list[tuple[str, str]] = []
+    if charset_warning:
+        warnings.append(("charset_guessed", charset_warning))
+    if _RUN_TOGETHER.search(text):
+        warnings.append(
+            (
+                "cells_run_together",
+                "a table whose cells ran together with no separator (e.g. 指标名称计量单位…) is kept as text: "
+                "its cells cannot be split without guessing",
+            )
+        )
+    return Document(
+        blocks=blocks, rendering="text", title=metadata.get("标题") or _title(blocks), metadata=metadata,
+        warnings=tuple(warnings),
+    )  # fmt: skip
+
+
+def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
+    """A leading block of `key: value` lines (at least two), ended by a rule line or a plain line."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    metadata: dict[str, str] = {}
+    i = start
+    while i < len(lines) and (match := _HEADER_LINE.match(lines[i])):
+        metadata[match.group(1)] = clean(match.group(2))
+        i += 1
+    if len(metadata) < 2:
+        return {}, lines
+    # Dumps put a note or two between the header and a `==== 正文 ====` rule: skip up to the rule.
+    rule = next((j for j in range(i, min(i + 4, len(lines))) if _SEPARATOR_LINE.match(lines[j])), None)
+    if rule is not None:
+        i = rule + 1
+    return {k: v for k, v in metadata.items() if v}, lines[i:]
+
+
+def _blocks(lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "\t" in line.strip(" ") and line.strip():
+            j = _run(lines, i, lambda s: "\t" in s)
+            blocks.append(_tab_table(lines[i:j]))
+            i = j
+        elif _is_pipe_line(line):
+            j = _run(lines, i, _is_pipe_line)
+            table = _pipe_table(lines[i:j])
+            if table:
+                blocks.append(table)
+            i = j
+        else:
+            text = clean(line)
+            if text:
+                blocks.append(TextBlock(text))
+            i += 1
+    return blocks
+
+
+def _run(lines: list[str], start: int, belongs) -> int:
+    end = start
+    while end < len(lines) and lines[end].strip() and belongs(lines[end]):
+        end += 1
+    return end
+
+
+def _is_pipe_line(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and (stripped == "|" or stripped.count("|") >= 2 or stripped.endswith(" |"))
+
+
+def _dense(rows: list[list[str]]) -> TableBlock:
+    width = max(len(r) for r in rows)
+    return TableBlock(tuple(tuple(r + [""] * (width - len(r))) for r in rows))
+
+
+def _tab_table(lines: list[str]) -> TableBlock:
+    return _dense([[clean(c) for c in line.rstrip("\n").split("\t")] for line in lines])
+
+
+def _pipe_table(lines: list[str]) -> TableBlock | None:
+    lone_bars = sum(1 for line in lines if line.strip() == "|")
+    one_cell_lines = sum(1 for line in lines if line.strip() != "|" and len(_pipe_cells(line)) == 1)
+    rows: list[list[str]] = []
+    if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
+        row: list[str] = []
+        for line in lines:
+            if line.strip() == "|":
+                if row:
+                    rows.append(row)
+                row = []
+            else:
+                row.extend(_pipe_cells(line))
+        if row:
+            rows.append(row)
+    else:
+        rows = [_pipe_cells(line) for line in lines if not _RULE_LINE.match(line)]
+    rows = [r for r in rows if any(r)]
+    return _dense(rows) if rows else None
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """Cells of one `|`-flattened line; `||` continues the cell to its left (a span), `| |` is blank."""
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        stripped = stripped[1:]
+    if stripped.endswith("|"):
+        stripped = stripped[:-1]
+    cells: list[str] = []
+    for raw in stripped.split("|"):
+        if raw == "" and cells:
+            cells.append(cells[-1])
+        else:
+            cells.append(clean(raw))
+    return cells
+
+
+def _title(blocks: tuple[Block, ...]) -> str | None:
+    for block in blocks[:5]:
+        if isinstance(block, TextBlock) and len(block.text) <= 80 and _REPORTISH.search(block.text):
+            return block.text
+    return None

@@ -1,0 +1,55 @@
+"""The report's numbered sections (一、总体情况 … 六、其他需要报告的事项), from its running text.
+
+Headings come on their own line, glued to the text before or after them (`…培训。二、主动公开政府信息情况（一）…`),
+or not at all. A heading is a Chinese numeral, 、, and a short title ending the way section titles
+end (情况, 概述, 措施, 事项 …); numerals must increase, which keeps `一是`/`第一、` and sub-lists out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.record import Section
+
+_NUMERALS = "一二三四五六七八九十"
+_HEADING = re.compile(rf"(?<![第\w])([{_NUMERALS}])\s*[、.．]\s*")
+_ENDINGS = re.compile(r"概述|概况|总体情况|情况|措施|事项|说明")
+_STOP = re.compile(r"[\n。；;：:（(]")
+_MAX_HEADING = 40
+
+
+def find_sections(text: str) -> tuple[Section, ...]:
+    """Sections in order; text before the first heading, if any, is a section with an empty heading."""
+    found: list[tuple[int, int, str]] = []  # heading start, text start, heading
+    last = 0
+    position = 0
+    for match in _HEADING.finditer(text):
+        if match.start() < position:
+            continue
+        number = _NUMERALS.index(match.group(1)) + 1
+        if number <= last or number > last + 3:
+            continue
+        title = _title(text[match.end() : match.end() + _MAX_HEADING + 1])
+        if title is None:
+            continue
+        found.append((match.start(), match.end() + len(title), f"{match.group(1)}、{title.strip()}"))
+        last = number
+        position = match.end() + len(title)
+    sections = []
+    preamble = text[: found[0][0]].strip() if found else text.strip()
+    if preamble:
+        sections.append(Section("", preamble))
+    for i, (_, start, heading) in enumerate(found):
+        end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        sections.append(Section(heading, text[start:end].strip()))
+    return tuple(sections)
+
+
+def _title(following: str) -> str | None:
+    """The heading title at the start of `following`: up to the first title ending, before any stop."""
+    stop = _STOP.search(following)
+    window = following[: stop.start()] if stop else following[:_MAX_HEADING]
+    ending = _ENDINGS.search(window)
+    if not ending:
+        return None
+    return window[: ending.end()]

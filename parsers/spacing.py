@@ -1,0 +1,18 @@
+"""Whitespace in Chinese text: collapse it, and drop it between two CJK characters.
+
+Chinese is written without spaces, so a space between two CJK characters is an artefact of line
+wrapping, `&nbsp;` padding or Word's span soup (社会公益<br>组织), never meaning.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef“”‘’《》"
+_SPACES = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def clean(text: str) -> str:
+    """One line: runs of whitespace become one space, spaces between CJK characters disappear."""
+    return _BETWEEN_CJK.sub("", _SPACES.sub(" ", text)).strip()

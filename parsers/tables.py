@@ -1,0 +1,322 @@
+"""Finding the template's tables among a document's grids, by labels, and reading their cells.
+
+The rows of every grid are read as one stream, because renderings cut tables differently (a Word
+table broken at a page, a text dump that starts a new table at a blank line, a page that puts all
+three tables in one). A header row (column labels, no numbers) opens a context for one template
+table; consecutive header rows merge (multi-level headers); data rows after it are matched to the
+template's rows by their labels and read column by column:
+
+- by position, when the row lines up with the header (the usual case for HTML, PDF and Word grids);
+- in order, when it does not (text dumps shift cells): the row's values, blanks trimmed at both
+  ends, must then be exactly as many as the columns, taken in the header's left-to-right order.
+
+A row under a context that matches no template row but carries values is a provincial extra row
+(湖北 其他主动公开文件, 北京 行政检查): it is kept under `extra_<label>`, where <label> is its printed
+label in `labels.label_key` form (NFKC, no spaces or quotes), so it is stable across renderings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parsers.cells import is_number, read_cell
+from parsers.document import Document, TableBlock
+from parsers.labels import is_header, label_key, names_row
+from parsers.record import Value
+from parsers.templates import APPLICANT_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, ColumnSpec, Template
+
+ACTIVE, APPLICATIONS, REVIEW = "active_disclosure", "applications", "review_litigation"
+EXTRA_PREFIX = "extra_"
+
+_APPLICATION_MARKERS = (
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "申请人情况",
+    "法人或其他组织",
+)
+_REVIEW_MARKERS = (
+    "结果维持",
+    "结果纠正",
+    "其他结果",
+    "尚未审结",
+    "行政复议",
+    "行政诉讼",
+    "未经复议直接起诉",
+    "复议后起诉",
+)
+_UNIT_WAN = re.compile(r"万元")
+_UNIT_YUAN = re.compile(r"[(（]\s*(单位\s*[:：]?\s*)?元\s*[)）]|单位\s*[:：]?\s*元")
+_TEN_THOUSAND = Decimal(10000)
+
+
+@dataclass
+class TableFindings:
+    """What the stream of grids yielded: tables by key (None when not found) and warnings."""
+
+    tables: dict[str, dict[str, dict[str, Value]] | None]
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    kind: str
+    rows: list[tuple[str, ...]]
+    positions: dict[str, list[int]]
+    texts: dict[str, str]
+    open: bool = True  # the previous row was a header row too: the next header row extends this one
+
+
+def find_tables(document: Document, template: Template) -> TableFindings:
+    reader = _Reader(template)
+    for grid in document.tables():
+        reader.grid(grid)
+    return reader.findings()
+
+
+class _Reader:
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self.columns = {
+            ACTIVE: template.table(ACTIVE).columns,
+            APPLICATIONS: APPLICANT_COLUMNS,
+        }
+        self.markers = {
+            REVIEW: _REVIEW_MARKERS,
+            APPLICATIONS: _APPLICATION_MARKERS,
+            ACTIVE: tuple(label for c in template.table(ACTIVE).columns for label in c.labels),
+        }
+        self.rows: dict[str, dict[str, dict[str, Value]]] = {ACTIVE: {}, APPLICATIONS: {}, REVIEW: {}}
+        self.warnings: list[tuple[str, str]] = []
+        self.context: _Context | None = None
+
+    def grid(self, grid: TableBlock) -> None:
+        carried = self.context is not None
+        for row in grid.rows:
+            kind = self._header_kind(row)
+            if kind:
+                if self.context and self.context.kind == kind and self.context.open:
+                    self.context.rows.append(row)
+                else:
+                    self.context = _Context(kind, [row], {}, {})
+                self._locate(self.context)
+                carried = False
+                continue
+            if self.context is None:
+                continue
+            self.context.open = False
+            if self.context.kind == REVIEW:
+                if any(is_number(c) for c in row):
+                    self._review_row(row, self.context)
+                    self.context = None
+                continue
+            matched = self._data_row(row, self.context)
+            if carried and not matched:
+                self.context = None  # the grid before ended the table; this grid is something else
+                continue
+            carried = False
+
+    def findings(self) -> TableFindings:
+        tables: dict[str, dict[str, dict[str, Value]] | None] = {}
+        for key in (ACTIVE, APPLICATIONS):
+            spec = self.template.table(key)
+            found = self.rows[key]
+            if not found or not any(r.key in found for r in spec.rows):
+                tables[key] = None
+                self.warnings.append(("table_missing", f"table {key} ({spec.heading}) not found"))
+                continue
+            missing = [r.key for r in spec.rows if r.key not in found]
+            if missing:
+                self.warnings.append(("row_missing", f"{key}: rows not found: {', '.join(missing)}"))
+            ordered = {r.key: found[r.key] for r in spec.rows if r.key in found}
+            ordered.update({k: v for k, v in found.items() if k.startswith(EXTRA_PREFIX)})
+            tables[key] = ordered
+        review = self.rows[REVIEW]
+        if review:
+            tables[REVIEW] = review
+        else:
+            tables[REVIEW] = None
+            self.warnings.append(("table_missing", f"table {REVIEW} ({self.template.table(REVIEW).heading}) not found"))
+        return TableFindings(tables, self.warnings)
+
+    def _header_kind(self, row: tuple[str, ...]) -> str | None:
+        if any(is_number(c) for c in row):
+            return None
+        scores = {kind: sum(1 for c in set(row) if is_header(c, markers)) for kind, markers in self.markers.items()}
+        kind, score = max(scores.items(), key=lambda item: item[1])
+        return kind if score else None
+
+    def _locate(self, context: _Context) -> None:
+        positions: dict[str, set[int]] = {}
+        texts: dict[str, str] = {}
+        if context.kind == REVIEW:
+            starts = {}
+            for row in context.rows:
+                for i, cell in enumerate(row):
+                    group = _column_key(cell, tuple(_as_column(g, labels) for g, labels in REVIEW_GROUPS))
+                    if group and (group not in starts or i < starts[group]):
+                        starts[group] = i
+            for row in context.rows:
+                for i, cell in enumerate(row):
+                    column = _column_key(cell, REVIEW_COLUMNS)
+                    group = max(((s, g) for g, s in starts.items() if s <= i), default=(None, None))[1]
+                    if column and group:
+                        positions.setdefault(f"{group}.{column}", set()).add(i)
+        else:
+            for row in context.rows:
+                for i, cell in enumerate(row):
+                    column = _column_key(cell, self.columns[context.kind])
+                    if column:
+                        positions.setdefault(column, set()).add(i)
+                        texts[column] = cell
+        context.positions = {k: sorted(v) for k, v in positions.items()}
+        context.texts = texts
+
+    def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
+        labels, label_end = _label_cells(row)
+        spec = self.template.table(context.kind)
+        matched = next((r for r in spec.rows if names_row(labels, r.labels)), None)
+        if matched is None:
+            if labels and any(is_number(c) for c in row[label_end + 1 :]):
+                key = EXTRA_PREFIX + label_key(labels[-1])
+                columns = sorted(context.positions, key=lambda k: context.positions[k][0])
+                self._store(context, key, row, label_end, columns, labels)
+            return False
+        if matched.key in self.rows[context.kind]:
+            self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
+            return True
+        self._store(context, matched.key, row, label_end, list(matched.columns), labels)
+        return True
+
+    def _store(
+        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: list[str], labels: list[str]
+    ) -> None:
+        raw = _values(row, label_end, context, columns)
+        if raw is None:
+            self.warnings.append(
+                ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
+            )
+            return
+        self.rows[context.kind][key] = {
+            column: self._value(raw[column], column, context, key) for column in columns if column in raw
+        }
+
+    def _review_row(self, row: tuple[str, ...], context: _Context) -> None:
+        columns = [f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS]
+        raw = _values(row, -1, context, columns)
+        if raw is None:
+            self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
+            return
+        for column in columns:
+            if column in raw:
+                group, key = column.split(".")
+                self.rows[REVIEW].setdefault(group, {})[key] = self._value(raw[column], key, context, group)
+
+    def _value(self, text: str, column: str, context: _Context, row: str) -> Value:
+        cell = read_cell(text)
+        where = f"{context.kind}.{row}.{column}"
+        if cell.kind == "blank":
+            return None
+        if cell.kind == "text" or cell.number is None:
+            self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a number"))
+            return None
+        if column == "amount_wan_yuan":
+            return self._amount(cell.number, cell.unit, context.texts.get(column, ""), where)
+        if cell.number != cell.number.to_integral_value():
+            self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a whole count"))
+            return None
+        return int(cell.number)
+
+    def _amount(self, number: Decimal, unit: str | None, header: str, where: str) -> float:
+        if unit in ("万元", "万") or (unit is None and _UNIT_WAN.search(header)):
+            return float(number)
+        if unit == "元" or (unit is None and _UNIT_YUAN.search(header)):
+            return float(number / _TEN_THOUSAND)
+        self.warnings.append(("amount_unit_missing", f"{where}: {number} printed with no unit; kept as printed"))
+        return float(number)
+
+
+def _as_column(key: str, labels: tuple[str, ...]) -> ColumnSpec:
+    return ColumnSpec(key, labels)
+
+
+def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
+    """The column a header cell names; an exact label beats a contained one, a longer beats a shorter."""
+    key = label_key(cell)
+    best: tuple[int, int, str] | None = None
+    for column in columns:
+        for label in column.labels:
+            if is_header(cell, (label,)):
+                rank = (int(label_key(label) == key), len(label), column.key)
+                best = max(best, rank) if best else rank
+    return best[2] if best else None
+
+
+def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
+    """The distinct non-empty label cells of a row (outermost first) and the index of the last one."""
+    label_end = max((i for i, c in enumerate(row) if read_cell(c).kind == "text"), default=-1)
+    labels: list[str] = []
+    for cell in row[: label_end + 1]:
+        if cell and (not labels or labels[-1] != cell):
+            labels.append(cell)
+    return labels, label_end
+
+
+def _values(row: tuple[str, ...], label_end: int, context: _Context, columns: list[str]) -> dict[str, str] | None:
+    """Raw cell text per column: by header position when the row lines up, else in header order."""
+    positions = {k: [p for p in context.positions.get(k, []) if p > label_end] for k in columns}
+    located = [k for k in columns if positions[k]]
+    width = len(context.rows[0])
+    if located and len(row) == width:
+        covered = {p for k in located for p in positions[k]}
+        stray = [i for i in range(label_end + 1, len(row)) if i not in covered and is_number(row[i])]
+        if not stray and len(located) == len(columns):
+            return {k: _pick(row, positions[k]) for k in columns}
+    cells = list(row[label_end + 1 :])
+    trimmed = _trim(cells)
+    if all(context.positions.get(k) for k in columns):
+        order = sorted(columns, key=lambda k: context.positions[k][0])
+    else:
+        order = columns
+    for candidate in (trimmed, cells):
+        if len(candidate) == len(order):
+            return dict(zip(order, candidate, strict=True))
+    if located and len(row) == width and len(located) < len(columns):
+        return {k: _pick(row, positions[k]) for k in located}
+    return None
+
+
+def _trim(cells: list[str]) -> list[str]:
+    start, end = 0, len(cells)
+    while start < end and not cells[start]:
+        start += 1
+    while end > start and not cells[end - 1]:
+        end -= 1
+    return cells[start:end]
+
+
+def _pick(row: tuple[str, ...], positions: list[int]) -> str:
+    """The cell under a header span, when spans differ between the header and the row.
+
+    Dense grids copy a merged cell into every column it covers, so a header spanning columns 2-3 may
+    sit over a value spanning 1-2 and another at 3. Equal neighbours form runs; the header's value is
+    the run that overlaps it most, and of those the one lying most inside it.
+    """
+    runs: list[tuple[int, int]] = []
+    for i, cell in enumerate(row):
+        if runs and row[runs[-1][0]] == cell and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    wanted = set(positions)
+
+    def score(run: tuple[int, int]) -> tuple[int, float]:
+        overlap = len(wanted & set(range(run[0], run[1] + 1)))
+        return overlap, overlap / (run[1] - run[0] + 1)
+
+    best = max(runs, key=score)
+    return row[best[0]]

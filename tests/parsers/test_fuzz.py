@@ -1,0 +1,108 @@
+"""Property tests: whatever the bytes, parse() returns a record or raises ParseError, and soon.
+
+Random bytes, truncated and mutated corpus documents. Each example has a deadline (hypothesis) and
+each test a timeout (pytest-timeout), so a hang fails instead of stalling CI.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers import ParseError, parse
+from parsers.record import ReportRecord
+from tests.conftest import CORPUS
+
+TEXTUAL = ("shanghai-bgt-2019.html", "pingtan-2024-fragment.html", "henan-sthjt-2019.txt", "pingtan-2013.txt")
+BINARY = ("huaian-2024.pdf", "template-2021-blank.docx")
+FAST = settings(
+    max_examples=200, deadline=timedelta(seconds=3), suppress_health_check=[HealthCheck.too_slow], database=None
+)
+SLOW = settings(
+    max_examples=25, deadline=timedelta(seconds=20), suppress_health_check=[HealthCheck.too_slow], database=None
+)
+
+
+def _corpus(name: str) -> bytes:
+    path = CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not there (the corpus lives in ../shared/corpus)")
+    return path.read_bytes()
+
+
+def _outcome(data: bytes, name: str | None = None) -> None:
+    try:
+        record = parse(data, filename=name)
+    except ParseError as exc:
+        assert str(exc)
+        return
+    assert isinstance(record, ReportRecord)
+    record.to_dict()
+
+
+@pytest.mark.timeout(60)
+@FAST
+@given(st.binary(max_size=4096), st.sampled_from([None, "x.html", "x.txt", "x.pdf", "x.docx", "x.doc"]))
+def test_random_bytes(data, name):
+    _outcome(data, name)
+
+
+@pytest.mark.timeout(60)
+@FAST
+@given(st.sampled_from(TEXTUAL), st.floats(0, 1))
+def test_truncated_textual_documents(name, fraction):
+    data = _corpus(name)
+    _outcome(data[: int(len(data) * fraction)], name)
+
+
+@pytest.mark.timeout(60)
+@FAST
+@given(st.sampled_from(TEXTUAL), st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=8)), min_size=1, max_size=8))
+def test_mutated_textual_documents(name, edits):
+    data = bytearray(_corpus(name))
+    for where, replacement in edits:
+        at = int(len(data) * where)
+        data[at : at + len(replacement)] = replacement
+    _outcome(bytes(data), name)
+
+
+@pytest.mark.timeout(120)
+@SLOW
+@given(st.sampled_from(BINARY), st.floats(0, 1), st.booleans())
+def test_truncated_or_mutated_binary_documents(name, fraction, mutate):
+    data = bytearray(_corpus(name))
+    at = int(len(data) * fraction)
+    if mutate:
+        data[at : at + 16] = bytes(16)
+    else:
+        del data[at:]
+    _outcome(bytes(data), name)
+
+
+_HTML_PIECES = (
+    *("<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "<p>", "</p>", "<br>", "<span>", "<!--", "-->"),
+    *('<td colspan="99999">', '<td rowspan="0">', '<td rowspan="-3">', '<td colspan="x">', "<title>", "</title>"),
+    *(
+        "规章",
+        "行政许可",
+        "本年新制作数量",
+        "本年制发件数",
+        "自然人",
+        "总计",
+        "其他",
+        "（七）总计",
+        "结果维持",
+        "行政复议",
+    ),
+    *("一、总体情况", "索引号：", "发布机构：", "2023年", "12", "-8", "251000元", "&nbsp;", "\t", "|", " | ", "\n"),
+)
+
+
+@pytest.mark.timeout(60)
+@FAST
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=300), st.sampled_from(["x.html", "x.txt"]))
+def test_random_tag_soup(pieces, name):
+    _outcome("".join(pieces).encode("utf-8"), name)
