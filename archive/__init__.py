@@ -1,8 +1,11 @@
 """S3-compatible storage of raw captures, versioned records and the Parquet catalog.
 
-`connect(url)` opens an archive for writing (the crawler's CaptureSink, the flows' report shelves).
+`connect(url)` opens an archive for writing (the crawler's CaptureSink, the flows' report shelves);
+`open(url)` opens its catalog for reading (Arrow tables, pandas, DuckDB).
 """
 
 from archive.connection import Archive, connect
+from archive.reader import Catalog
+from archive.reader import open_catalog as open
 
-__all__ = ["Archive", "connect"]
+__all__ = ["Archive", "Catalog", "connect", "open"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from archive import raw
+from archive import catalog, raw
 from archive.captures import Capture, Validators
+from archive.reader import Catalog
 from archive.stores import Store, open_store
 
 
@@ -30,6 +31,13 @@ class Archive:
 
     def captures(self, agency: str | None = None) -> Iterator[tuple[str, Capture]]:
         return raw.iter_captures(self.store, agency)
+
+    def rebuild_catalog(self, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+        """Rewrite the Parquet catalog from the immutable layer; rows written per table."""
+        return catalog.rebuild(self.store, progress)
+
+    def catalog(self) -> Catalog:
+        return Catalog(self.store)
 
 
 def connect(url: str) -> Archive:

@@ -76,3 +76,7 @@ def observation_key(agency: str, year: int, version: int, seen_at: str, content:
 def catalog_key(table: str, year: int | None) -> str:
     partition = "__HIVE_DEFAULT_PARTITION__" if year is None else str(year)
     return f"catalog/{table}/year={partition}/part-0.parquet"
+
+
+def catalog_manifest_key() -> str:
+    return "catalog/manifest.json"

@@ -101,11 +101,13 @@ def ingest(
     record: ReportRecord,
     captures: Sequence[tuple[Capture, str]],
     seen_at: str,
+    region_code: str | None = None,
 ) -> IngestResult:
     """Keep what a visit found for the report (agency, year): a new version or an observation.
 
     `captures` are (capture, role) pairs: the page, attachments, variants and reposts that are this
-    report (see flows/identity.py). `seen_at` is the visit's time (ISO 8601 UTC).
+    report (see flows/identity.py). `seen_at` is the visit's time (ISO 8601 UTC). `region_code` is
+    the agency's 6-digit administrative division code from the registry, kept for the catalog.
     """
     data = record.to_dict()
     digest = content_hash(data)
@@ -128,6 +130,7 @@ def ingest(
             captures=links,
             diff=changes,
             previous_last_seen=_last_seen(archive, latest),
+            extra={"region_code": region_code} if region_code else {},
         )
         if shelves.create_version(archive.store, version):
             return IngestResult("new" if latest is None else "changed", version.number, changes)

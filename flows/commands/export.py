@@ -1,0 +1,41 @@
+"""`nianbao export`: write the archive's catalog tables as Parquet, CSV or Excel files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXAMPLE = """\
+examples:
+  nianbao export --archive ./archive --format csv --out out/ --year 2024
+  AWS_ENDPOINT_URL=http://127.0.0.1:9000 nianbao export --archive s3://nianbao/archive --format xlsx --out out/
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="export the catalog tables (reports, versions, captures, cells, checks) as files",
+        description="Write one file per catalog table, named after it (reports.csv, cells.csv, ...), "
+        "optionally only one report year and/or one agency. The catalog must have been built "
+        "(`nianbao catalog`).",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--archive", required=True, help="the archive: s3://bucket/prefix, file:///dir or a directory")
+    parser.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet", help="file format")
+    parser.add_argument("--out", type=Path, required=True, help="directory to write the files into")
+    parser.add_argument("--year", type=int, help="only this report year")
+    parser.add_argument("--agency", help="only this agency id")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import archive
+    from archive.export import export_tables
+
+    catalog = archive.open(args.archive)
+    for path, rows in export_tables(catalog, args.out, args.format, year=args.year, agency=args.agency):
+        print(f"{path}: {rows} rows", file=sys.stderr)
+    return 0

@@ -1,0 +1,92 @@
+"""The Parquet catalog: rebuilt from the immutable layer, read back from a directory and from S3."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+import archive
+from archive.errors import ArchiveError
+from flows.versioning import ingest, mark_withdrawn
+from parsers.record import Check
+from tests.archive.reports_fixtures import capture, record
+
+URL = "https://sthjj.example.gov.cn/ndbg/{year}.html"
+
+
+def _fill(store: archive.Archive) -> None:
+    for year in (2023, 2024):
+        page = capture("sthjj", URL.format(year=year), f"{year + 1}-01-21T00:00:00Z", f"{year}".encode())
+        store.add_capture(page)
+        checked = dataclasses.replace(record(year=year), checks=(Check("R1", "total", False, "20 != 26"),))
+        ingest(store, "sthjj", year, checked, [(page, "page")], page.fetched_at, region_code="320800")
+    fix = capture("sthjj", URL.format(year=2024), "2025-03-01T00:00:00Z", b"fixed")
+    store.add_capture(fix)
+    ingest(
+        store, "sthjj", 2024, record(new_received__total=None), [(fix, "page")], fix.fetched_at, region_code="320800"
+    )
+    gone = capture("sthjj", URL.format(year=2023), "2025-04-01T00:00:00Z", None, status=410)
+    store.add_capture(gone)
+    mark_withdrawn(store, "sthjj", 2023, gone, gone.fetched_at)
+    store.add_capture(capture("sthjj", "https://sthjj.example.gov.cn/ndbg/", "2025-04-01T00:00:00Z", b"listing"))
+
+
+def test_catalog_tables_from_the_archive(archive_url: str) -> None:
+    store = archive.connect(archive_url)
+    _fill(store)
+    rows = store.rebuild_catalog()
+    assert rows == {"reports": 2, "versions": 4, "captures": 5, "cells": 3 * 175, "checks": 2}
+    catalog = archive.open(archive_url)
+    objects = set(store.store.list("catalog/"))
+    objects.remove("catalog/manifest.json")
+    assert all(key.endswith("/part-0.parquet") for key in objects), "no directory markers, no leftovers"
+    assert len(objects) == 5 * 2 + 1  # 5 tables x 2 years, and the captures of no report
+
+    reports = {r["year"]: r for r in catalog.reports().to_pylist()}
+    assert (reports[2024]["state"], reports[2024]["current_version"], reports[2024]["versions"]) == ("current", 2, 2)
+    assert (reports[2023]["state"], reports[2023]["current_version"], reports[2023]["content_version"]) == (
+        "withdrawn",
+        2,
+        1,
+    )
+    assert reports[2023]["title"] == "某某市生态环境局2023年政府信息公开工作年度报告", (
+        "the withdrawn report keeps its record"
+    )
+    assert reports[2024]["region_code"] == "320800"
+    assert str(reports[2023]["withdrawn_at"]) == "2025-04-01 00:00:00+00:00"
+
+    [change] = [v for v in catalog.versions(year=2024).to_pylist() if v["version"] == 2]
+    assert json.loads(change["diff"]) == [
+        {"path": "applications.new_received.total", "old": 1, "new": None, "kind": "cell"}
+    ]
+    cells = catalog.cells(year=2024).to_pandas()
+    current = cells[cells.is_current & (cells.row == "new_received") & (cells.column == "total")]
+    assert current.value.isna().all() and len(current) == 1, "blank kept as null, not 0"
+    assert len(catalog.cells(year=2023)) == 175
+
+    captures = catalog.captures().to_pandas()
+    listing = captures[captures.url == "https://sthjj.example.gov.cn/ndbg/"]
+    assert listing.year.isna().all() and listing.role.isna().all(), "an unlinked capture is kept, with no report"
+    assert set(captures[captures.status == 410].role) == {"evidence"}
+    assert catalog.checks(year=2024, agency="sthjj").column("passed").to_pylist() == [False]
+
+    con = catalog.duckdb()
+    assert con.sql("select count(*) from reports where state = 'withdrawn'").fetchall() == [(1,)]
+
+
+def test_rebuild_replaces_stale_partitions(tmp_path) -> None:
+    store = archive.connect(str(tmp_path))
+    page = capture("sthjj", URL.format(year=2024), "2025-01-21T00:00:00Z")
+    store.add_capture(page)
+    store.rebuild_catalog()
+    assert archive.open(str(tmp_path)).captures().column("year").to_pylist() == [None]
+    ingest(store, "sthjj", 2024, record(), [(page, "page")], page.fetched_at)
+    store.rebuild_catalog()
+    assert archive.open(str(tmp_path)).captures().column("year").to_pylist() == [2024]
+
+
+def test_reading_a_missing_catalog_says_how_to_build_it(tmp_path) -> None:
+    with pytest.raises(ArchiveError, match="nianbao catalog --archive"):
+        archive.open(str(tmp_path)).reports()
