@@ -129,11 +129,10 @@ def finish(archive_url: str, summary: RunSummary) -> None:
     """Rebuild the catalog and publish the summary as a markdown artifact."""
     from prefect.artifacts import create_markdown_artifact
 
-    from archive.catalog import rebuild
     from flows.summaries import render_markdown
-    from flows.tasks import open_archive
+    from flows.tasks import rebuild_catalog
 
-    rebuild(open_archive(archive_url))
+    rebuild_catalog(archive_url)
     create_markdown_artifact(render_markdown(summary), key=artifact_key(summary.flow, "summary"))
 
 

@@ -95,3 +95,14 @@ def settle_agencies(
         return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
 
     return settle(archive, agencies, names, years, since, crawl_failures, parse)
+
+
+@task(name="rebuild_catalog", cache_policy=NO_CACHE, **RETRIES)
+def rebuild_catalog(archive_url: str) -> dict[str, int]:
+    """Rewrite the Parquet catalog from the archive's immutable layer; rows per table."""
+    from archive.catalog import rebuild
+    from flows.progress import report
+
+    rows = rebuild(open_archive(archive_url).store)
+    report("catalog rebuilt: " + ", ".join(f"{n} {table}" for table, n in rows.items()))
+    return rows

@@ -31,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from flows.commands.options import prefect_console
     from flows.demo import run_demo
+
+    prefect_console()
 
     return run_demo(agencies=args.agencies, seed=args.seed, directory=args.dir)
