@@ -195,9 +195,8 @@ class _Entry:
         value = self.raw.get(name)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or (kind is int and not isinstance(value, int)):
-            self.fail(name, f"expected {'an integer' if kind is int else 'a number'} from {low} to {high}")
-        if not low <= value <= high:
+        wrong_type = isinstance(value, bool) or not isinstance(value, int if kind is int else int | float)
+        if wrong_type or not low <= value <= high:
             self.fail(name, f"expected {'an integer' if kind is int else 'a number'} from {low} to {high}")
         return kind(value)
 

@@ -1,0 +1,72 @@
+"""The crawl's Scrapy settings: polite by default, per-agency overrides from the registry.
+
+Read once at the edge (`crawl_settings`) and handed to the crawl process; callers override any key
+(benchmarks turn the delays off, tests shorten timeouts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from crawler.agencies import Agency
+
+USER_AGENT = "nianbao/0.1 (annual-report archive; +https://github.com/nianbao/nianbao/blob/main/docs/crawler.md)"
+# Scrapy 2.19 ignores per-host concurrency when a slot's delay is exactly 0 (stack-notes.md): every
+# delay, ours or an override's, is floored at one millisecond so the limit always holds.
+MIN_DELAY = 0.001
+
+DEFAULTS: dict[str, Any] = {
+    "BOT_NAME": "nianbao",
+    "USER_AGENT": USER_AGENT,
+    "ROBOTSTXT_OBEY": True,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    "DOWNLOAD_DELAY": 1.0,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 2.0,
+    "AUTOTHROTTLE_MAX_DELAY": 30.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+    "RETRY_ENABLED": True,
+    "RETRY_TIMES": 2,
+    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+    "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
+    "NIANBAO_RETRY_BACKOFF": 2.0,  # seconds before the first retry, doubled for each further one
+    "NIANBAO_RETRY_BACKOFF_MAX": 60.0,
+    "DOWNLOAD_TIMEOUT": 30,
+    "DOWNLOAD_MAXSIZE": 64 * 1024 * 1024,
+    "DOWNLOAD_WARNSIZE": 16 * 1024 * 1024,
+    "REDIRECT_MAX_TIMES": 8,
+    "NIANBAO_MAX_HOPS": 6,  # listing → column → page … from a start URL
+    "NIANBAO_MAX_PATTERN_PAGES": 100,  # navigation pages per agency per URL pattern (trap escape)
+    "NIANBAO_PROGRESS_INTERVAL": 5.0,
+    "TELNETCONSOLE_ENABLED": False,
+    "LOG_LEVEL": "ERROR",
+    "DOWNLOADER_MIDDLEWARES": {
+        "crawler.middlewares.ScopeMiddleware": 50,
+        "crawler.middlewares.BackoffMiddleware": 560,
+    },
+    "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
+    "EXTENSIONS": {"crawler.progress.ProgressLine": 500},
+}
+
+
+def crawl_settings(agencies: Iterable[Agency], overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    settings = {**DEFAULTS, **(overrides or {})}
+    settings["DOWNLOAD_DELAY"] = max(float(settings["DOWNLOAD_DELAY"]), MIN_DELAY)
+    slots = dict(settings.get("DOWNLOAD_SLOTS") or {})
+    for agency in agencies:
+        if agency.download_delay is None and agency.concurrency is None:
+            continue
+        for host in agency.hosts():
+            slot = dict(slots.get(host, {}))
+            if agency.download_delay is not None:
+                slot["delay"] = max(agency.download_delay, MIN_DELAY)
+            if agency.concurrency is not None:
+                slot["concurrency"] = agency.concurrency
+            slots[host] = slot
+    for slot in slots.values():
+        if "delay" in slot:
+            slot["delay"] = max(float(slot["delay"]), MIN_DELAY)
+    settings["DOWNLOAD_SLOTS"] = slots
+    return settings

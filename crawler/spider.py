@@ -1,0 +1,350 @@
+"""One spider for every agency of a registry: generic discovery, conditional requests, every
+observation handed to the archive as a capture (pipeline: `crawler.pipelines.ArchivePipeline`).
+
+The spider only decides what to request next; reading a page is `crawler.pages`' job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.python.failure import Failure as TwistedFailure
+
+from archive.captures import Capture, Validators
+from crawler.agencies import Agency
+from crawler.links import Link, is_document_url
+from crawler.middlewares import OffsiteRefused
+from crawler.pages import Findings, is_json, read_json_listing, read_listing, read_report
+from crawler.pagination import hinted_page
+from crawler.summary import AgencySummary, Failure
+from crawler.titles import report_year
+
+_NAVIGATION = ("listing", "api")
+_HANDLED_STATUSES = [304, *range(400, 600)]
+_PRIORITY = {"listing": 0, "api": 0, "report": 10, "attachment": 20}
+_DIGITS = re.compile(r"\d+")
+_HTML_TYPES = ("text/html", "application/xhtml")
+
+
+@dataclass
+class CaptureItem:
+    """One observation for the archive: the capture, and the body when it is to be stored."""
+
+    capture: Capture
+    body: bytes | None
+    outcome: str  # downloaded | unchanged | failed
+
+
+class ReportSpider(scrapy.Spider):
+    name = "annual_reports"
+
+    def __init__(
+        self,
+        agencies: tuple[Agency, ...],
+        sink: Any,
+        summaries: dict[str, AgencySummary],
+        years: frozenset[int] = frozenset(),
+        run_id: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.agencies_by_id = {agency.id: agency for agency in agencies}
+        self.sink = sink
+        self.summaries = summaries
+        self.years = years
+        self.run_id = run_id
+        self.validators: dict[str, dict[str, Validators]] = {}
+        self.seen: set[tuple[str, str]] = set()
+        self.fingerprints: set[tuple[str, str]] = set()
+        self.reports: set[tuple[str, str]] = set()
+        self.patterns: Counter[tuple[str, str]] = Counter()
+        self.aborted: str | None = None
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for agency in self.agencies_by_id.values():
+            self.validators[agency.id] = await asyncio.to_thread(self.sink.validators, agency.id)
+            if not agency.obey_robots:
+                self.summaries[agency.id].robots_override = agency.robots_override_reason
+            for url in (*agency.start_urls, *agency.hints.listing_urls):
+                request = self._request(agency, url, "listing", hops=0)
+                if request is not None:
+                    yield request
+            if agency.hints.api is not None:
+                api = agency.hints.api
+                request = self._request(agency, api.page_url(api.first_page), "api", hops=0, page=api.first_page)
+                if request is not None:
+                    yield request
+
+    # -- responses ---------------------------------------------------------------------------------
+
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
+        agency = self.agencies_by_id[response.meta["agency"]]
+        kind = response.meta["kind"]
+        redirects = response.meta.get("redirect_urls") or [response.request.url]
+        known = self.validators[agency.id].get(redirects[0])
+        summary = self.summaries[agency.id]
+        summary.pages += 1
+        content_type = _header(response, "Content-Type")
+        if response.status >= 400:
+            yield self._item(response, None, "failed", error=f"HTTP {response.status}")
+            summary.add_failure(Failure(response.request.url, response.status, f"HTTP {response.status}", kind))
+            return
+        if response.status == 304:
+            yield self._item(response, None, "unchanged")
+            if known is None or known.sha256 is None or not self._worth_reading(kind, response, content_type):
+                return
+            try:
+                body = await asyncio.to_thread(self.sink.get_raw, known.sha256)
+            except Exception:  # the archive lost the body: fetch it again, unconditionally
+                yield response.request.replace(headers=_without_validators(response.request), dont_filter=True)
+                return
+        else:
+            body = response.body
+            sha256 = hashlib.sha256(body).hexdigest()
+            unchanged = known is not None and known.sha256 == sha256
+            yield self._item(response, body, "unchanged" if unchanged else "downloaded", sha256=sha256)
+        if self._worth_reading(kind, response, content_type):
+            for request in self._follow(agency, response, body, content_type):
+                yield request
+
+    def on_error(self, failure: TwistedFailure) -> Iterator[CaptureItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        agency = request.meta["agency"]
+        reason = self._reason(failure)
+        self.summaries[agency].add_failure(Failure(request.url, None, reason, request.meta["kind"]))
+        yield CaptureItem(self._capture(request, None, error=reason), None, "failed")
+
+    # -- discovery --------------------------------------------------------------------------------
+
+    def _follow(self, agency: Agency, response: Response, body: bytes, content_type: str | None) -> Iterator[Any]:
+        kind = response.meta["kind"]
+        url = response.url
+        hops = response.meta["hops"]
+        if kind in _NAVIGATION:
+            if is_json(body, content_type):
+                findings = read_json_listing(body, url, agency.hints.api)
+            else:
+                findings = read_listing(body, url, content_type, agency.hints)
+            self.summaries[agency.id].problems.extend(findings.problems)
+            if (agency.id, findings.fingerprint) in self.fingerprints:
+                return  # the same page again (a page number past the end, a loop): stop here
+            self.fingerprints.add((agency.id, findings.fingerprint))
+            yield from self._reports(agency, findings.reports, url, hops)
+            yield from self._listings(agency, findings, response, hops)
+        else:
+            findings = read_report(body, url, content_type)
+            depth = response.meta.get("embedded", 0)
+            for link in findings.attachments:
+                if depth < 2:
+                    yield self._request(
+                        agency,
+                        link.url,
+                        "attachment",
+                        url,
+                        link.text,
+                        hops + 1,
+                        year=response.meta.get("year"),
+                        embedded=depth + 1,
+                    )
+
+    def _reports(self, agency: Agency, links: tuple[Link, ...], page: str, hops: int) -> Iterator[Any]:
+        for link in links:
+            year = report_year(link.text)
+            if self.years and year is not None and year not in self.years:
+                continue
+            if not agency.allows(link.url):
+                continue
+            if (agency.id, link.url) not in self.reports:
+                self.reports.add((agency.id, link.url))
+                self.summaries[agency.id].reports_found += 1
+            yield self._request(agency, link.url, "report", page, link.text, hops + 1, year=year)
+
+    def _listings(self, agency: Agency, findings: Findings, response: Response, hops: int) -> Iterator[Any]:
+        max_hops = self.settings.getint("NIANBAO_MAX_HOPS")
+        url = response.url
+        if hops < max_hops:
+            for link in findings.listings:
+                yield self._request(agency, link.url, "listing", url, link.text, hops + 1)
+            if not findings.reports and not findings.listings and hops < 2:
+                for link in findings.gateways:
+                    yield self._request(agency, link.url, "listing", url, link.text, hops + 1)
+        if not findings.reports:
+            return
+        page = response.meta.get("page")
+        api = agency.hints.api
+        if response.meta["kind"] == "api" and api is not None and page is not None:
+            last = api.first_page + api.max_pages - 1
+            if findings.total_pages is not None:
+                last = min(last, findings.total_pages - (1 - api.first_page))
+            if page < last:
+                yield self._request(agency, api.page_url(page + 1), "api", url, "", hops, page=page + 1)
+        elif agency.hints.pagination:
+            number = response.meta.get("page") or 0
+            if number + 1 < (agency.hints.max_pages or self.settings.getint("NIANBAO_MAX_PATTERN_PAGES")):
+                base = response.meta.get("listing_base", url)
+                next_url = hinted_page(base, agency.hints.pagination, number + 1)
+                yield self._request(agency, next_url, "listing", url, "", hops, page=number + 1, listing_base=base)
+
+    def _request(
+        self,
+        agency: Agency,
+        url: str,
+        kind: str,
+        referrer: str | None = None,
+        text: str = "",
+        hops: int = 0,
+        **meta: Any,
+    ) -> scrapy.Request | None:
+        if not agency.allows(url) or (agency.id, url) in self.seen:
+            return None
+        if kind in _NAVIGATION:
+            pattern = (agency.id, _pattern(url))
+            self.patterns[pattern] += 1
+            if self.patterns[pattern] > self.settings.getint("NIANBAO_MAX_PATTERN_PAGES"):
+                return None  # a calendar or session trap: the same URL shape over and over
+        self.seen.add((agency.id, url))
+        headers = {}
+        known = self.validators[agency.id].get(url)
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        meta.update(
+            agency=agency.id,
+            kind=kind,
+            referrer=referrer,
+            link_text=text or None,
+            hops=hops,
+            handle_httpstatus_list=_HANDLED_STATUSES,
+        )
+        if not agency.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.on_error,
+            headers=headers,
+            meta=meta,
+            priority=_PRIORITY[kind],
+            dont_filter=True,  # (agency, url) de-duplication is ours: two agencies may share a URL
+        )
+
+    # -- records ----------------------------------------------------------------------------------
+
+    def _item(
+        self,
+        response: Response,
+        body: bytes | None,
+        outcome: str,
+        *,
+        sha256: str | None = None,
+        error: str | None = None,
+    ) -> CaptureItem:
+        capture = self._capture(
+            response.request, response, sha256=sha256, size=len(body) if body else None, error=error
+        )
+        return CaptureItem(capture, body if outcome == "downloaded" else None, outcome)
+
+    def _capture(
+        self,
+        request: scrapy.Request,
+        response: Response | None,
+        *,
+        sha256: str | None = None,
+        size: int | None = None,
+        error: str | None = None,
+    ) -> Capture:
+        meta = request.meta
+        redirects = tuple(meta.get("redirect_urls", ()))
+        return Capture(
+            agency=meta["agency"],
+            url=redirects[0] if redirects else request.url,
+            fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            status=response.status if response is not None else None,
+            final_url=response.url if response is not None else None,
+            method=request.method,
+            request_headers=_headers(request.headers),
+            response_headers=_headers(response.headers) if response is not None else {},
+            redirects=redirects,
+            sha256=sha256,
+            size=size,
+            content_type=_header(response, "Content-Type") if response is not None else None,
+            kind=meta["kind"] if meta["kind"] != "api" else "listing",
+            referrer=meta.get("referrer"),
+            link_text=meta.get("link_text"),
+            error=error,
+            run_id=self.run_id,
+        )
+
+    def _reason(self, failure: TwistedFailure) -> str:
+        from scrapy.exceptions import (
+            CannotResolveHostError,
+            DownloadCancelledError,
+            DownloadConnectionRefusedError,
+            DownloadTimeoutError,
+            ResponseDataLossError,
+        )
+
+        exc = failure.value
+        if isinstance(exc, OffsiteRefused):
+            return str(exc)
+        if isinstance(exc, IgnoreRequest):
+            message = str(exc)
+            if "robots.txt" in message:
+                return "robots.txt forbids this URL"
+            if "redirections" in message:
+                return f"redirect loop: more than {self.settings.getint('REDIRECT_MAX_TIMES')} redirects"
+            return f"refused: {message}"
+        if isinstance(exc, DownloadTimeoutError):
+            return f"timeout after {self.settings.getint('DOWNLOAD_TIMEOUT')}s"
+        if isinstance(exc, DownloadCancelledError):
+            return f"too large: over DOWNLOAD_MAXSIZE ({self.settings.getint('DOWNLOAD_MAXSIZE')} bytes)"
+        if isinstance(exc, ResponseDataLossError):
+            return "truncated: the connection closed before the announced length"
+        if isinstance(exc, DownloadConnectionRefusedError):
+            return "connection refused"
+        if isinstance(exc, CannotResolveHostError):
+            return "host name does not resolve"
+        return f"{type(exc).__name__}: {exc}".strip()
+
+    def _worth_reading(self, kind: str, response: Response, content_type: str | None) -> bool:
+        """Navigation pages always; report and attachment pages only when they are HTML documents."""
+        if kind in _NAVIGATION:
+            return True
+        if is_document_url(response.url):
+            return False
+        return content_type is None or content_type.split(";")[0].strip().lower() in _HTML_TYPES
+
+
+def _pattern(url: str) -> str:
+    """The shape of a URL: digits folded, query values dropped (`/cal?d=2024-01-02` ~ `/cal?d=…`)."""
+    parts = urlsplit(url)
+    names = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return f"{parts.netloc}{_DIGITS.sub('N', parts.path)}?{'&'.join(names)}"
+
+
+def _header(response: Response | None, name: str) -> str | None:
+    if response is None:
+        return None
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _headers(headers: Any) -> dict[str, str]:
+    return {key.decode("latin-1"): b", ".join(values).decode("latin-1") for key, values in headers.items()}
+
+
+def _without_validators(request: scrapy.Request) -> dict[str, str]:
+    headers = _headers(request.headers)
+    return {k: v for k, v in headers.items() if k.lower() not in ("if-none-match", "if-modified-since")}
