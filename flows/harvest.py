@@ -20,7 +20,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.batches import family_batches
 from flows.progress import report
-from flows.selection import default_years, select
+from flows.selection import default_years, resolve
+from flows.settlement import Crawled
 from flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
 from flows.tasks import crawl_agencies, settle_agencies
 
@@ -39,12 +40,9 @@ def harvest(
     batch_size: int = 50,
 ) -> RunSummary:
     """Harvest report `years` (default: last year) of the registry agencies matching the filters."""
-    from crawler.agencies import load_registry
-
     years = sorted(years or default_years())
-    entries = load_registry(registry).agencies
-    chosen = select(entries, ids=agencies, regions=regions, levels=levels, registry=registry)
-    work = Work(registry, archive_url, {e.id: e.name for e in entries}, years, crawl_settings(per_host, requests))
+    names, chosen = resolve(registry, ids=agencies, regions=regions, levels=levels)
+    work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests))
     outcomes = work.run(family_batches(chosen, batch_size), crawl_processes)
     summary = merge("harvest", years, outcomes)
     finish(archive_url, summary)
@@ -75,7 +73,7 @@ class Work:
         report(f"{total} agencies in {len(batches)} batches, report years {self.years[0]}–{self.years[-1]}")
         settling = []
         for n, (batch, failures) in enumerate(self.crawled(batches, crawl_processes), start=1):
-            failed = sum(1 for reason in failures.values() if reason)
+            failed = sum(1 for c in failures.values() if c.error)
             report(f"crawled batch {n}/{len(batches)}: {len(batch)} agencies, {failed} failed; settling")
             future = settle_agencies.submit(self.archive_url, batch, self.names, self.years, self.since, failures)
             settling.append((batch, future))
@@ -85,7 +83,7 @@ class Work:
             report(f"settled batch {n}/{len(settling)}: {sum(o.found for o in outcomes)} reports so far")
         return outcomes
 
-    def crawled(self, batches: list[list[str]], width: int) -> Iterator[tuple[list[str], dict[str, str | None]]]:
+    def crawled(self, batches: list[list[str]], width: int) -> Iterator[tuple[list[str], dict[str, Crawled]]]:
         """Each batch with its agencies' crawl failures, as crawls end, `width` processes at a time."""
         queue = list(batches)
         running: dict[PrefectFuture, list[str]] = {}
@@ -96,33 +94,27 @@ class Work:
                 running[future] = batch
             future = next(as_completed(list(running)))
             batch = running.pop(future)
-            if future.state.is_completed():
-                yield batch, future.result()
-            elif len(batch) > 1:
-                queue += [[agency] for agency in batch]  # isolate the agency that broke the process
-            else:
-                yield batch, {batch[0]: f"crawl failed: {failure_message(future.state)}"}
+            try:
+                crawled = future.result()
+            except Exception as exc:
+                if len(batch) > 1:
+                    queue += [[agency] for agency in batch]  # isolate the agency that broke the process
+                    continue
+                crawled = {batch[0]: Crawled(f"crawl failed: {exc}", 0)}
+            yield batch, crawled
 
     def outcomes(self, batch: list[str], future: PrefectFuture) -> list[AgencyOutcome]:
         """The batch's outcomes, or each agency marked failed with the reason the task gave."""
-        future.wait()
-        if future.state.is_completed():
+        try:
             return future.result()
-        reason = f"settling failed: {failure_message(future.state)}"
+        except Exception as exc:
+            reason = f"settling failed: {exc}"
         return [
             AgencyOutcome(
                 a, expected=len(self.years), failed=1, coverage=dict.fromkeys(self.years, FAILED), failures=(reason,)
             )
             for a in batch
         ]
-
-
-def failure_message(state: Any) -> str:
-    try:
-        state.result()
-    except Exception as exc:
-        return str(exc) or type(exc).__name__
-    return state.message or state.type.value
 
 
 def finish(archive_url: str, summary: RunSummary) -> None:

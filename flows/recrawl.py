@@ -8,7 +8,7 @@ from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.changesets import Changeset
-from flows.selection import all_years, select
+from flows.selection import all_years, resolve
 from flows.summaries import MISSING, RunSummary, merge
 
 
@@ -23,14 +23,12 @@ def recrawl_agency(agency: str, registry: str, archive_url: str, years: list[int
     """Crawl one agency for `years` (default: every year since the disclosure rules began) and compare."""
     from prefect.artifacts import create_markdown_artifact
 
-    from crawler.agencies import load_registry
     from flows.changesets import render_changeset_markdown
     from flows.harvest import Work, artifact_key, crawl_settings, finish
 
-    entries = load_registry(registry).agencies
-    select(entries, ids=[agency], registry=registry)
+    names, _ = resolve(registry, ids=[agency])
     asked = sorted(years or all_years())
-    work = Work(registry, archive_url, {e.id: e.name for e in entries}, asked, crawl_settings(per_host=2, requests=8))
+    work = Work(registry, archive_url, names, asked, crawl_settings(per_host=2, requests=8))
     [outcome] = work.run([[agency]], crawl_processes=1)
     # A recrawl over every year shows only the years where something is, or was asked for explicitly.
     shown = asked if years else [y for y in asked if outcome.coverage.get(y, MISSING) != MISSING] or asked[-1:]

@@ -34,6 +34,21 @@ def select(
     return chosen
 
 
+def resolve(
+    registry: str,
+    *,
+    ids: Sequence[str] | None = None,
+    regions: Sequence[str] | None = None,
+    levels: Sequence[str] | None = None,
+) -> tuple[dict[str, str], list[Any]]:
+    """Load the registry once: every agency's name by id (for identity), and the chosen entries."""
+    from crawler.agencies import load_registry
+
+    entries = load_registry(registry).agencies
+    chosen = select(entries, ids=ids, regions=regions, levels=levels, registry=registry)
+    return {e.id: e.name for e in entries}, chosen
+
+
 def default_years(now: datetime | None = None) -> list[int]:
     """Last calendar year: what the statutory calendar has published by February/April."""
     return [(now or datetime.now(UTC)).year - 1]

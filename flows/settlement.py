@@ -60,9 +60,13 @@ class Found:
     def report_bodies(self) -> list[tuple[Capture, str]]:
         return [(c, self.bodies[c.url]) for c in self.captures if c.kind in REPORT_KINDS and c.url in self.bodies]
 
-    def written(self) -> int:
-        """Bodies this run downloaded (200s): an upper bound of the raw objects it added."""
-        return len({c.sha256 for c in self.captures if c.sha256 and c.status is not None and 200 <= c.status < 300})
+
+@dataclass(frozen=True)
+class Crawled:
+    """What the crawl said of one agency: why it failed as a whole (None: it did not), bodies stored."""
+
+    error: str | None
+    downloaded: int
 
 
 @dataclass
@@ -118,7 +122,7 @@ def settle(
     names: Mapping[str, str],
     years: Sequence[int],
     since: str,
-    crawl_failures: Mapping[str, str | None],
+    crawled: Mapping[str, Crawled],
     parse: Parse,
 ) -> list[AgencyOutcome]:
     """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised."""
@@ -129,9 +133,10 @@ def settle(
     held: dict[tuple[str, int], shelves.Version] = {}
     for agency in agencies:
         tally = tallies[agency]
-        if crawl_failures.get(agency):
-            for year in years:
-                tally.fail(year, f"{agency}: {crawl_failures[agency]}")
+        tally.written = crawled[agency].downloaded
+        if crawled[agency].error:
+            tally.fail(None, f"{agency}: {crawled[agency].error}")
+            tally.coverage = dict.fromkeys(years, FAILED)
             continue
         try:
             found = Found.since(archive, agency, since)
@@ -140,11 +145,11 @@ def settle(
         except ArchiveError as exc:
             tally.fail(None, f"{agency}: {exc}")
             continue
-        tally.written = found.written()
         gone |= {c.url: c for c in found.captures if c.status in GONE}
     grouping = identifier.group(documents)
     for document in grouping.unidentified:
-        tallies[document.capture.agency].fail(None, f"{document.capture.url}: no report year in the document")
+        if not _attach(document, grouping.groups):
+            tallies[document.capture.agency].fail(None, f"{document.capture.url}: no report year in the document")
     for group in grouping.groups:
         if group.year in years and group.agency in tallies:
             _keep(archive, group, since, tallies[group.agency])
@@ -197,6 +202,15 @@ def _keep(archive: Archive, group: ReportGroup, seen_at: str, tally: Tally) -> N
     else:
         urls = ", ".join(d.capture.url for d, _ in group.members)
         tally.fail(group.year, f"only copies on other sites were found ({urls}); the original was not")
+
+
+def _attach(document: Document, groups: Sequence[ReportGroup]) -> bool:
+    """A yearless document (an image-only PDF, say) linked from a report's page is that report's attachment."""
+    for group in groups:
+        if any(member.capture.url == document.capture.referrer for member, _ in group.members):
+            group.members.append((document, "attachment"))
+            return True
+    return False
 
 
 def _year_hint(capture: Capture) -> int | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from flows.settlement import settle
+from flows.settlement import Crawled, settle
 
 if TYPE_CHECKING:
     from archive import Archive
@@ -54,14 +54,26 @@ RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": i
 @task(name="crawl_agencies", cache_policy=NO_CACHE, **RETRIES)
 def crawl_agencies(
     registry: str, archive_url: str, agencies: Sequence[str], years: Sequence[int], settings: Mapping[str, Any]
-) -> dict[str, str | None]:
-    """Crawl a batch of agencies in one Scrapy process; each agency's failure reason (None = crawled)."""
+) -> dict[str, Crawled]:
+    """Crawl a batch of agencies in one Scrapy process: what happened to each."""
     from crawler.run import crawl
+    from flows.progress import report
 
     summary = crawl(
-        registry, archive_url, agencies=list(agencies), years=list(years), settings_overrides=dict(settings)
+        registry,
+        archive_url,
+        agencies=list(agencies),
+        years=list(years),
+        settings_overrides=dict(settings),
+        progress=report,
     )
-    return {agency: summary.failure(agency) for agency in agencies}
+    by_id = {a.id: a for a in summary.agencies}
+    return {
+        agency: Crawled(by_id[agency].error, by_id[agency].downloaded)
+        if agency in by_id
+        else Crawled("missing from the crawl's summary", 0)
+        for agency in agencies
+    }
 
 
 def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
@@ -86,7 +98,7 @@ def settle_agencies(
     names: Mapping[str, str],
     years: Sequence[int],
     since: str,
-    crawl_failures: Mapping[str, str | None],
+    crawled: Mapping[str, Crawled],
 ) -> list[AgencyOutcome]:
     """Parse, group, version and withdraw what the run found for a batch of agencies."""
     archive = open_archive(archive_url)
@@ -94,7 +106,7 @@ def settle_agencies(
     def parse(capture: Capture, sha256: str) -> dict[str, Any]:
         return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
 
-    return settle(archive, agencies, names, years, since, crawl_failures, parse)
+    return settle(archive, agencies, names, years, since, crawled, parse)
 
 
 @task(name="rebuild_catalog", cache_policy=NO_CACHE, **RETRIES)

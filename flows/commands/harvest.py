@@ -37,6 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from flows.selection import resolve
+
+    # Before Prefect starts (tens of seconds): a wrong registry or filter is one line, at once.
+    resolve(str(args.registry), ids=args.agency or None, regions=args.region or None, levels=args.level or None)
     prefect_console()
     from flows.harvest import harvest
 

@@ -73,17 +73,16 @@ def print_summary(summary: RunSummary, *, as_json: bool) -> int:
 
 
 def prefect_console() -> None:
-    """Before Prefect is imported: a slow machine gets time to start the temporary server, and no
-    telemetry. After importing it, Prefect's console shows warnings only; our progress goes to stderr."""
+    """Before Prefect is imported: a slow machine gets time to start the temporary server, no telemetry,
+    and Prefect's console shows warnings only while our progress lines go to stderr."""
     import logging
 
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    import prefect  # noqa: F401 - configures Prefect's logging, which is adjusted next
-
-    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
-        for handler in logging.getLogger(name).handlers:
-            handler.setLevel(logging.WARNING)
+    # The run logs still reach the Prefect server (and UI) at INFO; only the console is quieter.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    # The temporary server's shutdown races its event flushers; its errors then say nothing to a user.
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     progress = logging.getLogger("nianbao.progress")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))

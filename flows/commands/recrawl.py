@@ -31,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from flows.selection import resolve
+
+    resolve(str(args.registry), ids=[args.agency])  # a wrong registry or id is one line, before Prefect starts
     prefect_console()
     import sys
 
