@@ -263,6 +263,8 @@ def _hints(raw: Any, where: str) -> Hints:
 def _api(raw: Any, where: str) -> ApiHint | None:
     if raw is None:
         return None
+    if isinstance(raw, str):
+        raw = {"url": raw}  # shorthand: just the endpoint
     where = f"{where}: api"
     if not isinstance(raw, Mapping):
         raise RegistryError(f"{where}: expected a mapping with url (holding {{page}}), got {raw!r}")

@@ -124,7 +124,8 @@ def _link(base: str, href: str, text: str, via: str) -> Link | None:
 def _text(element: etree._Element) -> str:
     text = " ".join(element.text_content().split())
     title = " ".join((element.get("title") or "").split())
-    return title if len(normalise(title)) > len(normalise(text)) else text
+    truncated = text.endswith(("...", "…", "……"))
+    return title if title and (truncated or len(normalise(title)) >= len(normalise(text))) else text
 
 
 def _js_urls(code: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from lxml import etree
 
 from crawler.agencies import ApiHint, Hints
 from crawler.decoding import decode_page
-from crawler.links import Link, absolute, extract_links, is_document_url, parse_html
+from crawler.links import Link, absolute, extract_links, is_document_url, parse_html, viewer_target
 from crawler.pagination import is_sibling_page, trs_pages
 from crawler.titles import is_column_link, is_gateway_link, is_report_link, is_report_title, year_label
 
@@ -26,6 +27,10 @@ _TITLE_KEYS = ("title", "name", "doctitle", "bt", "titlename", "subject", "wjmc"
 _URL_KEYS = ("url", "link", "href", "docurl", "path", "fileurl", "pageurl", "detailurl", "linkurl")
 _TOTAL_PAGE_KEYS = ("totalpages", "pagecount", "totalpage", "pages", "page_count", "total_pages")
 _EMBEDDED_VIA = ("iframe", "embed", "object", "viewer")
+# A "200 OK" that says the page is gone; only short pages qualify (a report may quote such words).
+_SOFT_404 = re.compile(r"页面不存在|页面已删除|找不到(该|您要的)?页面|访问的页面不存在|404\s*Not\s*Found", re.I)
+_SOFT_404_MAX_TEXT = 600
+_SOFT_404_MAX_BYTES = 30_000
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,21 @@ def read_report(body: bytes, url: str, content_type: str | None) -> Findings:
     attachments = [
         link
         for link in extract_links(doc, url)
-        if link.url != url and (is_document_url(link.url) or link.via in _EMBEDDED_VIA)
+        if link.url != url
+        and (is_document_url(link.url) or link.via in _EMBEDDED_VIA)
+        and viewer_target(link.url) is None  # the document itself is listed right after its viewer
     ]
     return Findings(attachments=_unique(attachments))
+
+
+def soft_404(body: bytes, content_type: str | None) -> str | None:
+    """Why a page that answered 200 is really a "not found" page, or None."""
+    if len(body) > _SOFT_404_MAX_BYTES:
+        return None
+    doc = parse_html(decode_page(body, content_type))
+    text = " ".join(doc.text_content().split()) if doc is not None else ""
+    match = _SOFT_404.search(text) if len(text) <= _SOFT_404_MAX_TEXT else None
+    return f"soft 404: the page answers 200 but says {match.group(0)}" if match else None
 
 
 def read_json_listing(body: bytes, url: str, api: ApiHint | None) -> Findings:

@@ -25,7 +25,7 @@ from archive.captures import Capture, Validators
 from crawler.agencies import Agency
 from crawler.links import Link, is_document_url
 from crawler.middlewares import OffsiteRefused
-from crawler.pages import Findings, is_json, read_json_listing, read_listing, read_report
+from crawler.pages import Findings, is_json, read_json_listing, read_listing, read_report, soft_404
 from crawler.pagination import hinted_page
 from crawler.summary import AgencySummary, Failure
 from crawler.titles import report_year
@@ -97,11 +97,10 @@ class ReportSpider(scrapy.Spider):
         summary.pages += 1
         content_type = _header(response, "Content-Type")
         if response.status >= 400:
-            yield self._item(response, None, "failed", error=f"HTTP {response.status}")
-            summary.add_failure(Failure(response.request.url, response.status, f"HTTP {response.status}", kind))
+            yield self._failed(response, f"HTTP {response.status}")
             return
         if response.status == 304:
-            yield self._item(response, None, "unchanged")
+            yield self._item(response, "unchanged")
             if known is None or known.sha256 is None or not self._worth_reading(kind, response, content_type):
                 return
             try:
@@ -112,18 +111,37 @@ class ReportSpider(scrapy.Spider):
         else:
             body = response.body
             sha256 = hashlib.sha256(body).hexdigest()
-            unchanged = known is not None and known.sha256 == sha256
-            yield self._item(response, body, "unchanged" if unchanged else "downloaded", sha256=sha256)
+            gone = soft_404(body, content_type) if self._is_html_report(kind, response, content_type) else None
+            if gone:  # recorded as a failure, its bytes kept as evidence
+                yield self._failed(response, gone, body=body)
+                return
+            if known is not None and known.sha256 == sha256:
+                yield self._item(response, "unchanged", sha256=sha256)
+            else:
+                yield self._item(response, "downloaded", body=body, sha256=sha256)
         if self._worth_reading(kind, response, content_type):
-            for request in self._follow(agency, response, body, content_type):
+            try:
+                requests = list(self._follow(agency, response, body, content_type))
+            except Exception as exc:  # a page discovery cannot read must not end the crawl: say so, go on
+                summary.problems.append(f"discovery failed on {response.url}: {type(exc).__name__}: {exc}")
+                return
+            for request in requests:
                 yield request
+
+    def _failed(self, response: Response, error: str, body: bytes | None = None) -> CaptureItem:
+        request = response.request
+        self.summaries[request.meta["agency"]].add_failure(
+            Failure(request.url, response.status, error, request.meta["kind"])
+        )
+        sha256 = hashlib.sha256(body).hexdigest() if body is not None else None
+        return self._item(response, "failed", body=body, sha256=sha256, error=error)
 
     def on_error(self, failure: TwistedFailure) -> Iterator[CaptureItem]:
         request = failure.request  # type: ignore[attr-defined]
-        agency = request.meta["agency"]
         reason = self._reason(failure)
-        self.summaries[agency].add_failure(Failure(request.url, None, reason, request.meta["kind"]))
-        yield CaptureItem(self._capture(request, None, error=reason), None, "failed")
+        capture = self._capture(request, None, error=reason)
+        self.summaries[capture.agency].add_failure(Failure(capture.url, None, reason, request.meta["kind"]))
+        yield CaptureItem(capture, None, "failed")
 
     # -- discovery --------------------------------------------------------------------------------
 
@@ -245,16 +263,16 @@ class ReportSpider(scrapy.Spider):
     def _item(
         self,
         response: Response,
-        body: bytes | None,
         outcome: str,
         *,
+        body: bytes | None = None,
         sha256: str | None = None,
         error: str | None = None,
     ) -> CaptureItem:
-        capture = self._capture(
-            response.request, response, sha256=sha256, size=len(body) if body else None, error=error
-        )
-        return CaptureItem(capture, body if outcome == "downloaded" else None, outcome)
+        """A capture of a response; `body` is stored when given (new bytes, or evidence of a failure)."""
+        size = len(response.body) if response.status != 304 else None
+        capture = self._capture(response.request, response, sha256=sha256, size=size, error=error)
+        return CaptureItem(capture, body, outcome)
 
     def _capture(
         self,
@@ -320,9 +338,11 @@ class ReportSpider(scrapy.Spider):
 
     def _worth_reading(self, kind: str, response: Response, content_type: str | None) -> bool:
         """Navigation pages always; report and attachment pages only when they are HTML documents."""
-        if kind in _NAVIGATION:
-            return True
-        if is_document_url(response.url):
+        return kind in _NAVIGATION or self._is_html_report(kind, response, content_type)
+
+    def _is_html_report(self, kind: str, response: Response, content_type: str | None) -> bool:
+        """A report or attachment served as an HTML page (not a PDF, DOCX …)."""
+        if kind in _NAVIGATION or is_document_url(response.url):
             return False
         return content_type is None or content_type.split(";")[0].strip().lower() in _HTML_TYPES
 

@@ -29,7 +29,9 @@ _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
 _COLUMN_TEXT = re.compile(r"(信息公开|政务公开|公开)?(工作)?(年度报告|年报)(专栏)?$|^(部门|区县|乡镇|街道)?年报$")
 _COLUMN_SEGMENT = re.compile(r"^(zfxxgk|xxgk|zwgk|gk|bm|qx|zfxxgkgz)?_?(nb|ndbg|gknb|ndgzbg)(\d{4})?$")
 _INDEX_FILE = re.compile(r"^(index|default|list)(_\d+)?\.(s?html?|jsp|aspx?|php)$", re.I)
-_GATEWAY_TEXT = re.compile(r"^(政府)?信息公开$|政府信息公开|政务公开|信息公开目录|公开目录|法定主动公开")
+_GATEWAY_TEXT = re.compile(
+    r"^((政府)?信息公开|政务公开|(政府)?信息公开目录|公开目录|法定主动公开(内容)?|政务公开专栏)$"
+)
 _GATEWAY_SEGMENT = re.compile(r"^(zfxxgk|xxgk|zwgk|gkml|xxgkml|zfxxgkml|gongkai|public|openness)$")
 
 
@@ -88,9 +90,12 @@ def is_column_link(text: str, url: str) -> bool:
 def is_gateway_link(text: str, url: str) -> bool:
     """A link toward the information-disclosure section, where report columns usually sit."""
     title = normalise(text)
-    if title and len(title) <= 12 and _GATEWAY_TEXT.search(title):
+    if title and _GATEWAY_TEXT.match(title):
         return True
-    return any(_GATEWAY_SEGMENT.match(segment.lower()) for segment in _segments(url))
+    segments = _segments(url)
+    if segments and _INDEX_FILE.match(segments[-1]):
+        segments = segments[:-1]
+    return bool(segments) and is_directory_like(url) and bool(_GATEWAY_SEGMENT.match(segments[-1].lower()))
 
 
 def year_label(text: str) -> int | None:

@@ -18,6 +18,8 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    failures: list[int] = field(default_factory=list)  # statuses answered first, one per request
+    sleep: float = 0.0  # seconds before answering this page
 
 
 @dataclass
@@ -46,6 +48,13 @@ class _Handler(BaseHTTPRequestHandler):
             if page is None:
                 self._send(404, b"<html><body>not found</body></html>", "text/html", {})
                 return
+            if page.sleep:
+                time.sleep(page.sleep)
+            with site.lock:
+                failure = page.failures.pop(0) if page.failures else None
+            if failure is not None:
+                self._send(failure, b"busy", "text/plain", {})
+                return
             etag = '"' + hashlib.sha256(page.body).hexdigest()[:16] + '"'
             if page.status == 200 and self.headers.get("If-None-Match") == etag:
                 self._send(304, b"", None, {"ETag": etag})
@@ -71,12 +80,18 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        return  # a crawler that gave up (timeout, size cap) resets the connection: expected here
+
+
 @contextmanager
 def serve(site: Site, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve `site` on an ephemeral loopback port; yields the base URL (no trailing slash)."""
     handler = type("Handler", (_Handler,), {"site": site})
-    server = ThreadingHTTPServer((host, 0), handler)
-    server.daemon_threads = True
+    server = _Server((host, 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,0 +1,91 @@
+"""Discovery on saved pages of every site family: each fixture has its golden `<name>.expected.json`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.agencies import Hints
+from crawler.pages import read_json_listing, read_listing, read_report, soft_404
+from crawler.titles import report_year
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = sorted(path for path in FIXTURES.iterdir() if not path.name.endswith(".expected.json"))
+
+
+def test_every_fixture_has_a_golden() -> None:
+    assert len(CASES) >= 7
+    for case in CASES:
+        assert (FIXTURES / f"{case.stem}.expected.json").exists(), case.name
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.stem for case in CASES])
+def test_fixture_matches_its_golden(case: Path) -> None:
+    expected = json.loads((FIXTURES / f"{case.stem}.expected.json").read_text(encoding="utf-8"))
+    body, url, content_type = case.read_bytes(), expected["url"], expected["content_type"]
+    if expected["reader"] == "listing":
+        found = read_listing(body, url, content_type, Hints())
+    elif expected["reader"] == "json":
+        found = read_json_listing(body, url, None)
+        assert found.total_pages == expected["total_pages"]
+    else:
+        found = read_report(body, url, content_type)
+    assert [link.url for link in found.reports] == expected["reports"]
+    assert [link.url for link in found.listings] == expected["listings"]
+    assert [link.url for link in found.gateways] == expected["gateways"]
+    assert [link.url for link in found.attachments] == expected["attachments"]
+    if "report_years" in expected:
+        assert [report_year(link.text) for link in found.reports] == expected["report_years"]
+
+
+def test_gbk_page_without_any_charset_is_read() -> None:
+    found = read_listing((FIXTURES / "gb2312_listing.htm").read_bytes(), "http://h/xxgknb/index_1.htm", None, Hints())
+    assert found.reports[0].text == "南山县民政局2023年政府信息公开工作年度报告"
+
+
+def test_header_saying_utf8_over_a_gbk_body_is_read() -> None:
+    body = (FIXTURES / "gb2312_listing.htm").read_bytes()
+    found = read_listing(body, "http://h/xxgknb/index_1.htm", "text/html; charset=utf-8", Hints())
+    assert found.reports[1].text == "南山县民政局2022年度政府信息公开工作报告"
+
+
+def test_report_selector_hint_limits_the_links() -> None:
+    body = (FIXTURES / "trs_listing.html").read_bytes()
+    hints = Hints(report_selector="ul.list li:first-child a")
+    found = read_listing(body, "http://h/zfxxgk/zfxxgknb/index.html", None, hints)
+    assert [link.url for link in found.reports] == ["http://h/zfxxgk/zfxxgknb/202503/t20250320_100240.html"]
+
+
+def test_report_selector_that_matches_nothing_is_a_problem_not_silence() -> None:
+    body = (FIXTURES / "trs_listing.html").read_bytes()
+    found = read_listing(body, "http://h/zfxxgk/zfxxgknb/index.html", None, Hints(report_selector="table.none a"))
+    assert found.reports == ()
+    assert "matched no report link" in found.problems[0]
+
+
+def test_repeated_page_has_the_same_fingerprint_and_another_page_does_not() -> None:
+    body = (FIXTURES / "trs_listing.html").read_bytes()
+    first = read_listing(body, "http://h/zfxxgk/zfxxgknb/index.html", None, Hints())
+    again = read_listing(
+        body.replace(b"2025-03-20", b"2025-03-21"), "http://h/zfxxgk/zfxxgknb/index.html", None, Hints()
+    )
+    other = read_listing((FIXTURES / "jcms_listing.html").read_bytes(), "http://h/col/col1/index.html", None, Hints())
+    assert first.fingerprint == again.fingerprint != other.fingerprint
+
+
+def test_json_listing_with_named_fields_uses_them() -> None:
+    from crawler.agencies import ApiHint
+
+    body = json.dumps({"result": {"rows": [{"bt": "X局2022年政府信息公开工作年度报告", "lj": "/a/1.html"}]}}).encode()
+    api = ApiHint(url="http://h/api?page={page}", items="result.rows", title_field="bt", url_field="lj")
+    found = read_json_listing(body, "http://h/api?page=1", api)
+    assert [link.url for link in found.reports] == ["http://h/a/1.html"]
+
+
+def test_soft_404_is_recognised_and_a_report_is_not() -> None:
+    gone = "<html><body><h1>页面不存在</h1><p>您访问的页面不存在或已被删除。</p></body></html>".encode()
+    report = (FIXTURES / "report_attachments.html").read_bytes()
+    assert soft_404(gone, "text/html; charset=utf-8") is not None
+    assert soft_404(report, "text/html; charset=utf-8") is None
