@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+DELAY = 0.05  # fixed per-host delay instead of AutoThrottle: the simulated web is ours
 
 
 def main() -> None:
@@ -85,7 +86,7 @@ def warm_up() -> None:
 def harvest_with_prefect(registry: str, archive_url: str, years: list[int]):
     from flows.harvest import harvest
 
-    return harvest(registry=registry, archive_url=archive_url, years=years)
+    return harvest(registry=registry, archive_url=archive_url, years=years, download_delay=DELAY)
 
 
 def harvest_without_prefect(registry: str, archive_url: str, years: list[int]) -> None:
@@ -102,7 +103,7 @@ def harvest_without_prefect(registry: str, archive_url: str, years: list[int]) -
     names, chosen = resolve(registry)
     archive = connect(archive_url)
     since = now()
-    settings = crawl_settings(per_host=2, requests=32)
+    settings = crawl_settings(per_host=2, requests=32, download_delay=DELAY)
 
     def read(capture, sha256):
         data = archive.get_raw(sha256)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 YEARS = (2021, 2024)
+DELAY = 0.05  # the simulated web is ours: no need for AutoThrottle's politeness
 # A few cheap faults, so the demo shows them handled without waiting on slow pages.
 FAULTS = "robots,non_reports,soft_404"
 QUERY = """\
@@ -39,7 +40,10 @@ def run_demo(agencies: int, seed: int, directory: Path) -> int:
             web.write_registry(registry)
             say(f"harvesting it into {directory} (Prefect starts a temporary local server first)")
             summary = harvest(
-                registry=str(registry), archive_url=str(directory), years=list(range(YEARS[0], YEARS[1] + 1))
+                registry=str(registry),
+                archive_url=str(directory),
+                years=list(range(YEARS[0], YEARS[1] + 1)),
+                download_delay=DELAY,
             )
         truth = len(web.manifest["reports"])
     out = sys.stdout

@@ -38,19 +38,25 @@ def harvest(
     requests: int = 32,
     crawl_processes: int = 2,
     batch_size: int = 50,
+    download_delay: float | None = None,
 ) -> RunSummary:
     """Harvest report `years` (default: last year) of the registry agencies matching the filters."""
     years = sorted(years or default_years())
     names, chosen = resolve(registry, ids=agencies, regions=regions, levels=levels)
-    work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests))
+    work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests, download_delay))
     outcomes = work.run(family_batches(chosen, batch_size), crawl_processes)
     summary = merge("harvest", years, outcomes)
     finish(archive_url, summary)
     return summary
 
 
-def crawl_settings(per_host: int, requests: int) -> dict[str, Any]:
-    return {"CONCURRENT_REQUESTS": requests, "CONCURRENT_REQUESTS_PER_DOMAIN": per_host}
+def crawl_settings(per_host: int, requests: int, download_delay: float | None = None) -> dict[str, Any]:
+    """Scrapy settings of a run. A fixed `download_delay` replaces AutoThrottle (for servers you own,
+    such as the simulated web); None keeps the crawler's polite default."""
+    settings: dict[str, Any] = {"CONCURRENT_REQUESTS": requests, "CONCURRENT_REQUESTS_PER_DOMAIN": per_host}
+    if download_delay is not None:
+        settings |= {"DOWNLOAD_DELAY": download_delay, "AUTOTHROTTLE_ENABLED": False}
+    return settings
 
 
 class Work:

@@ -19,7 +19,13 @@ class Recrawl:
 
 
 @flow(name="recrawl-agency", task_runner=ThreadPoolTaskRunner(max_workers=2))
-def recrawl_agency(agency: str, registry: str, archive_url: str, years: list[int] | None = None) -> Recrawl:
+def recrawl_agency(
+    agency: str,
+    registry: str,
+    archive_url: str,
+    years: list[int] | None = None,
+    download_delay: float | None = None,
+) -> Recrawl:
     """Crawl one agency for `years` (default: every year since the disclosure rules began) and compare."""
     from prefect.artifacts import create_markdown_artifact
 
@@ -28,7 +34,7 @@ def recrawl_agency(agency: str, registry: str, archive_url: str, years: list[int
 
     names, _ = resolve(registry, ids=[agency])
     asked = sorted(years or all_years())
-    work = Work(registry, archive_url, names, asked, crawl_settings(per_host=2, requests=8))
+    work = Work(registry, archive_url, names, asked, crawl_settings(2, 8, download_delay))
     [outcome] = work.run([[agency]], crawl_processes=1)
     # A recrawl over every year shows only the years where something is, or was asked for explicitly.
     shown = asked if years else [y for y in asked if outcome.coverage.get(y, MISSING) != MISSING] or asked[-1:]

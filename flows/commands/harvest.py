@@ -32,6 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--requests", type=int, default=32, help="simultaneous requests per crawl process (default 32)")
     parser.add_argument("--per-host", type=int, default=2, help="simultaneous requests per host (default 2)")
     parser.add_argument("--processes", type=int, default=2, help="crawl processes at once (default 2)")
+    parser.add_argument(
+        "--delay",
+        type=float,
+        metavar="SECONDS",
+        help="a fixed per-host delay instead of AutoThrottle (only for servers you own, e.g. nianbao sim serve)",
+    )
     add_json(parser)
     parser.set_defaults(run=run)
 
@@ -54,5 +60,6 @@ def run(args: argparse.Namespace) -> int:
         per_host=args.per_host,
         requests=args.requests,
         crawl_processes=args.processes,
+        download_delay=args.delay,
     )
     return print_summary(summary, as_json=args.json)

@@ -26,6 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_registry(parser)
     add_archive(parser)
     add_years(parser)
+    parser.add_argument(
+        "--delay",
+        type=float,
+        metavar="SECONDS",
+        help="a fixed per-host delay instead of AutoThrottle (only for servers you own, e.g. nianbao sim serve)",
+    )
     add_json(parser)
     parser.set_defaults(run=run)
 
@@ -40,6 +46,12 @@ def run(args: argparse.Namespace) -> int:
     from flows.changesets import render_changeset_text
     from flows.recrawl import recrawl_agency
 
-    result = recrawl_agency(agency=args.agency, registry=str(args.registry), archive_url=args.archive, years=args.year)
+    result = recrawl_agency(
+        agency=args.agency,
+        registry=str(args.registry),
+        archive_url=args.archive,
+        years=args.year,
+        download_delay=args.delay,
+    )
     (sys.stderr if args.json else sys.stdout).write(render_changeset_text(result.changeset))
     return print_summary(result.summary, as_json=args.json)

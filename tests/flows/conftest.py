@@ -16,6 +16,7 @@ import pytest
 from tests.archive.conftest import s3_endpoint, s3_url  # noqa: F401 - fixtures shared with the archive tests
 
 YEARS = (2022, 2024)
+DELAY = 0.05  # the simulated web is ours: a short fixed delay instead of AutoThrottle
 
 
 @pytest.fixture(scope="session")

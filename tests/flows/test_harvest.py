@@ -17,7 +17,7 @@ from archive import reports as shelves
 from flows.harvest import harvest
 from flows.recrawl import recrawl_agency
 from flows.reparse import reparse
-from tests.flows.conftest import YEARS
+from tests.flows.conftest import DELAY, YEARS
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ def cli(*args: str, prefect_api: str) -> subprocess.CompletedProcess:
 
 def test_first_harvest_captures_the_manifest_and_a_second_creates_nothing(prefect_api, web, registry, s3_url):
     expected = truth(web, ASKED)
-    first = harvest(registry=registry, archive_url=s3_url, years=ASKED)
+    first = harvest(registry=registry, archive_url=s3_url, years=ASKED, download_delay=DELAY)
 
     assert set(shelves.report_ids(archive.connect(s3_url).store)) == expected
     counts = first.counts()
@@ -61,7 +61,17 @@ def test_first_harvest_captures_the_manifest_and_a_second_creates_nothing(prefec
     decided, stored = versions(s3_url), raw_objects(s3_url)
 
     rerun = cli(
-        "harvest", "--registry", registry, "--archive", s3_url, "--year", "2022-2024", "--json", prefect_api=prefect_api
+        "harvest",
+        "--registry",
+        registry,
+        "--archive",
+        s3_url,
+        "--year",
+        "2022-2024",
+        "--delay",
+        str(DELAY),
+        "--json",
+        prefect_api=prefect_api,
     )
     assert rerun.returncode == 0, rerun.stderr
     line = json.loads(rerun.stdout.splitlines()[-1])
@@ -77,17 +87,19 @@ def test_first_harvest_captures_the_manifest_and_a_second_creates_nothing(prefec
 
 def test_epoch_change_gives_exactly_the_new_versions_withdrawals_and_changeset(prefect_api, web, registry, tmp_path):
     url = str(tmp_path / "archive")
-    harvest(registry=registry, archive_url=url, years=ASKED)
+    harvest(registry=registry, archive_url=url, years=ASKED, download_delay=DELAY)
     changes = web.advance_epoch()
     years = [*ASKED, YEARS[1] + 1]
     [corrected, *_] = changes["corrected"]
 
-    recrawl = recrawl_agency(agency=corrected["agency"], registry=registry, archive_url=url, years=years)
+    recrawl = recrawl_agency(
+        agency=corrected["agency"], registry=registry, archive_url=url, years=years, download_delay=DELAY
+    )
     [change] = [c for c in recrawl.changeset.changed if c.year == corrected["year"]]
     expected_cells = {(f"{c['table']}.{c['row']}.{c['column']}", c["old"], c["new"]) for c in corrected["cells"]}
     assert {(d["path"], d["old"], d["new"]) for d in change.diff if d["kind"] == "cell"} == expected_cells
 
-    after = harvest(registry=registry, archive_url=url, years=years)
+    after = harvest(registry=registry, archive_url=url, years=years, download_delay=DELAY)
     made = {(a.agency, c.year, c.kind) for a in after.agencies for c in a.changes if c.kind != "unchanged"}
     added = {(c["agency"], c["year"], "new") for c in changes["added"]}
     fixed = {(c["agency"], c["year"], "changed") for c in changes["corrected"] if c["agency"] != corrected["agency"]}
@@ -101,7 +113,7 @@ def test_epoch_change_gives_exactly_the_new_versions_withdrawals_and_changeset(p
 
 def test_a_rerun_after_a_killed_harvest_ends_in_the_same_archive(prefect_api, web, registry, tmp_path):
     reference, crashed = str(tmp_path / "reference"), str(tmp_path / "crashed")
-    harvest(registry=registry, archive_url=reference, years=ASKED)
+    harvest(registry=registry, archive_url=reference, years=ASKED, download_delay=DELAY)
 
     process = subprocess.Popen(
         [
@@ -132,6 +144,6 @@ def test_a_rerun_after_a_killed_harvest_ends_in_the_same_archive(prefect_api, we
     process.wait()
     assert versions(crashed) != versions(reference), "the kill came too late to interrupt anything"
 
-    harvest(registry=registry, archive_url=crashed, years=ASKED)
+    harvest(registry=registry, archive_url=crashed, years=ASKED, download_delay=DELAY)
     assert versions(crashed) == versions(reference)
     assert raw_objects(crashed) == raw_objects(reference)
