@@ -81,7 +81,9 @@ class Work:
         for n, (batch, failures) in enumerate(self.crawled(batches, crawl_processes), start=1):
             failed = sum(1 for c in failures.values() if c.error)
             report(f"crawled batch {n}/{len(batches)}: {len(batch)} agencies, {failed} failed; settling")
-            future = settle_agencies.submit(self.archive_url, batch, self.names, self.years, self.since, failures)
+            future = settle_agencies.submit(
+                self.archive_url, batch, self.names, self.years, self.since, failures, self.settings
+            )
             settling.append((batch, future))
         outcomes = []
         for n, (batch, future) in enumerate(settling, start=1):

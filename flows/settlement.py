@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,8 +57,29 @@ class Found:
                 bodies[url] = known[url].sha256
         return cls(tuple(sorted(latest.values(), key=lambda c: c.url)), bodies)
 
-    def report_bodies(self) -> list[tuple[Capture, str]]:
-        return [(c, self.bodies[c.url]) for c in self.captures if c.kind in REPORT_KINDS and c.url in self.bodies]
+    def report_bodies(self, revisited: Collection[str] = ()) -> list[tuple[Capture, str]]:
+        """Bodies of report pages and attachments, and of held reports' URLs revisited this run."""
+        return [
+            (c, self.bodies[c.url])
+            for c in self.captures
+            if (c.kind in REPORT_KINDS or c.url in revisited) and c.url in self.bodies
+        ]
+
+
+def unvisited(archive: Archive, agency: str, years: Sequence[int], found: Found) -> list[str]:
+    """The own-site URLs of the agency's held reports whose year no report link of this run names.
+
+    A withdrawn report drops off its listing, so discovery never asks for it again; revisiting these
+    URLs is what turns its 404 into evidence (and tells an unlisted-but-still-served report apart).
+    """
+    visited = {c.url for c in found.captures}
+    listed_years = {_year_hint(c) for c in found.captures if c.kind in REPORT_KINDS}
+    urls = set()
+    for year in (y for y in years if y not in listed_years):
+        latest = shelves.latest_version(archive.store, agency, year)
+        if latest is not None and latest.kind == "content":
+            urls |= {link.url for link in latest.captures if link.agency == agency and link.url not in visited}
+    return sorted(urls)
 
 
 @dataclass(frozen=True)
@@ -124,6 +145,7 @@ def settle(
     since: str,
     crawled: Mapping[str, Crawled],
     parse: Parse,
+    revisited: Collection[str] = (),
 ) -> list[AgencyOutcome]:
     """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised."""
     tallies = {agency: Tally(agency, years) for agency in agencies}
@@ -140,7 +162,7 @@ def settle(
             continue
         try:
             found = Found.since(archive, agency, since)
-            documents += _read(found, years, parse, tally)
+            documents += _read(found, years, parse, tally, revisited)
             held |= _held(archive, agency, years, identifier)
         except ArchiveError as exc:
             tally.fail(None, f"{agency}: {exc}")
@@ -164,10 +186,10 @@ def settle(
     return [tallies[agency].outcome() for agency in agencies]
 
 
-def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally) -> list[Document]:
+def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisited: Collection[str]) -> list[Document]:
     """The documents among the agency's report bodies; what cannot be parsed is a failure of its year."""
     documents = []
-    for capture, sha256 in found.report_bodies():
+    for capture, sha256 in found.report_bodies(revisited):
         try:
             record = ReportRecord.from_dict(parse(capture, sha256))
         except ParseError as exc:

@@ -99,14 +99,42 @@ def settle_agencies(
     years: Sequence[int],
     since: str,
     crawled: Mapping[str, Crawled],
+    settings: Mapping[str, Any],
 ) -> list[AgencyOutcome]:
-    """Parse, group, version and withdraw what the run found for a batch of agencies."""
+    """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
     archive = open_archive(archive_url)
+    revisited = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings)
 
     def parse(capture: Capture, sha256: str) -> dict[str, Any]:
         return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
 
-    return settle(archive, agencies, names, years, since, crawled, parse)
+    return settle(archive, agencies, names, years, since, crawled, parse, revisited)
+
+
+def revisit_unvisited(
+    archive: Archive,
+    archive_url: str,
+    agencies: Sequence[str],
+    names: Mapping[str, str],
+    years: Sequence[int],
+    since: str,
+    crawled: Mapping[str, Crawled],
+    settings: Mapping[str, Any],
+) -> set[str]:
+    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed."""
+    from crawler.run import crawl
+    from flows.progress import report
+    from flows.settlement import Found, unvisited
+
+    todo = {}
+    for agency in agencies:
+        if not crawled[agency].error:
+            todo[agency] = unvisited(archive, agency, years, Found.since(archive, agency, since))
+    entries = [{"id": a, "name": names[a], "start_urls": urls} for a, urls in todo.items() if urls]
+    if entries:
+        report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
+        crawl(entries, archive_url, settings_overrides=dict(settings), progress=report)
+    return {url for entry in entries for url in entry["start_urls"]}
 
 
 @task(name="rebuild_catalog", cache_policy=NO_CACHE, **RETRIES)
