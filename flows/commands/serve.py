@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.options import add_archive, add_registry
+from flows.commands.options import add_archive, add_registry, prefect_console
 
 EXAMPLE = """\
 examples:
@@ -36,10 +36,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from flows.selection import resolve
+
+    resolve(str(args.registry))  # a wrong registry is one line, before Prefect starts
+    prefect_console()
     from prefect import serve
 
     from flows.deployments import HARVEST_CRONS, build
 
-    deployments = build(str(args.registry), args.archive, crons=args.cron or HARVEST_CRONS, timezone=args.timezone)
+    # Runs start later, in other processes: paths must not depend on this shell's directory.
+    registry = str(Path(args.registry).resolve())
+    archive = args.archive if "://" in args.archive else str(Path(args.archive).resolve())
+    deployments = build(registry, archive, crons=args.cron or HARVEST_CRONS, timezone=args.timezone)
     serve(*deployments)
     return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,10 @@ def test_every_command_is_in_the_readme_commands_list():
 
 def test_readme_lists_no_command_that_does_not_exist():
     assert readme_commands() <= set(COMMAND_MODULES)
+
+
+def test_building_the_command_line_does_not_import_prefect():
+    """Commands that need no orchestration (parse, export, sim) must not pay Prefect's import."""
+    code = "import sys; from flows.cli import build_parser; build_parser(); print('prefect' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=README.parent, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
