@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _BLANKS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "\\"})
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(万元|元|万|件|条|个|项|次|人次|起|宗)?$")
@@ -26,6 +27,7 @@ class Cell:
 BLANK = Cell("blank")
 
 
+@lru_cache(maxsize=65536)
 def read_cell(text: str) -> Cell:
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_SIGNS))
     if compact in _BLANKS:

@@ -1,8 +1,8 @@
 """Who issued a report, for which year, and when it was published.
 
-Fallbacks follow the spec: year from the title, then the 统计期限 sentence, then the publish date
-minus one; issuing body from the title, then the page's metadata block (发布机构 …), then the
-caller's hint (the registry entry of the site it was found on).
+Fallbacks follow the spec: year from the title (or a year line split off it), then the 统计期限
+sentence, then the publish date minus one; issuing body from the title, then the page's metadata
+block (发布机构 …), then the caller's hint (the registry entry of the site it was found on).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_LONE_YEAR = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
+_REPORT_WORD = re.compile(r"报告|年报|(?:政府|政务)信息公开.*报")  # the last for scrambled titles: …公开 工作告年度报》
 _YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _REPORT_TAIL = re.compile(r"(?:的)?(?:政府|政务)信息公开.*$|(?:年度)?(?:工作)?(?:年度)?(?:报告|年报).*$")
 _PERIOD = re.compile(
@@ -24,9 +26,25 @@ _DATE_KEYS = ("发布日期", "发布时间", "公开日期", "成文日期", "�
 _EDGE_PUNCTUATION = " 　:：-—_|·•,，、《》<>「」【】()（）"
 
 
+def names_a_report(title: str | None) -> bool:
+    """Whether a title names a report; only such a title speaks for it (not `首页 - 某区人民政府`)."""
+    return bool(title and _REPORT_WORD.search(title))
+
+
 def title_year(title: str | None) -> int | None:
+    if not names_a_report(title):
+        return None
     match = _YEAR.search(title or "")
     return int(match.group(1)) if match else None
+
+
+def split_off_year(text: str) -> int | None:
+    """A year printed on its own line near the top, split off the title: `（2021年度）`."""
+    for line in text.splitlines()[:6]:
+        match = _LONE_YEAR.match(line.strip())
+        if match:
+            return int(match.group(1))
+    return None
 
 
 def period_year(text: str) -> int | None:
@@ -36,7 +54,7 @@ def period_year(text: str) -> int | None:
 
 def title_agency(title: str | None) -> str | None:
     """`2019年上海市人民政府办公厅政府信息公开工作年度报告` -> 上海市人民政府办公厅."""
-    if not title:
+    if not names_a_report(title):
         return None
     body = _YEAR_TOKEN.sub("", title)
     body = _REPORT_TAIL.sub("", re.sub(r"\s+", "", body)).strip(_EDGE_PUNCTUATION)

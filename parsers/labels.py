@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TRANSLATE = str.maketrans(
     {
@@ -43,16 +44,19 @@ _PREFIX = re.compile(
 _SHORT = 4  # labels shorter than this must match a cell exactly (其他, 总计, 自然人), never by containment
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """The comparable form of a label: NFKC, unified punctuation, no quotes, no whitespace."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
 
 
+@lru_cache(maxsize=65536)
 def core(key: str) -> str:
     """A label key without its enumeration prefix: 三(一)予以公开 -> 予以公开."""
     return _PREFIX.sub("", key)
 
 
+@lru_cache(maxsize=65536)
 def is_header(cell: str, labels: tuple[str, ...]) -> bool:
     """Whether a header cell names a column: exact (after normalising) or, for long labels, containing it.
 
@@ -63,12 +67,13 @@ def is_header(cell: str, labels: tuple[str, ...]) -> bool:
         return False
     for label in labels:
         wanted = label_key(label)
-        if key == wanted or core(key) == wanted or (len(wanted) >= _SHORT and wanted in key):
+        if key == wanted or (len(wanted) >= _SHORT and (core(key) == wanted or wanted in key)):
             return True
     return False
 
 
-def names_row(label_cells: list[str], labels: tuple[str, ...]) -> bool:
+@lru_cache(maxsize=65536)
+def names_row(label_cells: tuple[str, ...], labels: tuple[str, ...]) -> bool:
     """Whether the label cells of a table row (outermost first) name a template row.
 
     The innermost cell is tried alone, then joined with its parents (labels split over cells), each

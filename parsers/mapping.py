@@ -7,7 +7,15 @@ from types import MappingProxyType
 from parsers.checks import check_record
 from parsers.detection import LEGACY, UNKNOWN, detect_template
 from parsers.document import Document
-from parsers.identity import metadata_agency, period_year, publish_date, title_agency, title_year
+from parsers.identity import (
+    metadata_agency,
+    names_a_report,
+    period_year,
+    publish_date,
+    split_off_year,
+    title_agency,
+    title_year,
+)
 from parsers.record import ReportRecord, Warning, freeze_table
 from parsers.sections import find_sections
 from parsers.tables import find_tables
@@ -34,12 +42,14 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
     metadata = dict(document.metadata)
     title = document.title or metadata.get("标题")
     date = publish_date(metadata)
-    year = title_year(title) or period_year(text) or (int(date[:4]) - 1 if date else None)
+    year = title_year(title) or split_off_year(text) or period_year(text) or (int(date[:4]) - 1 if date else None)
     agency = title_agency(title) or metadata_agency(metadata) or agency_hint
     if year is None:
         warnings.append(("year_missing", "no report year in the title, the 统计期限 sentence or a publish date"))
     if agency is None:
         warnings.append(("agency_missing", "no issuing body in the title or the metadata block, and no hint given"))
+    if template in (LEGACY, UNKNOWN) and not names_a_report(title) and not any(s.heading for s in sections):
+        warnings.append(("not_a_report", "no report title, no numbered sections, no template tables"))
     frozen = {key: freeze_table(table) for key, table in tables.items()}
     return ReportRecord(
         agency=agency,
@@ -59,7 +69,12 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
 
 
 def _needs_ocr(document: Document, template: str, tables: dict) -> bool:
-    if template == LEGACY:
+    """No table read, and no table text either: the tables (or the whole document) are images.
+
+    A text dump that prints the labels but runs the cells together is not an OCR case: the labels
+    found the template, and the reader said `cells_run_together`.
+    """
+    if template == LEGACY or any(t is not None for t in tables.values()):
         return False
-    no_tables = all(t is None for t in tables.values())
-    return no_tables and (template == UNKNOWN or not document.tables() or not document.text().strip())
+    images = any(code == "images" for code, _ in document.warnings)
+    return images or template == UNKNOWN or not document.text().strip()

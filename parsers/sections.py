@@ -12,17 +12,39 @@ import re
 from parsers.record import Section
 
 _NUMERALS = "一二三四五六七八九十"
-_HEADING = re.compile(rf"(?<![第\w])([{_NUMERALS}])\s*[、.．]\s*")
+_HEADING = re.compile(rf"(?<![第\d{_NUMERALS}])([{_NUMERALS}])\s*[、.．]\s*")
 _ENDINGS = re.compile(r"概述|概况|总体情况|情况|措施|事项|说明")
 _STOP = re.compile(r"[\n。；;：:（(]")
 _MAX_HEADING = 40
+_TOC_GAP = 3  # characters between two headings of a table of contents (a newline, a space)
 
 
 def find_sections(text: str) -> tuple[Section, ...]:
-    """Sections in order; text before the first heading, if any, is a section with an empty heading."""
-    found: list[tuple[int, int, str]] = []  # heading start, text start, heading
+    """Sections in order; text before the first heading, if any, is a section with an empty heading.
+
+    A table of contents (three or more headings in a row with nothing between them, from 一) is
+    preamble: the headings are searched again after it.
+    """
+    found = _headings(text, 0)
+    toc = 0
+    while toc < len(found) - 1 and found[toc + 1][0] - found[toc][1] <= _TOC_GAP:
+        toc += 1
+    if toc >= 2 and found[0][2].startswith("一"):
+        found = _headings(text, found[toc][1]) or found
+    sections = []
+    preamble = text[: found[0][0]].strip() if found else text.strip()
+    if preamble:
+        sections.append(Section("", preamble))
+    for i, (_, start, heading) in enumerate(found):
+        end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        sections.append(Section(heading, text[start:end].strip()))
+    return tuple(sections)
+
+
+def _headings(text: str, position: int) -> list[tuple[int, int, str]]:
+    """(heading start, text start, heading) of each section heading at or after `position`."""
+    found: list[tuple[int, int, str]] = []
     last = 0
-    position = 0
     for match in _HEADING.finditer(text):
         if match.start() < position:
             continue
@@ -35,14 +57,7 @@ def find_sections(text: str) -> tuple[Section, ...]:
         found.append((match.start(), match.end() + len(title), f"{match.group(1)}、{title.strip()}"))
         last = number
         position = match.end() + len(title)
-    sections = []
-    preamble = text[: found[0][0]].strip() if found else text.strip()
-    if preamble:
-        sections.append(Section("", preamble))
-    for i, (_, start, heading) in enumerate(found):
-        end = found[i + 1][0] if i + 1 < len(found) else len(text)
-        sections.append(Section(heading, text[start:end].strip()))
-    return tuple(sections)
+    return found
 
 
 def _title(following: str) -> str | None:

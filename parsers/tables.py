@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parsers.cells import is_number, read_cell
+from parsers.cells import is_number, is_value, read_cell
 from parsers.document import Document, TableBlock
 from parsers.labels import is_header, label_key, names_row
 from parsers.record import Value
@@ -38,6 +38,9 @@ _APPLICATION_MARKERS = (
     "法律服务机构",
     "申请人情况",
     "法人或其他组织",
+    # Short labels match only exactly, so these do not catch （七）总计 or 3.其他 rows.
+    "总计",
+    "其他",
 )
 _REVIEW_MARKERS = (
     "结果维持",
@@ -110,8 +113,11 @@ class _Reader:
                 continue
             self.context.open = False
             if self.context.kind == REVIEW:
-                if any(is_number(c) for c in row):
-                    self._review_row(row, self.context)
+                # The one data row: all values (a blank form leaves every one blank), maybe after a
+                # label some renderings give it (总计, 数量).
+                _, label_end = _label_cells(row)
+                if label_end < len(row) - 1 and all(is_value(c) for c in row[label_end + 1 :]):
+                    self._review_row(row, label_end, self.context)
                     self.context = None
                 continue
             matched = self._data_row(row, self.context)
@@ -173,13 +179,13 @@ class _Reader:
                     if column:
                         positions.setdefault(column, set()).add(i)
                         texts[column] = cell
-        context.positions = {k: sorted(v) for k, v in positions.items()}
+        context.positions = {k: sorted(_exclusive(k, positions)) for k in positions}
         context.texts = texts
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
         spec = self.template.table(context.kind)
-        matched = next((r for r in spec.rows if names_row(labels, r.labels)), None)
+        matched = next((r for r in spec.rows if names_row(tuple(labels), r.labels)), None)
         if matched is None:
             if labels and any(is_number(c) for c in row[label_end + 1 :]):
                 key = EXTRA_PREFIX + label_key(labels[-1])
@@ -205,9 +211,9 @@ class _Reader:
             column: self._value(raw[column], column, context, key) for column in columns if column in raw
         }
 
-    def _review_row(self, row: tuple[str, ...], context: _Context) -> None:
+    def _review_row(self, row: tuple[str, ...], label_end: int, context: _Context) -> None:
         columns = [f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS]
-        raw = _values(row, -1, context, columns)
+        raw = _values(row, label_end, context, columns)
         if raw is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
@@ -242,6 +248,16 @@ class _Reader:
 
 def _as_column(key: str, labels: tuple[str, ...]) -> ColumnSpec:
     return ColumnSpec(key, labels)
+
+
+def _exclusive(key: str, positions: dict[str, set[int]]) -> set[int]:
+    """A column's positions without those another column also claims, unless that leaves none.
+
+    A span copied too far (`其他 ||` in a flattened dump, a header cell merged over the 总计 column)
+    must not pull a neighbour's values in.
+    """
+    others = set().union(*(p for k, p in positions.items() if k != key))
+    return positions[key] - others or positions[key]
 
 
 def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
@@ -287,6 +303,11 @@ def _values(row: tuple[str, ...], label_end: int, context: _Context, columns: li
             return dict(zip(order, candidate, strict=True))
     if located and len(row) == width and len(located) < len(columns):
         return {k: _pick(row, positions[k]) for k in located}
+    if len(row) < width:  # a row cut short (a page ending mid-table): what it has, by position
+        reached = [k for k in located if max(positions[k]) < len(row)]
+        covered = {p for k in reached for p in positions[k]}
+        if reached and not any(is_number(row[i]) for i in range(label_end + 1, len(row)) if i not in covered):
+            return {k: _pick(row, positions[k]) for k in reached}
     return None
 
 

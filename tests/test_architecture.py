@@ -52,6 +52,17 @@ def test_package_imports_only_what_it_may(package):
     assert wrong == []
 
 
+def test_parsers_read_no_clock():
+    """A record depends on the bytes alone: reparsing the same bytes tomorrow gives the same record."""
+    clock = {"now", "utcnow", "today", "time", "monotonic", "perf_counter"}
+    wrong = []
+    for path in _modules("parsers"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in clock:
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} calls {node.func.attr}()")
+    assert wrong == []
+
+
 def test_parsers_touch_no_network_storage_or_orchestration():
     wrong = []
     for path in _modules("parsers"):

@@ -43,6 +43,7 @@ METADATA_KEYS = (
 )
 _META_NAMES = {"articletitle": "标题", "pubdate": "发布日期", "contentsource": "来源"}
 _KEY = re.compile("(" + "|".join(sorted(METADATA_KEYS, key=len, reverse=True)) + r")\s*[:：]")
+_KEY_WORD = re.compile("|".join(METADATA_KEYS))
 _KEY_ONLY = re.compile("^(" + "|".join(METADATA_KEYS) + r")\s*[:：]?$")
 
 _DROP_TAGS = frozenset(
@@ -51,20 +52,23 @@ _DROP_TAGS = frozenset(
 )  # fmt: skip
 _CHROME = re.compile(
     r"(^|[\s_-])(nav|navbar|menu|breadcrumbs?|crumbs?|share|bdshare|jiathis|footer|foot|topbar|toolbar|sidebar|"
-    r"qrcode|ewm|erweima|wza|fontsize|print|position|location|dqwz|search|login|copyright|bottom)([\s_-]|$)",
+    r"qrcode|ewm|erweima|wza|fontsize|print|position|location|dqwz|search|login|copyright|bottom|related|pager)([\s_-]|$)",
     re.I,
 )
 _CHROME_TEXT = re.compile(
     r"长者版|无障碍|关闭窗口|关闭本页|打印本页|【打印】|分享到|扫一扫|字体[:：]?\s*[【\[]?大|返回顶部|收藏本页|"
-    r"版权所有|ICP备|网站标识码|网站地图|联系我们|当前位置|您现在的位置|您的位置|您当前所在"
+    r"版权所有|ICP备|网站标识码|网站地图|联系我们|当前位置|您现在的位置|您的位置|您当前所在|"
+    r"上一篇|下一篇|相关链接|相关文章|相关阅读|我要纠错|【关闭】|【打印】"
 )
 _CRUMB_TEXT = re.compile(r"^\s*(当前位置|您现在的位置|您的位置|您当前所在位置|您所在的位置)")
+_CRUMB_MARKER = re.compile(r"crumb|position|location|dqwz", re.I)
 _CRUMB_SEP = re.compile(r"\s*(?:>|»|＞|›|→|/)\s*")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
      "blockquote", "pre", "center", "address", "figure", "figcaption", "form", "main", "body", "html", "caption",
      "tr", "td", "th", "table", "tbody", "thead", "tfoot"}
 )  # fmt: skip
+_TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})  # article text, whatever its class says
 _LINE_BREAK = "\u2028"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -91,7 +95,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
     if text.lower().count("<table") > text.lower().count("</table"):
-        warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row may be incomplete"))
+        blocks = _cut_last_row(blocks, flow.last_row_extent)
+        warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row is incomplete"))
     if flow.images and not any(isinstance(b, TableBlock) for b in blocks):
         warnings.append(("images", f"the article holds {flow.images} images and no tables: tables may be images"))
     title = metadata.get("标题") or _report_part(html_title) or crumb or _title_in_body(blocks) or html_title
@@ -156,6 +161,9 @@ def _metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
     for el in reversed(
         list(root.iter("td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"))
     ):
+        raw = el.text_content()
+        if len(raw) > 600 or not _KEY_WORD.search(raw):  # cheap gates before the careful text
+            continue
         text = _inline_text(el)
         if not text or len(text) > 150:
             continue
@@ -177,8 +185,11 @@ def _metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
 def _breadcrumb_title(root: lxml.html.HtmlElement) -> str | None:
     for el in root.iter("div", "p", "span", "ul", "td", "nav"):
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        raw = el.text_content()
+        if len(raw) > 600 or not (_CRUMB_MARKER.search(marker) or _CRUMB_TEXT.match(clean(raw[:40]))):
+            continue
         text = _inline_text(el)
-        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or re.search(r"crumb|position|location|dqwz", marker, re.I)):
+        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or _CRUMB_MARKER.search(marker)):
             continue
         last = [p for p in _CRUMB_SEP.split(text) if p][-1:] or [""]
         if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
@@ -196,17 +207,21 @@ def _drop_furniture(root: lxml.html.HtmlElement) -> None:
 
 
 def _is_chrome(el: lxml.html.HtmlElement) -> bool:
-    if _tag(el) in ("body", "html", "table", "tbody", "tr", "td", "th"):
+    """Page furniture: short, and marked as such by its class/id or its words, or a metadata block."""
+    tag = _tag(el)
+    if tag in ("body", "html", "tbody", "tr", "td", "th") or len(el.text_content()) > 1200:  # cheap gates first
         return False
-    text = _inline_text(el)
-    if len(text) > 300 or el.find(".//table") is not None:
+    text = clean(el.text_content())
+    if len(text) > 300:
+        return False
+    if tag in ("table", "dl", "ul", "div", "p") and len({m.group(1) for m in _KEY.finditer(text)}) >= 2:
+        return el.find(".//table") is None  # the metadata block, already read into Document.metadata
+    if tag == "table" or el.find(".//table") is not None:
         return False
     marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if _CHROME.search(marker):
+    if tag not in _TEXT_TAGS and _CHROME.search(marker):
         return True
-    if len(text) <= 40 and _CHROME_TEXT.search(text):
-        return True
-    return len({m.group(1) for m in _KEY.finditer(text)}) >= 2 and _tag(el) in ("table", "dl", "ul", "div", "p")
+    return len(text) <= 40 and bool(_CHROME_TEXT.search(text))
 
 
 def _remove(el: lxml.html.HtmlElement) -> None:
@@ -219,6 +234,23 @@ def _remove(el: lxml.html.HtmlElement) -> None:
         else:
             parent.text = (parent.text or "") + el.tail
     parent.remove(el)
+
+
+def _cut_last_row(blocks: tuple[Block, ...], extent: int) -> tuple[Block, ...]:
+    """A page cut inside a table: its last row ends where the page does, not at the table's width.
+
+    Padding that row would claim blank cells the page never had; the row becomes a grid of its own,
+    as long as what was printed, so the cells after the cut are absent rather than blank.
+    """
+    last = max((i for i, b in enumerate(blocks) if isinstance(b, TableBlock)), default=None)
+    if last is None:
+        return blocks
+    table = blocks[last]
+    assert isinstance(table, TableBlock)
+    if not table.rows or not 0 < extent < len(table.rows[-1]):
+        return blocks
+    head = (TableBlock(table.rows[:-1]),) if len(table.rows) > 1 else ()
+    return (*blocks[:last], *head, TableBlock((table.rows[-1][:extent],)), *blocks[last + 1 :])
 
 
 def _title_in_body(blocks: tuple[Block, ...]) -> str | None:
@@ -236,6 +268,7 @@ class _Flow:
         self.blocks: list[Block] = []
         self.warnings: list[tuple[str, str]] = []
         self.images = 0
+        self.last_row_extent = 0  # real cells in the last row of the last table, before padding
         self._buffer: list[str] = []
 
     def visit(self, el: lxml.html.HtmlElement) -> None:
@@ -268,7 +301,7 @@ class _Flow:
         self._buffer = []
 
     def _table(self, table: lxml.html.HtmlElement) -> None:
-        rows, truncated = _grid(table)
+        rows, self.last_row_extent, truncated = _grid(table)
         if truncated:
             self.warnings.append(("table_truncated", f"a table exceeds {MAX_CELLS} cells; the rest was dropped"))
         if rows and len(rows[0]) == 1:  # a one-column table is a box of paragraphs
@@ -287,8 +320,9 @@ def _span(el: lxml.html.HtmlElement, name: str) -> int:
     return max(1, min(int(match.group(1)), MAX_SPAN)) if match else 1
 
 
-def _grid(table: lxml.html.HtmlElement) -> tuple[tuple[tuple[str, ...], ...], bool]:
-    """The dense grid of a table: each cell a merged cell covers holds the merged cell's text."""
+def _grid(table: lxml.html.HtmlElement) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
+    """The dense grid of a table (each cell a merged cell covers holds the merged cell's text), how
+    many cells its last row really has (before padding), and whether it was cut at MAX_CELLS."""
     trs = [tr for tr in table.iter("tr")]
     filled: dict[tuple[int, int], str] = {}
     truncated = False
@@ -310,11 +344,13 @@ def _grid(table: lxml.html.HtmlElement) -> tuple[tuple[tuple[str, ...], ...], bo
                     filled.setdefault((r + dr, c + dc), text)
             c += colspan
     if not filled:
-        return (), truncated
+        return (), 0, truncated
     width = max(c for _, c in filled) + 1
     rows = []
+    extent = 0
     for r in range(len(trs)):
         row = tuple(filled.get((r, c), "") for c in range(width))
         if any(row):
             rows.append(row)
-    return tuple(rows), truncated
+            extent = max(c for (rr, c) in filled if rr == r) + 1
+    return tuple(rows), extent, truncated

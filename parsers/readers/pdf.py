@@ -4,6 +4,11 @@ Text order is useless for report tables (a wrapped label puts a value row betwee
 so tables come from pdfplumber's ruling lines and every cell keeps its coordinates until the dense
 grid is built. A table broken across pages is rejoined by matching column edges; a label cell cut
 by the page break is glued back together.
+
+Warnings: `needs_ocr` (pages with no text layer, or glyphs with no Unicode mapping), `page_cap`
+(only the first MAX_PAGES pages read), `page_unreadable` (a page whose content is broken; the
+rest is read), `page_drawing` (a page drawing more than MAX_DRAWING_OBJECTS lines: its text is read,
+no tables are looked for). ParseError: not a PDF, corrupt or truncated beyond reading, password-encrypted.
 """
 
 from __future__ import annotations
@@ -28,11 +33,15 @@ from parsers.errors import ParseError
 
 MAX_PAGES = 200
 """Reports run to 5-40 pages; beyond this the rest is an appendix or a wrong file, not worth minutes."""
+MAX_DRAWING_OBJECTS = 10_000
+"""A report table page draws a few hundred lines; table finding grows with the lines drawn."""
 
+_TITLE_LENGTH = 60
+_INFO_TITLE_NOISE = re.compile(r"^Microsoft Word\s*-\s*|\.(docx?|wps|pdf)$", re.IGNORECASE)
 _EDGE_SNAP = 5.0  # points: column edges of the two halves of a split table drift by ~3 pt
 _FURNITURE_BAND = 0.1  # page numbers live in the top/bottom tenth of the page
 _PAGE_NUMBER = re.compile(
-    r"[-—–－‐\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?[-—–－‐\s]*|\d{1,4}\s*/\s*\d{1,4}"
+    r"[-—–－‐·•\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?[-—–－‐·•\s]*|\d{1,4}\s*/\s*\d{1,4}"
 )
 _NUMBER = re.compile(r"[-+−]?[\d,，]*\.?\d+\s*(万元|元|%)?")
 _ENUMERATED = re.compile(r"\s*([（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+\s*[.、．])")
@@ -87,6 +96,7 @@ class _Line:
     top: float
     bottom: float
     size: float
+    margin: bool = False  # in the top or bottom band of its page, where running heads and feet live
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,8 @@ class _PageContent:
     left: float
     right: float
     garbled: bool = False  # most glyphs lack a Unicode mapping: pdfminer prints them as (cid:123)
+    unreadable: bool = False  # the page's content stream is broken
+    drawing: bool = False  # too many lines to look for tables in: a map or a chart, not a form
 
 
 def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> Document:
@@ -110,11 +122,20 @@ def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> 
 
 
 def _explain(exc: BaseException, where: str) -> str:
-    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-    if isinstance(cause, PDFPasswordIncorrect):
+    if isinstance(_cause(exc), PDFPasswordIncorrect):
         return f"{where} is encrypted with a password; cannot read it"
-    detail = str(cause) or type(cause).__name__
-    return f"{where} is not a readable PDF (corrupt or truncated): {detail}"
+    return f"{where} is not a readable PDF (corrupt or truncated): {_detail(exc)}"
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's exceptions; the wrapped one says what went wrong."""
+    inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    return inner if isinstance(inner, BaseException) else exc
+
+
+def _detail(exc: BaseException) -> str:
+    cause = _cause(exc)
+    return str(cause) or type(cause).__name__
 
 
 def _read_pdf(pdf: pdfplumber.PDF, where: str, max_pages: int) -> Document:
@@ -124,20 +145,32 @@ def _read_pdf(pdf: pdfplumber.PDF, where: str, max_pages: int) -> Document:
         raise ParseError(f"{where} has no pages")
     if total > max_pages:
         warnings.append(("page_cap", f"read the first {max_pages} of {total} pages"))
-    pages = [_page_content(page) for page in pdf.pages[:max_pages]]
-    textless = [i + 1 for i, content in enumerate(pages) if not content.items]
+    pages = []
+    for number, page in enumerate(pdf.pages[:max_pages], start=1):
+        try:
+            pages.append(_page_content(page))
+        except _BROKEN as exc:  # one broken page costs that page, not the report
+            warnings.append(("page_unreadable", f"page {number} of {where} cannot be read: {_detail(exc)}"))
+            pages.append(_PageContent((), 0.0, 0.0, unreadable=True))
+    if all(page.unreadable for page in pages):
+        raise ParseError(f"{where} is not a readable PDF: none of its pages can be read")
+    drawings = [str(number) for number, page in enumerate(pages, start=1) if page.drawing]
+    if drawings:
+        warnings.append(("page_drawing", f"pages {', '.join(drawings)}: too many lines to look for tables"))
+    pages = _without_running_heads(pages)
+    textless = [i + 1 for i, content in enumerate(pages) if not content.items and not content.unreadable]
     if textless:
         warnings.append(("needs_ocr", _textless_message(textless, len(pages))))
     garbled = [i + 1 for i, content in enumerate(pages) if content.garbled]
     if garbled:
         pages_named = ", ".join(map(str, garbled))
         warnings.append(("needs_ocr", f"text without Unicode mapping (glyph ids only) on pages {pages_named}"))
-    title = _title(pages[0])
+    metadata = _metadata(pdf)
     return Document(
         blocks=_blocks(pages),
         rendering="pdf",
-        title=title,
-        metadata=_metadata(pdf),
+        title=_title(pages[0]) or _info_title(metadata.get("title", "")),
+        metadata=metadata,
         warnings=tuple(warnings),
     )
 
@@ -151,17 +184,18 @@ def _textless_message(textless: list[int], total: int) -> str:
 def _page_content(page: Page) -> _PageContent:
     if not page.chars:
         return _PageContent((), 0.0, float(page.width))
-    found = [t for t in page.find_tables() if _column_count(t) >= 2]
+    drawing = len(page.lines) + len(page.rects) + len(page.curves) > MAX_DRAWING_OBJECTS
+    found = [] if drawing else [t for t in page.find_tables() if _column_count(t) >= 2]
     tables = [(t.bbox[1], _table(t)) for t in found]
     boxes = [t.bbox for t in found]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
-    lines = [(line.top, line) for line in _lines(outside) if not _is_furniture(line, page)]
+    lines = [(line.top, line) for line in _lines(outside, page) if not _is_page_number(line)]
     items = tuple(item for _, item in sorted(tables + lines, key=lambda pair: pair[0]))
     body = [line for _, line in lines]
     left = _mode([line.x0 for line in body]) if body else 0.0
     right = max((line.x1 for line in body), default=float(page.width))
     unmapped = sum(char["text"].startswith("(cid:") for char in page.chars)
-    return _PageContent(items, left, right, garbled=unmapped * 2 > len(page.chars))
+    return _PageContent(items, left, right, garbled=unmapped * 2 > len(page.chars), drawing=drawing)
 
 
 def _column_count(table: Table) -> int:
@@ -175,7 +209,8 @@ def _inside_any(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bo
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _lines(page: Page) -> list[_Line]:
+def _lines(text: Page, page: Page) -> list[_Line]:
+    band = float(page.height) * _FURNITURE_BAND
     return [
         _Line(
             text=line["text"].strip(),
@@ -184,16 +219,31 @@ def _lines(page: Page) -> list[_Line]:
             top=line["top"],
             bottom=line["bottom"],
             size=max(char["size"] for char in line["chars"]),
+            margin=line["bottom"] < band or line["top"] > float(page.height) - band,
         )
-        for line in page.extract_text_lines()
+        for line in text.extract_text_lines()
         if line["text"].strip()
     ]
 
 
-def _is_furniture(line: _Line, page: Page) -> bool:
-    band = float(page.height) * _FURNITURE_BAND
-    in_margin = line.bottom < band or line.top > float(page.height) - band
-    return in_margin and _PAGE_NUMBER.fullmatch(line.text) is not None
+def _is_page_number(line: _Line) -> bool:
+    return line.margin and _PAGE_NUMBER.fullmatch(line.text) is not None
+
+
+def _without_running_heads(pages: list[_PageContent]) -> list[_PageContent]:
+    """Drop the lines repeated in the margins of most pages (the issuer's name, the report title)."""
+    counts = Counter(
+        text for page in pages for text in {item.text for item in page.items if isinstance(item, _Line) and item.margin}
+    )
+    running = {text for text, count in counts.items() if count >= 3 and count * 2 >= len(pages)}
+    if not running:
+        return pages
+    return [
+        replace(
+            page, items=tuple(i for i in page.items if not (isinstance(i, _Line) and i.margin and i.text in running))
+        )
+        for page in pages
+    ]
 
 
 def _mode(values: list[float]) -> float:
@@ -322,7 +372,7 @@ def _snap(table: _Table, edges: list[float]) -> _Table:
 def _drop_repeated_header(first: _Table, second: _Table) -> _Table:
     """A table continued with its header rows repeated (Word's "repeat as header row")."""
     for count in range(min(3, first.nrows, second.nrows - 1), 0, -1):
-        if _row_texts(first, count) == _row_texts(second, count) and any(_row_texts(first, count)):
+        if _row_texts(first, count) == _row_texts(second, count) and any(text for text, *_ in _row_texts(first, count)):
             cells = tuple(replace(c, row=c.row - count) for c in second.cells if c.row >= count)
             return replace(second, cells=cells, nrows=second.nrows - count)
     return second
@@ -384,7 +434,8 @@ def _cluster(xs: list[float]) -> list[float]:
 
 
 def _title(page: _PageContent) -> str | None:
-    """The lines at the top of the first page set larger than the body text."""
+    """The lines at the top of the first page set larger than the body text, else an opening line
+    that names a report."""
     lines = [item for item in page.items if isinstance(item, _Line)]
     if not lines:
         return None
@@ -394,7 +445,19 @@ def _title(page: _PageContent) -> str | None:
         if not isinstance(item, _Line) or item.size < body * 1.15:
             break
         heading.append(item.text)
-    return _unwrap("\n".join(heading)) or None
+    if heading:
+        return _unwrap("\n".join(heading))
+    opening = (_unwrap(line.text) for line in lines[:3])
+    return next((text for text in opening if "报告" in text and len(text) <= _TITLE_LENGTH), None)
+
+
+def _info_title(title: str) -> str | None:
+    """The information dictionary's title when it names a report: a scanned PDF's only title.
+
+    Word's PDF export leaves `Microsoft Word - <file name>.doc` there; the file name is the title.
+    """
+    title = _INFO_TITLE_NOISE.sub("", title).strip()
+    return title if "报告" in title and len(title) <= _TITLE_LENGTH else None
 
 
 def _metadata(pdf: pdfplumber.PDF) -> dict[str, str]:

@@ -4,7 +4,8 @@ Table forms recognised (see shared/spec/quirks.md):
 - tab-separated rows, one row a line;
 - `|`-flattened rows, one row a line: `a | b | c |`, where `||` (nothing between two bars) continues the
   cell to its left (a span) and `| |` is a blank cell;
-- `|`-flattened cells, one cell a line ending in ` |`, rows separated by a lone `|` line.
+- `|`-flattened cells, one cell a line ending in ` |`, rows separated by a lone `|` line;
+- bare cells, one a line (a run of short lines, a quarter of them numbers): labels then values make a row.
 Cells a dump ran together with no separator at all (`行政规范性文件693665`) cannot be split without
 guessing; the reader keeps that text and says so in a `cells_run_together` warning.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from parsers.cells import is_value
 from parsers.charsets import decode
 from parsers.document import Block, Document, TableBlock, TextBlock
 from parsers.errors import ParseError
@@ -25,6 +27,9 @@ _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
 _RULE_LINE = re.compile(r"^[\s|:+\-=]*$")  # markdown `|---|:--:|` rules and lone `|` lines
 _RUN_TOGETHER = re.compile(r"指标名称\s*计量单位|[\u4e00-\u9fff](条|件|个|次)\d{5,}")
 _REPORTISH = re.compile(r"报告|年报")
+_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]、")
+_MAX_CELL = 60  # longer lines are prose, not cells
+_MIN_VALUES = 4
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -86,11 +91,62 @@ def _blocks(lines: list[str]) -> list[Block]:
             if table:
                 blocks.append(table)
             i = j
+        elif (j := _cell_run_end(lines, i)) > i:
+            blocks.extend(_cell_table(lines[i:j]))
+            i = j
         else:
             text = clean(line)
             if text:
                 blocks.append(TextBlock(text))
             i += 1
+    return blocks
+
+
+def _is_cell_line(line: str) -> bool:
+    text = clean(line)
+    return 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
+
+
+def _cell_run_end(lines: list[str], start: int) -> int:
+    """End of a run of one-cell lines starting at `start` that looks like a table, else `start`."""
+    end, values = start, 0
+    while end < len(lines) and _is_cell_line(lines[end]):
+        values += is_value(clean(lines[end]))
+        end += 1
+    return end if values >= _MIN_VALUES and values * 4 >= end - start else start
+
+
+def _cell_table(lines: list[str]) -> list[Block]:
+    """Rows from one cell a line: a run of labels, then a run of values, is one row.
+
+    A dump gives header cells in whatever order it walked a multi-level header, so header lines are
+    not trusted for column order: each becomes its own row (all in column 0), and the mapping then
+    falls back to the template's column order. Of a run of labels, the last is the row label; when
+    there are more than two, the ones before it are header lines (or parent labels, which match
+    nothing and do no harm). Section headings opening the run stay paragraphs.
+    """
+    cells = [clean(line) for line in lines if line.strip()]
+    blocks: list[Block] = []
+    while cells and _SECTION_HEADING.match(cells[0]) and not is_value(cells[0]):
+        blocks.append(TextBlock(cells.pop(0)))
+    rows: list[list[str]] = []
+    labels: list[str] = []
+    values: list[str] = []
+    for cell in [*cells, ""]:
+        if cell and is_value(cell):
+            values.append(cell)
+            continue
+        if values:
+            if len(labels) > 2:
+                rows.extend([header] for header in labels[:-1])
+                labels = labels[-1:]
+            rows.append(labels + values)
+            labels, values = [], []
+        if cell:
+            labels.append(cell)
+    rows.extend([label] for label in labels)
+    if rows:
+        blocks.append(_dense(rows))
     return blocks
 
 

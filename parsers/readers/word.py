@@ -3,6 +3,10 @@
 Tables are expanded from the XML (gridBefore, gridSpan, vMerge) rather than through python-docx's
 cell API, which is quadratic in the row count and hides how a row starts. A table that Word (or the
 author) broke in two at a page, with its header or its row label repeated, is joined back.
+
+Warnings: `needs_ocr` (no table in the XML but pictures or embedded objects that may hold them).
+ParseError: not a Word file, a broken package, a legacy file without LibreOffice or one it cannot
+convert in time.
 """
 
 from __future__ import annotations
@@ -22,9 +26,8 @@ from pathlib import Path
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
-from lxml.etree import XMLSyntaxError, _Element
+from docx.oxml.ns import nsmap, qn
+from lxml.etree import XMLSyntaxError, XPath, _Element
 
 from parsers.document import Block, Document, TableBlock, TextBlock
 from parsers.errors import ParseError
@@ -51,6 +54,19 @@ _BROKEN = (
     IndexError,
     EOFError,
 )
+# Compiled once: python-docx's element.xpath() compiles its expression on every call, which made
+# XPath most of the reading time.
+_PICTURES = XPath(".//w:drawing | .//w:pict | .//w:object", namespaces=nsmap)
+_TABLE_CELLS = XPath("./w:tr/w:tc", namespaces=nsmap)
+_NESTED_TABLES = XPath("./w:tr/w:tc/w:tbl", namespaces=nsmap)
+_ROWS = XPath("./w:tr | ./w:sdt/w:sdtContent/w:tr", namespaces=nsmap)
+_CELLS = XPath("./w:tc | ./w:sdt/w:sdtContent/w:tc", namespaces=nsmap)
+_GRID_BEFORE = XPath("./w:trPr/w:gridBefore/@w:val", namespaces=nsmap)
+_T, _TAB = qn("w:t"), qn("w:tab")
+_BREAKS = {qn("w:br"), qn("w:cr")}
+# Property elements hold no text; the rest are text that is not shown.
+_INVISIBLE = {qn("w:pPr"), qn("w:rPr"), qn("w:del"), qn("w:moveFrom"), qn("w:instrText"), qn("w:sdtPr")}
+_INVISIBLE |= {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 _TITLE_STYLES = {"Title", "标题"}
 _TITLE_LENGTH = 60
 
@@ -165,10 +181,10 @@ def _body_blocks(container: _Element, numbering: Numbering) -> Iterator[Block | 
             text = _paragraph_text(element, numbering)
             if text:
                 yield TextBlock(text)
-            elif element.xpath(".//w:drawing | .//w:pict | .//w:object"):
+            elif _PICTURES(element):
                 yield _Picture()
         elif element.tag == qn("w:tbl") and _is_layout(element):
-            for cell in element.xpath("./w:tr/w:tc"):
+            for cell in _TABLE_CELLS(element):
                 yield from _body_blocks(cell, numbering)
         elif element.tag == qn("w:tbl"):
             yield TableBlock(_grid(element, numbering))
@@ -179,21 +195,43 @@ def _body_blocks(container: _Element, numbering: Numbering) -> Iterator[Block | 
 
 def _paragraph_text(paragraph: _Element, numbering: Numbering) -> str:
     prefix = numbering.prefix(paragraph)  # counted even when empty: Word numbers empty items too
-    text = Paragraph(paragraph, None).text.strip()
+    text = _run_text(paragraph).strip()
     return prefix + text if text else ""
 
 
+def _run_text(element: _Element) -> str:
+    """The visible text under a paragraph, in order.
+
+    python-docx reads only runs that are direct children of the paragraph or of a hyperlink; text in
+    smart tags (Chinese Word wraps numbers with units in them: <w:smartTag w:element="chmetcnv">),
+    tracked insertions, inline content controls and fields would be lost. Deleted text, field codes
+    and the fallback copy of a text box are not visible.
+    """
+    parts: list[str] = []
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag in _BREAKS:
+            parts.append("\n" if child.get(qn("w:type")) in (None, "textWrapping") else "")
+        elif tag not in _INVISIBLE and isinstance(tag, str):
+            parts.append(_run_text(child))
+    return "".join(parts)
+
+
 def _is_layout(table: _Element) -> bool:
-    widths = {len(row.xpath("./w:tc")) for row in table.xpath("./w:tr")}
-    return widths == {1} and bool(table.xpath("./w:tr/w:tc/w:tbl"))
+    widths = {len(row.findall(qn("w:tc"))) for row in table.iterchildren(qn("w:tr"))}
+    return widths == {1} and bool(_NESTED_TABLES(table))
 
 
 def _grid(table: _Element, numbering: Numbering) -> tuple[tuple[str, ...], ...]:
     """The table as a dense grid: spans repeated, vMerge continuations take the text above."""
     rows: list[list[tuple[str, bool]]] = []
-    for tr in table.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"):
+    for tr in _ROWS(table):
         row: list[tuple[str, bool]] = [("", False)] * _grid_before(tr)
-        for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):
+        for tc in _CELLS(tr):
             span = max(1, tc.grid_span)
             continues = tc.vMerge == "continue"
             row.extend([(_cell_text(tc, numbering), continues)] * span)
@@ -208,12 +246,18 @@ def _grid(table: _Element, numbering: Numbering) -> tuple[tuple[str, ...], ...]:
 
 
 def _grid_before(tr: _Element) -> int:
-    values = tr.xpath("./w:trPr/w:gridBefore/@w:val")
+    values = _GRID_BEFORE(tr)
     return int(values[0]) if values and str(values[0]).isdigit() else 0
 
 
 def _cell_text(tc: _Element, numbering: Numbering) -> str:
-    lines = [_paragraph_text(p, numbering) for p in tc.xpath(".//w:p")]
+    """The cell's paragraphs one a line; a table nested in the cell gives its cells' lines."""
+    lines = []
+    for child in tc.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(_paragraph_text(child, numbering))
+        elif child.tag == qn("w:tbl"):
+            lines.extend(_cell_text(cell, numbering) for cell in _TABLE_CELLS(child))
     return "\n".join(line for line in lines if line)
 
 
@@ -264,10 +308,11 @@ def _warnings(blocks: tuple[Block, ...], pictures: int) -> tuple[tuple[str, str]
 
 def _title(word: docx.document.Document, blocks: tuple[Block, ...]) -> str | None:
     """The centred or Title-styled paragraphs that open the document, else an opening paragraph
-    that names a report (the whole body may sit in a layout table)."""
+    that names a report (the whole body may sit in a layout table), else the document's title
+    property when it names one."""
     lines: list[str] = []
     for paragraph in word.paragraphs[:20]:
-        text = paragraph.text.strip()
+        text = _run_text(paragraph._p).strip()
         if not text:
             if lines:
                 break
@@ -278,8 +323,9 @@ def _title(word: docx.document.Document, blocks: tuple[Block, ...]) -> str | Non
         lines.append(text)
     if lines:
         return "".join(lines)
-    opening = [block.text for block in blocks[:3] if isinstance(block, TextBlock)]
-    return next((text for text in opening if "报告" in text and len(text) <= _TITLE_LENGTH), None)
+    candidates = [block.text for block in blocks[:3] if isinstance(block, TextBlock)]
+    candidates.append((word.core_properties.title or "").strip())  # last resort: the file's properties
+    return next((text for text in candidates if "报告" in text and len(text) <= _TITLE_LENGTH), None)
 
 
 def _metadata(word: docx.document.Document) -> dict[str, str]:

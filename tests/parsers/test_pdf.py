@@ -150,6 +150,18 @@ def test_a_different_table_opening_the_next_page_is_not_joined() -> None:
     assert second.rows == (("结果维持", "结果纠正", "其他结果", "总计"), ("1", "2", "3", "6"))
 
 
+def test_running_heads_and_feet_are_dropped_and_paragraphs_cross_the_page() -> None:
+    document = pdf.read(fixture("running-heads.pdf"))
+    assert [b.text for b in document.blocks] == [
+        "测试市2024年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2024年，本机关坚持以公开为常态、不公开为例外，全年共收到政府信息公开申请15件，"
+        "均在法定期限内予以答复，未发生因政府信息公开被申请行政复议或提起行政诉讼的情况。",
+    ]
+    # No line is larger than the body: the title is the opening line that names a report.
+    assert document.title == "测试市2024年政府信息公开工作年度报告"
+
+
 def test_page_cap_reads_the_first_pages_and_says_so() -> None:
     document = pdf.read(fixture("split-table.pdf"), max_pages=1)
     assert document.warnings == (("page_cap", "read the first 1 of 2 pages"),)
@@ -157,10 +169,19 @@ def test_page_cap_reads_the_first_pages_and_says_so() -> None:
     assert table.rows[-1][1] == "（四）无"
 
 
+def test_pages_drawing_too_many_lines_keep_their_text_without_table_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "MAX_DRAWING_OBJECTS", 10)  # the fixture's table pages draw ~20 boxes
+    document = pdf.read(fixture("split-table.pdf"))
+    assert document.tables() == ()
+    assert document.warnings == (("page_drawing", "pages 1, 2: too many lines to look for tables"),)
+    assert "1.本机关不掌握相关政府信息" in document.text()
+
+
 def test_image_only_pdf_reads_as_an_empty_document_that_needs_ocr() -> None:
     document = pdf.read(fixture("image-only.pdf"))
     assert document.blocks == ()
-    assert document.title is None
+    # With no text on the page, the information dictionary's title is all there is.
+    assert document.title == "测试县2023年政府信息公开工作年度报告"
     assert [code for code, _ in document.warnings] == ["needs_ocr"]
     assert "any of the 2 pages" in document.warnings[0][1]
 
@@ -174,6 +195,14 @@ def test_a_scanned_page_among_text_pages_is_named_in_the_warning() -> None:
 def test_glyphs_without_unicode_mapping_need_ocr() -> None:
     document = pdf.read(fixture("unmapped-glyphs.pdf"))
     assert document.warnings == (("needs_ocr", "text without Unicode mapping (glyph ids only) on pages 1"),)
+
+
+def test_a_broken_page_costs_that_page_only() -> None:
+    document = pdf.read(fixture("broken-page.pdf"), url="x.pdf")
+    assert document.warnings == (("page_unreadable", "page 2 of x.pdf cannot be read: Non-Ascii85 digit found: \x7f"),)
+    (table,) = document.tables()
+    assert len(table.rows) == 5 and table.rows[-1][1] == "（四）无"
+    assert document.title == "测试市人民政府2024年政府信息公开工作年度报告"
 
 
 def test_encrypted_pdf_is_a_parse_error_naming_the_file() -> None:

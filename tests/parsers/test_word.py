@@ -44,6 +44,13 @@ def test_paragraphs_and_tables_keep_body_order(merged: Document) -> None:
     ]
 
 
+def test_smart_tags_insertions_and_fields_are_read_and_deletions_are_not(merged: Document) -> None:
+    # python-docx's Paragraph.text gives "本年度共收到申请。" and an empty cell for these.
+    assert "本年度共收到申请15件。" in merged.text().splitlines()
+    assert "条" not in merged.text() and "QUOTE" not in merged.text()
+    assert merged.tables()[1].rows[3][2] == "7"
+
+
 def test_grid_span_repeats_the_text_and_blank_cells_stay_empty(merged: Document) -> None:
     rows = merged.tables()[0].rows
     assert rows[0] == ("第二十条第（一）项",) * 4
@@ -109,6 +116,7 @@ def test_pictures_instead_of_tables_warn_needs_ocr() -> None:
     assert document.tables() == ()
     assert document.text() == "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况"
     assert document.warnings == (("needs_ocr", "no tables in the text; 2 pictures or embedded objects may hold them"),)
+    assert document.title == "测试乡2022年政府信息公开工作年度报告"  # from the core properties
 
 
 def test_legacy_doc_without_libreoffice_is_a_clear_parse_error(tmp_path: Path) -> None:

@@ -1,0 +1,81 @@
+from parsers import parse
+from parsers.document import Document, TableBlock, TextBlock
+from parsers.mapping import to_record
+
+
+def _codes(record):
+    return {w.code for w in record.warnings}
+
+
+def test_a_document_with_nothing_readable_needs_ocr():
+    record = to_record(Document(blocks=(), rendering="pdf", warnings=(("needs_ocr", "pages 1-6 have no text"),)))
+    assert record.template == "unknown"
+    assert record.tables() == dict.fromkeys(("active_disclosure", "applications", "review_litigation"))
+    assert [w.code for w in record.warnings].count("needs_ocr") == 1
+
+
+def test_run_together_cells_of_a_modern_report_are_not_an_ocr_case():
+    text = (
+        "某局2019年政府信息公开工作年度报告\n"
+        "信息内容本年新制作数量本年新公开数量对外公开总数量规章000行政规范性文件693665\n"
+    )
+    record = parse(text.encode(), filename="dump.txt")
+    assert record.template == "2019"
+    assert record.active_disclosure is None
+    assert {"cells_run_together", "table_missing"} <= _codes(record)
+    assert "needs_ocr" not in _codes(record)
+
+
+def test_agency_falls_back_to_metadata_then_to_the_callers_hint():
+    document = Document(
+        blocks=(TextBlock("我局2022年政府信息公开工作年度报告"),),
+        rendering="html",
+        title="我局2022年政府信息公开工作年度报告",
+    )
+    assert to_record(document, agency_hint="某市某局").agency == "某市某局"
+    with_metadata = Document(
+        blocks=document.blocks, rendering="html", title=document.title, metadata={"发布机构": "某市水务局"}
+    )
+    assert to_record(with_metadata, agency_hint="某市某局").agency == "某市水务局"
+
+
+def test_year_falls_back_to_publish_date_minus_one():
+    document = Document(
+        blocks=(TextBlock("政府信息公开工作年度报告"),), rendering="html", metadata={"发布日期": "2023-01-30"}
+    )
+    record = to_record(document)
+    assert (record.year, record.publish_date) == (2022, "2023-01-30")
+
+
+def test_template_comes_from_labels_not_from_the_year():
+    grid = TableBlock(
+        (
+            ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"),
+            ("规章", "1", "1", "9"),
+        )
+    )
+    document = Document(blocks=(grid,), rendering="html", title="某县2022年政府信息公开工作年度报告")
+    record = to_record(document)
+    assert (record.template, record.year) == ("2019", 2022)
+    assert record.active_disclosure["rules"] == {"new_made": 1, "new_published": 1, "total_published": 9}
+
+
+def test_amounts_follow_the_unit_and_flag_its_absence():
+    def amount(header: str, cell: str):
+        grid = TableBlock((("信息内容", "采购项目数量", header), ("政府集中采购", "2", cell)))
+        record = to_record(Document(blocks=(grid,), rendering="html"))
+        return record.active_disclosure["procurement"]["amount_wan_yuan"], "amount_unit_missing" in _codes(record)
+
+    assert amount("采购总金额", "251000元") == (25.1, False)
+    assert amount("采购总金额（单位：万元，保留4位小数）", "18028.5825") == (18028.5825, False)
+    assert amount("采购总金额（单位：元）", "30000") == (3.0, False)
+    assert amount("采购总金额", "96.5") == (96.5, True)
+    assert amount("采购总金额", "-") == (None, False)
+
+
+def test_a_page_that_is_not_a_report_says_so():
+    record = parse(
+        "<title>关于2014年政府信息公开工作要点落实情况的函</title><p>各单位：现将有关事项函告如下。</p>".encode()
+    )
+    assert "not_a_report" in _codes(record)
+    assert "not_a_report" not in _codes(parse("<title>某县2013年政府信息公开工作年度报告</title><p>正文</p>".encode()))
