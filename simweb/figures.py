@@ -190,8 +190,12 @@ def break_rule(rng: random.Random, figures: Figures, template: str, rule: str) -
     out = {table: {row: dict(cells) for row, cells in rows.items()} for table, rows in figures.items()}
     delta = rng.choice((1, 2, 3, 6, 10))
     applications = out["applications"]
+    # R1 only where the column is printed: on an all-blank column the rule's applicability is ambiguous.
+    printed = [c for c in APPLICANTS if applications["new_received"][c] is not None]
+    if rule == "R1" and not printed:
+        rule = "R4"
     if rule == "R1":
-        column = rng.choice(APPLICANTS)
+        column = rng.choice(printed)
         applications["carried_forward"][column] = (applications["carried_forward"][column] or 0) + delta
         applications["carried_forward"]["total"] = _add(applications["carried_forward"]["total"], delta)
     elif rule == "R2":

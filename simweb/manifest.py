@@ -23,6 +23,8 @@ def manifest(world: World, site: Site) -> dict[str, Any]:
                 "year": report.year,
                 "template": report.template,
                 "title": report.title,
+                "title_quirk": report.title_quirk,
+                "shown_title": report.display_title,
                 "publish_date": report.publish_date,
                 "version": report.version,
                 "modified": report.modified,
@@ -43,6 +45,17 @@ def manifest(world: World, site: Site) -> dict[str, Any]:
         "epoch": world.epoch,
         "port": world.port,
         "fault_settings": world.faults.to_dict(),
+        "sites": [
+            {
+                "agency": a.id,
+                "family": a.family,
+                "host": a.host,
+                "layout_version": world.layout_versions[a.id],
+                "start_urls": list(site.start_urls[a.id]),
+                "faults": sorted(a.faults),
+            }
+            for a in world.agencies
+        ],
         "reports": reports,
         **manifest_facts(site),
         "forbidden_hosts": list(world.mirrors),

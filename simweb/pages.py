@@ -36,7 +36,12 @@ def shell(agency: Agency, title: str, crumbs: tuple[str, ...], body: str, *, cha
     )
 
 
-def html_table(grid: Grid, split_labels: bool) -> str:
+_WORD_TD = ' valign="center" style="border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt"'
+_WORD_SPAN = '<span style="font-family:宋体;font-size:10.5pt">'
+
+
+def html_table(grid: Grid, split_labels: bool, word: bool = False) -> str:
+    """A template table as HTML; `word` writes it as Word-pasted markup (MsoNormal, labels split over spans)."""
     rows = []
     for row in grid:
         cells = []
@@ -45,19 +50,35 @@ def html_table(grid: Grid, split_labels: bool) -> str:
                 f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
             )
             text = cell.text if cell.text == "&nbsp;" else escape(cell.text)
+            if word:
+                cells.append(
+                    f'<td{attrs}{_WORD_TD}><p class="MsoNormal" align="center">{_word_text(cell.text)}</p></td>'
+                )
+                continue
             if split_labels and cell.header and 5 <= len(cell.text) <= 8:
                 text = escape(cell.text[:3]) + "<br />" + escape(cell.text[3:])
             cells.append(f'<td{attrs} nowrap="nowrap"><p align="center">{text}</p></td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        '<table align="center" border="1" cellspacing="0" cellpadding="0"><tbody>' + "".join(rows) + "</tbody></table>"
+    table = (
+        '<table class="MsoNormalTable" border="0" cellspacing="0" cellpadding="0">'
+        if word
+        else ('<table align="center" border="1" cellspacing="0" cellpadding="0">')
     )
+    return table + "<tbody>" + "".join(rows) + "</tbody></table>"
+
+
+def _word_text(text: str) -> str:
+    """Cell text as Word pastes it: numbers in a lang span, labels broken over two styled spans."""
+    if text in ("", "&nbsp;", "-") or text.lstrip("-").replace(".", "").isdigit():
+        return f'<span lang="EN-US">{text or "&nbsp;"}</span>'
+    middle = len(text) // 2
+    return f"{_WORD_SPAN}{escape(text[:middle])}</span>{_WORD_SPAN}{escape(text[middle:])}</span>"
 
 
 def report_body(report: Report) -> str:
     """The report itself: opening, sections 一 … 六 with tables 2-4 after their headings."""
     parts = [
-        f"<p style='text-align:center;font-weight:bold;'>{escape(report.title)}</p>",
+        f"<p style='text-align:center;font-weight:bold;'>{escape(report.display_title)}</p>",
         f"<p>本年度报告根据《中华人民共和国政府信息公开条例》要求编制。本报告所列数据统计期限自{report.year}年1月1日起至{report.year}年12月31日止。</p>",
     ]
     split = report.serial % 3 == 0
@@ -72,7 +93,7 @@ def report_body(report: Report) -> str:
     for number, (heading, text) in enumerate(report.sections):
         parts.append(f"<p><strong>{escape(heading)}</strong></p><p>{escape(text)}</p>")
         if number in tables:
-            parts.append(html_table(tables[number], split))
+            parts.append(html_table(tables[number], split, report.word_markup))
     return "".join(parts)
 
 
@@ -118,14 +139,21 @@ def report_page(
     With `portal` the page is a repost on that (parent) portal: always the full report, its furniture.
     """
     full = report.full_page or portal is not None
-    body = report_body(report) if full else f"<p>{escape(report.title)}详见附件。</p>"
+    body = report_body(report) if full else f"<p>{escape(report.display_title)}详见附件。</p>"
     note = f"<p class='source'>来源：{escape(agency.name)}</p>" if portal is not None else ""
-    counter = f'<div class="views">浏览次数：{37 + report.serial % 500 + world.epoch * 13}</div>' if report.furniture else ""
+    views = 37 + report.serial % 500 + world.epoch * 13
+    counter = f'<div class="views">浏览次数：{views}</div>' if report.furniture else ""
+    heading = f'<h2 class="title">{escape(report.display_title)}</h2>' if report.display_title else ""
+    if report.title_quirk == "year_split":
+        heading += f'<p class="subtitle">（{report.year}年度）</p>'
+    crumbs = ("政府信息公开", "政府信息公开年报")
+    if report.title_quirk == "page_title_only":
+        crumbs += (report.title,)
     content = (
-        f'{_metadata(agency, report)}<h2 class="title">{escape(report.title)}</h2>{note}{counter}'
+        f"{_metadata(agency, report)}{heading}{note}{counter}"
         f'<div class="TRS_Editor">{body}</div>{"".join(links)}{_WIDGETS}'
     )
-    return shell(portal or agency, report.title, ("政府信息公开", "政府信息公开年报"), content, charset=charset)
+    return shell(portal or agency, report.title, crumbs, content, charset=charset)
 
 
 def listing_page(

@@ -39,8 +39,8 @@ def sections(rng: random.Random, body: str, year: int, figures: Figures | None) 
     overview = rng.choice(_OVERVIEW).format(year=year, body=body)
     if figures is not None:
         applications = figures["applications"]
-        received = applications["new_received"]["total"]
-        processed = applications["total_processed"]["total"]
+        received = applications["new_received"]["total"] or 0
+        processed = applications["total_processed"]["total"] or 0
         overview += f"全年共收到政府信息公开申请{received}件，办结{processed}件。"
     texts = (
         overview,

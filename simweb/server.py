@@ -10,11 +10,12 @@ import asyncio
 import hashlib
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, formatdate, parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ SERVER_ERROR = (
 ).encode()
 CACHE_BYTES = 256 * 2**20
 CHUNK = 64 * 1024
+REQUEST_LOG = 1_000_000  # requests remembered for tests; a long demo run forgets the oldest
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,13 @@ class Request:
 
 @dataclass
 class Traffic:
-    requests: list[Request] = field(default_factory=list)
+    requests: deque[Request] = field(default_factory=lambda: deque(maxlen=REQUEST_LOG))
     hits: Counter[str] = field(default_factory=Counter)
     active: Counter[str] = field(default_factory=Counter)
     peak: Counter[str] = field(default_factory=Counter)
     forbidden: list[str] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
 
 
 class _Body:
@@ -87,6 +90,7 @@ class _Body:
         return entry
 
 
+@lru_cache(maxsize=4096)
 def _http_date(iso_day: str) -> str:
     return format_datetime(datetime.fromisoformat(iso_day).replace(tzinfo=UTC), usegmt=True)
 
@@ -112,9 +116,8 @@ class SimWeb:
         self.faults = faults if faults is not None else Faults()
         self._requested_port = port
         self._epoch = epoch
-        self._world: World | None = None
-        self._site: Site | None = None
-        self._generation = 0
+        # (world, site, generation), swapped as one object so a request never mixes two epochs.
+        self._state: tuple[World, Site, int] | None = None
         self._cache = _Body(CACHE_BYTES)
         self.traffic = Traffic()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -163,9 +166,7 @@ class SimWeb:
     # --- the truth -------------------------------------------------------------------------
     @property
     def world(self) -> World:
-        if self._world is None:
-            raise SimWebError("the simulated web is not started: call start() or use it in a with block")
-        return self._world
+        return self._now()[0]
 
     @property
     def epoch(self) -> int:
@@ -173,17 +174,17 @@ class SimWeb:
 
     @property
     def manifest(self) -> dict[str, Any]:
-        return manifest(self.world, self._site_now())
+        return manifest(*self._now()[:2])
 
     @property
     def registry(self) -> dict[str, Any]:
-        return registry(self.world, self._site_now())
+        return registry(*self._now()[:2])
 
     def manifest_json(self) -> str:
-        return manifest_json(self.world, self._site_now())
+        return manifest_json(*self._now()[:2])
 
     def registry_yaml(self) -> str:
-        return registry_yaml(self.world, self._site_now())
+        return registry_yaml(*self._now()[:2])
 
     def write_manifest(self, path: str | Path) -> None:
         _write(Path(path), self.manifest_json())
@@ -222,15 +223,17 @@ class SimWeb:
         self.traffic = Traffic()
 
     # --- internals -------------------------------------------------------------------------
-    def _site_now(self) -> Site:
-        if self._site is None:
+    def _now(self) -> tuple[World, Site, int]:
+        if self._state is None:
             raise SimWebError("the simulated web is not started: call start() or use it in a with block")
-        return self._site
+        return self._state
+
+    def _site_now(self) -> Site:
+        return self._now()[1]
 
     def _install(self, world: World) -> None:
-        site = build_site(world)
-        self._generation += 1
-        self._world, self._site = world, site
+        generation = self._state[2] + 1 if self._state else 1
+        self._state = (world, build_site(world), generation)
 
     def _call(self, coroutine: Any) -> Any:
         assert self._loop is not None
@@ -276,6 +279,8 @@ class SimWeb:
                 await self._connection(host, reader, writer)
             except (ConnectionError, asyncio.CancelledError):
                 pass
+            except Exception as exc:  # a bug of ours: keep serving, and let tests see it in traffic.errors
+                self.traffic.errors.append(f"{host}: {type(exc).__name__}: {exc}")
             finally:
                 self._connections.discard(task)
                 writer.close()
@@ -316,7 +321,7 @@ class SimWeb:
     async def _respond(
         self, host: str, method: str, target: str, headers: dict[str, str], writer: asyncio.StreamWriter, keep: bool
     ) -> bool:
-        world, site = self.world, self._site_now()
+        world, site, generation = self._now()
         url = world.origin(host) + target
         self.traffic.hits[host] += 1
         resource = site.routes.get((host, target))
@@ -349,7 +354,7 @@ class SimWeb:
             return keep
         if "oversized" in resource.faults:
             return await self._oversized(writer, method)
-        key = resource.cache_key or (self._generation, host, target)
+        key = resource.cache_key or (generation, host, target)
         body, etag = self._cache.get(key, resource.render)
         extra = [("ETag", etag), ("Last-Modified", _http_date(resource.modified))]
         if _not_modified(headers, etag, resource.modified):
@@ -406,7 +411,7 @@ class SimWeb:
         keep: bool,
         extra: list[tuple[str, str]] | None = None,
     ) -> None:
-        lines = [f"HTTP/1.1 {status} {REASONS[status]}", f"Date: {formatdate(usegmt=True)}", "Server: simweb"]
+        lines = [f"HTTP/1.1 {status} {REASONS[status]}", f"Date: {_now_date(int(time.time()))}", "Server: simweb"]
         if content_type is not None:
             lines.append(f"Content-Type: {content_type}")
         if length is not None:
@@ -414,6 +419,12 @@ class SimWeb:
         lines += [f"{k}: {v}" for k, v in extra or ()]
         lines.append("Connection: keep-alive" if keep else "Connection: close")
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+
+
+@lru_cache(maxsize=2)
+def _now_date(second: int) -> str:
+    """The Date header, formatted once a second (the header is transport, not content)."""
+    return formatdate(second, usegmt=True)
 
 
 def _not_modified(headers: dict[str, str], etag: str, modified: str) -> bool:

@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from html import escape
 from typing import Any
 
 from simweb import documents, pages
@@ -109,22 +110,31 @@ def _agency_site(world: World, site: Site, agency: Agency) -> None:
         items.append(_notice_routes(world, site, agency, layout, notice))
     items.sort(key=lambda i: i.date, reverse=True)
     items += _fault_items(world, site, agency)
-    modified = max((i.date for i in items), default=f"{world.years[0] + 1}-01-01")
+    modified = _listing_modified(world, items)
     _listing_routes(site, agency, layout, items, modified, encode, content_type, charset)
     site.start_urls[agency.id] = [origin + layout.listing(0)]
     if agency.family == "jsonapi":
         site.hints[agency.id] = {"api": origin + layout.api_template()}
-    if layout.version > 0:
-        old = Layout(agency.family, 0, agency.index, agency.region_code).listing(0)
-        site.add(
-            agency.host,
-            old,
-            Resource(render=lambda: b"", content_type=HTML, modified=modified, status=301, location=layout.listing(0)),
-        )
+    for version in range(layout.version):  # every earlier start URL redirects to the current one
+        old = Layout(agency.family, version, agency.index, agency.region_code).listing(0)
+        if (agency.host, old) not in site.routes:
+            moved = Resource(
+                render=lambda: b"", content_type=HTML, modified=modified, status=301, location=layout.listing(0)
+            )
+            site.add(agency.host, old, moved)
     robots = b"User-agent: *\nDisallow: /internal/\n" if "robots" in agency.faults else b"User-agent: *\nDisallow:\n"
     site.add(agency.host, "/robots.txt", _text_resource(robots, "2000-01-01"))
     if agency.reposts:
         _repost_routes(world, site, agency)
+
+
+def _listing_modified(world: World, items: list[Item]) -> str:
+    """A listing's Last-Modified: its newest item, and after a move the epoch's date, because a
+    withdrawal changes a listing without adding anything newer (a 304 then would hide it)."""
+    newest = max((i.date for i in items), default=f"{world.years[0] + 1}-01-01")
+    if world.epoch == 0:
+        return newest
+    return max(newest, f"{world.years[1] + world.epoch + 1}-06-30")
 
 
 def _listing_routes(
@@ -188,7 +198,7 @@ def _report_routes(world: World, site: Site, agency: Agency, layout: Layout, rep
     body = _lazy(encode, pages.report_page, world, agency, report, links, charset=charset)
     faults = tuple("flaky" if f == "server_errors" else f for f in report.page_faults)
     site.add(agency.host, page_path, Resource(body, content_type, report.modified, faults=faults))
-    return Item(report.title, _href(layout, page_path, layout.listing(0)), report.publish_date)
+    return Item(report.display_title or report.title, _href(layout, page_path, layout.listing(0)), report.publish_date)
 
 
 def _document(report: Report, rendering: str) -> Resource:
@@ -205,12 +215,13 @@ def _extra_links(world: World, site: Site, agency: Agency, layout: Layout, repor
         path = f"/mirror/{agency.id}/{report.year}.html"
         copy = _lazy(_utf8, pages.report_page, world, agency, report, [])
         site.add(mirror, path, Resource(copy, HTML, report.modified))
-        links.append(f'<p>镜像：<a href="{world.origin(mirror)}{path}">{report.title}（镜像站）</a></p>')
+        links.append(f'<p>镜像：<a href="{world.origin(mirror)}{path}">{escape(report.title)}（镜像站）</a></p>')
     if "oversized" in report.extras:
         path = layout.attachment(report.publish_date, report.serial * 10 + 7, "pdf")
         site.add(agency.host, path, Resource(lambda: b"", "application/pdf", report.modified, faults=("oversized",)))
         site.faults.append({"url": origin + path, "kind": "oversized", "content_length": world.faults.oversize_bytes})
-        links.append(f'<p>附件：<a href="{_href(layout, path, world.page_path(report))}">{report.title}（高清扫描版）.pdf</a></p>')
+        href = _href(layout, path, world.page_path(report))
+        links.append(f'<p>附件：<a href="{href}">{escape(report.title)}（高清扫描版）.pdf</a></p>')
     if "truncated" in report.extras:
         path = layout.attachment(report.publish_date, report.serial * 10 + 8, "pdf")
         resource = _document(report, "pdf")
@@ -220,7 +231,8 @@ def _extra_links(world: World, site: Site, agency: Agency, layout: Layout, repor
             Resource(resource.render, "application/pdf", report.modified, resource.cache_key, faults=("truncated",)),
         )
         site.faults.append({"url": origin + path, "kind": "truncated"})
-        links.append(f'<p>附件：<a href="{_href(layout, path, world.page_path(report))}">{report.title}（打印版）.pdf</a></p>')
+        href = _href(layout, path, world.page_path(report))
+        links.append(f'<p>附件：<a href="{href}">{escape(report.title)}（打印版）.pdf</a></p>')
     return links
 
 
@@ -318,9 +330,9 @@ def _repost_routes(world: World, site: Site, parent: Agency) -> None:
             path = repost_detail(child.id, report.year)
             body = _lazy(_utf8, pages.report_page, world, child, report, [], portal=parent)
             site.add(parent.host, path, Resource(body, HTML, report.modified))
-            items.append(Item(report.title, path, report.publish_date))
+            items.append(Item(report.display_title or report.title, path, report.publish_date))
     items.sort(key=lambda i: i.date, reverse=True)
-    modified = max((i.date for i in items), default="2000-01-01")
+    modified = _listing_modified(world, items)
     listing = _lazy(_utf8, pages.listing_page, parent, "repost", items, 0, 1)
     site.add(parent.host, repost_listing(), Resource(listing, HTML, modified))
     site.start_urls[parent.id].append(world.origin(parent.host) + repost_listing())

@@ -81,6 +81,13 @@ class Report:
     page_faults: tuple[str, ...] = ()
     extras: tuple[str, ...] = ()
     furniture: bool = False
+    title_quirk: str | None = None  # scrambled | year_split | page_title_only: how the page mangles the title
+    shown_title: str | None = None  # the title as the page and listing print it (None: the title)
+    word_markup: bool = False  # the HTML tables were pasted from Word (MsoNormal, labels split over spans)
+
+    @property
+    def display_title(self) -> str:
+        return self.title if self.shown_title is None else self.shown_title
 
     @property
     def full_page(self) -> bool:
@@ -133,7 +140,9 @@ class World:
 
     def reports_of(self, agency_id: str) -> list[Report]:
         """The agency's reports, newest year first (the order listings show)."""
-        return sorted((r for r in self.reports.values() if r.agency == agency_id), key=lambda r: -r.year)
+        last = self.years[1] + self.epoch + 1  # while moving to epoch+1, its new year already exists
+        found = (self.reports.get((agency_id, year)) for year in range(last, self.years[0] - 1, -1))
+        return [r for r in found if r is not None]
 
     def children(self, agency_id: str) -> list[Agency]:
         return [a for a in self.agencies if a.parent == agency_id and a.level == "department"]
@@ -356,7 +365,21 @@ def _report(
         modified=published,
         furniture=rng.random() < 0.15,
     )
-    return report, raw
+    quirk, shown_title = _title_quirk(rng, report.title, year)
+    word = rng.random() < 0.15
+    return replace(report, title_quirk=quirk, shown_title=shown_title, word_markup=word), raw
+
+
+def _title_quirk(rng: random.Random, title: str, year: int) -> tuple[str | None, str]:
+    """Now and then the page prints the title badly (quirks.md "Labels, titles, years")."""
+    draw = rng.random()
+    if draw < 0.02 and "工作年度报告" in title:
+        return "scrambled", title.replace("工作年度报告", " 工作告年度报》")
+    if draw < 0.04:
+        return "year_split", title.replace(f"{year}年度", "").replace(f"{year}年", "")
+    if draw < 0.06:
+        return "page_title_only", ""
+    return None, title
 
 
 def _renderings(rng: random.Random) -> tuple[str, ...]:
@@ -445,7 +468,8 @@ def advance(world: World, epoch: int) -> None:
     touched = added | set(corrected)
     for key, report in sorted(world.reports.items()):
         if report.furniture and key not in touched and report.agency != redesigned.id:
-            changes["furniture_only"].append(world.report_urls(report)[0]["url"])
+            pages = (u["url"] for u in world.report_urls(report) if u["kind"] in ("html", "cover"))
+            changes["furniture_only"].extend(pages)  # the report's page and its repost show the counter
     for change in changes["added"]:
         change["urls"] = [u["url"] for u in world.report_urls(world.reports[(change["agency"], change["year"])])]
     world.epoch = epoch

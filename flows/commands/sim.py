@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         first, last = web.world.agencies[0].host, web.world.agencies[-1].host
         print(
-            f"serving {len(web.manifest['reports'])} reports of {args.agencies} agencies on {first} … {last}, "
+            f"serving {len(web.world.reports)} reports of {args.agencies} agencies on {first} … {last}, "
             f"port {web.port} (epoch {web.epoch}); e.g. {web.start_urls(web.world.agencies[0].id)[0]}",
             flush=True,
         )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from html import unescape
 import re
+from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 from tests.simweb.http import get
@@ -21,8 +21,10 @@ def decode(body: bytes, content_type: str) -> str:
     return body.decode("gb18030")
 
 
-def crawl(start_urls: list[str], hints: dict[str, str] | None = None, limit: int = 200) -> dict[str, int]:
-    """Every same-host URL reachable from the start URLs (robots section and known traps skipped)."""
+def crawl(
+    start_urls: list[str], hints: dict[str, str] | None = None, limit: int = 200, skip: frozenset[str] = frozenset()
+) -> dict[str, int]:
+    """Every same-host URL reachable from the start URLs (robots section, known traps and `skip` left out)."""
     host = urlsplit(start_urls[0]).netloc
     queue = list(start_urls)
     if hints and "api" in hints:
@@ -30,7 +32,7 @@ def crawl(start_urls: list[str], hints: dict[str, str] | None = None, limit: int
     seen: dict[str, int] = {}
     while queue and len(seen) < limit:
         url = queue.pop(0)
-        if url in seen or urlsplit(url).netloc != host or any(s in url for s in SKIP):
+        if url in seen or url in skip or urlsplit(url).netloc != host or any(s in url for s in SKIP):
             continue
         answer = get(url)
         for _retry in range(3):  # transient 500s succeed on a retry, as a polite crawler would find

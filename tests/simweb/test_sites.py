@@ -110,7 +110,7 @@ def test_pdfs_hide_behind_viewers_onclick_embed_and_object(web, embed):
     pdf = web.world.attachment_path(report, "pdf")
     marker = {
         "iframe": f"/viewer.html?file={pdf}",
-        "onclick": f"window.open('",
+        "onclick": "window.open('",
         "embed": "<embed src=",
         "object": "<object data=",
     }
@@ -126,3 +126,32 @@ def test_non_reports_sit_in_the_report_column(web):
     assert get(sample["url"]).status == 200
     report_urls = {u["url"] for r in web.manifest["reports"] for u in r["urls"]}
     assert not {n["url"] for n in non_reports} & report_urls
+
+
+@pytest.mark.parametrize("quirk", ["scrambled", "year_split", "page_title_only"])
+def test_title_quirks_show_on_the_page_as_the_manifest_says(web, quirk):
+    report = next(r for r in web.manifest["reports"] if r["title_quirk"] == quirk)
+    page = report["urls"][0]["url"]
+    answer = get(page)
+    while answer.status == 500:  # the report may carry the transient-error fault
+        answer = get(page)
+    text = decode(answer.body, answer.headers["content-type"])
+    heading = re.search(r'<h2 class="title">([^<]*)</h2>', text)
+    title_tag = re.search(r"<title>([^<]*)</title>", text).group(1)
+    assert title_tag.startswith(report["title"])
+    if quirk == "page_title_only":
+        assert heading is None and report["shown_title"] == ""
+        assert report["title"] in text.split('<div class="crumbs">', 1)[1].split("</div>", 1)[0]
+    else:
+        assert heading.group(1) == report["shown_title"] != report["title"]
+    if quirk == "year_split":
+        assert str(report["year"]) not in report["shown_title"]
+        assert f"（{report['year']}年度）" in text
+
+
+def test_manifest_names_each_sites_family_and_faults(web):
+    sites = {s["agency"]: s for s in web.manifest["sites"]}
+    assert set(sites) == {a["id"] for a in web.registry["agencies"]}
+    for agency in web.world.agencies:
+        assert sites[agency.id]["family"] == agency.family and sites[agency.id]["host"] == agency.host
+        assert sites[agency.id]["faults"] == sorted(agency.faults)

@@ -63,9 +63,9 @@ def _failures(figures, template):
         if v("new_received") + v("carried_over") != v("total_processed") + v("carried_forward"):
             found.add(("R1", f"applications.{col}"))
         addends = [apps[r].get(col) for r in rows]
-        if any(a is not None for a in addends) and apps["total_processed"].get(col) is not None:
-            if sum(a or 0 for a in addends) != v("total_processed"):
-                found.add(("R3", f"applications.{col}"))
+        applicable = any(a is not None for a in addends) and apps["total_processed"].get(col) is not None
+        if applicable and sum(a or 0 for a in addends) != v("total_processed"):
+            found.add(("R3", f"applications.{col}"))
     for row, cells in apps.items():
         if cells.get("total") is not None and cells["total"] != sum(cells.get(c) or 0 for c in six):
             found.add(("R2", f"applications.{row}"))
