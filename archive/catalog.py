@@ -3,15 +3,17 @@
 Five tables (reports, versions, captures, cells, checks), each partitioned hive-style by report
 year (`catalog/<table>/year=<Y>/part-0.parquet`; captures linked to no report sit under
 `year=__HIVE_DEFAULT_PARTITION__`). Columns are described in docs/archive.md. A rebuild rewrites
-every partition; each file appears whole (local: written aside, then renamed; S3: a multipart upload
-is visible only once completed). pyarrow writes no directory markers on S3 this way.
+every partition; each file appears whole (written aside, then renamed or uploaded), and no
+directory-marker objects are written on S3.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -135,9 +137,11 @@ class CatalogWriter:
         self._fs = fs
         self._base = base.rstrip("/")
         self._local = isinstance(fs, pyarrow.fs.LocalFileSystem)
+        self._build = uuid.uuid4().hex
+        self._staging = None if self._local else tempfile.TemporaryDirectory(prefix="nianbao-catalog-")
         self._chunk_rows = chunk_rows
         self._buffers: dict[tuple[str, int | None], dict[str, list]] = {}
-        self._writers: dict[tuple[str, int | None], tuple[pq.ParquetWriter, Any, str]] = {}
+        self._writers: dict[tuple[str, int | None], tuple[pq.ParquetWriter, Any, str, str]] = {}
         self.rows: dict[str, int] = dict.fromkeys(TABLES, 0)
 
     def add_report(self, versions: Sequence[Version], observations: Iterable[Observation] = ()) -> None:
@@ -262,18 +266,36 @@ class CatalogWriter:
         for table, year in list(self._buffers):
             self._flush(table, year)
         written = set()
-        for writer, stream, final in self._writers.values():
+        for writer, stream, staged, final in self._writers.values():
             writer.close()
             stream.close()
             if self._local:
-                self._fs.move(_aside(final), final)
+                self._fs.move(staged, final)
+            else:
+                local = pyarrow.fs.LocalFileSystem()
+                pyarrow.fs.copy_files(staged, final, source_filesystem=local, destination_filesystem=self._fs)
             written.add(final)
         self._writers.clear()
+        if self._staging is not None:
+            self._staging.cleanup()
         self._drop_stale(written)
         manifest = {"format": 1, "built_at": datetime.now(UTC).isoformat(), "rows": self.rows}
         with self._fs.open_output_stream(f"{self._base}/{keys.catalog_manifest_key()}") as stream:
             stream.write(json.dumps(manifest).encode())
         return self.rows
+
+    def _staged(self, final: str) -> str:
+        """Where a file is written before it goes into place, whole.
+
+        Locally: beside it, dot-named (readers skip it) and unique to this build, then renamed.
+        On S3: a local temporary file, uploaded once complete (moving within S3 would leave
+        directory-marker objects behind, and a stream cut short by an error could publish a torn
+        file).
+        """
+        if self._staging is not None:
+            return f"{self._staging.name}/{final.replace('/', '_')}"
+        folder, name = final.rsplit("/", 1)
+        return f"{folder}/.{name}.{self._build}.writing"
 
     def _drop_stale(self, written: set[str]) -> None:
         """Partitions of an earlier build that this one has no rows for (e.g. captures since linked)."""
@@ -304,18 +326,13 @@ class CatalogWriter:
         self.rows[table] += batch.num_rows
         if (table, year) not in self._writers:
             final = f"{self._base}/{keys.catalog_key(table, year)}"
-            path = _aside(final) if self._local else final
+            staged = self._staged(final)
             if self._local:
-                self._fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
-            stream = self._fs.open_output_stream(path)
-            self._writers[(table, year)] = (pq.ParquetWriter(stream, SCHEMAS[table], compression="zstd"), stream, final)
+                self._fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
+            stream = pyarrow.fs.LocalFileSystem().open_output_stream(staged)
+            writer = pq.ParquetWriter(stream, SCHEMAS[table], compression="zstd")
+            self._writers[(table, year)] = (writer, stream, staged, final)
         self._writers[(table, year)][0].write_table(batch)
-
-
-def _aside(path: str) -> str:
-    """Where a local file is written before its rename: dot-named, so dataset discovery skips it."""
-    folder, name = path.rsplit("/", 1)
-    return f"{folder}/.{name}.writing"
 
 
 def _ts(value: str | None) -> datetime | None:
@@ -350,11 +367,8 @@ def rebuild(store: Store, progress: Callable[[str], None] | None = None) -> dict
             if not versions:
                 continue
             writer.add_report(versions, observations)
-            for number, links in [(v.number, v.captures) for v in versions] + [
-                (o.version, o.captures) for o in observations
-            ]:
-                for link in links:
-                    _link(linked[link.capture_key], agency, year, number, link)
+            for number, link in _links_of(versions, observations):
+                _link(linked[link.capture_key], agency, year, number, link)
             if done % 1000 == 0:
                 say(f"{done}/{len(found)} reports")
         capture_keys = list(store.list(keys.captures_prefix()))
@@ -365,6 +379,15 @@ def rebuild(store: Store, progress: Callable[[str], None] | None = None) -> dict
     for key, links in sorted(linked.items()):  # linked by a version, never stored by the crawler
         writer.add_capture(key, None, links)
     return writer.close()
+
+
+def _links_of(versions: Sequence[Version], observations: Sequence[Observation]) -> Iterator[tuple[int, CaptureLink]]:
+    for version in versions:
+        for link in version.captures:
+            yield version.number, link
+    for observation in observations:
+        for link in observation.captures:
+            yield observation.version, link
 
 
 def _link(

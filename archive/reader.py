@@ -76,12 +76,25 @@ class Catalog:
         return self.table("checks", year, agency)
 
     def duckdb(self, connection: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection with the five tables registered as views (scanned lazily, filters pushed down)."""
+        """A DuckDB connection with the five tables as views.
+
+        On a local archive the views read the Parquet files directly (DuckDB's own scanner); on S3
+        they scan pyarrow datasets, since DuckDB's httpfs extension cannot be installed offline.
+        """
         import duckdb
 
         connection = connection or duckdb.connect()
+        local = isinstance(self._fs, pyarrow.fs.LocalFileSystem)
         for table in TABLES:
-            connection.register(table, self.dataset(table))
+            dataset = self.dataset(table)
+            if local and isinstance(dataset, ds.FileSystemDataset):
+                files = f"{self._base}/catalog/{table}/year=*/*.parquet".replace("'", "''")
+                connection.execute(
+                    f"create or replace view {table} as select * from read_parquet('{files}', "
+                    "hive_partitioning = true, union_by_name = true, hive_types = {'year': INTEGER})"
+                )
+            else:
+                connection.register(table, dataset)
         return connection
 
 

@@ -24,6 +24,7 @@ _MISSING = {"NoSuchKey", "404", "NotFound"}
 _PRECONDITION = {"PreconditionFailed", "412"}
 # S3 answers 409 when two conditional writes to one key race; the loser must re-read, like a 412.
 _RACE = {"ConditionalRequestConflict", "409"}
+_RACE_ATTEMPTS = 5
 
 
 class S3Store:
@@ -38,12 +39,17 @@ class S3Store:
 
     def put_if_absent(self, key: str, data: bytes, content_type: str | None = None) -> bool:
         extra = {"ContentType": content_type} if content_type else {}
-        try:
-            with self._translate(f"write {key} in"):
-                self._client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, IfNoneMatch="*", **extra)
-        except ConflictError:
-            return False
-        return True
+        for _ in range(_RACE_ATTEMPTS):
+            try:
+                with self._translate(f"write {key} in"):
+                    self._client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, IfNoneMatch="*", **extra)
+            except ConflictError:
+                # 412: it exists. 409: a racing write was in flight and may yet fail, so look.
+                if self.exists(key):
+                    return False
+                continue
+            return True
+        raise ConflictError(f"cannot write {key} in {self.url}: {_RACE_ATTEMPTS} racing writes, none landed")
 
     def get(self, key: str) -> bytes:
         return self.get_with_token(key)[0]

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -72,8 +73,8 @@ def test_concurrent_compare_and_swap_loses_no_increment(store: Store) -> None:
 
 def test_list_by_prefix_is_sorted_and_paginates(store: Store) -> None:
     wanted = [f"many/{i:04d}" for i in range(1005)]  # more than one S3 page of 1000
-    for key in wanted:
-        store.put_if_absent(key, b"")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda key: store.put_if_absent(key, b""), wanted))
     store.put_if_absent("manyother/x", b"")
     store.put_if_absent("other/x", b"")
     assert list(store.list("many/")) == wanted
