@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure as TwistedFailure
 
@@ -31,8 +32,10 @@ from crawler.summary import AgencySummary, Failure
 from crawler.titles import report_year
 
 _NAVIGATION = ("listing", "api")
+# "page": a URL the archive knows that this crawl did not rediscover; fetched once more (conditionally)
+# so that a withdrawn or moved report leaves evidence (a 404) instead of silently going missing.
 _HANDLED_STATUSES = [304, *range(400, 600)]
-_PRIORITY = {"listing": 0, "api": 0, "report": 10, "attachment": 20}
+_PRIORITY = {"listing": 0, "api": 0, "report": 10, "attachment": 20, "page": -10}
 _DIGITS = re.compile(r"\d+")
 _HTML_TYPES = ("text/html", "application/xhtml")
 
@@ -70,6 +73,29 @@ class ReportSpider(scrapy.Spider):
         self.reports: set[tuple[str, str]] = set()
         self.patterns: Counter[tuple[str, str]] = Counter()
         self.aborted: str | None = None
+        self.revisited = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.revisit_known, signal=signals.spider_idle)
+        return spider
+
+    def revisit_known(self) -> None:
+        """When discovery is done: fetch the known URLs it did not find again (not for one year only)."""
+        if self.revisited or self.years or self.aborted:
+            return
+        self.revisited = True
+        pending = [
+            request
+            for agency in self.agencies_by_id.values()
+            for url in sorted(self.validators.get(agency.id, {}))
+            if (request := self._request(agency, url, "page", hops=0)) is not None
+        ]
+        for request in pending:
+            self.crawler.engine.crawl(request)
+        if pending:
+            raise DontCloseSpider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for agency in self.agencies_by_id.values():
@@ -338,6 +364,8 @@ class ReportSpider(scrapy.Spider):
 
     def _worth_reading(self, kind: str, response: Response, content_type: str | None) -> bool:
         """Navigation pages always; report and attachment pages only when they are HTML documents."""
+        if kind == "page":  # a revisit records what became of a known URL; discovery already ran
+            return False
         return kind in _NAVIGATION or self._is_html_report(kind, response, content_type)
 
     def _is_html_report(self, kind: str, response: Response, content_type: str | None) -> bool:

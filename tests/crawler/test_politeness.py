@@ -122,3 +122,32 @@ def test_second_crawl_revalidates_and_downloads_nothing(tmp_path: Path) -> None:
     by_agency = {capture.url.removeprefix(base): capture for _, capture in connect(str(archive)).captures("local")}
     assert by_agency  # captures exist for every URL
     assert all("If-None-Match" in headers for path, headers in site.log if path != "/robots.txt")
+
+
+def test_registry_hints_and_a_recorded_robots_override(tmp_path: Path) -> None:
+    # Pages 2+ exist only by the hinted pattern (no link to them); the report selector skips the sidebar.
+    sidebar = '<div class="side"><a href="/nb/other.html">外单位2015年政府信息公开工作年度报告</a></div>'
+
+    def page(year: int) -> Page:
+        item = f'<ul class="list"><li><a href="/internal/t{year}.html">本地局{year}年政府信息公开年报</a></li></ul>'
+        return Page(f"<html><body>{sidebar}{item}</body></html>".encode())
+
+    site = Site(
+        {
+            "/robots.txt": Page(b"User-agent: *\nDisallow: /internal/\n", "text/plain"),
+            "/nb/": page(2024),
+            "/nb/list_1.html": page(2023),
+            "/nb/list_2.html": page(2022),
+            **{f"/internal/t{year}.html": Page(b"<html>report</html>") for year in (2022, 2023, 2024)},
+        }
+    )
+    hints = {"pagination": "list_{n}.html", "report_selector": "ul.list a"}
+    reason = "the office asked us to fetch its reports, 2026-01"
+    with serve(site) as base:
+        path = registry(tmp_path, base, hints=hints, obey_robots=False, robots_override_reason=reason)
+        summary = crawl(path, str(tmp_path / "archive"), settings_overrides=FAST)
+    agency = summary.agencies[0]
+    assert agency.reports_found == 3 and agency.robots_override == reason
+    requested = {path for path, _ in site.log}
+    assert {"/internal/t2022.html", "/internal/t2023.html", "/internal/t2024.html", "/nb/list_3.html"} <= requested
+    assert "/nb/other.html" not in requested and "/nb/list_4.html" not in requested  # stops at the 404
