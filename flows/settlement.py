@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from archive import Archive
@@ -35,35 +35,36 @@ Parse = Callable[[Capture, str], Mapping[str, Any]]
 
 @dataclass(frozen=True)
 class Found:
-    """An agency's captures from one run: the latest per URL, with the body each stands for."""
+    """An agency's captures from one run: the latest per URL, and the body each URL stands for."""
 
-    captures: tuple[Capture, ...]
-    bodies: Mapping[str, str]  # url -> sha256 of its body (from a 200, or the stored one behind a 304)
+    captures: tuple[Capture, ...]  # the latest capture of each URL visited in the run
+    described: Mapping[str, Capture]  # the latest capture that saw the URL as a report or attachment
+    bodies: Mapping[str, str]  # url -> sha256 of its body (from a 2xx, or the stored one behind a 304)
 
     @classmethod
     def since(cls, archive: Archive, agency: str, since: str) -> Found:
-        latest: dict[str, Capture] = {}
-        for _, capture in archive.captures(agency):
-            if capture.fetched_at >= since and (
-                capture.url not in latest or capture.fetched_at > latest[capture.url].fetched_at
-            ):
-                latest[capture.url] = capture
+        run = sorted((c for _, c in archive.captures(agency) if c.fetched_at >= since), key=lambda c: c.fetched_at)
         known = archive.validators(agency)
         bodies = {}
-        for url, capture in latest.items():
+        for capture in run:
             if capture.sha256 and capture.status is not None and 200 <= capture.status < 300:
-                bodies[url] = capture.sha256
-            elif capture.status == 304 and url in known and known[url].sha256:
-                bodies[url] = known[url].sha256
-        return cls(tuple(sorted(latest.values(), key=lambda c: c.url)), bodies)
+                bodies[capture.url] = capture.sha256
+            elif capture.status == 304 and capture.url in known and known[capture.url].sha256:
+                bodies[capture.url] = known[capture.url].sha256
+        latest = {c.url: c for c in run}
+        described = {c.url: c for c in run if c.kind in REPORT_KINDS}
+        return cls(tuple(sorted(latest.values(), key=lambda c: c.url)), described, bodies)
 
     def report_bodies(self, revisited: Collection[str] = ()) -> list[tuple[Capture, str]]:
-        """Bodies of report pages and attachments, and of held reports' URLs revisited this run."""
-        return [
-            (c, self.bodies[c.url])
-            for c in self.captures
-            if (c.kind in REPORT_KINDS or c.url in revisited) and c.url in self.bodies
-        ]
+        """Each report page or attachment (and held report URL revisited) with a body, as the capture
+        that described it, its sha256 filled in when a 304 stood for the stored body."""
+        found = []
+        for capture in self.captures:
+            described = self.described.get(capture.url) or (capture if capture.url in revisited else None)
+            if described is not None and capture.url in self.bodies:
+                sha256 = self.bodies[capture.url]
+                found.append((replace(described, sha256=sha256), sha256))
+        return found
 
 
 def unvisited(archive: Archive, agency: str, years: Sequence[int], found: Found) -> list[str]:
