@@ -1,4 +1,4 @@
-"""The Prefect tasks the flows are made of: crawl a batch, parse a capture, settle an agency.
+"""The Prefect tasks the flows are made of: crawl a batch, parse a capture, settle a batch, rebuild the catalog.
 
 Every task is idempotent: raw bodies are content-addressed, captures keyed by (agency, url,
 fetched_at), versions created with put-if-absent. A task rerun after a crash therefore finds what the
