@@ -41,8 +41,11 @@ def main() -> None:
     prefect_console()
     from simweb import Faults, SimWeb
 
-    with SimWeb(seed=args.seed, agencies=args.agencies, years=(years[0], years[-1]), faults=Faults.none()) as web:
-        scratch = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    with (
+        SimWeb(seed=args.seed, agencies=args.agencies, years=(years[0], years[-1]), faults=Faults.none()) as web,
+        tempfile.TemporaryDirectory(prefix="nianbao-bench-") as scratch_dir,
+    ):
+        scratch = Path(scratch_dir)
         registry = scratch / "registry.yaml"
         web.write_registry(registry)
         truth = len(web.manifest["reports"])
@@ -70,7 +73,6 @@ def main() -> None:
         print(f"prefect's share of the harvest wall time: {(wall - plain) / wall:6.1%} of {wall:.1f} s")
         total = wall + startup
         print(f"  counting the server start-up:           {(total - plain) / total:6.1%} of {total:.1f} s")
-        print(f"(archives and registry left in {scratch})")
 
 
 def warm_up() -> None:
@@ -124,11 +126,13 @@ def quiet(line: str) -> None:
 
 
 def objects(archive_dir: str) -> Counter:
-    """Files in a local archive, by top-level kind (raw, captures, reports, catalog, validators)."""
+    """Objects in a local archive by top-level kind (raw, captures, reports, catalog, validators); the
+    local store's own lock and staging files (dot-directories) are not objects."""
     counts: Counter = Counter()
     for root, _dirs, files in os.walk(archive_dir):
-        kind = Path(root).relative_to(archive_dir).parts[:1] or ("-",)
-        counts[kind[0]] += len(files)
+        parts = Path(root).relative_to(archive_dir).parts
+        if parts and not parts[0].startswith(".") and files:
+            counts[parts[0]] += len(files)
     return counts
 
 
