@@ -51,9 +51,10 @@ def reparse_agency(archive_url: str, agency: str, years: Sequence[int], parser_v
 
 
 def parse_stored(archive_url: str):
-    from flows.tasks import parse_capture
+    from flows.tasks import PARSE_CACHE_LOCK, parse_capture
 
     def parse(capture, sha256: str):
-        return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+        with PARSE_CACHE_LOCK:
+            return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
 
     return parse

@@ -18,11 +18,10 @@ from typing import Any
 from archive import Archive
 from archive import reports as shelves
 from archive.captures import Capture
-from archive.errors import ArchiveError
 from archive.raw import get_capture
 from flows.identity import Document, Identifier, ReportGroup
 from flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
-from flows.versioning import IngestResult, ingest, link_copies, mark_withdrawn
+from flows.versioning import IngestResult, content_hash, ingest, link_copies, mark_withdrawn
 from parsers.errors import ParseError
 from parsers.record import ReportRecord
 
@@ -165,8 +164,8 @@ def settle(
             found = Found.since(archive, agency, since)
             documents += _read(found, years, parse, tally, revisited)
             held |= _held(archive, agency, years, identifier)
-        except ArchiveError as exc:
-            tally.fail(None, f"{agency}: {exc}")
+        except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
+            tally.fail(None, f"{agency}: {type(exc).__name__}: {exc}")
             continue
         gone |= {c.url: c for c in found.captures if c.status in GONE}
     grouping = identifier.group(documents)
@@ -218,8 +217,9 @@ def _held(archive: Archive, agency: str, years: Sequence[int], identifier: Ident
 
 def _keep(archive: Archive, group: ReportGroup, seen_at: str, tally: Tally) -> None:
     if group.has_original:
-        result = ingest(archive, group.agency, group.year, group.primary.record, group.captures(), seen_at)
-        tally.add(group.year, result, group.primary.record)
+        record = _versioned_reading(archive, group)
+        result = ingest(archive, group.agency, group.year, record, group.captures(), seen_at)
+        tally.add(group.year, result, record)
     elif shelves.latest_version(archive.store, group.agency, group.year) is not None:
         tally.add(group.year, link_copies(archive, group.agency, group.year, group.captures(), seen_at), None)
     else:
@@ -234,6 +234,18 @@ def _attach(document: Document, groups: Sequence[ReportGroup]) -> bool:
             group.members.append((document, "attachment"))
             return True
     return False
+
+
+def _versioned_reading(archive: Archive, group: ReportGroup) -> ReportRecord:
+    """The group's primary record, unless one of its own-site renderings still reads exactly as the held
+    version: then the report has not changed, whichever rendering happens to be fullest this time (an
+    attachment that failed to download last time must not make a new version when it comes back)."""
+    latest = shelves.latest_version(archive.store, group.agency, group.year)
+    if latest is not None and latest.kind == "content":
+        for document, role in group.members:
+            if role != "repost" and content_hash(document.record.to_dict()) == latest.content_hash:
+                return document.record
+    return group.primary.record
 
 
 def _year_hint(capture: Capture) -> int | None:

@@ -7,6 +7,7 @@ first attempt wrote and creates nothing twice. Only transient causes are retried
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,11 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
         return False
     return False
 
+
+# Prefect 3.9's result cache is not safe for concurrent readers in one process: at 1,000 agencies two
+# settling threads failed with "OrderedDict mutated during iteration" and a KeyError on the cache file.
+# Parsing holds the GIL anyway, so taking turns costs little.
+PARSE_CACHE_LOCK = threading.Lock()
 
 RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": is_transient}
 
@@ -106,7 +112,8 @@ def settle_agencies(
     revisited = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings)
 
     def parse(capture: Capture, sha256: str) -> dict[str, Any]:
-        return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+        with PARSE_CACHE_LOCK:
+            return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
 
     return settle(archive, agencies, names, years, since, crawled, parse, revisited)
 
