@@ -9,6 +9,7 @@ from html import escape
 from simweb.grids import Grid, legacy_grid, report_grids
 from simweb.world import Agency, Report, World
 
+LISTING_WIDTH = 26  # characters a TRS-like listing shows of a title
 _WIDGETS = (
     '<div class="share">分享到：<a href="javascript:;" class="wx">微信</a> '
     '<a href="javascript:;" class="wb">微博</a> <a href="javascript:;" class="qq">QQ空间</a></div>'
@@ -167,8 +168,8 @@ def listing_page(
     charset: str | None = "utf-8",
 ) -> str:
     entries = "".join(
-        f'<li><a href="{escape(i.href)}" target="_blank" title="{escape(i.title)}">{escape(i.title)}</a>'
-        f"<span>{i.date}</span></li>"
+        f'<li><a href="{escape(i.href)}" target="_blank" title="{escape(i.title)}">'
+        f"{escape(_shortened(family, i.title))}</a><span>{i.date}</span></li>"
         for i in items
     )
     body = f'<div class="column-title">政府信息公开年报</div><ul class="list">{entries}</ul>'
@@ -188,6 +189,13 @@ def listing_page(
             ".then(render);}</script>"
         )
     return shell(agency, "政府信息公开年报", ("政府信息公开", "政府信息公开年报"), body, charset=charset)
+
+
+def _shortened(family: str, title: str) -> str:
+    """TRS-like listings cut long titles to fit the column; the full title stays in title=."""
+    if family == "trs" and len(title) > LISTING_WIDTH:
+        return title[: LISTING_WIDTH - 2] + "..."
+    return title
 
 
 def api_page(items: list[Item], page: int, pages: int, total: int) -> str:

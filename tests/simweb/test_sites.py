@@ -1,5 +1,6 @@
 """Each site family serves its reports where the manifest says, reachable the way real portals link them."""
 
+import json
 import re
 
 import pytest
@@ -68,8 +69,14 @@ def test_json_api_listing_names_its_endpoint_and_the_registry_hints_it(web):
     api_only = {u for u in _own_urls(web, agency.id) if u.endswith(".html")} - {
         web.base_url(agency.id) + s for s in static
     }
-    # Later pages exist only through the API.
-    assert api_only or len(web.world.reports_of(agency.id)) <= 6
+    # Seven report years do not fit on the static first page: the rest exist only through the API.
+    assert len(web.world.reports_of(agency.id)) > 6
+    assert api_only
+    pages = json.loads(get(template.format(page=1)).body)["pages"]
+    listed = {
+        item["url"] for n in range(2, pages + 1) for item in json.loads(get(template.format(page=n)).body)["data"]
+    }
+    assert {u.replace(web.base_url(agency.id), "") for u in api_only} <= listed
 
 
 def test_gb2312_site_sends_no_charset_header(web):
@@ -155,3 +162,16 @@ def test_manifest_names_each_sites_family_and_faults(web):
     for agency in web.world.agencies:
         assert sites[agency.id]["family"] == agency.family and sites[agency.id]["host"] == agency.host
         assert sites[agency.id]["faults"] == sorted(agency.faults)
+
+
+def test_trs_listing_cuts_long_titles_and_keeps_them_whole_in_the_title_attribute(web):
+    for agency in (a for a in web.world.agencies if a.family == "trs"):
+        layout = web.world.layout(agency)
+        for n in range(3):
+            answer = get(web.base_url(agency.id) + layout.listing(n))
+            for full, shown in re.findall(r'title="([^"]+)">([^<]+)</a>', answer.body.decode()):
+                if len(full) > 26:
+                    assert shown == full[:24] + "..."
+                    return
+                assert shown == full
+    pytest.fail("no TRS listing in seed 3 shows a title longer than 26 characters")
