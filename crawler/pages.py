@@ -27,6 +27,14 @@ _TITLE_KEYS = ("title", "name", "doctitle", "bt", "titlename", "subject", "wjmc"
 _URL_KEYS = ("url", "link", "href", "docurl", "path", "fileurl", "pageurl", "detailurl", "linkurl")
 _TOTAL_PAGE_KEYS = ("totalpages", "pagecount", "totalpage", "pages", "page_count", "total_pages")
 _EMBEDDED_VIA = ("iframe", "embed", "object", "viewer")
+# A paged endpoint named in a script (`var listApi = "/api/gknb/list?page={page}&size=6"`): the later
+# pages of listings whose first page alone is static.
+_SCRIPT_API = re.compile(
+    r"""["']((?:https?://[^"'\s]+)?/[^"'\s]*(?:api|json|list|query|search)[^"'\s]*?[?&]"""
+    r"""(?:page|pageNo|pageNum|pageIndex|curPage)=(?:\{page\}|\d+)[^"'\s]*)["']""",
+    re.IGNORECASE,
+)
+_PAGE_VALUE = re.compile(r"([?&](?:page|pageNo|pageNum|pageIndex|curPage)=)\d+", re.IGNORECASE)
 # A "200 OK" that says the page is gone; only short pages qualify (a report may quote such words).
 _SOFT_404 = re.compile(r"页面不存在|页面已删除|找不到(该|您要的)?页面|访问的页面不存在|404\s*Not\s*Found", re.I)
 _SOFT_404_MAX_TEXT = 600
@@ -41,6 +49,7 @@ class Findings:
     attachments: tuple[Link, ...] = ()
     problems: tuple[str, ...] = ()
     total_pages: int | None = None  # what a JSON listing says about its page count
+    apis: tuple[str, ...] = ()  # JSON listing endpoints named in the page's scripts, with {page}
     fingerprint: str = field(default="")  # equal fingerprints: the same page again (stop paginating)
 
 
@@ -73,12 +82,14 @@ def read_listing(body: bytes, url: str, content_type: str | None, hints: Hints) 
         elif is_gateway_link(link.text, link.url):
             gateways.append(link)
     listings.extend(Link(page, "", "page") for page in trs_pages(text, url) if page != url)
+    apis = _script_apis(doc, url)
     return Findings(
         reports=tuple(reports),
         listings=_unique(listings),
         gateways=_unique(gateways),
         problems=problems,
-        fingerprint=_fingerprint(link.url for link in (*reports, *listings)),
+        apis=apis,
+        fingerprint=_fingerprint([*(link.url for link in (*reports, *listings, *gateways)), *apis]),
     )
 
 
@@ -99,7 +110,10 @@ def soft_404(body: bytes, content_type: str | None) -> str | None:
     """Why a page that answered 200 is really a "not found" page, or None."""
     if len(body) > _SOFT_404_MAX_BYTES:
         return None
-    doc = parse_html(decode_page(body, content_type))
+    page = decode_page(body, content_type)
+    if not _SOFT_404.search(page):  # most pages: no need to parse them a second time
+        return None
+    doc = parse_html(page)
     text = " ".join(doc.text_content().split()) if doc is not None else ""
     match = _SOFT_404.search(text) if len(text) <= _SOFT_404_MAX_TEXT else None
     return f"soft 404: the page answers 200 but says {match.group(0)}" if match else None
@@ -148,6 +162,18 @@ def _hinted_reports(doc: etree._Element | None, url: str, hints: Hints) -> list[
     return _reports(extract_links(doc, url, roots=doc.cssselect(hints.report_selector)), require_title=False)
 
 
+def _script_apis(doc: etree._Element | None, url: str) -> tuple[str, ...]:
+    if doc is None:
+        return ()
+    templates = []
+    for script in doc.iter("script"):
+        for found in _SCRIPT_API.findall(script.text or ""):
+            template = absolute(url, _PAGE_VALUE.sub(r"\g<1>{page}", found).replace("%7Bpage%7D", "{page}"))
+            if template and "{page}" in template:
+                templates.append(template)
+    return tuple(dict.fromkeys(templates))
+
+
 def _unique(links: Iterable[Link]) -> tuple[Link, ...]:
     by_url: dict[str, Link] = {}
     for link in links:
@@ -156,7 +182,9 @@ def _unique(links: Iterable[Link]) -> tuple[Link, ...]:
 
 
 def _fingerprint(urls: Iterable[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(set(urls))).encode()).hexdigest()
+    """What a page offers to follow; empty when it offers nothing (then there is nothing to repeat)."""
+    unique = sorted(set(urls))
+    return hashlib.sha256("\n".join(unique).encode()).hexdigest() if unique else ""
 
 
 def _dotted(document: Any, path: str) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import uuid
 from collections.abc import Mapping, Sequence
@@ -43,6 +44,9 @@ def execute(
     settings = crawl_settings(agencies, settings_overrides)
     settings.setdefault("ITEM_PIPELINES", {"crawler.pipelines.ArchivePipeline": 100})
     process = CrawlerProcess(settings=settings)
+    # A robots.txt that cannot be fetched is logged by Scrapy with a traceback; the page request that
+    # follows fails the same way and is recorded as a capture with its reason, which is what users read.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(ReportSpider)
     process.crawl(
         crawler, agencies=agencies, sink=sink, summaries=summaries, years=frozenset(years or ()), run_id=run_id

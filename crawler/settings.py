@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "ROBOTSTXT_OBEY": True,
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    # Scrapy starts this many tasks for the output of every response; ours yields a few items a page.
+    "CONCURRENT_ITEMS": 8,
     "DOWNLOAD_DELAY": 1.0,
     "AUTOTHROTTLE_ENABLED": True,
     "AUTOTHROTTLE_START_DELAY": 2.0,
@@ -30,6 +32,17 @@ DEFAULTS: dict[str, Any] = {
     "RETRY_ENABLED": True,
     "RETRY_TIMES": 2,
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+    # Scrapy's list without CannotResolveHostError: a name that does not resolve is not transient.
+    "RETRY_EXCEPTIONS": [
+        "scrapy.exceptions.DownloadConnectionRefusedError",
+        "scrapy.exceptions.DownloadFailedError",
+        "scrapy.exceptions.DownloadTimeoutError",
+        "scrapy.exceptions.ResponseDataLossError",
+        "twisted.internet.error.ConnectionDone",
+        "twisted.internet.error.ConnectError",
+        "twisted.internet.error.ConnectionLost",
+        "scrapy.core.downloader.handlers.http11.TunnelError",
+    ],
     "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
     "NIANBAO_RETRY_BACKOFF": 2.0,  # seconds before the first retry, doubled for each further one
     "NIANBAO_RETRY_BACKOFF_MAX": 60.0,

@@ -23,7 +23,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure as TwistedFailure
 
 from archive.captures import Capture, Validators
-from crawler.agencies import Agency
+from crawler.agencies import Agency, ApiHint
 from crawler.links import Link, is_document_url
 from crawler.middlewares import OffsiteRefused
 from crawler.pages import Findings, is_json, read_json_listing, read_listing, read_report, soft_404
@@ -103,12 +103,13 @@ class ReportSpider(scrapy.Spider):
             if not agency.obey_robots:
                 self.summaries[agency.id].robots_override = agency.robots_override_reason
             for url in (*agency.start_urls, *agency.hints.listing_urls):
-                request = self._request(agency, url, "listing", hops=0)
+                # A document given as a start URL (a revisit of a held PDF) is a report, not a listing.
+                request = self._request(agency, url, "report" if is_document_url(url) else "listing", hops=0)
                 if request is not None:
                     yield request
             if agency.hints.api is not None:
                 api = agency.hints.api
-                request = self._request(agency, api.page_url(api.first_page), "api", hops=0, page=api.first_page)
+                request = self._api_request(agency, api, api.first_page, None, hops=0)
                 if request is not None:
                     yield request
 
@@ -152,15 +153,15 @@ class ReportSpider(scrapy.Spider):
                 summary.problems.append(f"discovery failed on {response.url}: {type(exc).__name__}: {exc}")
                 return
             for request in requests:
-                yield request
+                if request is not None:  # None: off-site, already requested, or a trap's cap reached
+                    yield request
 
     def _failed(self, response: Response, error: str, body: bytes | None = None) -> CaptureItem:
-        request = response.request
-        self.summaries[request.meta["agency"]].add_failure(
-            Failure(request.url, response.status, error, request.meta["kind"])
-        )
         sha256 = hashlib.sha256(body).hexdigest() if body is not None else None
-        return self._item(response, "failed", body=body, sha256=sha256, error=error)
+        item = self._item(response, "failed", body=body, sha256=sha256, error=error)
+        failure = Failure(item.capture.url, response.status, error, response.meta["kind"])
+        self.summaries[item.capture.agency].add_failure(failure)
+        return item
 
     def on_error(self, failure: TwistedFailure) -> Iterator[CaptureItem]:
         request = failure.request  # type: ignore[attr-defined]
@@ -181,8 +182,8 @@ class ReportSpider(scrapy.Spider):
             else:
                 findings = read_listing(body, url, content_type, agency.hints)
             self.summaries[agency.id].problems.extend(findings.problems)
-            if (agency.id, findings.fingerprint) in self.fingerprints:
-                return  # the same page again (a page number past the end, a loop): stop here
+            if not findings.fingerprint or (agency.id, findings.fingerprint) in self.fingerprints:
+                return  # nothing to follow, or the same page again (a page number past the end): stop
             self.fingerprints.add((agency.id, findings.fingerprint))
             yield from self._reports(agency, findings.reports, url, hops)
             yield from self._listings(agency, findings, response, hops)
@@ -223,22 +224,30 @@ class ReportSpider(scrapy.Spider):
             if not findings.reports and not findings.listings and hops < 2:
                 for link in findings.gateways:
                     yield self._request(agency, link.url, "listing", url, link.text, hops + 1)
+        if agency.hints.api is None:  # a registry hint wins over endpoints guessed from scripts
+            for template in findings.apis:
+                yield self._api_request(agency, ApiHint(url=template), 1, url, hops + 1)
         if not findings.reports:
             return
         page = response.meta.get("page")
-        api = agency.hints.api
+        api = response.meta.get("api")
         if response.meta["kind"] == "api" and api is not None and page is not None:
             last = api.first_page + api.max_pages - 1
             if findings.total_pages is not None:
                 last = min(last, findings.total_pages - (1 - api.first_page))
             if page < last:
-                yield self._request(agency, api.page_url(page + 1), "api", url, "", hops, page=page + 1)
+                yield self._api_request(agency, api, page + 1, url, hops)
         elif agency.hints.pagination:
             number = response.meta.get("page") or 0
             if number + 1 < (agency.hints.max_pages or self.settings.getint("NIANBAO_MAX_PATTERN_PAGES")):
                 base = response.meta.get("listing_base", url)
                 next_url = hinted_page(base, agency.hints.pagination, number + 1)
                 yield self._request(agency, next_url, "listing", url, "", hops, page=number + 1, listing_base=base)
+
+    def _api_request(
+        self, agency: Agency, api: ApiHint, page: int, referrer: str | None, hops: int
+    ) -> scrapy.Request | None:
+        return self._request(agency, api.page_url(page), "api", referrer, "", hops, page=page, api=api)
 
     def _request(
         self,

@@ -89,3 +89,20 @@ def test_soft_404_is_recognised_and_a_report_is_not() -> None:
     report = (FIXTURES / "report_attachments.html").read_bytes()
     assert soft_404(gone, "text/html; charset=utf-8") is not None
     assert soft_404(report, "text/html; charset=utf-8") is None
+
+
+def test_json_endpoints_named_in_scripts_become_api_templates() -> None:
+    body = (
+        b'<html><body><ul class="list"></ul><script>var listApi = "/api/gknb/list?page={page}&size=6";'
+        b"</script><script>$.get('/search/list.json?col=nb&pageNo=1'); var home = '/index.html';</script></body></html>"
+    )
+    found = read_listing(body, "http://h/gknb/index.html", None, Hints())
+    assert found.apis == ("http://h/api/gknb/list?page={page}&size=6", "http://h/search/list.json?col=nb&pageNo={page}")
+
+
+def test_pages_offering_different_ways_on_differ_and_a_dead_end_offers_nothing() -> None:
+    home = read_listing('<a href="/zfxxgk/">政务公开</a>'.encode(), "http://h/", None, Hints())
+    section = read_listing('<a href="/xxgk/">信息公开</a>'.encode(), "http://h/", None, Hints())
+    dead_end = read_listing("<p>新闻</p>".encode(), "http://h/", None, Hints())
+    assert home.fingerprint and section.fingerprint and home.fingerprint != section.fingerprint
+    assert dead_end.fingerprint == ""

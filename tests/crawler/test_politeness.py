@@ -151,3 +151,12 @@ def test_registry_hints_and_a_recorded_robots_override(tmp_path: Path) -> None:
     requested = {path for path, _ in site.log}
     assert {"/internal/t2022.html", "/internal/t2023.html", "/internal/t2024.html", "/nb/list_3.html"} <= requested
     assert "/nb/other.html" not in requested and "/nb/list_4.html" not in requested  # stops at the 404
+
+
+def test_year_filter_and_registry_entries_given_as_mappings(tmp_path: Path) -> None:
+    site = report_site(count=3, delay=0)
+    with serve(site) as base:
+        entries = [{"id": "local", "name": "本地局", "start_urls": [f"{base}/nb/"]}]
+        summary = crawl(entries, str(tmp_path / "archive"), years=[2011], settings_overrides=FAST)
+    assert summary.agencies[0].reports_found == 1
+    assert sorted(path for path, _ in site.log if path.startswith("/nb/t")) == ["/nb/t2011.html"]

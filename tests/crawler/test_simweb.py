@@ -140,3 +140,21 @@ def test_after_an_epoch_change_exactly_the_new_and_changed_reports_are_downloade
 
 def _urls(entry: dict) -> list[str]:
     return [u if isinstance(u, str) else u["url"] for u in entry["urls"]]
+
+
+def test_json_api_listings_are_found_without_the_registry_hint(tmp_path: Path) -> None:
+    # Sites whose listing shows 6 reports and serves the rest only from a JSON API named in a script.
+    with SimWeb(seed=4, agencies=8, years=(2012, 2024), faults=Faults.none()) as web:
+        entries = [entry for entry in web.registry["agencies"] if "hints" in entry]
+        assert entries, "the simulated web has JSON-API sites"
+        bare = [{key: value for key, value in entry.items() if key not in ("hints", "parent")} for entry in entries]
+        summary = crawl(bare, str(tmp_path / "archive"), settings_overrides=SETTINGS)
+        manifest = web.manifest
+    seen = captures(tmp_path / "archive")
+    fetched = {c.url for c in seen if c.status == 200 and c.sha256}
+    ids = {entry["id"] for entry in entries}
+    reports = [r for r in manifest["reports"] if r["agency"] in ids]
+    own = [[u["url"] for u in r["urls"] if not u["repost"]] for r in reports]  # reposts: the parent's site
+    assert len(reports) > 6 * len(ids) and [urls for urls in own if not set(urls) <= fetched] == []
+    assert summary.failed_agencies == []
+    assert any("/api/" in c.url and "page=2" in c.url for c in seen)  # later pages came from the API
