@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -111,13 +111,20 @@ def harvest_without_prefect(registry: str, archive_url: str, years: list[int]) -
         data = archive.get_raw(sha256)
         return parse(data, url=capture.url, content_type=capture.content_type, agency=capture.agency).to_dict()
 
-    def work(batch: list[str]) -> None:
+    def crawl_batch(batch: list[str]) -> tuple[list[str], dict[str, Crawled]]:
         summary = crawl(registry, archive_url, agencies=batch, years=years, settings_overrides=settings, progress=quiet)
-        crawled = {a.id: Crawled(a.error, a.downloaded) for a in summary.agencies}
-        settle(archive, batch, names, years, since, crawled, read)
+        return batch, {a.id: Crawled(a.error, a.downloaded) for a in summary.agencies}
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(work, family_batches(chosen, 50)))
+    # Scheduled as the flow schedules it: two crawl processes at a time, each batch settled while the
+    # next ones crawl.
+    with ThreadPoolExecutor(max_workers=2) as crawls, ThreadPoolExecutor(max_workers=8) as settles:
+        crawled = [crawls.submit(crawl_batch, batch) for batch in family_batches(chosen, 50)]
+        settling = [
+            settles.submit(settle, archive, batch, names, years, since, outcome, read)
+            for batch, outcome in (future.result() for future in as_completed(crawled))
+        ]
+        for future in settling:
+            future.result()
     rebuild(archive.store)
 
 
