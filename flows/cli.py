@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `nianbao --help` lists them in.
-COMMAND_MODULES = ("parse", "catalog", "export", "sim", "crawl")
+COMMAND_MODULES = ("parse", "sim", "crawl", "harvest", "recrawl", "reparse", "serve", "demo", "catalog", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,10 +26,11 @@ def user_errors() -> tuple[type[Exception], ...]:
     """The documented error types of each package: shown as one line, never as a traceback."""
     from archive.errors import ArchiveError
     from crawler.errors import CrawlError
+    from flows.errors import FlowError
     from parsers.errors import ParseError
     from simweb.errors import SimWebError
 
-    return (ParseError, ArchiveError, SimWebError, CrawlError)
+    return (ParseError, SimWebError, CrawlError, ArchiveError, FlowError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

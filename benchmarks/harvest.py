@@ -1,0 +1,167 @@
+"""Harvest of a simulated web: wall time, objects written, the no-change rerun, and Prefect's share.
+
+    python benchmarks/harvest.py                     # 1,000 agencies (long: tens of minutes on 2 cores)
+    python benchmarks/harvest.py --agencies 50 --years 2023-2024
+
+Prints, in one run on the same machine and the same simulated web:
+  1. the Prefect temporary server's start-up (paid once per process);
+  2. `harvest` under Prefect into a fresh archive: wall time and objects written, by kind;
+  3. the same harvest again (nothing changed): wall time and objects written;
+  4. the baseline: the same crawl → parse → version → catalog work with no Prefect at all (the flow's
+     own building blocks called directly, same batches, same crawl processes) into another fresh
+     archive. Prefect's share = (2 − 4) / 2, with and without the server start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+DELAY = 0.05  # fixed per-host delay instead of AutoThrottle: the simulated web is ours
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agencies", type=int, default=1000)
+    parser.add_argument("--years", default="2023-2024", help="report years to harvest, e.g. 2023-2024")
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    first, _, last = args.years.partition("-")
+    years = list(range(int(first), int(last or first) + 1))
+
+    # A Prefect home of its own: a parse cache left by an earlier run would make the first harvest a
+    # cached one, and the comparison with the baseline meaningless.
+    prefect_home = tempfile.TemporaryDirectory(prefix="nianbao-bench-prefect-")
+    os.environ["PREFECT_HOME"] = prefect_home.name
+    from flows.commands.options import prefect_console
+
+    prefect_console()
+    from simweb import Faults, SimWeb
+
+    with (
+        SimWeb(seed=args.seed, agencies=args.agencies, years=(years[0], years[-1]), faults=Faults.none()) as web,
+        tempfile.TemporaryDirectory(prefix="nianbao-bench-") as scratch_dir,
+    ):
+        scratch = Path(scratch_dir)
+        registry = scratch / "registry.yaml"
+        web.write_registry(registry)
+        truth = len(web.manifest["reports"])
+        print(f"simulated web: {args.agencies} agencies, report years {years[0]}–{years[-1]}, {truth} reports")
+
+        startup = timed(warm_up)
+        print(f"prefect temporary server start-up:  {startup:8.1f} s")
+
+        archive_a = str(scratch / "prefect")
+        wall, summary = timed_result(lambda: harvest_with_prefect(str(registry), archive_a, years))
+        written = objects(archive_a)
+        print(f"harvest with prefect:               {wall:8.1f} s  {describe(written)}")
+        print(f"  reports found {summary.counts()['reports_found']}/{truth}, failures {summary.counts()['failures']}")
+
+        rerun, again = timed_result(lambda: harvest_with_prefect(str(registry), archive_a, years))
+        added = objects(archive_a) - written
+        print(f"no-change rerun with prefect:       {rerun:8.1f} s  new objects: {describe(added)}")
+        print(
+            f"  versions created {again.counts()['versions_created']}, unchanged {again.counts()['reports_unchanged']}"
+        )
+
+        archive_b = str(scratch / "plain")
+        plain = timed(lambda: harvest_without_prefect(str(registry), archive_b, years))
+        print(f"baseline, same work without prefect:{plain:8.1f} s  {describe(objects(archive_b))}")
+        print(f"prefect's share of the harvest wall time: {(wall - plain) / wall:6.1%} of {wall:.1f} s")
+        total = wall + startup
+        print(f"  counting the server start-up:           {(total - plain) / total:6.1%} of {total:.1f} s")
+
+
+def warm_up() -> None:
+    from prefect import flow
+
+    @flow(name="warm-up")
+    def nothing() -> None:
+        return None
+
+    nothing()
+
+
+def harvest_with_prefect(registry: str, archive_url: str, years: list[int]):
+    from flows.harvest import harvest
+
+    return harvest(registry=registry, archive_url=archive_url, years=years, download_delay=DELAY)
+
+
+def harvest_without_prefect(registry: str, archive_url: str, years: list[int]) -> None:
+    """The flow's work, its building blocks called directly: no Prefect task, cache, or server."""
+    from archive import connect
+    from archive.catalog import rebuild
+    from crawler.run import crawl
+    from flows.batches import family_batches
+    from flows.harvest import crawl_settings, now
+    from flows.selection import resolve
+    from flows.settlement import Crawled, settle
+    from parsers import parse
+
+    names, chosen = resolve(registry)
+    archive = connect(archive_url)
+    since = now()
+    settings = crawl_settings(per_host=2, requests=32, download_delay=DELAY)
+
+    def read(capture, sha256):
+        data = archive.get_raw(sha256)
+        return parse(data, url=capture.url, content_type=capture.content_type, agency=capture.agency).to_dict()
+
+    def crawl_batch(batch: list[str]) -> tuple[list[str], dict[str, Crawled]]:
+        summary = crawl(registry, archive_url, agencies=batch, years=years, settings_overrides=settings, progress=quiet)
+        return batch, {a.id: Crawled(a.error, a.downloaded) for a in summary.agencies}
+
+    # Scheduled as the flow schedules it: two crawl processes at a time, each batch settled while the
+    # next ones crawl.
+    with ThreadPoolExecutor(max_workers=2) as crawls, ThreadPoolExecutor(max_workers=8) as settles:
+        crawled = [crawls.submit(crawl_batch, batch) for batch in family_batches(chosen, 50)]
+        settling = [
+            settles.submit(settle, archive, batch, names, years, since, outcome, read)
+            for batch, outcome in (future.result() for future in as_completed(crawled))
+        ]
+        for future in settling:
+            future.result()
+    rebuild(archive.store)
+
+
+def quiet(line: str) -> None:
+    return None
+
+
+def objects(archive_dir: str) -> Counter:
+    """Objects in a local archive by top-level kind (raw, captures, reports, catalog, validators); the
+    local store's own lock and staging files (dot-directories) are not objects."""
+    counts: Counter = Counter()
+    for root, _dirs, files in os.walk(archive_dir):
+        parts = Path(root).relative_to(archive_dir).parts
+        if parts and not parts[0].startswith(".") and files:
+            counts[parts[0]] += len(files)
+    return counts
+
+
+def describe(counts: Counter) -> str:
+    return f"{sum(counts.values())} objects (" + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")"
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def timed_result(fn):
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Options and output shared by the commands that run flows; configuration is read here, once.
+
+A flag beats the environment (NIANBAO_REGISTRY, NIANBAO_ARCHIVE), which beats the default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flows.summaries import RunSummary
+
+DEFAULT_ARCHIVE = "./nianbao-data"
+
+
+def add_registry(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    default = os.environ.get("NIANBAO_REGISTRY")
+    parser.add_argument(
+        "--registry",
+        default=default,
+        required=required and default is None,
+        metavar="FILE",
+        help="the agency registry (YAML); default $NIANBAO_REGISTRY",
+    )
+
+
+def add_archive(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--archive",
+        default=os.environ.get("NIANBAO_ARCHIVE", DEFAULT_ARCHIVE),
+        metavar="URL",
+        help=f"a directory or s3://bucket/prefix; default $NIANBAO_ARCHIVE or {DEFAULT_ARCHIVE}",
+    )
+
+
+def add_years(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--year",
+        type=year_range,
+        default=None,
+        metavar="Y",
+        help="report year or range, e.g. 2024 or 2019-2024 (default: last year)",
+    )
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of counts on stdout")
+
+
+def year_range(text: str) -> list[int]:
+    first, _, last = text.partition("-")
+    try:
+        start, end = int(first), int(last or first)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a year like 2024 or a range like 2019-2024, got {text!r}") from None
+    if not 2007 <= start <= end <= 2100:
+        raise argparse.ArgumentTypeError(f"expected years from 2007 on, in order, got {text!r}")
+    return list(range(start, end + 1))
+
+
+def print_summary(summary: RunSummary, *, as_json: bool) -> int:
+    """Closing table on stderr when --json keeps stdout for the one JSON line; exit 1 if anything failed."""
+    from flows.summaries import render_table
+
+    table_stream = sys.stderr if as_json else sys.stdout
+    table_stream.write(render_table(summary))
+    if as_json:
+        sys.stdout.write(summary.json_line() + "\n")
+    return 1 if summary.counts()["failures"] else 0
+
+
+def prefect_console() -> None:
+    """Before Prefect is imported: a slow machine gets time to start the temporary server, no telemetry,
+    and Prefect's console shows warnings only while our progress lines go to stderr."""
+    import logging
+
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The run logs still reach the Prefect server (and UI) at INFO; only the console is quieter.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    # The temporary server's shutdown races its event flushers; its errors then say nothing to a user.
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    progress = logging.getLogger("nianbao.progress")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False

@@ -1,0 +1,57 @@
+"""`nianbao recrawl AGENCY`: crawl one agency now and print what changed against the archive."""
+
+from __future__ import annotations
+
+import argparse
+
+from flows.commands.options import add_archive, add_json, add_registry, add_years, prefect_console, print_summary
+
+EXAMPLE = """\
+examples:
+  nianbao recrawl gd-sthjt --registry registry.yaml --archive s3://nianbao
+  nianbao recrawl gd-sthjt --year 2019-2024 --json     # registry and archive from $NIANBAO_REGISTRY/_ARCHIVE
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "recrawl",
+        help="recrawl one agency and print the changeset against the archive",
+        description="Crawl one agency on demand and compare with what the archive holds: reports added, "
+        "changed (with the table cells that changed), unchanged, withdrawn and failed.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("agency", help="the agency id, as in the registry")
+    add_registry(parser)
+    add_archive(parser)
+    add_years(parser)
+    parser.add_argument(
+        "--delay",
+        type=float,
+        metavar="SECONDS",
+        help="a fixed per-host delay instead of AutoThrottle (only for servers you own, e.g. nianbao sim serve)",
+    )
+    add_json(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from flows.selection import resolve
+
+    resolve(str(args.registry), ids=[args.agency])  # a wrong registry or id is one line, before Prefect starts
+    prefect_console()
+    import sys
+
+    from flows.changesets import render_changeset_text
+    from flows.recrawl import recrawl_agency
+
+    result = recrawl_agency(
+        agency=args.agency,
+        registry=str(args.registry),
+        archive_url=args.archive,
+        years=args.year,
+        download_delay=args.delay,
+    )
+    (sys.stderr if args.json else sys.stdout).write(render_changeset_text(result.changeset))
+    return print_summary(result.summary, as_json=args.json)

@@ -1,0 +1,288 @@
+"""Settling a batch of agencies after their crawl: which bodies are reports, what each is, what changed.
+
+The crawl leaves captures in the archive. For each agency this reads the captures of the current run,
+parses every report body (through the cached parse task), lets flows/identity.py group the documents
+into reports (pages, attachments, variants, reposts on a parent portal), hands each report to
+flows/versioning.py, and turns 404/410 answers at a held report's URLs into withdrawals. Agencies are
+settled in batches that keep a parent and its departments together, so a repost meets its original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from archive import Archive
+from archive import reports as shelves
+from archive.captures import Capture
+from archive.raw import get_capture
+from flows.identity import Document, Identifier, ReportGroup
+from flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
+from flows.versioning import IngestResult, content_hash, ingest, link_copies, mark_withdrawn
+from parsers.errors import ParseError
+from parsers.record import ReportRecord
+
+REPORT_KINDS = ("report", "attachment")
+GONE = (404, 410)
+YEAR = re.compile(r"(20\d\d)")
+
+Parse = Callable[[Capture, str], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Found:
+    """An agency's captures from one run: the latest per URL, and the body each URL stands for."""
+
+    captures: tuple[Capture, ...]  # the latest capture of each URL visited in the run
+    described: Mapping[str, Capture]  # the latest capture that saw the URL as a report or attachment
+    bodies: Mapping[str, str]  # url -> sha256 of its body (from a 2xx, or the stored one behind a 304)
+
+    @classmethod
+    def since(cls, archive: Archive, agency: str, since: str) -> Found:
+        run = sorted((c for _, c in archive.captures(agency) if c.fetched_at >= since), key=lambda c: c.fetched_at)
+        known = archive.validators(agency)
+        bodies = {}
+        for capture in run:
+            if capture.sha256 and capture.status is not None and 200 <= capture.status < 300:
+                bodies[capture.url] = capture.sha256
+            elif capture.status == 304 and capture.url in known and known[capture.url].sha256:
+                bodies[capture.url] = known[capture.url].sha256
+        latest = {c.url: c for c in run}
+        described = {c.url: c for c in run if c.kind in REPORT_KINDS}
+        return cls(tuple(sorted(latest.values(), key=lambda c: c.url)), described, bodies)
+
+    def report_bodies(self, revisited: Collection[str] = ()) -> list[tuple[Capture, str]]:
+        """Each report page or attachment (and held report URL revisited) with a body, as the capture
+        that described it, its sha256 filled in when a 304 stood for the stored body."""
+        found = []
+        for capture in self.captures:
+            described = self.described.get(capture.url) or (capture if capture.url in revisited else None)
+            if described is not None and capture.url in self.bodies:
+                sha256 = self.bodies[capture.url]
+                found.append((replace(described, sha256=sha256), sha256))
+        return found
+
+
+def unvisited(archive: Archive, agency: str, years: Sequence[int], found: Found) -> list[str]:
+    """The own-site URLs of the agency's held reports whose year no report link of this run names.
+
+    A withdrawn report drops off its listing, so discovery never asks for it again; revisiting these
+    URLs is what turns its 404 into evidence (and tells an unlisted-but-still-served report apart).
+    """
+    visited = {c.url for c in found.captures}
+    listed_years = {_year_hint(c) for c in found.captures if c.kind in REPORT_KINDS}
+    urls = set()
+    for year in (y for y in years if y not in listed_years):
+        latest = shelves.latest_version(archive.store, agency, year)
+        if latest is not None and latest.kind == "content":
+            urls |= {link.url for link in latest.captures if link.agency == agency and link.url not in visited}
+    return sorted(urls)
+
+
+@dataclass(frozen=True)
+class Crawled:
+    """What the crawl said of one agency: why it failed as a whole (None: it did not), bodies stored."""
+
+    error: str | None
+    downloaded: int
+
+
+@dataclass
+class Tally:
+    """One agency's counts as the batch is settled."""
+
+    agency: str
+    years: Sequence[int]
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    coverage: dict[int, str] = field(default_factory=dict)
+    failures: dict[int | None, list[str]] = field(default_factory=lambda: defaultdict(list))
+    check_failures: int = 0
+    written: int = 0
+    changes: list[ReportChange] = field(default_factory=list)
+
+    def fail(self, year: int | None, message: str) -> None:
+        self.failures[year].append(message)
+
+    def add(self, year: int, result: IngestResult, record: ReportRecord | None) -> None:
+        self.counts[result.kind] += 1
+        self.changes.append(ReportChange(year, result.kind, result.version, tuple(result.diff)))
+        if result.kind == "withdrawn" or (result.kind == "already_withdrawn"):
+            self.coverage[year] = WITHDRAWN
+            return
+        self.coverage[year] = FOUND
+        if record is not None:
+            self.check_failures += sum(1 for c in record.checks if c.passed is False)
+
+    def outcome(self) -> AgencyOutcome:
+        for year in self.years:
+            self.coverage.setdefault(year, FAILED if self.failures.get(year) else MISSING)
+        open_failures = {y: m for y, m in self.failures.items() if m and (y is None or self.coverage[y] != FOUND)}
+        return AgencyOutcome(
+            self.agency,
+            expected=len(self.years),
+            found=sum(1 for mark in self.coverage.values() if mark == FOUND),
+            new=self.counts["new"],
+            changed=self.counts["changed"],
+            unchanged=self.counts["unchanged"] + self.counts["linked"],
+            withdrawn=self.counts["withdrawn"],
+            failed=sum(len(m) if y is None else 1 for y, m in open_failures.items()),
+            check_failures=self.check_failures,
+            raw_objects_written=self.written,
+            coverage=dict(sorted(self.coverage.items())),
+            failures=tuple(m for messages in open_failures.values() for m in messages),
+            changes=tuple(sorted(self.changes, key=lambda c: c.year)),
+        )
+
+
+def settle(
+    archive: Archive,
+    agencies: Sequence[str],
+    names: Mapping[str, str],
+    years: Sequence[int],
+    since: str,
+    crawled: Mapping[str, Crawled],
+    parse: Parse,
+    revisited: Collection[str] = (),
+) -> list[AgencyOutcome]:
+    """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised."""
+    tallies = {agency: Tally(agency, years) for agency in agencies}
+    identifier = Identifier(names)
+    documents: list[Document] = []
+    gone: dict[str, Capture] = {}
+    held: dict[tuple[str, int], shelves.Version] = {}
+    for agency in agencies:
+        tally = tallies[agency]
+        tally.written = crawled[agency].downloaded
+        if crawled[agency].error:
+            tally.fail(None, f"{agency}: {crawled[agency].error}")
+            tally.coverage = dict.fromkeys(years, FAILED)
+            continue
+        try:
+            found = Found.since(archive, agency, since)
+            documents += _read(found, years, parse, tally, revisited)
+            held |= _held(archive, agency, years, identifier)
+        except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
+            tally.fail(None, f"{agency}: {type(exc).__name__}: {exc}")
+            continue
+        gone |= {c.url: c for c in found.captures if c.status in GONE}
+    grouping = identifier.group(documents)
+    for document in grouping.unidentified:
+        if not _attach(document, grouping.groups):
+            tallies[document.capture.agency].fail(None, f"{document.capture.url}: no report year in the document")
+    for group in grouping.groups:
+        if group.year in years and group.agency in tallies:
+            _keep(archive, group, since, tallies[group.agency])
+    for (agency, year), latest in held.items():
+        tally = tallies[agency]
+        if year in tally.coverage:
+            continue
+        if latest.kind == "withdrawn":
+            tally.coverage[year] = WITHDRAWN
+        elif (evidence := next((gone[link.url] for link in latest.captures if link.url in gone), None)) is not None:
+            tally.add(year, mark_withdrawn(archive, agency, year, evidence, since), None)
+    return [tallies[agency].outcome() for agency in agencies]
+
+
+def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisited: Collection[str]) -> list[Document]:
+    """The documents among the agency's report bodies; what cannot be parsed is a failure of its year."""
+    documents = []
+    for capture, sha256 in found.report_bodies(revisited):
+        try:
+            record = ReportRecord.from_dict(parse(capture, sha256))
+        except ParseError as exc:
+            year = _year_hint(capture)
+            if year is None or year in years:
+                tally.fail(year, f"{capture.url}: {exc}")
+            continue
+        if record.year is None or record.year in years:
+            documents.append(Document(capture, record))
+    return documents
+
+
+def _held(archive: Archive, agency: str, years: Sequence[int], identifier: Identifier) -> dict:
+    """The archive's latest version of each asked-for report; content ones are made known for reposts."""
+    held = {}
+    for year in years:
+        latest = shelves.latest_version(archive.store, agency, year)
+        if latest is None:
+            continue
+        held[(agency, year)] = latest
+        if latest.kind == "content" and latest.record is not None:
+            identifier.remember(agency, year, ReportRecord.from_dict(latest.record))
+    return held
+
+
+def _keep(archive: Archive, group: ReportGroup, seen_at: str, tally: Tally) -> None:
+    if group.has_original:
+        record = _versioned_reading(archive, group)
+        result = ingest(archive, group.agency, group.year, record, group.captures(), seen_at)
+        tally.add(group.year, result, record)
+    elif shelves.latest_version(archive.store, group.agency, group.year) is not None:
+        tally.add(group.year, link_copies(archive, group.agency, group.year, group.captures(), seen_at), None)
+    else:
+        urls = ", ".join(d.capture.url for d, _ in group.members)
+        tally.fail(group.year, f"only copies on other sites were found ({urls}); the original was not")
+
+
+def _attach(document: Document, groups: Sequence[ReportGroup]) -> bool:
+    """A yearless document (an image-only PDF, say) linked from a report's page is that report's attachment."""
+    for group in groups:
+        if any(member.capture.url == document.capture.referrer for member, _ in group.members):
+            group.members.append((document, "attachment"))
+            return True
+    return False
+
+
+def _versioned_reading(archive: Archive, group: ReportGroup) -> ReportRecord:
+    """The group's primary record, unless one of its own-site renderings still reads exactly as the held
+    version: then the report has not changed, whichever rendering happens to be fullest this time (an
+    attachment that failed to download last time must not make a new version when it comes back)."""
+    latest = shelves.latest_version(archive.store, group.agency, group.year)
+    if latest is not None and latest.kind == "content":
+        for document, role in group.members:
+            if role != "repost" and content_hash(document.record.to_dict()) == latest.content_hash:
+                return document.record
+    return group.primary.record
+
+
+def _year_hint(capture: Capture) -> int | None:
+    match = YEAR.search(capture.link_text or "")
+    return int(match.group(1)) if match else None
+
+
+def reparse_reports(
+    archive: Archive, agency: str, years: Sequence[int], parser_version: str | None, parse: Parse
+) -> AgencyOutcome:
+    """Parse again the own-site captures of each held report's latest version, and version the result."""
+    latest = {y: v for y in years if (v := shelves.latest_version(archive.store, agency, y)) is not None}
+    todo = [
+        y
+        for y, v in latest.items()
+        if v.kind == "withdrawn" or parser_version is None or (v.record or {}).get("parser_version") == parser_version
+    ]
+    tally = Tally(agency, todo)
+    for year in todo:
+        version = latest[year]
+        if version.kind == "withdrawn":
+            tally.coverage[year] = WITHDRAWN
+            continue
+        own = [link for link in version.captures if link.agency == agency and link.sha256 and link.role != "repost"]
+        documents = []
+        for link in own:
+            capture = get_capture(archive.store, link.capture_key)
+            try:
+                documents.append(Document(capture, ReportRecord.from_dict(parse(capture, link.sha256))))
+            except ParseError as exc:
+                tally.fail(year, f"{capture.url}: {exc}")
+        groups = Identifier({}).group(documents).groups
+        group = next((g for g in groups if (g.agency, g.year) == (agency, year)), None)
+        if group is None:
+            tally.fail(year, f"{agency}/{year}: its stored captures no longer parse as that report")
+            continue
+        seen_at = max(link.fetched_at for link in own)
+        result = ingest(archive, agency, year, group.primary.record, group.captures(), seen_at)
+        tally.add(year, result, group.primary.record)
+    return tally.outcome()

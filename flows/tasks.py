@@ -1,0 +1,155 @@
+"""The Prefect tasks the flows are made of: crawl a batch, parse a capture, settle a batch, rebuild the catalog.
+
+Every task is idempotent: raw bodies are content-addressed, captures keyed by (agency, url,
+fetched_at), versions created with put-if-absent. A task rerun after a crash therefore finds what the
+first attempt wrote and creates nothing twice. Only transient causes are retried.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from flows.settlement import Crawled, settle
+
+if TYPE_CHECKING:
+    from archive import Archive
+    from archive.captures import Capture
+    from flows.summaries import AgencyOutcome
+
+
+@cache
+def open_archive(url: str) -> Archive:
+    """One connection per archive URL per process (a boto3 client is not free to build)."""
+    from archive import connect
+
+    return connect(url)
+
+
+def transient_errors() -> tuple[type[Exception], ...]:
+    from archive.errors import ConflictError, StoreUnavailable
+    from crawler.errors import CrawlAborted
+
+    return (StoreUnavailable, ConflictError, CrawlAborted)
+
+
+def is_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry timeouts, unreachable stores, lost races and crashed crawl processes; nothing else."""
+    try:
+        state.result()
+    except transient_errors():
+        return True
+    except Exception:
+        return False
+    return False
+
+
+# Prefect 3.9's result cache is not safe for concurrent readers in one process: at 1,000 agencies two
+# settling threads failed with "OrderedDict mutated during iteration" and a KeyError on the cache file.
+# Parsing holds the GIL anyway, so taking turns costs little.
+PARSE_CACHE_LOCK = threading.Lock()
+
+RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": is_transient}
+
+
+@task(name="crawl_agencies", cache_policy=NO_CACHE, **RETRIES)
+def crawl_agencies(
+    registry: str, archive_url: str, agencies: Sequence[str], years: Sequence[int], settings: Mapping[str, Any]
+) -> dict[str, Crawled]:
+    """Crawl a batch of agencies in one Scrapy process: what happened to each."""
+    from crawler.run import crawl
+    from flows.progress import report
+
+    summary = crawl(
+        registry,
+        archive_url,
+        agencies=list(agencies),
+        years=list(years),
+        settings_overrides=dict(settings),
+        progress=report,
+    )
+    by_id = {a.id: a for a in summary.agencies}
+    return {
+        agency: Crawled(by_id[agency].error, by_id[agency].downloaded)
+        if agency in by_id
+        else Crawled("missing from the crawl's summary", 0)
+        for agency in agencies
+    }
+
+
+def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
+    from parsers.record import PARSER_VERSION
+
+    return f"parse-{PARSER_VERSION}-{parameters['sha256']}-{parameters['agency']}"
+
+
+@task(name="parse_capture", cache_key_fn=parse_cache_key, persist_result=True, **RETRIES)
+def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None, agency: str) -> dict[str, Any]:
+    """The record of one stored body, as a dict; cached on its sha256 and the parser version."""
+    from parsers import parse
+
+    data = open_archive(archive_url).get_raw(sha256)
+    return parse(data, url=url, content_type=content_type, agency=agency).to_dict()
+
+
+@task(name="settle_agencies", cache_policy=NO_CACHE, **RETRIES)
+def settle_agencies(
+    archive_url: str,
+    agencies: Sequence[str],
+    names: Mapping[str, str],
+    years: Sequence[int],
+    since: str,
+    crawled: Mapping[str, Crawled],
+    settings: Mapping[str, Any],
+) -> list[AgencyOutcome]:
+    """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
+    archive = open_archive(archive_url)
+    revisited = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings)
+
+    def parse(capture: Capture, sha256: str) -> dict[str, Any]:
+        with PARSE_CACHE_LOCK:
+            return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+
+    return settle(archive, agencies, names, years, since, crawled, parse, revisited)
+
+
+def revisit_unvisited(
+    archive: Archive,
+    archive_url: str,
+    agencies: Sequence[str],
+    names: Mapping[str, str],
+    years: Sequence[int],
+    since: str,
+    crawled: Mapping[str, Crawled],
+    settings: Mapping[str, Any],
+) -> set[str]:
+    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed."""
+    from crawler.run import crawl
+    from flows.progress import report
+    from flows.settlement import Found, unvisited
+
+    todo = {}
+    for agency in agencies:
+        if not crawled[agency].error:
+            todo[agency] = unvisited(archive, agency, years, Found.since(archive, agency, since))
+    entries = [{"id": a, "name": names[a], "start_urls": urls} for a, urls in todo.items() if urls]
+    if entries:
+        report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
+        crawl(entries, archive_url, settings_overrides=dict(settings), progress=report)
+    return {url for entry in entries for url in entry["start_urls"]}
+
+
+@task(name="rebuild_catalog", cache_policy=NO_CACHE, **RETRIES)
+def rebuild_catalog(archive_url: str) -> dict[str, int]:
+    """Rewrite the Parquet catalog from the archive's immutable layer; rows per table."""
+    from archive.catalog import rebuild
+    from flows.progress import report
+
+    rows = rebuild(open_archive(archive_url).store)
+    report("catalog rebuilt: " + ", ".join(f"{n} {table}" for table, n in rows.items()))
+    return rows

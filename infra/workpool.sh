@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sets up the `nianbao` process work pool on the shared Prefect server and registers the deployments,
+# or (with `worker`) starts a worker on this machine. Run `setup` once from any machine, `worker` on
+# every machine that should run harvests. Each worker machine needs: this repository at $NIANBAO_HOME
+# with its .venv (bash infra/bootstrap), PREFECT_API_URL, and credentials for the shared archive.
+#
+#   PREFECT_API_URL=http://prefect.internal:4200/api NIANBAO_ARCHIVE=s3://nianbao \
+#   NIANBAO_REGISTRY=/srv/nianbao/registry.yaml bash infra/workpool.sh setup
+#   PREFECT_API_URL=http://prefect.internal:4200/api bash infra/workpool.sh worker
+set -euo pipefail
+cd "$(dirname "$0")/.."
+POOL=${NIANBAO_POOL:-nianbao}
+PREFECT=${PREFECT:-.venv/bin/prefect}
+: "${PREFECT_API_URL:?set PREFECT_API_URL to the shared Prefect server, e.g. http://prefect.internal:4200/api}"
+
+case "${1:-}" in
+  setup)
+    : "${NIANBAO_ARCHIVE:?set NIANBAO_ARCHIVE to the shared archive, e.g. s3://nianbao}"
+    : "${NIANBAO_REGISTRY:?set NIANBAO_REGISTRY to the registry path every worker can read}"
+    export NIANBAO_HOME=${NIANBAO_HOME:-$(pwd)}
+    "$PREFECT" work-pool inspect "$POOL" >/dev/null 2>&1 || "$PREFECT" work-pool create "$POOL" --type process
+    # Polite crawling is global, not per worker: at most this many flow runs at once across machines.
+    "$PREFECT" work-pool set-concurrency-limit "$POOL" "${NIANBAO_POOL_LIMIT:-4}"
+    "$PREFECT" --no-prompt deploy --all --prefect-file infra/prefect.yaml
+    ;;
+  worker)
+    exec "$PREFECT" worker start --pool "$POOL" --type process --limit "${NIANBAO_WORKER_LIMIT:-2}"
+    ;;
+  *)
+    echo "usage: $0 setup|worker" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,68 @@
+"""Which agencies a run covers and how they are batched; which failures are retried."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from flows.batches import family_batches
+from flows.errors import SelectionError
+from flows.selection import select
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    parent: str | None = None
+    region_code: str | None = None
+    level: str | None = None
+
+
+REGISTRY = [
+    Entry("gd", None, "440000", "province"),
+    Entry("gd-sthjt", "gd", "440000", "department"),
+    Entry("gz", "gd", "440100", "city"),
+    Entry("gz-jyj", "gz", "440100", "department"),
+    Entry("zj", None, "330000", "province"),
+    Entry("zj-jyt", "zj", "330000", "department"),
+]
+
+
+def test_a_family_stays_in_one_batch_and_batches_fill_in_registry_order():
+    assert family_batches(REGISTRY, 4) == [["gd", "gd-sthjt", "gz", "gz-jyj"], ["zj", "zj-jyt"]]
+    assert family_batches(REGISTRY, 2) == [["gd", "gd-sthjt", "gz", "gz-jyj"], ["zj", "zj-jyt"]]
+    assert family_batches(REGISTRY, 100) == [[e.id for e in REGISTRY]]
+
+
+def test_a_department_without_its_parent_selected_is_its_own_family():
+    chosen = [e for e in REGISTRY if e.level == "department"]
+    assert family_batches(chosen, 1) == [["gd-sthjt"], ["gz-jyj"], ["zj-jyt"]]
+
+
+def test_select_by_region_prefix_and_level():
+    assert [e.id for e in select(REGISTRY, regions=["4401"])] == ["gz", "gz-jyj"]
+    assert [e.id for e in select(REGISTRY, regions=["44"], levels=["department"])] == ["gd-sthjt", "gz-jyj"]
+    assert [e.id for e in select(REGISTRY, ids=["zj"])] == ["zj"]
+
+
+def test_an_unknown_id_or_an_empty_subset_is_an_error_naming_it():
+    with pytest.raises(SelectionError, match="has no agency nowhere"):
+        select(REGISTRY, ids=["nowhere"], registry="registry.yaml")
+    with pytest.raises(SelectionError, match=r"regions=.*'11'"):
+        select(REGISTRY, regions=["11"])
+
+
+def test_only_transient_failures_are_retried():
+    from prefect.states import Failed
+
+    from archive.errors import ConflictError, StoreUnavailable
+    from crawler.errors import CrawlAborted, RegistryError
+    from flows.tasks import is_transient
+    from parsers.errors import ParseError
+
+    def retried(exc: Exception) -> bool:
+        return is_transient(None, None, Failed(data=exc))
+
+    assert all(retried(e) for e in (StoreUnavailable("s3"), ConflictError("race"), CrawlAborted("crashed")))
+    assert not any(retried(e) for e in (ParseError("bad pdf"), RegistryError("bad entry"), ValueError("bug")))
