@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.options import add_archive, add_json, add_registry, add_years, prefect_console, print_summary
+from flows.commands.options import (
+    add_archive,
+    add_delay,
+    add_json,
+    add_registry,
+    add_years,
+    prefect_console,
+    print_summary,
+)
 
 EXAMPLE = """\
 examples:
@@ -32,12 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--requests", type=int, default=32, help="simultaneous requests per crawl process (default 32)")
     parser.add_argument("--per-host", type=int, default=2, help="simultaneous requests per host (default 2)")
     parser.add_argument("--processes", type=int, default=2, help="crawl processes at once (default 2)")
-    parser.add_argument(
-        "--delay",
-        type=float,
-        metavar="SECONDS",
-        help="a fixed per-host delay instead of AutoThrottle (only for servers you own, e.g. nianbao sim serve)",
-    )
+    add_delay(parser)
     add_json(parser)
     parser.set_defaults(run=run)
 

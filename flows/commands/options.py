@@ -46,6 +46,15 @@ def add_years(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_delay(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--delay",
+        type=float,
+        metavar="SECONDS",
+        help="a fixed per-host delay instead of AutoThrottle (only for servers you own, e.g. nianbao sim serve)",
+    )
+
+
 def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="end with one JSON line of counts on stdout")
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.options import add_archive, add_json, add_registry, add_years, prefect_console, print_summary
+from flows.commands.options import (
+    add_archive,
+    add_delay,
+    add_json,
+    add_registry,
+    add_years,
+    prefect_console,
+    print_summary,
+)
 
 EXAMPLE = """\
 examples:
@@ -26,12 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_registry(parser)
     add_archive(parser)
     add_years(parser)
-    parser.add_argument(
-        "--delay",
-        type=float,
-        metavar="SECONDS",
-        help="a fixed per-host delay instead of AutoThrottle (only for servers you own, e.g. nianbao sim serve)",
-    )
+    add_delay(parser)
     add_json(parser)
     parser.set_defaults(run=run)
 
