@@ -4,7 +4,7 @@ Synthetic versions go straight into Parquet through the catalog's own writer (ar
 CatalogWriter), then "applications received, by province and report year" is computed with DuckDB
 on the Parquet files and, as the baseline in the same run, with pandas on the same files.
 
-    python benchmarks/archive.py [--reports 100000] [--dir /tmp/catalog-bench]
+    python -m benchmarks.archive [--reports 100000] [--dir /tmp/catalog-bench]
 """
 
 from __future__ import annotations
@@ -12,15 +12,9 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-# Run as a script, this file's directory comes first on sys.path and its name shadows the
-# `archive` package: put the repository root there instead.
-if sys.path[0] == str(Path(__file__).resolve().parent):
-    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import duckdb
 import pyarrow.fs

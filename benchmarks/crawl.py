@@ -6,7 +6,7 @@ directory) for at most `--seconds`, and prints pages/second and CPU seconds per 
 process, then runs `scrapy bench` (a bare Scrapy spider against Scrapy's own local server: no parsing
 of meaning, no storage) and prints the same two numbers for it.
 
-    python benchmarks/crawl.py [--agencies 1000] [--years 2023-2024] [--seconds 150] [--bench-seconds 15]
+    python -m benchmarks.crawl [--agencies 1000] [--years 2023-2024] [--seconds 150] [--bench-seconds 15]
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from crawler.run import crawl
+from simweb import Faults, SimWeb
 
-from crawler.run import crawl  # noqa: E402 (the repository root goes on the path first)
-from simweb import Faults, SimWeb  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def children_cpu() -> float:

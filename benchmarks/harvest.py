@@ -1,7 +1,7 @@
 """Harvest of a simulated web: wall time, objects written, the no-change rerun, and Prefect's share.
 
-    python benchmarks/harvest.py                     # 1,000 agencies (long: tens of minutes on 2 cores)
-    python benchmarks/harvest.py --agencies 50 --years 2023-2024
+    python -m benchmarks.harvest                     # 1,000 agencies (long: tens of minutes on 2 cores)
+    python -m benchmarks.harvest --agencies 50 --years 2023-2024
 
 Prints, in one run on the same machine and the same simulated web:
   1. the Prefect temporary server's start-up (paid once per process);
@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 DELAY = 0.05  # fixed per-host delay instead of AutoThrottle: the simulated web is ours
 
 

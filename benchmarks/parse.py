@@ -1,6 +1,6 @@
 """Reports per second per rendering on the corpus, against the bare library load of the same bytes.
 
-    python benchmarks/parse.py [--corpus ../shared/corpus] [--seconds 1.5]
+    python -m benchmarks.parse [--corpus ../shared/corpus] [--seconds 1.5]
 
 For every corpus document: how many times per second `parsers.parse` turns it into a record (warm and
 with its label caches cleared before each call), and how
@@ -19,13 +19,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from parsers import parse
+from parsers.cells import read_cell
+from parsers.labels import core, is_header, label_key, names_row
+from parsers.sniff import rendering_of
 
-from parsers import parse  # noqa: E402
-from parsers.cells import read_cell  # noqa: E402
-from parsers.labels import core, is_header, label_key, names_row  # noqa: E402
-from parsers.sniff import rendering_of  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 # Label and cell readings are memoised; repeating one document keeps them warm, a stream of new
 # reports mostly does too (same template labels, small numbers). "cold" clears them before each parse.

@@ -6,7 +6,7 @@ another; the same aiohttp load generator (this process, N concurrent connections
 bounded number of requests and time, and prints requests/second for listing pages, HTML report pages
 and PDFs (after a warm-up that renders and caches them).
 
-    python benchmarks/simweb.py [--agencies 1000] [--concurrency 32] [--requests 4000] [--seconds 15]
+    python -m benchmarks.simweb [--agencies 1000] [--concurrency 32] [--requests 4000] [--seconds 15]
 """
 
 from __future__ import annotations
