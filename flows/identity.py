@@ -6,9 +6,12 @@ government's portal). `Identifier.group` sorts parsed documents into one group p
 
 1. the year is the record's (a document without one is returned unidentified, never dropped);
 2. the agency is the registry agency whose name the record gives as its issuing body;
-3. otherwise a near-duplicate (MinHash over character shingles of the furniture-free text) of a
+3. otherwise a document linked from a page already placed in a report of that year (an attachment
+   that does not name its body) belongs to that report: reports written from one template read
+   alike, and which of them are known differs between runs, so text similarity must not decide;
+4. otherwise a near-duplicate (MinHash over character shingles of the furniture-free text) of a
    report already known for that year, from another site, makes the document a repost of it;
-4. otherwise it is the report of the site it was found on.
+5. otherwise it is the report of the site it was found on.
 
 Within a group the role of each capture is page, attachment (kind or referrer says so), variant
 (图片版/超链版 titles) or repost (found on another agency's site); the primary document, whose
@@ -136,12 +139,22 @@ class Identifier:
             for doc in docs:
                 if doc.capture.agency == agency:
                     self.remember(agency, year, doc.record)
+        where = {doc.capture.url: key for key, docs in placed.items() for doc in docs}
         # Own-site documents first, so a parent portal's repost meets the original it copies.
-        for doc in sorted(pending, key=lambda d: self.original_of(d.record, d.capture.agency) is not None):
-            agency = self.original_of(doc.record, doc.capture.agency) or doc.capture.agency
+        ordered = sorted(pending, key=lambda d: self.original_of(d.record, d.capture.agency) is not None)
+        decided: dict[int, str] = {}
+        # Pages decide before attachments, so an attachment finds its page placed; groups still list
+        # documents in `ordered` order, which breaks ties between equally full renderings.
+        for doc in sorted(ordered, key=lambda d: d.capture.kind == "attachment"):
+            agency = (
+                _linking_agency(doc, where) or self.original_of(doc.record, doc.capture.agency) or doc.capture.agency
+            )
             if agency == doc.capture.agency:
                 self.remember(agency, doc.record.year, doc.record)
-            placed.setdefault((agency, doc.record.year), []).append(doc)
+            where[doc.capture.url] = (agency, doc.record.year)
+            decided[id(doc)] = agency
+        for doc in ordered:
+            placed.setdefault((decided[id(doc)], doc.record.year), []).append(doc)
         groups = [self._group(agency, year, docs) for (agency, year), docs in sorted(placed.items())]
         return Grouping(groups, unidentified)
 
@@ -153,6 +166,15 @@ class Identifier:
         members = [(doc, _role(doc, agency, urls)) for doc in docs]
         primary = max(docs, key=lambda d: (d.capture.agency == agency, not is_variant(d.record), _values(d.record)))
         return ReportGroup(agency, year, primary, members)
+
+
+def _linking_agency(doc: Document, where: Mapping[str, tuple[str, int]]) -> str | None:
+    """The report agency of the page that links to `doc`, when that page is placed in the same year."""
+    referrer = doc.capture.referrer
+    if referrer is None or referrer == doc.capture.url or referrer not in where:
+        return None
+    agency, year = where[referrer]
+    return agency if year == doc.record.year else None
 
 
 def _role(doc: Document, agency: str, urls: set[str]) -> str:

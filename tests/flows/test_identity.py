@@ -124,3 +124,35 @@ def test_minhash_ignores_furniture_and_separates_different_reports() -> None:
     )
     assert same >= 0.8
     assert different < 0.8
+
+
+def test_attachment_that_reads_like_another_known_report_stays_with_its_page() -> None:
+    """Regression (1,000-agency no-change rerun): a department's cover page names its body, its DOCX
+    attachment does not and reads like the parent's report, which the rerun knew from the archive.
+    The attachment must stay with the page that links to it, known reports or not."""
+    cover = dataclasses.replace(
+        record(text="详见附件。"), sections=(dataclasses.replace(record().sections[0], heading=""),), applications=None
+    )
+    page = Document(capture("sthjj", DEPT_URL, "2025-01-21T00:00:00Z"), cover)
+    docx_capture = dataclasses.replace(
+        capture("sthjj", "https://sthjj.example.gov.cn/files/2024.docx", "2025-01-21T00:00:01Z", b"PK"),
+        kind="attachment",
+        referrer=DEPT_URL,
+    )
+    parent = record("某某市人民政府")
+    docx = Document(
+        docx_capture, dataclasses.replace(parent, agency=None, rendering="docx", applications=record().applications)
+    )
+    assert minhash(document_text(docx.record)).jaccard(minhash(document_text(parent))) >= 0.8
+
+    for known in ([], [("city", 2024, parent)]):  # first harvest, then the rerun that holds the parent's report
+        identifier = Identifier(NAMES)
+        for agency, year, held in known:
+            identifier.remember(agency, year, held)
+        for documents in ([page, docx], [docx, page]):
+            [group] = identifier.group(documents).groups
+            assert (group.agency, group.year, group.primary) == ("sthjj", 2024, docx)
+            assert sorted((d.capture.url, role) for d, role in group.members) == [
+                (docx_capture.url, "attachment"),
+                (DEPT_URL, "page"),
+            ]
