@@ -36,13 +36,28 @@ def add_archive(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _AddYears(argparse.Action):
+    """`--year 2019 --year 2023-2024` means all three years, not the last flag given."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: list[int],
+        option_string: str | None = None,
+    ) -> None:
+        held = getattr(namespace, self.dest) or []
+        setattr(namespace, self.dest, sorted({*held, *values}))
+
+
 def add_years(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--year",
         type=year_range,
+        action=_AddYears,
         default=None,
         metavar="Y",
-        help="report year or range, e.g. 2024 or 2019-2024 (default: last year)",
+        help="report year or range, e.g. 2024 or 2019-2024; repeatable (default: last year)",
     )
 
 

@@ -66,3 +66,8 @@ def test_building_the_command_line_does_not_import_prefect():
     code = "import sys; from flows.cli import build_parser; build_parser(); print('prefect' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=README.parent, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_repeated_year_flags_add_up_instead_of_keeping_the_last():
+    args = build_parser().parse_args(["harvest", "--registry", "r.yaml", "--year", "2023", "--year", "2021-2022"])
+    assert args.year == [2021, 2022, 2023]
