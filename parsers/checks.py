@@ -104,14 +104,19 @@ def _r1(table: Table, column: str) -> Check:
     return Check("R1", scope, _sum(left) == _sum(right), detail)
 
 
+def _total_check(rule: str, scope: str, total: Value, values: Sequence[Value], detail: str) -> Check:
+    """A printed total against the sum of its parts; not applicable when either side is blank."""
+    if total is None or all(v is None for v in values):
+        return Check(rule, scope, None, f"not applicable (blank): {detail}")
+    return Check(rule, scope, total == _sum(values), detail)
+
+
 def _r2(table: Table, row: str) -> Check:
     scope = f"applications.{row}"
     values = [table[row].get(c) for c in _APPLICANTS]
     total = table[row].get("total")
     detail = f"total {_show(total)}; {_terms(_APPLICANTS, values)} = {_show(_sum(values))}"
-    if total is None or all(v is None for v in values):
-        return Check("R2", scope, None, f"not applicable (blank): {detail}")
-    return Check("R2", scope, total == _sum(values), detail)
+    return _total_check("R2", scope, total, values, detail)
 
 
 def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
@@ -123,9 +128,7 @@ def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
         return Check("R3", scope, None, f"not applicable: rows not found: {', '.join(names)}")
     values = [table[r].get(column) for r in result_rows]
     detail = f"total_processed {_show(total)}; sum of {len(result_rows)} result rows = {_show(_sum(values))}"
-    if total is None or all(v is None for v in values):
-        return Check("R3", scope, None, f"not applicable (blank): {detail}")
-    return Check("R3", scope, total == _sum(values), detail)
+    return _total_check("R3", scope, total, values, detail)
 
 
 def _r4(table: Table, group: str) -> Check:
@@ -133,9 +136,7 @@ def _r4(table: Table, group: str) -> Check:
     values = [table[group].get(c) for c in _REVIEW_PARTS]
     total = table[group].get("total")
     detail = f"total {_show(total)}; {_terms(_REVIEW_PARTS, values)} = {_show(_sum(values))}"
-    if total is None or all(v is None for v in values):
-        return Check("R4", scope, None, f"not applicable (blank): {detail}")
-    return Check("R4", scope, total == _sum(values), detail)
+    return _total_check("R4", scope, total, values, detail)
 
 
 def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Section]) -> list[Check]:
