@@ -4,8 +4,8 @@
 `open(url)` opens its catalog for reading (Arrow tables, pandas, DuckDB).
 """
 
-from archive.connection import Archive, connect
-from archive.reader import Catalog
-from archive.reader import open_catalog as open
+from nianbao.archive.connection import Archive, connect
+from nianbao.archive.reader import Catalog
+from nianbao.archive.reader import open_catalog as open
 
 __all__ = ["Archive", "Catalog", "connect", "open"]

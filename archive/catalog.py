@@ -23,11 +23,11 @@ import pyarrow as pa
 import pyarrow.fs
 import pyarrow.parquet as pq
 
-from archive import keys
-from archive.captures import Capture
-from archive.errors import StoreUnavailable
-from archive.reports import CaptureLink, Observation, Version
-from archive.stores import Store
+from nianbao.archive import keys
+from nianbao.archive.captures import Capture
+from nianbao.archive.errors import StoreUnavailable
+from nianbao.archive.reports import CaptureLink, Observation, Version
+from nianbao.archive.stores import Store
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 TABLE_KEYS = ("active_disclosure", "applications", "review_litigation")

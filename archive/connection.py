@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from archive import catalog, raw
-from archive.captures import Capture, Validators
-from archive.reader import Catalog
-from archive.stores import Store, open_store
+from nianbao.archive import catalog, raw
+from nianbao.archive.captures import Capture, Validators
+from nianbao.archive.reader import Catalog
+from nianbao.archive.stores import Store, open_store
 
 
 class Archive:

@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from archive.catalog import TABLES
-from archive.errors import ArchiveError, StoreUnavailable
-from archive.reader import Catalog
+from nianbao.archive.catalog import TABLES
+from nianbao.archive.errors import ArchiveError, StoreUnavailable
+from nianbao.archive.reader import Catalog
 
 EXCEL_ROWS = 1_048_575  # one sheet, less its header row
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from archive.errors import InvalidKey
+from nianbao.archive.errors import InvalidKey
 
 _AGENCY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow.fs
 
-from archive.errors import ConflictError, InvalidKey, NotFound, StoreUnavailable
+from nianbao.archive.errors import ConflictError, InvalidKey, NotFound, StoreUnavailable
 
 _TMP = ".tmp"
 _LOCKS = ".locks"

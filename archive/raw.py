@@ -8,10 +8,10 @@ import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from archive import keys
-from archive.captures import Capture, Validators
-from archive.errors import ConflictError, IntegrityError, NotFound
-from archive.stores import Store
+from nianbao.archive import keys
+from nianbao.archive.captures import Capture, Validators
+from nianbao.archive.errors import ConflictError, IntegrityError, NotFound
+from nianbao.archive.stores import Store
 
 _CAS_ATTEMPTS = 20
 

@@ -9,10 +9,10 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs
 
-from archive.catalog import PARTITIONING, SCHEMAS, TABLES
-from archive.errors import ArchiveError, NotFound, StoreUnavailable
-from archive.keys import catalog_manifest_key
-from archive.stores import Store, open_store
+from nianbao.archive.catalog import PARTITIONING, SCHEMAS, TABLES
+from nianbao.archive.errors import ArchiveError, NotFound, StoreUnavailable
+from nianbao.archive.keys import catalog_manifest_key
+from nianbao.archive.stores import Store, open_store
 
 if TYPE_CHECKING:
     import duckdb

@@ -13,11 +13,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from archive import keys
-from archive.captures import Capture
-from archive.errors import ConflictError, NotFound
-from archive.raw import encode
-from archive.stores import Store
+from nianbao.archive import keys
+from nianbao.archive.captures import Capture
+from nianbao.archive.errors import ConflictError, NotFound
+from nianbao.archive.raw import encode
+from nianbao.archive.stores import Store
 
 ROLES = ("page", "attachment", "variant", "repost", "evidence")
 _CAS_ATTEMPTS = 50

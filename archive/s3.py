@@ -18,7 +18,7 @@ import botocore.exceptions
 import pyarrow.fs
 from botocore.config import Config
 
-from archive.errors import ConflictError, NotFound, StoreUnavailable
+from nianbao.archive.errors import ConflictError, NotFound, StoreUnavailable
 
 _MISSING = {"NoSuchKey", "404", "NotFound"}
 _PRECONDITION = {"PreconditionFailed", "412"}

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlparse
 
-from archive.errors import StoreUnavailable
+from nianbao.archive.errors import StoreUnavailable
 
 if TYPE_CHECKING:
     import pyarrow.fs
@@ -51,16 +51,29 @@ class Store(Protocol):
         ...
 
 
+def absolute_url(url: str) -> str:
+    """The same archive URL with a relative directory made absolute (against the working directory now).
+
+    Resolved once, at the edge, so that a process started elsewhere reaches the same archive.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        return Path(unquote(parsed.path)).resolve().as_uri()
+    if parsed.scheme and len(parsed.scheme) > 1:
+        return url
+    return str(Path(url).resolve())
+
+
 def open_store(url: str) -> Store:
     """`s3://bucket/prefix` (AWS configuration from the environment) or `file:///dir` / a plain path."""
     parsed = urlparse(url)
     if parsed.scheme == "s3":
-        from archive.s3 import S3Store
+        from nianbao.archive.s3 import S3Store
 
         if not parsed.netloc:
             raise StoreUnavailable(f"archive URL {url!r} names no bucket; expected s3://bucket/prefix")
         return S3Store(parsed.netloc, parsed.path.strip("/"))
-    from archive.local import LocalStore
+    from nianbao.archive.local import LocalStore
 
     if parsed.scheme == "file":
         return LocalStore(Path(unquote(parsed.path)))

@@ -19,11 +19,11 @@ from pathlib import Path
 import duckdb
 import pyarrow.fs
 
-import archive
-from archive.catalog import CatalogWriter
-from archive.reports import CaptureLink, Version
-from parsers.record import ReportRecord, Section
-from parsers.templates import TEMPLATE_2019, TEMPLATE_2021
+from nianbao import archive
+from nianbao.archive.catalog import CatalogWriter
+from nianbao.archive.reports import CaptureLink, Version
+from nianbao.parsers.record import ReportRecord, Section
+from nianbao.parsers.templates import TEMPLATE_2019, TEMPLATE_2021
 
 PROVINCES = (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61)
 PROVINCES += (62, 63, 64, 65)

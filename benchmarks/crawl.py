@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.run import crawl
-from simweb import Faults, SimWeb
+from nianbao.crawler.run import crawl
+from nianbao.simweb import Faults, SimWeb
 
 ROOT = Path(__file__).resolve().parents[1]
 

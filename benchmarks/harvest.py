@@ -38,10 +38,10 @@ def main() -> None:
     # cached one, and the comparison with the baseline meaningless.
     prefect_home = tempfile.TemporaryDirectory(prefix="nianbao-bench-prefect-")
     os.environ["PREFECT_HOME"] = prefect_home.name
-    from flows.commands.options import prefect_console
+    from nianbao.flows.commands.options import prefect_console
 
     prefect_console()
-    from simweb import Faults, SimWeb
+    from nianbao.simweb import Faults, SimWeb
 
     with (
         SimWeb(seed=args.seed, agencies=args.agencies, years=(years[0], years[-1]), faults=Faults.none()) as web,
@@ -88,21 +88,21 @@ def warm_up() -> None:
 
 
 def harvest_with_prefect(registry: str, archive_url: str, years: list[int]):
-    from flows.harvest import harvest
+    from nianbao.flows.harvest import harvest
 
     return harvest(registry=registry, archive_url=archive_url, years=years, download_delay=DELAY)
 
 
 def harvest_without_prefect(registry: str, archive_url: str, years: list[int]) -> None:
     """The flow's work, its building blocks called directly: no Prefect task, cache, or server."""
-    from archive import connect
-    from archive.catalog import rebuild
-    from crawler.run import crawl
-    from flows.batches import family_batches
-    from flows.harvest import crawl_settings, now
-    from flows.selection import resolve
-    from flows.settlement import Crawled, settle
-    from parsers import parse
+    from nianbao.archive import connect
+    from nianbao.archive.catalog import rebuild
+    from nianbao.crawler.run import crawl
+    from nianbao.flows.batches import family_batches
+    from nianbao.flows.harvest import crawl_settings, now
+    from nianbao.flows.selection import resolve
+    from nianbao.flows.settlement import Crawled, settle
+    from nianbao.parsers import parse
 
     names, chosen = resolve(registry)
     archive = connect(archive_url)

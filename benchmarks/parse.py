@@ -19,10 +19,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from parsers import parse
-from parsers.cells import read_cell
-from parsers.labels import core, is_header, label_key, names_row
-from parsers.sniff import rendering_of
+from nianbao.parsers import parse
+from nianbao.parsers.cells import read_cell
+from nianbao.parsers.labels import core, is_header, label_key, names_row
+from nianbao.parsers.sniff import rendering_of
 
 ROOT = Path(__file__).resolve().parents[1]
 

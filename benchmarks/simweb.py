@@ -95,7 +95,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         manifest_path, registry_path = Path(tmp) / "manifest.json", Path(tmp) / "registry.yaml"
         started = time.monotonic()
-        command = [sys.executable, "-m", "flows.cli", "sim", "serve", "--agencies", str(args.agencies)]
+        command = [sys.executable, "-m", "nianbao", "sim", "serve", "--agencies", str(args.agencies)]
         command += ["--faults", "none", "--manifest-out", str(manifest_path), "--registry-out", str(registry_path)]
         server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:

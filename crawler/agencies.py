@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from crawler.errors import RegistryError
+from nianbao.crawler.errors import RegistryError
 
 # An agency id is an archive key segment, a CLI argument and a Prefect tag: keep it plain ASCII.
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from crawler.titles import normalise
+from nianbao.crawler.titles import normalise
 
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".ofd", ".rtf", ".txt", ".zip", ".rar")
 _JS_URL = re.compile(

@@ -8,7 +8,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.agencies import Agency, host_of
+from nianbao.crawler.agencies import Agency, host_of
 
 
 class OffsiteRefused(IgnoreRequest):

@@ -17,11 +17,11 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.agencies import ApiHint, Hints
-from crawler.decoding import decode_page
-from crawler.links import Link, absolute, extract_links, is_document_url, parse_html, viewer_target
-from crawler.pagination import is_sibling_page, trs_pages
-from crawler.titles import is_column_link, is_gateway_link, is_report_link, is_report_title, year_label
+from nianbao.crawler.agencies import ApiHint, Hints
+from nianbao.crawler.decoding import decode_page
+from nianbao.crawler.links import Link, absolute, extract_links, is_document_url, parse_html, viewer_target
+from nianbao.crawler.pagination import is_sibling_page, trs_pages
+from nianbao.crawler.titles import is_column_link, is_gateway_link, is_report_link, is_report_title, year_label
 
 _TITLE_KEYS = ("title", "name", "doctitle", "bt", "titlename", "subject", "wjmc", "filename")
 _URL_KEYS = ("url", "link", "href", "docurl", "path", "fileurl", "pageurl", "detailurl", "linkurl")

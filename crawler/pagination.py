@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from crawler.links import Link
-from crawler.titles import normalise
+from nianbao.crawler.links import Link
+from nianbao.crawler.titles import normalise
 
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 _ARG = re.compile(r"""\s*(?:(['"])(.*?)\1|([\w.-]+))\s*""")

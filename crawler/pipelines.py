@@ -12,7 +12,7 @@ import dataclasses
 
 from scrapy.crawler import Crawler
 
-from crawler.spider import CaptureItem
+from nianbao.crawler.spider import CaptureItem
 
 
 class ArchivePipeline:

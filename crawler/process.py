@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from crawler.agencies import load_registry
-from crawler.errors import CrawlError
-from crawler.settings import crawl_settings
-from crawler.sink import open_sink
-from crawler.summary import AgencySummary, CrawlSummary
+from nianbao.crawler.agencies import load_registry
+from nianbao.crawler.errors import CrawlError
+from nianbao.crawler.settings import crawl_settings
+from nianbao.crawler.sink import open_sink
+from nianbao.crawler.summary import AgencySummary, CrawlSummary
 
 NO_REPORT = "no report found (expected links titled like 2023年政府信息公开工作年度报告 from {urls})"
 
@@ -35,14 +35,14 @@ def execute(
     """Crawl the selected agencies of a registry into the archive; return what happened."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.spider import ReportSpider
+    from nianbao.crawler.spider import ReportSpider
 
     agencies = load_registry(registry_path).select(list(agency_ids) if agency_ids else None)
     sink = open_sink(archive_url)
     run_id = uuid.uuid4().hex
     summaries = {agency.id: AgencySummary(agency.id, agency.name) for agency in agencies}
     settings = crawl_settings(agencies, settings_overrides)
-    settings.setdefault("ITEM_PIPELINES", {"crawler.pipelines.ArchivePipeline": 100})
+    settings.setdefault("ITEM_PIPELINES", {"nianbao.crawler.pipelines.ArchivePipeline": 100})
     process = CrawlerProcess(settings=settings)
     # A robots.txt that cannot be fetched is logged by Scrapy with a traceback; the page request that
     # follows fails the same way and is recorded as a capture with its reason, which is what users read.
@@ -61,7 +61,7 @@ def execute(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.process", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m nianbao.crawler.process", description=__doc__)
     parser.add_argument("--registry", required=True)
     parser.add_argument("--archive", required=True)
     parser.add_argument("--agency", action="append")

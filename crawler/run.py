@@ -1,6 +1,6 @@
 """The Python API the flows call: one crawl in a fresh process, its summary back as an object.
 
-from crawler.run import crawl
+from nianbao.crawler.run import crawl
 summary = crawl("registry.yaml", "file:///data/archive", agencies=["henan-sthjt"], years=[2024])
 summary.to_dict()["downloaded"]
 """
@@ -8,7 +8,6 @@ summary.to_dict()["downloaded"]
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -19,11 +18,10 @@ from typing import Any
 
 import yaml
 
-from crawler.agencies import load_registry, parse_registry
-from crawler.errors import CrawlAborted
-from crawler.summary import CrawlSummary
-
-_ROOT = Path(__file__).resolve().parents[1]
+from nianbao.archive.stores import absolute_url
+from nianbao.crawler.agencies import load_registry, parse_registry
+from nianbao.crawler.errors import CrawlAborted
+from nianbao.crawler.summary import CrawlSummary
 
 
 def crawl(
@@ -37,7 +35,7 @@ def crawl(
     """Crawl a registry (a file, or entries as mappings) into the archive at `archive_url`.
 
     The registry is validated here first (RegistryError); the crawl itself runs in a subprocess
-    (`python -m crawler.process`); its stderr progress lines go to `progress` (default: our stderr).
+    (`python -m nianbao.crawler.process`); its stderr progress lines go to `progress` (default: our stderr).
     CrawlAborted when the process fails or the archive stopped accepting writes.
     """
     report = progress or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -46,8 +44,8 @@ def crawl(
         load_registry(path).select(list(agencies) if agencies else None)
         summary_path = Path(scratch) / "summary.json"
         command = [
-            sys.executable, "-m", "crawler.process",
-            "--registry", str(path), "--archive", archive_url,
+            sys.executable, "-m", "nianbao.crawler.process",
+            "--registry", str(path.resolve()), "--archive", absolute_url(archive_url),
             "--settings", json.dumps(dict(settings_overrides or {})),
             "--summary-out", str(summary_path),
         ]  # fmt: skip
@@ -55,9 +53,8 @@ def crawl(
             command += ["--agency", agency]
         for year in years or ():
             command += ["--year", str(year)]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
         tail: deque[str] = deque(maxlen=20)
-        with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, cwd=_ROOT) as child:
+        with subprocess.Popen(command, stderr=subprocess.PIPE, text=True) as child:
             assert child.stderr is not None
             for line in child.stderr:
                 tail.append(line.rstrip("\n"))

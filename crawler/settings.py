@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from crawler.agencies import Agency
+from nianbao.crawler.agencies import Agency
 
 USER_AGENT = "nianbao/0.1 (annual-report archive; +https://github.com/nianbao/nianbao/blob/main/docs/crawler.md)"
 # Scrapy 2.19 ignores per-host concurrency when a slot's delay is exactly 0 (stack-notes.md): every
@@ -56,11 +56,11 @@ DEFAULTS: dict[str, Any] = {
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "ERROR",
     "DOWNLOADER_MIDDLEWARES": {
-        "crawler.middlewares.ScopeMiddleware": 50,
-        "crawler.middlewares.BackoffMiddleware": 560,
+        "nianbao.crawler.middlewares.ScopeMiddleware": 50,
+        "nianbao.crawler.middlewares.BackoffMiddleware": 560,
     },
     "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
-    "EXTENSIONS": {"crawler.progress.ProgressLine": 500},
+    "EXTENSIONS": {"nianbao.crawler.progress.ProgressLine": 500},
 }
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.errors import CrawlAborted
+from nianbao.crawler.errors import CrawlAborted
 
 
 def open_sink(archive_url: str) -> Any:
     """The archive at `archive_url` as a CaptureSink that can also return stored bodies (`get_raw`)."""
-    from archive import connect
-    from archive.errors import ArchiveError
+    from nianbao.archive import connect
+    from nianbao.archive.errors import ArchiveError
 
     try:
         return connect(archive_url)

@@ -22,14 +22,14 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure as TwistedFailure
 
-from archive.captures import Capture, Validators
-from crawler.agencies import Agency, ApiHint
-from crawler.links import Link, is_document_url
-from crawler.middlewares import OffsiteRefused
-from crawler.pages import Findings, is_json, read_json_listing, read_listing, read_report, soft_404
-from crawler.pagination import hinted_page
-from crawler.summary import AgencySummary, Failure
-from crawler.titles import report_year
+from nianbao.archive.captures import Capture, Validators
+from nianbao.crawler.agencies import Agency, ApiHint
+from nianbao.crawler.links import Link, is_document_url
+from nianbao.crawler.middlewares import OffsiteRefused
+from nianbao.crawler.pages import Findings, is_json, read_json_listing, read_listing, read_report, soft_404
+from nianbao.crawler.pagination import hinted_page
+from nianbao.crawler.summary import AgencySummary, Failure
+from nianbao.crawler.titles import report_year
 
 _NAVIGATION = ("listing", "api")
 # "page": a URL the archive knows that this crawl did not rediscover; fetched once more (conditionally)

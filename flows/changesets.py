@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flows.summaries import AgencyOutcome, ReportChange
+from nianbao.flows.summaries import AgencyOutcome, ReportChange
 
 KEPT = ("unchanged", "linked")
 GONE = ("withdrawn", "already_withdrawn")

@@ -18,17 +18,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
-        importlib.import_module(f"flows.commands.{name}").register(subparsers)
+        importlib.import_module(f"nianbao.flows.commands.{name}").register(subparsers)
     return parser
 
 
 def user_errors() -> tuple[type[Exception], ...]:
     """The documented error types of each package: shown as one line, never as a traceback."""
-    from archive.errors import ArchiveError
-    from crawler.errors import CrawlError
-    from flows.errors import FlowError
-    from parsers.errors import ParseError
-    from simweb.errors import SimWebError
+    from nianbao.archive.errors import ArchiveError
+    from nianbao.crawler.errors import CrawlError
+    from nianbao.flows.errors import FlowError
+    from nianbao.parsers.errors import ParseError
+    from nianbao.simweb.errors import SimWebError
 
     return (ParseError, SimWebError, CrawlError, ArchiveError, FlowError)
 

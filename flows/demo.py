@@ -27,9 +27,9 @@ ORDER BY year"""
 
 
 def run_demo(agencies: int, seed: int, directory: Path) -> int:
-    from flows.harvest import harvest
-    from flows.summaries import render_table
-    from simweb import Faults, SimWeb
+    from nianbao.flows.harvest import harvest
+    from nianbao.flows.summaries import render_table
+    from nianbao.simweb import Faults, SimWeb
 
     started = time.perf_counter()
     directory = directory.resolve()
@@ -59,7 +59,7 @@ def run_demo(agencies: int, seed: int, directory: Path) -> int:
 
 
 def query(archive_url: str) -> str:
-    import archive
+    from nianbao import archive
 
     result = archive.open(archive_url).duckdb().sql(QUERY)
     names = result.columns
@@ -71,6 +71,6 @@ def query(archive_url: str) -> str:
 
 
 def say(message: str) -> None:
-    from flows.progress import LOGGER
+    from nianbao.flows.progress import LOGGER
 
     LOGGER.info(message)

@@ -23,9 +23,9 @@ def build(
 ) -> list[RunnerDeployment]:
     from prefect.schedules import Cron
 
-    from flows.harvest import harvest
-    from flows.recrawl import recrawl_agency
-    from flows.reparse import reparse
+    from nianbao.flows.harvest import harvest
+    from nianbao.flows.recrawl import recrawl_agency
+    from nianbao.flows.reparse import reparse
 
     where = {"registry": registry, "archive_url": archive_url}
     return [

@@ -18,12 +18,12 @@ from prefect import flow
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.batches import family_batches
-from flows.progress import report
-from flows.selection import default_years, resolve
-from flows.settlement import Crawled
-from flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
-from flows.tasks import crawl_agencies, settle_agencies
+from nianbao.flows.batches import family_batches
+from nianbao.flows.progress import report
+from nianbao.flows.selection import default_years, resolve
+from nianbao.flows.settlement import Crawled
+from nianbao.flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
+from nianbao.flows.tasks import crawl_agencies, settle_agencies
 
 
 @flow(name="harvest", task_runner=ThreadPoolTaskRunner(max_workers=8))
@@ -129,8 +129,8 @@ def finish(archive_url: str, summary: RunSummary) -> None:
     """Rebuild the catalog and publish the summary as a markdown artifact."""
     from prefect.artifacts import create_markdown_artifact
 
-    from flows.summaries import render_markdown
-    from flows.tasks import rebuild_catalog
+    from nianbao.flows.summaries import render_markdown
+    from nianbao.flows.tasks import rebuild_catalog
 
     rebuild_catalog(archive_url)
     create_markdown_artifact(render_markdown(summary), key=artifact_key(summary.flow, "summary"))

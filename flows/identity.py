@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 
 from datasketch import MinHash, MinHashLSH
 
-from archive.captures import Capture
-from flows.furniture import normalise_text
-from parsers.record import ReportRecord
+from nianbao.archive.captures import Capture
+from nianbao.flows.furniture import normalise_text
+from nianbao.parsers.record import ReportRecord
 
 SHINGLE = 5
 PERMUTATIONS = 128

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.changesets import Changeset
-from flows.selection import all_years, resolve
-from flows.summaries import MISSING, RunSummary, merge
+from nianbao.flows.changesets import Changeset
+from nianbao.flows.selection import all_years, resolve
+from nianbao.flows.summaries import MISSING, RunSummary, merge
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ def recrawl_agency(
     """Crawl one agency for `years` (default: every year since the disclosure rules began) and compare."""
     from prefect.artifacts import create_markdown_artifact
 
-    from flows.changesets import render_changeset_markdown
-    from flows.harvest import Work, artifact_key, crawl_settings, finish
+    from nianbao.flows.changesets import render_changeset_markdown
+    from nianbao.flows.harvest import Work, artifact_key, crawl_settings, finish
 
     names, _ = resolve(registry, ids=[agency])
     asked = sorted(years or all_years())

@@ -15,8 +15,8 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.summaries import AgencyOutcome, RunSummary, merge
-from flows.tasks import RETRIES, open_archive
+from nianbao.flows.summaries import AgencyOutcome, RunSummary, merge
+from nianbao.flows.tasks import RETRIES, open_archive
 
 
 @flow(name="reparse", task_runner=ThreadPoolTaskRunner(max_workers=4))
@@ -27,9 +27,9 @@ def reparse(
     parser_version: str | None = None,
 ) -> RunSummary:
     """Re-parse the stored reports matching the filters (all by default)."""
-    from archive import reports as shelves
-    from flows.errors import NothingStored
-    from flows.harvest import finish
+    from nianbao.archive import reports as shelves
+    from nianbao.flows.errors import NothingStored
+    from nianbao.flows.harvest import finish
 
     chosen: Mapping[str, list[int]] = defaultdict(list)
     for agency, year in shelves.report_ids(open_archive(archive_url).store):
@@ -45,13 +45,13 @@ def reparse(
 
 @task(name="reparse_agency", cache_policy=NO_CACHE, **RETRIES)
 def reparse_agency(archive_url: str, agency: str, years: Sequence[int], parser_version: str | None) -> AgencyOutcome:
-    from flows.settlement import reparse_reports
+    from nianbao.flows.settlement import reparse_reports
 
     return reparse_reports(open_archive(archive_url), agency, years, parser_version, parse_stored(archive_url))
 
 
 def parse_stored(archive_url: str):
-    from flows.tasks import PARSE_CACHE_LOCK, parse_capture
+    from nianbao.flows.tasks import PARSE_CACHE_LOCK, parse_capture
 
     def parse(capture, sha256: str):
         with PARSE_CACHE_LOCK:

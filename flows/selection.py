@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from flows.errors import SelectionError
+from nianbao.flows.errors import SelectionError
 
 
 def select(
@@ -42,7 +42,7 @@ def resolve(
     levels: Sequence[str] | None = None,
 ) -> tuple[dict[str, str], list[Any]]:
     """Load the registry once: every agency's name by id (for identity), and the chosen entries."""
-    from crawler.agencies import load_registry
+    from nianbao.crawler.agencies import load_registry
 
     entries = load_registry(registry).agencies
     chosen = select(entries, ids=ids, regions=regions, levels=levels, registry=registry)

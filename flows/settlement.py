@@ -15,15 +15,15 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from archive import Archive
-from archive import reports as shelves
-from archive.captures import Capture
-from archive.raw import get_capture
-from flows.identity import Document, Identifier, ReportGroup
-from flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
-from flows.versioning import IngestResult, content_hash, ingest, link_copies, mark_withdrawn
-from parsers.errors import ParseError
-from parsers.record import ReportRecord
+from nianbao.archive import Archive
+from nianbao.archive import reports as shelves
+from nianbao.archive.captures import Capture
+from nianbao.archive.raw import get_capture
+from nianbao.flows.identity import Document, Identifier, ReportGroup
+from nianbao.flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
+from nianbao.flows.versioning import IngestResult, content_hash, ingest, link_copies, mark_withdrawn
+from nianbao.parsers.errors import ParseError
+from nianbao.parsers.record import ReportRecord
 
 REPORT_KINDS = ("report", "attachment")
 GONE = (404, 410)

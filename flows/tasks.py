@@ -15,25 +15,25 @@ from typing import TYPE_CHECKING, Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from flows.settlement import Crawled, settle
+from nianbao.flows.settlement import Crawled, settle
 
 if TYPE_CHECKING:
-    from archive import Archive
-    from archive.captures import Capture
-    from flows.summaries import AgencyOutcome
+    from nianbao.archive import Archive
+    from nianbao.archive.captures import Capture
+    from nianbao.flows.summaries import AgencyOutcome
 
 
 @cache
 def open_archive(url: str) -> Archive:
     """One connection per archive URL per process (a boto3 client is not free to build)."""
-    from archive import connect
+    from nianbao.archive import connect
 
     return connect(url)
 
 
 def transient_errors() -> tuple[type[Exception], ...]:
-    from archive.errors import ConflictError, StoreUnavailable
-    from crawler.errors import CrawlAborted
+    from nianbao.archive.errors import ConflictError, StoreUnavailable
+    from nianbao.crawler.errors import CrawlAborted
 
     return (StoreUnavailable, ConflictError, CrawlAborted)
 
@@ -62,8 +62,8 @@ def crawl_agencies(
     registry: str, archive_url: str, agencies: Sequence[str], years: Sequence[int], settings: Mapping[str, Any]
 ) -> dict[str, Crawled]:
     """Crawl a batch of agencies in one Scrapy process: what happened to each."""
-    from crawler.run import crawl
-    from flows.progress import report
+    from nianbao.crawler.run import crawl
+    from nianbao.flows.progress import report
 
     summary = crawl(
         registry,
@@ -83,7 +83,7 @@ def crawl_agencies(
 
 
 def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
-    from parsers.record import PARSER_VERSION
+    from nianbao.parsers.record import PARSER_VERSION
 
     return f"parse-{PARSER_VERSION}-{parameters['sha256']}-{parameters['agency']}"
 
@@ -91,7 +91,7 @@ def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
 @task(name="parse_capture", cache_key_fn=parse_cache_key, persist_result=True, **RETRIES)
 def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None, agency: str) -> dict[str, Any]:
     """The record of one stored body, as a dict; cached on its sha256 and the parser version."""
-    from parsers import parse
+    from nianbao.parsers import parse
 
     data = open_archive(archive_url).get_raw(sha256)
     return parse(data, url=url, content_type=content_type, agency=agency).to_dict()
@@ -129,9 +129,9 @@ def revisit_unvisited(
     settings: Mapping[str, Any],
 ) -> set[str]:
     """Fetch (through the crawler, one process for the batch) the held report URLs this run missed."""
-    from crawler.run import crawl
-    from flows.progress import report
-    from flows.settlement import Found, unvisited
+    from nianbao.crawler.run import crawl
+    from nianbao.flows.progress import report
+    from nianbao.flows.settlement import Found, unvisited
 
     todo = {}
     for agency in agencies:
@@ -147,8 +147,8 @@ def revisit_unvisited(
 @task(name="rebuild_catalog", cache_policy=NO_CACHE, **RETRIES)
 def rebuild_catalog(archive_url: str) -> dict[str, int]:
     """Rewrite the Parquet catalog from the archive's immutable layer; rows per table."""
-    from archive.catalog import rebuild
-    from flows.progress import report
+    from nianbao.archive.catalog import rebuild
+    from nianbao.flows.progress import report
 
     rows = rebuild(open_archive(archive_url).store)
     report("catalog rebuilt: " + ", ".join(f"{n} {table}" for table, n in rows.items()))

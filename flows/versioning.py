@@ -18,13 +18,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from archive import Archive
-from archive import reports as shelves
-from archive.captures import Capture
-from archive.errors import ConflictError
-from archive.reports import Observation, Version
-from flows.furniture import is_furniture_field, normalise_text
-from parsers.record import ReportRecord
+from nianbao.archive import Archive
+from nianbao.archive import reports as shelves
+from nianbao.archive.captures import Capture
+from nianbao.archive.errors import ConflictError
+from nianbao.archive.reports import Observation, Version
+from nianbao.flows.furniture import is_furniture_field, normalise_text
+from nianbao.parsers.record import ReportRecord
 
 TABLES = ("active_disclosure", "applications", "review_litigation")
 _ATTEMPTS = 20

@@ -8,11 +8,11 @@ or failed rules is a record with warnings and findings.
 
 from __future__ import annotations
 
-from parsers.errors import ParseError
-from parsers.mapping import to_record
-from parsers.readers import read
-from parsers.record import ReportRecord
-from parsers.sniff import rendering_of
+from nianbao.parsers.errors import ParseError
+from nianbao.parsers.mapping import to_record
+from nianbao.parsers.readers import read
+from nianbao.parsers.record import ReportRecord
+from nianbao.parsers.sniff import rendering_of
 
 __all__ = ["ParseError", "ReportRecord", "parse"]
 

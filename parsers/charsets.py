@@ -12,7 +12,7 @@ import re
 
 import charset_normalizer
 
-from parsers.errors import ParseError
+from nianbao.parsers.errors import ParseError
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _META = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)

@@ -17,8 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from parsers.record import Check, Section, Table, Value
-from parsers.templates import APPLICANT_COLUMNS, RESULT_ROWS_2019, RESULT_ROWS_2021, REVIEW_COLUMNS, REVIEW_GROUPS
+from nianbao.parsers.record import Check, Section, Table, Value
+from nianbao.parsers.templates import (
+    APPLICANT_COLUMNS,
+    RESULT_ROWS_2019,
+    RESULT_ROWS_2021,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+)
 
 _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
 _COLUMNS = tuple(c.key for c in APPLICANT_COLUMNS)

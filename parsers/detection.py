@@ -7,9 +7,9 @@ the document is a modern report whose tables could not be read (then the templat
 
 from __future__ import annotations
 
-from parsers.document import Document
-from parsers.labels import label_key
-from parsers.templates import TEMPLATES
+from nianbao.parsers.document import Document
+from nianbao.parsers.labels import label_key
+from nianbao.parsers.templates import TEMPLATES
 
 LEGACY = "legacy"
 UNKNOWN = "unknown"

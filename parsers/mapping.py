@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from parsers.checks import check_record
-from parsers.detection import LEGACY, UNKNOWN, detect_template
-from parsers.document import Document
-from parsers.identity import (
+from nianbao.parsers.checks import check_record
+from nianbao.parsers.detection import LEGACY, UNKNOWN, detect_template
+from nianbao.parsers.document import Document
+from nianbao.parsers.identity import (
     metadata_agency,
     names_a_report,
     period_year,
@@ -16,10 +16,10 @@ from parsers.identity import (
     title_agency,
     title_year,
 )
-from parsers.record import ReportRecord, Warning, freeze_table
-from parsers.sections import find_sections
-from parsers.tables import find_tables
-from parsers.templates import TABLE_KEYS, TEMPLATES
+from nianbao.parsers.record import ReportRecord, Warning, freeze_table
+from nianbao.parsers.sections import find_sections
+from nianbao.parsers.tables import find_tables
+from nianbao.parsers.templates import TABLE_KEYS, TEMPLATES
 
 
 def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRecord:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.record import Section
+from nianbao.parsers.record import Section
 
 _NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(rf"(?<![第\d{_NUMERALS}])([{_NUMERALS}])\s*[、.．]\s*")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from parsers.record import ReportRecord, Table
+from nianbao.parsers.record import ReportRecord, Table
 
 
 def render_summary(record: ReportRecord) -> str:

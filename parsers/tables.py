@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parsers.cells import is_number, is_value, read_cell
-from parsers.document import Document, TableBlock
-from parsers.labels import is_header, label_key, names_row
-from parsers.record import Value
-from parsers.templates import APPLICANT_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, ColumnSpec, Template
+from nianbao.parsers.cells import is_number, is_value, read_cell
+from nianbao.parsers.document import Document, TableBlock
+from nianbao.parsers.labels import is_header, label_key, names_row
+from nianbao.parsers.record import Value
+from nianbao.parsers.templates import APPLICANT_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, ColumnSpec, Template
 
 ACTIVE, APPLICATIONS, REVIEW = "active_disclosure", "applications", "review_litigation"
 EXTRA_PREFIX = "extra_"

@@ -10,8 +10,8 @@ import io
 import zipfile
 from html import escape
 
-from simweb.grids import Grid, dense, legacy_grid, placed, report_grids
-from simweb.world import Report
+from nianbao.simweb.grids import Grid, dense, legacy_grid, placed, report_grids
+from nianbao.simweb.world import Report
 
 FONT = "STSong-Light"
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)

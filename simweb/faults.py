@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simweb.errors import SimWebError
+from nianbao.simweb.errors import SimWebError
 
 FAULT_KINDS = (
     "robots",  # robots.txt disallows /internal/, which holds report-like links

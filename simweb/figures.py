@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from parsers.templates import (
+from nianbao.parsers.templates import (
     APPLICANT_COLUMNS,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,

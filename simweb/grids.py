@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from parsers.templates import APPLICANT_COLUMNS, REVIEW_COLUMNS, TEMPLATES
-from simweb.figures import Figures, result_rows
+from nianbao.parsers.templates import APPLICANT_COLUMNS, REVIEW_COLUMNS, TEMPLATES
+from nianbao.simweb.figures import Figures, result_rows
 
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from simweb.site import Site, manifest_facts
-from simweb.world import World
+from nianbao.simweb.site import Site, manifest_facts
+from nianbao.simweb.world import World
 
 MANIFEST_VERSION = 1
 

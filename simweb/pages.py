@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from html import escape
 
-from simweb.grids import Grid, legacy_grid, report_grids
-from simweb.world import Agency, Report, World
+from nianbao.simweb.grids import Grid, legacy_grid, report_grids
+from nianbao.simweb.world import Agency, Report, World
 
 LISTING_WIDTH = 26  # characters a TRS-like listing shows of a title
 _WIDGETS = (

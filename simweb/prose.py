@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from simweb.figures import Figures
+from nianbao.simweb.figures import Figures
 
 _HEADINGS = (
     ("一、总体情况",),

@@ -19,11 +19,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from simweb.errors import SimWebError
-from simweb.faults import Faults
-from simweb.manifest import manifest, manifest_json, registry, registry_yaml
-from simweb.site import Resource, Site, build_site, calendar_page
-from simweb.world import World, all_hosts, build
+from nianbao.simweb.errors import SimWebError
+from nianbao.simweb.faults import Faults
+from nianbao.simweb.manifest import manifest, manifest_json, registry, registry_yaml
+from nianbao.simweb.site import Resource, Site, build_site, calendar_page
+from nianbao.simweb.world import World, all_hosts, build
 
 REASONS = {
     200: "OK",

@@ -13,10 +13,10 @@ from functools import partial
 from html import escape
 from typing import Any
 
-from simweb import documents, pages
-from simweb.layouts import PAGE_SIZE, Layout, repost_detail, repost_listing
-from simweb.pages import Item
-from simweb.world import Agency, NonReport, Report, World
+from nianbao.simweb import documents, pages
+from nianbao.simweb.layouts import PAGE_SIZE, Layout, repost_detail, repost_listing
+from nianbao.simweb.pages import Item
+from nianbao.simweb.world import Agency, NonReport, Report, World
 
 HTML = "text/html; charset=utf-8"
 GB_HTML = "text/html"  # the GB2312 family declares no charset in the header

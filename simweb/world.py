@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from simweb import figures as fig
-from simweb import prose
-from simweb.errors import SimWebError
-from simweb.faults import Faults
-from simweb.layouts import FAMILIES, Layout, repost_detail
-from simweb.names import DEPARTMENTS, PROVINCES, place, region_code
+from nianbao.simweb import figures as fig
+from nianbao.simweb import prose
+from nianbao.simweb.errors import SimWebError
+from nianbao.simweb.faults import Faults
+from nianbao.simweb.layouts import FAMILIES, Layout, repost_detail
+from nianbao.simweb.names import DEPARTMENTS, PROVINCES, place, region_code
 
 MIRROR_COUNT = 3
 # Which HTML ways of pointing at a PDF each family favours (quirks.md "PDFs hide in ...").

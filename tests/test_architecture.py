@@ -1,12 +1,19 @@
 """The import arrows of docs/architecture: each package imports only the packages it may.
 
 parsers -> nothing of ours; archive -> parsers; crawler -> archive; simweb -> parsers; flows -> all.
-Walks every module's imports with ast (including lazy imports inside functions).
+Walks every module's imports with ast (including lazy imports inside functions). Everything is imported
+as `nianbao.<package>`; a bare `import archive` would pick up whatever folder of that name a user has.
+Also: the built wheel installs `nianbao` and nothing else.
 """
 
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,10 +53,84 @@ def test_package_imports_only_what_it_may(package):
     wrong = []
     for path in _modules(package):
         for name in _imports(path):
-            top = name.split(".")[0]
-            if top in OURS and top != package and top not in ALLOWED[package]:
-                wrong.append(f"{path.relative_to(ROOT)} imports {name}")
+            parts = name.split(".")
+            if parts[0] in OURS:
+                wrong.append(f"{path.relative_to(ROOT)} imports {name} outside the nianbao namespace")
+            elif parts[0] == "nianbao" and len(parts) > 1:
+                target = parts[1]
+                if target in OURS and target != package and target not in ALLOWED[package]:
+                    wrong.append(f"{path.relative_to(ROOT)} imports {name}")
     assert wrong == []
+
+
+@pytest.mark.parametrize("tree", ["tests", "benchmarks", "nianbao"])
+def test_tests_and_benchmarks_import_through_the_namespace(tree):
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / tree).rglob("*.py"))
+        for name in _imports(path)
+        if name.split(".")[0] in OURS
+    ]
+    assert wrong == []
+
+
+def _declared_packages() -> dict[str, str]:
+    """Installed package name -> directory, from pyproject.toml's setuptools table."""
+    table = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    dirs = table["package-dir"]
+    found = {}
+    for name in table["packages"]:
+        top = ".".join(name.split(".")[:2])
+        found[name] = str(Path(dirs[top], *name.split(".")[2:]))
+    return found
+
+
+def test_every_package_directory_is_installed():
+    on_disk = {
+        str(init.parent.relative_to(ROOT))
+        for package in (*OURS, "nianbao")
+        for init in (ROOT / package).rglob("__init__.py")
+    }
+    assert on_disk == set(_declared_packages().values())
+
+
+def test_the_wheel_installs_only_nianbao(tmp_path):
+    """Build the wheel from the sources, install it into a folder beside look-alikes of our subpackages'
+    old top-level names, and import from there: ours must win, and nothing else is installed."""
+    source = tmp_path / "source"
+    for name in ("pyproject.toml", "README.md"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_bytes((ROOT / name).read_bytes())
+    for package in (*OURS, "nianbao"):
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    wheels = tmp_path / "wheels"
+    build = "import sys; from setuptools import build_meta; print(build_meta.build_wheel(sys.argv[1]))"
+    subprocess.run([sys.executable, "-c", build, str(wheels)], cwd=source, check=True, capture_output=True)
+    (wheel,) = wheels.glob("*.whl")
+    with zipfile.ZipFile(wheel) as zipped:
+        names = zipped.namelist()
+    tops = {name.split("/")[0] for name in names}
+    assert tops == {"nianbao", wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info"}
+    for package in OURS:
+        assert f"nianbao/{package}/__init__.py" in names
+    assert "nianbao/py.typed" in names
+    assert "nianbao/crawler/registry/agencies.yaml" in names
+
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as zipped:
+        zipped.extractall(site)
+    user = tmp_path / "user"
+    for package in OURS:
+        (user / package).mkdir(parents=True)
+        (user / package / "__init__.py").write_text("raise ImportError('the user folder was imported')\n")
+    (user / "flows.py").write_text("raise ImportError('the user module was imported')\n")
+    code = "import nianbao.flows.cli, nianbao.archive, nianbao.parsers; print(nianbao.archive.__file__)"
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = ['', {str(site)!r}]; {code}"],
+        cwd=user, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith(str(site))
 
 
 def test_parsers_read_no_clock():

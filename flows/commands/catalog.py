@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import archive
+    from nianbao import archive
 
     def progress(message: str) -> None:
         print(f"nianbao catalog: {message}", file=sys.stderr, flush=True)

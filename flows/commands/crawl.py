@@ -41,8 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.errors import CrawlAborted
-    from crawler.process import execute
+    from nianbao.crawler.errors import CrawlAborted
+    from nianbao.crawler.process import execute
 
     overrides = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False} if args.no_delay else {}
     summary = execute(args.registry, args.archive, args.agency, args.year, overrides)

@@ -31,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows.commands.options import prefect_console
-    from flows.demo import run_demo
+    from nianbao.flows.commands.options import prefect_console
+    from nianbao.flows.demo import run_demo
 
     prefect_console()
 

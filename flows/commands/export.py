@@ -32,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import archive
-    from archive.export import export_tables
+    from nianbao import archive
+    from nianbao.archive.export import export_tables
 
     catalog = archive.open(args.archive)
     for path, rows in export_tables(catalog, args.out, args.format, year=args.year, agency=args.agency):

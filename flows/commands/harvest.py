@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.options import (
+from nianbao.flows.commands.options import (
     add_archive,
     add_delay,
     add_json,
@@ -46,12 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows.selection import resolve
+    from nianbao.flows.selection import resolve
 
     # Before Prefect starts (tens of seconds): a wrong registry or filter is one line, at once.
     resolve(str(args.registry), ids=args.agency or None, regions=args.region or None, levels=args.level or None)
     prefect_console()
-    from flows.harvest import harvest
+    from nianbao.flows.harvest import harvest
 
     summary = harvest(
         registry=str(args.registry),

@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flows.summaries import RunSummary
+    from nianbao.flows.summaries import RunSummary
 
 DEFAULT_ARCHIVE = "./nianbao-data"
 
@@ -87,7 +87,7 @@ def year_range(text: str) -> list[int]:
 
 def print_summary(summary: RunSummary, *, as_json: bool) -> int:
     """Closing table on stderr when --json keeps stdout for the one JSON line; exit 1 if anything failed."""
-    from flows.summaries import render_table
+    from nianbao.flows.summaries import render_table
 
     table_stream = sys.stderr if as_json else sys.stdout
     table_stream.write(render_table(summary))

@@ -31,9 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from parsers import parse
-    from parsers.errors import ParseError
-    from parsers.summary import render_summary
+    from nianbao.parsers import parse
+    from nianbao.parsers.errors import ParseError
+    from nianbao.parsers.summary import render_summary
 
     try:
         data = args.file.read_bytes()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.options import (
+from nianbao.flows.commands.options import (
     add_archive,
     add_delay,
     add_json,
@@ -40,14 +40,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows.selection import resolve
+    from nianbao.flows.selection import resolve
 
     resolve(str(args.registry), ids=[args.agency])  # a wrong registry or id is one line, before Prefect starts
     prefect_console()
     import sys
 
-    from flows.changesets import render_changeset_text
-    from flows.recrawl import recrawl_agency
+    from nianbao.flows.changesets import render_changeset_text
+    from nianbao.flows.recrawl import recrawl_agency
 
     result = recrawl_agency(
         agency=args.agency,

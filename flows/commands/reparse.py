@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.options import add_archive, add_json, add_years, prefect_console, print_summary
+from nianbao.flows.commands.options import add_archive, add_json, add_years, prefect_console, print_summary
 
 EXAMPLE = """\
 examples:
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     prefect_console()
-    from flows.reparse import reparse
+    from nianbao.flows.reparse import reparse
 
     summary = reparse(
         archive_url=args.archive, agencies=args.agency or None, years=args.year, parser_version=args.parser_version

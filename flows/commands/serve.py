@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.options import add_archive, add_registry, prefect_console
+from nianbao.flows.commands.options import add_archive, add_registry, prefect_console
 
 EXAMPLE = """\
 examples:
@@ -15,7 +15,7 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from flows.deployments import HARVEST_CRONS, TIMEZONE
+    from nianbao.flows.deployments import HARVEST_CRONS, TIMEZONE
 
     parser = subparsers.add_parser(
         "serve",
@@ -38,13 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from flows.selection import resolve
+    from nianbao.flows.selection import resolve
 
     resolve(str(args.registry))  # a wrong registry is one line, before Prefect starts
     prefect_console()
     from prefect import serve
 
-    from flows.deployments import HARVEST_CRONS, build
+    from nianbao.flows.deployments import HARVEST_CRONS, build
 
     # Runs start later, in other processes: paths must not depend on this shell's directory.
     registry = str(Path(args.registry).resolve())

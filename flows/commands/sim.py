@@ -55,7 +55,7 @@ def _years(text: str) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from simweb import Faults, SimWeb
+    from nianbao.simweb import Faults, SimWeb
 
     faults = replace(Faults.parse(args.faults), slow_seconds=args.slow_seconds, hang_seconds=args.hang_seconds)
     web = SimWeb(

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import importlib
 
-from parsers.document import Document
-from parsers.errors import ParseError
+from nianbao.parsers.document import Document
+from nianbao.parsers.errors import ParseError
 
 # Rendering (from parsers.sniff) -> reader module. Imported lazily: PDF and Word pull heavy libraries.
 READER_MODULES = {
-    "pdf": "parsers.readers.pdf",
-    "docx": "parsers.readers.word",
-    "doc": "parsers.readers.word",
-    "html": "parsers.readers.html",
-    "text": "parsers.readers.text",
+    "pdf": "nianbao.parsers.readers.pdf",
+    "docx": "nianbao.parsers.readers.word",
+    "doc": "nianbao.parsers.readers.word",
+    "html": "nianbao.parsers.readers.html",
+    "text": "nianbao.parsers.readers.text",
 }
 
 

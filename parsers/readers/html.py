@@ -13,10 +13,10 @@ import re
 import lxml.etree
 import lxml.html
 
-from parsers.charsets import decode
-from parsers.document import Block, Document, TableBlock, TextBlock
-from parsers.errors import ParseError
-from parsers.spacing import clean
+from nianbao.parsers.charsets import decode
+from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
+from nianbao.parsers.errors import ParseError
+from nianbao.parsers.spacing import clean
 
 METADATA_KEYS = (
     "索引号",

@@ -28,8 +28,8 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from parsers.document import Block, Document, TableBlock, TextBlock
-from parsers.errors import ParseError
+from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
+from nianbao.parsers.errors import ParseError
 
 MAX_PAGES = 200
 """Reports run to 5-40 pages; beyond this the rest is an appendix or a wrong file, not worth minutes."""

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 
-from parsers.cells import is_value
-from parsers.charsets import decode
-from parsers.document import Block, Document, TableBlock, TextBlock
-from parsers.errors import ParseError
-from parsers.spacing import clean
+from nianbao.parsers.cells import is_value
+from nianbao.parsers.charsets import decode
+from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
+from nianbao.parsers.errors import ParseError
+from nianbao.parsers.spacing import clean
 
 _HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
 _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")

@@ -29,9 +29,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import nsmap, qn
 from lxml.etree import XMLSyntaxError, XPath, _Element
 
-from parsers.document import Block, Document, TableBlock, TextBlock
-from parsers.errors import ParseError
-from parsers.readers.word_numbering import Numbering
+from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
+from nianbao.parsers.errors import ParseError
+from nianbao.parsers.readers.word_numbering import Numbering
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

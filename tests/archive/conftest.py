@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from archive.stores import Store, open_store
+from nianbao.archive.stores import Store, open_store
 
 S3_ENV = {
     "AWS_ACCESS_KEY_ID": "nianbao-test",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from archive.captures import Capture
-from parsers.record import ReportRecord, Section, freeze_table
-from parsers.templates import TEMPLATE_2021
+from nianbao.archive.captures import Capture
+from nianbao.parsers.record import ReportRecord, Section, freeze_table
+from nianbao.parsers.templates import TEMPLATE_2021
 
 TEXT = (
     "一、总体情况\n2024年，本局认真贯彻落实《中华人民共和国政府信息公开条例》，"

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-import archive
-from archive.errors import ArchiveError
-from flows.versioning import ingest, mark_withdrawn
-from parsers.record import Check
+from nianbao import archive
+from nianbao.archive.errors import ArchiveError
+from nianbao.flows.versioning import ingest, mark_withdrawn
+from nianbao.parsers.record import Check
 from tests.archive.reports_fixtures import capture, record
 
 URL = "https://sthjj.example.gov.cn/ndbg/{year}.html"

@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pyarrow.parquet as pq
 
-import archive
-from flows.versioning import ingest
+from nianbao import archive
+from nianbao.flows.versioning import ingest
 from tests.archive.reports_fixtures import capture, record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +19,7 @@ TABLES = ("reports", "versions", "captures", "cells", "checks")
 
 
 def _nianbao(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-m", "nianbao", *args], cwd=ROOT, capture_output=True, text=True, env=env)
 
 
 def _archive(path: Path) -> str:

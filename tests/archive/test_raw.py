@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-import archive
-from archive.captures import Capture, CaptureSink
-from archive.errors import IntegrityError
-from archive.keys import raw_key
+from nianbao import archive
+from nianbao.archive.captures import Capture, CaptureSink
+from nianbao.archive.errors import IntegrityError
+from nianbao.archive.keys import raw_key
 
 
 def _capture(sha: str | None, fetched_at: str, status: int | None = 200, etag: str = '"a"', **extra) -> Capture:

@@ -16,9 +16,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from archive.errors import ConflictError, InvalidKey, NotFound, StoreUnavailable
-from archive.local import LocalStore
-from archive.stores import Store, open_store
+from nianbao.archive.errors import ConflictError, InvalidKey, NotFound, StoreUnavailable
+from nianbao.archive.local import LocalStore
+from nianbao.archive.stores import Store, open_store
 
 
 def test_put_if_absent_writes_once(store: Store) -> None:
@@ -106,7 +106,7 @@ def test_unknown_scheme_and_missing_bucket_are_clear_errors(s3_endpoint: str) ->
 _SLOW_WRITER = """
 import sys, time
 from pathlib import Path
-from archive import local
+from nianbao.archive import local
 
 class SlowFile:
     # Stands in for a disk that takes a while: the bytes go out in pieces.

@@ -10,11 +10,11 @@ import textwrap
 import threading
 from pathlib import Path
 
-import archive
-from archive import keys
-from archive import reports as shelves
-from flows.versioning import diff, ingest, mark_withdrawn
-from parsers.record import ReportRecord
+from nianbao import archive
+from nianbao.archive import keys
+from nianbao.archive import reports as shelves
+from nianbao.flows.versioning import diff, ingest, mark_withdrawn
+from nianbao.parsers.record import ReportRecord
 from tests.archive.reports_fixtures import TEXT, capture, record
 
 URL = "https://sthjj.example.gov.cn/zfxxgk/ndbg/2024.html"
@@ -147,8 +147,8 @@ def test_concurrent_writer_threads_keep_one_consistent_chain(archive_url: str) -
 
 _WRITER = """
 import json, sys
-import archive
-from flows.versioning import ingest
+from nianbao import archive
+from nianbao.flows.versioning import ingest
 from tests.archive.reports_fixtures import capture, record
 
 url, worker = sys.argv[1], int(sys.argv[2])

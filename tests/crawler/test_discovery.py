@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.agencies import Hints
-from crawler.pages import read_json_listing, read_listing, read_report, soft_404
-from crawler.titles import report_year
+from nianbao.crawler.agencies import Hints
+from nianbao.crawler.pages import read_json_listing, read_listing, read_report, soft_404
+from nianbao.crawler.titles import report_year
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(path for path in FIXTURES.iterdir() if not path.name.endswith(".expected.json"))
@@ -76,7 +76,7 @@ def test_repeated_page_has_the_same_fingerprint_and_another_page_does_not() -> N
 
 
 def test_json_listing_with_named_fields_uses_them() -> None:
-    from crawler.agencies import ApiHint
+    from nianbao.crawler.agencies import ApiHint
 
     body = json.dumps({"result": {"rows": [{"bt": "X局2022年政府信息公开工作年度报告", "lj": "/a/1.html"}]}}).encode()
     api = ApiHint(url="http://h/api?page={page}", items="result.rows", title_field="bt", url_field="lj")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.links import Link
-from crawler.pagination import hinted_page, is_sibling_page, trs_pages
+from nianbao.crawler.links import Link
+from nianbao.crawler.pagination import hinted_page, is_sibling_page, trs_pages
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from archive import connect
-from crawler.run import crawl
+from nianbao.archive import connect
+from nianbao.crawler.run import crawl
 from tests.crawler.webserver import Page, Site, serve
 
 pytestmark = pytest.mark.integration

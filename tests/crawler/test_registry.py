@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.agencies import load_registry
-from crawler.errors import RegistryError
-from crawler.registry import STARTER_REGISTRY
+from nianbao.crawler.agencies import load_registry
+from nianbao.crawler.errors import RegistryError
+from nianbao.crawler.registry import STARTER_REGISTRY
 
 MINIMAL = {"id": "bj-czj", "name": "北京市财政局", "start_urls": ["https://czj.beijing.gov.cn/"]}
 

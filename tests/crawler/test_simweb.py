@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from archive import connect
-from archive.captures import Capture
-from crawler.run import crawl
-from simweb import Faults, SimWeb
+from nianbao.archive import connect
+from nianbao.archive.captures import Capture
+from nianbao.crawler.run import crawl
+from nianbao.simweb import Faults, SimWeb
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.titles import is_column_link, is_report_link, is_report_title, report_year
+from nianbao.crawler.titles import is_column_link, is_report_link, is_report_title, report_year
 
 REPORTS = [
     ("XX2023年政府信息公开工作年度报告", 2023),

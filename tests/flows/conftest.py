@@ -37,7 +37,7 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def web() -> Iterator:
     """A small clean simulated web (faults off: the crawler's own tests cover them)."""
-    from simweb import Faults, SimWeb
+    from nianbao.simweb import Faults, SimWeb
 
     with SimWeb(seed=11, agencies=6, years=YEARS, faults=Faults.none()) as web:
         yield web

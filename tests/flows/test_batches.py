@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from flows.batches import family_batches
-from flows.errors import SelectionError
-from flows.selection import select
+from nianbao.flows.batches import family_batches
+from nianbao.flows.errors import SelectionError
+from nianbao.flows.selection import select
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,10 @@ def test_an_unknown_id_or_an_empty_subset_is_an_error_naming_it():
 def test_only_transient_failures_are_retried():
     from prefect.states import Failed
 
-    from archive.errors import ConflictError, StoreUnavailable
-    from crawler.errors import CrawlAborted, RegistryError
-    from flows.tasks import is_transient
-    from parsers.errors import ParseError
+    from nianbao.archive.errors import ConflictError, StoreUnavailable
+    from nianbao.crawler.errors import CrawlAborted, RegistryError
+    from nianbao.flows.tasks import is_transient
+    from nianbao.parsers.errors import ParseError
 
     def retried(exc: Exception) -> bool:
         return is_transient(None, None, Failed(data=exc))

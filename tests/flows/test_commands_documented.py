@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import COMMAND_MODULES, build_parser
+from nianbao.flows.cli import COMMAND_MODULES, build_parser
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -63,7 +63,7 @@ def test_readme_lists_no_command_that_does_not_exist():
 
 def test_building_the_command_line_does_not_import_prefect():
     """Commands that need no orchestration (parse, export, sim) must not pay Prefect's import."""
-    code = "import sys; from flows.cli import build_parser; build_parser(); print('prefect' in sys.modules)"
+    code = "import sys; from nianbao.flows.cli import build_parser; build_parser(); print('prefect' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=README.parent, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import archive
-from archive import reports as shelves
-from flows.harvest import harvest
-from flows.recrawl import recrawl_agency
-from flows.reparse import reparse
+from nianbao import archive
+from nianbao.archive import reports as shelves
+from nianbao.flows.harvest import harvest
+from nianbao.flows.recrawl import recrawl_agency
+from nianbao.flows.reparse import reparse
 from tests.flows.conftest import DELAY, YEARS
 
 pytestmark = pytest.mark.integration
@@ -45,7 +45,7 @@ def raw_objects(url: str) -> set[str]:
 def cli(*args: str, prefect_api: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PREFECT_API_URL": prefect_api}
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
+        [sys.executable, "-m", "nianbao", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
     )
 
 
@@ -130,7 +130,7 @@ def test_a_rerun_after_a_killed_harvest_ends_in_the_same_archive(prefect_api, we
         [
             sys.executable,
             "-m",
-            "flows.cli",
+            "nianbao.flows.cli",
             "harvest",
             "--registry",
             registry,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-import archive
-from archive import reports as shelves
-from flows.identity import Document, Identifier, document_text, minhash
-from flows.versioning import ingest, link_copies
+from nianbao import archive
+from nianbao.archive import reports as shelves
+from nianbao.flows.identity import Document, Identifier, document_text, minhash
+from nianbao.flows.versioning import ingest, link_copies
 from tests.archive.reports_fixtures import TEXT, capture, record
 
 NAMES = {"sthjj": "某某市生态环境局", "city": "某某市人民政府", "jyj": "某某市教育局"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from flows.deployments import HARVEST_CRONS, TIMEZONE, build
+from nianbao.flows.deployments import HARVEST_CRONS, TIMEZONE, build
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 

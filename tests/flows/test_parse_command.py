@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _nianbao(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "nianbao", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import archive
-from flows.identity import Document, ReportGroup
-from flows.settlement import _versioned_reading
-from flows.versioning import ingest
+from nianbao import archive
+from nianbao.flows.identity import Document, ReportGroup
+from nianbao.flows.settlement import _versioned_reading
+from nianbao.flows.versioning import ingest
 from tests.archive.reports_fixtures import capture, record
 
 PAGE = "https://sthjj.example.gov.cn/zfxxgk/ndbg/2024.html"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flows.summaries import FAILED, FOUND, WITHDRAWN, AgencyOutcome, merge, render_markdown, render_table
+from nianbao.flows.summaries import FAILED, FOUND, WITHDRAWN, AgencyOutcome, merge, render_markdown, render_table
 
 
 def summary():

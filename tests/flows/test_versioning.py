@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from flows.furniture import normalise_text
-from flows.versioning import content_hash, diff
+from nianbao.flows.furniture import normalise_text
+from nianbao.flows.versioning import content_hash, diff
 from tests.archive.reports_fixtures import TEXT, record
 
 

@@ -1,6 +1,6 @@
-from parsers.checks import check_record
-from parsers.record import Section
-from parsers.templates import APPLICANT_COLUMNS, TEMPLATES
+from nianbao.parsers.checks import check_record
+from nianbao.parsers.record import Section
+from nianbao.parsers.templates import APPLICANT_COLUMNS, TEMPLATES
 
 COLUMNS = [c.key for c in APPLICANT_COLUMNS]
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from parsers import parse
+from nianbao.parsers import parse
 
 pytestmark = pytest.mark.corpus
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import parse
+from nianbao.parsers import parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCUMENTS = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".html", ".txt"))

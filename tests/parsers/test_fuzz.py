@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers import ParseError, parse
-from parsers.record import ReportRecord
+from nianbao.parsers import ParseError, parse
+from nianbao.parsers.record import ReportRecord
 from tests.conftest import CORPUS
 
 TEXTUAL = ("shanghai-bgt-2019.html", "pingtan-2024-fragment.html", "henan-sthjt-2019.txt", "pingtan-2013.txt")

@@ -1,7 +1,7 @@
 import pytest
 
-from parsers.errors import ParseError
-from parsers.readers.html import read
+from nianbao.parsers.errors import ParseError
+from nianbao.parsers.readers.html import read
 
 
 def _page(body: str, head: str = "") -> str:

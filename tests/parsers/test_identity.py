@@ -1,7 +1,7 @@
 import pytest
 
-from parsers.identity import iso_date, metadata_agency, period_year, split_off_year, title_agency, title_year
-from parsers.sections import find_sections
+from nianbao.parsers.identity import iso_date, metadata_agency, period_year, split_off_year, title_agency, title_year
+from nianbao.parsers.sections import find_sections
 
 
 @pytest.mark.parametrize(

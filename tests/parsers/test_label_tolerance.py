@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers import parse
+from nianbao.parsers import parse
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pipe-rows.txt"
 GOLDEN = json.loads(FIXTURE.with_name("pipe-rows.expected.json").read_text(encoding="utf-8"))

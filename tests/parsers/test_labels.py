@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.cells import read_cell
-from parsers.labels import is_header, label_key, names_row
+from nianbao.parsers.cells import read_cell
+from nianbao.parsers.labels import is_header, label_key, names_row
 
 
 @pytest.mark.parametrize(

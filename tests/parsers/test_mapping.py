@@ -1,6 +1,6 @@
-from parsers import parse
-from parsers.document import Document, TableBlock, TextBlock
-from parsers.mapping import to_record
+from nianbao.parsers import parse
+from nianbao.parsers.document import Document, TableBlock, TextBlock
+from nianbao.parsers.mapping import to_record
 
 
 def _codes(record):

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers.document import Document, TableBlock, TextBlock
-from parsers.errors import ParseError
-from parsers.readers import pdf
+from nianbao.parsers.document import Document, TableBlock, TextBlock
+from nianbao.parsers.errors import ParseError
+from nianbao.parsers.readers import pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 

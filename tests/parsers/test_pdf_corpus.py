@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from parsers import parse
+from nianbao.parsers import parse
 
 
 def test_huaian_pdf_reproduces_the_expected_record(corpus_dir: Path) -> None:

@@ -3,7 +3,7 @@ import zipfile
 
 import pytest
 
-from parsers.sniff import rendering_of
+from nianbao.parsers.sniff import rendering_of
 
 
 def _zip(names):

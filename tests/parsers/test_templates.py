@@ -1,4 +1,4 @@
-from parsers.templates import RESULT_ROWS_2019, RESULT_ROWS_2021, TEMPLATES
+from nianbao.parsers.templates import RESULT_ROWS_2019, RESULT_ROWS_2021, TEMPLATES
 
 
 def test_application_tables_have_the_spec_row_counts():

@@ -1,4 +1,4 @@
-from parsers.readers.text import read
+from nianbao.parsers.readers.text import read
 
 
 def test_header_block_becomes_metadata_and_title():

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.document import Document, TextBlock
-from parsers.errors import ParseError
-from parsers.readers import word
+from nianbao.parsers.document import Document, TextBlock
+from nianbao.parsers.errors import ParseError
+from nianbao.parsers.readers import word
 
 FIXTURES = Path(__file__).parent / "fixtures" / "word"
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from parsers import parse
-from parsers.templates import TEMPLATES
+from nianbao.parsers import parse
+from nianbao.parsers.templates import TEMPLATES
 
 
 def test_blank_2021_form_is_template_2021_with_every_cell_null(corpus_dir: Path) -> None:

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from simweb import Faults, SimWeb
+from nianbao.simweb import Faults, SimWeb
 
 # Bounds small enough for tests; every fault kind on.
 TEST_FAULTS = Faults(slow_seconds=0.3, hang_seconds=1.5, transient_failures=2, oversize_bytes=64 * 2**20)

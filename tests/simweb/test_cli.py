@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 def test_sim_serve_writes_files_then_serves_until_interrupted(tmp_path):
     registry, manifest = tmp_path / "out" / "registry.yaml", tmp_path / "out" / "manifest.json"
-    command = [sys.executable, "-m", "flows.cli", "sim", "serve", "--agencies", "7", "--seed", "4"]
+    command = [sys.executable, "-m", "nianbao", "sim", "serve", "--agencies", "7", "--seed", "4"]
     command += [
         "--years",
         "2018-2021",
@@ -48,7 +48,7 @@ def test_sim_serve_writes_files_then_serves_until_interrupted(tmp_path):
 
 def test_bad_arguments_are_one_line_errors():
     result = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "sim", "serve", "--faults", "robots,bogus"],
+        [sys.executable, "-m", "nianbao", "sim", "serve", "--faults", "robots,bogus"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -61,7 +61,7 @@ def test_bad_arguments_are_one_line_errors():
 
 def test_help_has_an_example():
     result = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "sim", "serve", "--help"],
+        [sys.executable, "-m", "nianbao", "sim", "serve", "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,

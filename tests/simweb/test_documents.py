@@ -6,7 +6,7 @@ import docx
 import pdfplumber
 import pytest
 
-from simweb import Faults, SimWeb
+from nianbao.simweb import Faults, SimWeb
 from tests.simweb.http import get
 
 pytestmark = pytest.mark.integration

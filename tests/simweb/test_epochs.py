@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from simweb import Faults, SimWeb
+from nianbao.simweb import Faults, SimWeb
 from tests.simweb.crawl import decode
 from tests.simweb.http import get
 

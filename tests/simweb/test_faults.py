@@ -152,7 +152,7 @@ def test_mirror_hosts_are_forbidden_and_counted(web):
 
 
 def test_faults_switch_off():
-    from simweb import Faults, SimWeb
+    from nianbao.simweb import Faults, SimWeb
 
     with SimWeb(seed=3, agencies=6, faults=Faults.none()) as clean:
         manifest = clean.manifest

@@ -2,8 +2,8 @@
 
 import pytest
 
-from parsers import parse
-from simweb import Faults, SimWeb
+from nianbao.parsers import parse
+from nianbao.simweb import Faults, SimWeb
 from tests.simweb.http import get
 
 pytestmark = pytest.mark.integration

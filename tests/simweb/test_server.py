@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from simweb import Faults, SimWeb, SimWebError
+from nianbao.simweb import Faults, SimWeb, SimWebError
 from tests.simweb.http import get
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from simweb.layouts import FAMILIES
+from nianbao.simweb.layouts import FAMILIES
 from tests.simweb.crawl import crawl, decode
 from tests.simweb.http import get
 

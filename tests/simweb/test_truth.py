@@ -4,11 +4,11 @@ import json
 
 import yaml
 
-from parsers.templates import TEMPLATES
-from simweb import Faults
-from simweb.manifest import manifest_json, registry_yaml
-from simweb.site import build_site
-from simweb.world import build
+from nianbao.parsers.templates import TEMPLATES
+from nianbao.simweb import Faults
+from nianbao.simweb.manifest import manifest_json, registry_yaml
+from nianbao.simweb.site import build_site
+from nianbao.simweb.world import build
 
 LEVELS = {"province", "city", "county", "department", "township"}
 
