@@ -46,6 +46,44 @@ class Warning:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where one value of a table came from: enough to go from a number to its place in the original.
+
+    `source_table`, `source_row`, `source_column` are 0-based positions in the rendering's own tables as
+    the reader saw them (the dense grid, spans expanded); None when the value was not read from a grid.
+    `method` is one of parsers.document.Method's values.
+    """
+
+    table: str
+    row: str
+    column: str
+    method: str
+    rendering: str
+    source_table: int | None = None
+    source_row: int | None = None
+    source_column: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in PROVENANCE_FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Provenance:
+        values = {name: data.get(name) for name in PROVENANCE_FIELDS}
+        if values["bbox"] is not None:
+            values["bbox"] = tuple(values["bbox"])
+        return cls(**values)
+
+
+PROVENANCE_FIELDS = (
+    "table", "row", "column", "method", "rendering", "source_table", "source_row", "source_column",
+    "page", "bbox", "confidence",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class ReportRecord:
     agency: str | None
     year: int | None
@@ -61,6 +99,7 @@ class ReportRecord:
     warnings: tuple[Warning, ...] = ()
     metadata: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     parser_version: str = PARSER_VERSION
+    provenance: tuple[Provenance, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +117,7 @@ class ReportRecord:
             "checks": [{"rule": c.rule, "scope": c.scope, "passed": c.passed, "detail": c.detail} for c in self.checks],
             "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
             "parser_version": self.parser_version,
+            "provenance": [p.to_dict() for p in self.provenance],
         }
 
     @classmethod
@@ -97,6 +137,7 @@ class ReportRecord:
             warnings=tuple(Warning(w["code"], w["message"]) for w in data.get("warnings", ())),
             metadata=MappingProxyType(dict(data.get("metadata", {}))),
             parser_version=data.get("parser_version", PARSER_VERSION),
+            provenance=tuple(Provenance.from_dict(p) for p in data.get("provenance", ())),
         )
 
     def tables(self) -> dict[str, Table | None]:
