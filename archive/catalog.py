@@ -280,6 +280,8 @@ class CatalogWriter:
             self._staging.cleanup()
         self._drop_stale(written)
         manifest = {"format": 1, "built_at": datetime.now(UTC).isoformat(), "rows": self.rows}
+        if self._local:  # an archive that stored nothing yet has no catalog/ directory
+            self._fs.create_dir(f"{self._base}/catalog", recursive=True)
         with self._fs.open_output_stream(f"{self._base}/{keys.catalog_manifest_key()}") as stream:
             stream.write(json.dumps(manifest).encode())
         return self.rows

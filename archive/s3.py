@@ -25,6 +25,12 @@ _PRECONDITION = {"PreconditionFailed", "412"}
 # S3 answers 409 when two conditional writes to one key race; the loser must re-read, like a 412.
 _RACE = {"ConditionalRequestConflict", "409"}
 _RACE_ATTEMPTS = 5
+# Bounded waits: an endpoint that never answers costs seconds, not the OS's TCP timeouts (minutes).
+# Standard-mode retries back off exponentially; 4 attempts ride out a restart or a throttle burst.
+TIMEOUTS = {"connect_timeout": 5, "read_timeout": 30}
+ATTEMPTS = 4
+# The preflight asks once and waits little: it answers "can this run start", not "is S3 slow".
+CHECK_CONFIG = Config(connect_timeout=3, read_timeout=5, retries={"mode": "standard", "max_attempts": 1})
 
 
 class S3Store:
@@ -33,9 +39,29 @@ class S3Store:
         self.prefix = f"{prefix}/" if prefix else ""
         self.url = f"s3://{bucket}/{prefix}".rstrip("/")
         self._session = boto3.session.Session()
-        config = Config(retries={"mode": "standard", "max_attempts": 5})
+        config = Config(**TIMEOUTS, retries={"mode": "standard", "max_attempts": ATTEMPTS})
         with self._translate("connect to"):
             self._client = self._session.client("s3", config=config)
+
+    def check(self, *, create: bool) -> None:
+        """One quick HeadBucket: the endpoint answers, the credentials are accepted, the bucket exists."""
+        with self._translate("connect to"):
+            client = self._session.client("s3", config=CHECK_CONFIG)
+        endpoint = client.meta.endpoint_url
+        try:
+            client.head_bucket(Bucket=self.bucket)
+        except botocore.exceptions.ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            reason = {
+                404: f"bucket {self.bucket!r} does not exist",
+                403: "access denied: the credentials were refused or may not use this bucket",
+                400: "the request was refused: check the region and the credentials",
+            }.get(status, f"HTTP {status} {exc.response.get('Error', {}).get('Code', '')}".strip())
+            raise StoreUnavailable(f"cannot use the archive {self.url} at {endpoint}: {reason}") from None
+        except botocore.exceptions.NoCredentialsError:
+            raise StoreUnavailable(f"cannot use the archive {self.url}: no AWS credentials configured") from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise StoreUnavailable(f"cannot reach the archive {self.url} at {endpoint}: {exc}") from None
 
     def put_if_absent(self, key: str, data: bytes, content_type: str | None = None) -> bool:
         extra = {"ContentType": content_type} if content_type else {}

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from nianbao.crawler.errors import RegistryError
+from nianbao.crawler.registry.loader import load_yaml
 
 # An agency id is an archive key segment, a CLI argument and a Prefect tag: keep it plain ASCII.
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -120,7 +121,7 @@ def load_registry(path: str | Path) -> Registry:
     """Read and validate a registry file; RegistryError names the file, entry and field at fault."""
     path = Path(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"), str(path))
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read the registry: {exc.strerror or exc}") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
