@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -25,28 +26,40 @@ _PRECONDITION = {"PreconditionFailed", "412"}
 # S3 answers 409 when two conditional writes to one key race; the loser must re-read, like a 412.
 _RACE = {"ConditionalRequestConflict", "409"}
 _RACE_ATTEMPTS = 5
-# Bounded waits: an endpoint that never answers costs seconds, not the OS's TCP timeouts (minutes).
-# Standard-mode retries back off exponentially; 4 attempts ride out a restart or a throttle burst.
-TIMEOUTS = {"connect_timeout": 5, "read_timeout": 30}
-ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class Patience:
+    """How long one S3 call may take: an endpoint that never answers costs seconds, not the minutes of
+    the OS's TCP timeouts. Standard-mode retries back off exponentially; 3 attempts ride out a restart
+    or a throttle burst. The read timeout bounds each wait for bytes, not a whole (multipart) upload."""
+
+    connect_timeout: float = 5
+    read_timeout: float = 10
+    attempts: int = 3
+
+    def config(self) -> Config:
+        retries: Any = {"mode": "standard", "max_attempts": self.attempts}
+        return Config(connect_timeout=self.connect_timeout, read_timeout=self.read_timeout, retries=retries)
+
+
 # The preflight asks once and waits little: it answers "can this run start", not "is S3 slow".
-CHECK_CONFIG = Config(connect_timeout=3, read_timeout=5, retries={"mode": "standard", "max_attempts": 1})
+CHECK = Patience(connect_timeout=3, read_timeout=5, attempts=1)
 
 
 class S3Store:
-    def __init__(self, bucket: str, prefix: str) -> None:
+    def __init__(self, bucket: str, prefix: str, patience: Patience = Patience()) -> None:
         self.bucket = bucket
         self.prefix = f"{prefix}/" if prefix else ""
         self.url = f"s3://{bucket}/{prefix}".rstrip("/")
         self._session = boto3.session.Session()
-        config = Config(**TIMEOUTS, retries={"mode": "standard", "max_attempts": ATTEMPTS})
         with self._translate("connect to"):
-            self._client = self._session.client("s3", config=config)
+            self._client = self._session.client("s3", config=patience.config())
 
     def check(self, *, create: bool) -> None:
         """One quick HeadBucket: the endpoint answers, the credentials are accepted, the bucket exists."""
         with self._translate("connect to"):
-            client = self._session.client("s3", config=CHECK_CONFIG)
+            client = self._session.client("s3", config=CHECK.config())
         endpoint = client.meta.endpoint_url
         try:
             client.head_bucket(Bucket=self.bucket)

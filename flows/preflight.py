@@ -29,9 +29,13 @@ def check_archive(url: str, *, create: bool) -> None:
 def check_prefect() -> None:
     """A configured PREFECT_API_URL must answer; without one, PREFECT_HOME must be writable (the temporary
     server keeps its database there and results are stored under it)."""
-    from prefect.settings import get_current_settings
+    import warnings
 
-    settings = get_current_settings()
+    with warnings.catch_warnings():  # Prefect warns of a home it cannot create on import; we say it below
+        warnings.simplefilter("ignore")
+        from prefect.settings import get_current_settings
+
+        settings = get_current_settings()
     api = settings.api.url
     if api:
         _check_api(api)

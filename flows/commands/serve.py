@@ -46,5 +46,11 @@ def run(args: argparse.Namespace) -> int:
 
     # Runs start later, in other processes: the paths were made absolute as the arguments were parsed.
     deployments = build(args.registry, args.archive, crons=args.cron or HARVEST_CRONS, timezone=args.timezone)
-    serve(*deployments)
+    from nianbao.flows.shutdown import INTERRUPTED, Interrupted, bounded_shutdown
+
+    try:
+        with bounded_shutdown("serve"):
+            serve(*deployments)
+    except Interrupted:
+        return INTERRUPTED
     return 0
