@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.archive.conftest import S3_ENV, _free_port, s3_endpoint  # noqa: F401 - a fixture
+from tests.archive.conftest import S3_ENV, _free_port
+from tests.archive.conftest import s3_endpoint as s3_endpoint  # a fixture these tests use
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
