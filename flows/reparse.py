@@ -51,10 +51,11 @@ def reparse_agency(archive_url: str, agency: str, years: Sequence[int], parser_v
 
 
 def parse_stored(archive_url: str):
-    from nianbao.flows.tasks import PARSE_CACHE_LOCK, parse_capture
+    from nianbao.flows.tasks import PARSE_CACHE_LOCK, parse_capture, record_of
 
     def parse(capture, sha256: str):
         with PARSE_CACHE_LOCK:
-            return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+            outcome = parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+        return record_of(outcome)
 
     return parse

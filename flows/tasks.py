@@ -16,6 +16,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from nianbao.flows.settlement import Crawled, settle
+from nianbao.parsers.errors import ParseError
 
 if TYPE_CHECKING:
     from nianbao.archive import Archive
@@ -85,16 +86,32 @@ def crawl_agencies(
 def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
     from nianbao.parsers.record import PARSER_VERSION
 
-    return f"parse-{PARSER_VERSION}-{parameters['sha256']}-{parameters['agency']}"
+    # "outcome": the cached value is {"record": ...} or {"error": ...}, no longer a bare record.
+    return f"parse-outcome-{PARSER_VERSION}-{parameters['sha256']}-{parameters['agency']}"
 
 
 @task(name="parse_capture", cache_key_fn=parse_cache_key, persist_result=True, **RETRIES)
 def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None, agency: str) -> dict[str, Any]:
-    """The record of one stored body, as a dict; cached on its sha256 and the parser version."""
-    from nianbao.parsers import parse
+    """{"record": the record as a dict} or {"error": why the body cannot be read}, parsed in a bounded
+    worker process (flows/parse_worker.py) and cached on the sha256 and the parser version.
+
+    An unreadable document is an answer, not a failed task: a failed task costs seconds of Prefect's
+    failure handling and is parsed again on every rerun.
+    """
+    from nianbao.flows.parse_worker import parse_bounded
 
     data = open_archive(archive_url).get_raw(sha256)
-    return parse(data, url=url, content_type=content_type, agency=agency).to_dict()
+    try:
+        return {"record": parse_bounded(data, url=url, content_type=content_type, agency=agency)}
+    except ParseError as exc:
+        return {"error": str(exc)}
+
+
+def record_of(outcome: Mapping[str, Any]) -> dict[str, Any]:
+    """The record of a parse_capture outcome; ParseError with the reason when there is none."""
+    if "error" in outcome:
+        raise ParseError(outcome["error"])
+    return outcome["record"]
 
 
 @task(name="settle_agencies", cache_policy=NO_CACHE, **RETRIES)
@@ -113,7 +130,8 @@ def settle_agencies(
 
     def parse(capture: Capture, sha256: str) -> dict[str, Any]:
         with PARSE_CACHE_LOCK:
-            return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+            outcome = parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+        return record_of(outcome)
 
     return settle(archive, agencies, names, years, since, crawled, parse, revisited)
 

@@ -30,6 +30,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
+from nianbao.parsers.limits import check_pdf
 
 MAX_PAGES = 200
 """Reports run to 5-40 pages; beyond this the rest is an appendix or a wrong file, not worth minutes."""
@@ -115,6 +116,7 @@ def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> 
     """Read a PDF; ParseError when it cannot be opened (corrupt, truncated, encrypted)."""
     where = url or "the PDF"
     try:
+        check_pdf(data, where, max_pages)  # before pdfplumber counts every page and builds every glyph
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return _read_pdf(pdf, where, max_pages)
     except _BROKEN as exc:
