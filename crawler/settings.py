@@ -55,8 +55,12 @@ DEFAULTS: dict[str, Any] = {
     "NIANBAO_PROGRESS_INTERVAL": 5.0,
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "ERROR",
+    "NIANBAO_ROBOTS_RETRY_SECONDS": 60.0,  # after a robots.txt 5xx, ask again this much later
     "DOWNLOADER_MIDDLEWARES": {
         "nianbao.crawler.middlewares.ScopeMiddleware": 50,
+        "nianbao.crawler.middlewares.AddressMiddleware": 60,
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "nianbao.crawler.robots.RobotsMiddleware": 100,
         "nianbao.crawler.middlewares.BackoffMiddleware": 560,
     },
     "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},

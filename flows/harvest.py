@@ -83,7 +83,7 @@ class Work:
             failed = sum(1 for c in failures.values() if c.error)
             report(f"crawled batch {n}/{queue.total}: {len(batch)} agencies, {failed} failed; settling")
             future = settle_agencies.submit(
-                self.archive_url, batch, self.names, self.years, self.since, failures, self.settings
+                self.registry, self.archive_url, batch, self.names, self.years, self.since, failures, self.settings
             )
             settling.append((batch, future))
         outcomes = []

@@ -116,6 +116,7 @@ def record_of(outcome: Mapping[str, Any]) -> dict[str, Any]:
 
 @task(name="settle_agencies", cache_policy=NO_CACHE, **RETRIES)
 def settle_agencies(
+    registry: str,
     archive_url: str,
     agencies: Sequence[str],
     names: Mapping[str, str],
@@ -126,7 +127,7 @@ def settle_agencies(
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
     archive = open_archive(archive_url)
-    revisited = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings)
+    revisited = revisit_unvisited(registry, archive, archive_url, agencies, years, since, crawled, settings)
 
     def parse(capture: Capture, sha256: str) -> dict[str, Any]:
         with PARSE_CACHE_LOCK:
@@ -137,25 +138,29 @@ def settle_agencies(
 
 
 def revisit_unvisited(
+    registry: str,
     archive: Archive,
     archive_url: str,
     agencies: Sequence[str],
-    names: Mapping[str, str],
     years: Sequence[int],
     since: str,
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
 ) -> set[str]:
     """Fetch (through the crawler, one process for the batch) the held report URLs this run missed."""
+    from nianbao.crawler.agencies import load_registry
     from nianbao.crawler.run import crawl
     from nianbao.flows.progress import report
     from nianbao.flows.settlement import Found, unvisited
 
+    registered = {agency.id: agency for agency in load_registry(registry).agencies}
     todo = {}
     for agency in agencies:
         if not crawled[agency].error:
             todo[agency] = unvisited(archive, agency, years, Found.since(archive, agency, since))
-    entries = [{"id": a, "name": names[a], "start_urls": urls} for a, urls in todo.items() if urls]
+    # Each agency as its registry entry says (its hosts, delay, robots and address policy), only the
+    # start URLs replaced by the held report URLs to revisit.
+    entries = [registered[a].entry(start_urls=urls) for a, urls in todo.items() if urls]
     if entries:
         report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
         crawl(entries, archive_url, settings_overrides=dict(settings), progress=report)

@@ -24,7 +24,7 @@ def test_relative_registry_and_archive_reach_the_same_files(tmp_path: Path, monk
     work.mkdir()
     monkeypatch.chdir(work)
     with serve(site) as base:
-        entries = [{"id": "jia", "name": "甲局", "start_urls": [f"{base}/nb/"]}]
+        entries = [{"id": "jia", "name": "甲局", "start_urls": [f"{base}/nb/"], "allow_private_addresses": True}]
         Path("reg.yaml").write_text(yaml.safe_dump({"agencies": entries}, allow_unicode=True), encoding="utf-8")
         summary = crawl("reg.yaml", "data", settings_overrides={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
     assert summary.to_dict()["reports_found"] == 1
