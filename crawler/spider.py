@@ -39,6 +39,9 @@ _HANDLED_STATUSES = [304, *range(400, 600)]
 _PRIORITY = {"listing": 0, "api": 0, "report": 10, "attachment": 20, "page": -10}
 _DIGITS = re.compile(r"\d+")
 _HTML_TYPES = ("text/html", "application/xhtml")
+# An HTML report page is read for attachments and soft 404s only when smaller than this: such pages are
+# tens of KB; a page of many MB is a document (or a hostile one) the parsers will judge, bounded.
+_READ_BYTES = 4 << 20
 
 
 @dataclass
@@ -400,7 +403,7 @@ class ReportSpider(scrapy.Spider):
 
     def _is_html_report(self, kind: str, response: Response, content_type: str | None) -> bool:
         """A report or attachment served as an HTML page (not a PDF, DOCX …)."""
-        if kind in _NAVIGATION or is_document_url(response.url):
+        if kind in _NAVIGATION or is_document_url(response.url) or len(response.body) > _READ_BYTES:
             return False
         return content_type is None or content_type.split(";")[0].strip().lower() in _HTML_TYPES
 
