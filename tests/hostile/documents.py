@@ -117,7 +117,8 @@ def pdf_many_glyphs(glyphs: int = 250_000) -> tuple[str, str, bytes]:
 
 def pdf_stream_bomb(megabytes: int = 512) -> tuple[str, str, bytes]:
     """A page whose content stream is about 0.5 MB compressed and inflates to `megabytes` MB."""
-    stream = b"<< /Filter /FlateDecode >>\nstream\n" + _spaces_deflated(megabytes) + b"\nendstream"
+    packed = _spaces_deflated(megabytes)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
