@@ -49,6 +49,9 @@ def bounded_shutdown(command: str, grace: float = GRACE_SECONDS) -> Iterator[Non
             _quiet()
             raise Interrupted from None
         raise
+    else:
+        if stopping.is_set():  # the body caught the interrupt itself (Prefect's serve may) and returned
+            raise Interrupted
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
