@@ -51,6 +51,8 @@ _PREFIX = re.compile(
     r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十\d]+\)|\d+\.|[一二三四五六七八九十]+(?=\())+"
 )
 _NOTE = re.compile(r"\([^()]*\)$")
+# Where a row label may start inside a cell that also holds its parents: 三.本年度办理结果(一)予以公开.
+_INNER_START = re.compile(r"\([一二三四五六七八九十]+\)|(?<![\d.])\d\.")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SHORT = 4  # labels shorter than this must match a cell exactly (其他, 总计, 自然人), never by containment
 # tw2sp: Traditional (Taiwan) to Simplified with phrases, so 規範性檔案 reads 规范性文件, not 规范性档案.
@@ -154,6 +156,7 @@ def match_row(label_cells: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -
     if not keys:
         return RowMatch(None, 0.0)
     candidates = {"".join(keys[i:]) for i in range(len(keys))}
+    candidates |= {c[m.start() :] for c in list(candidates) for m in _INNER_START.finditer(c) if m.start()}
     scores = [
         max((label_score(c, label_key(label)) for c in candidates for label in labels), default=0.0) for labels in rows
     ]

@@ -5,8 +5,8 @@ a reading: every part a number without a leading zero (0 itself excepted). The t
 narrow the readings: R2 (table 3: 总计 = the six applicant columns) and R4 (table 4: each group's 总计 =
 its four results) per row, then R1 and R3 per column across the rows of table 3. A row is read only
 when every reading that satisfies the rules gives it the same values; otherwise its cells stay null
-with a `cells_ambiguous` warning. Table 2 has no rule tying its columns: a run-together table 2 row
-of more than one value is never split. Nothing is guessed.
+with a `cells_ambiguous` warning. Table 2 has no rule tying its columns: its run-together rows read
+only when the digits allow one split at all (000); 693665 stays blank. Nothing is guessed.
 """
 
 from __future__ import annotations
@@ -63,9 +63,7 @@ def resolve_runs(pending: Sequence[Pending], known: Mapping[str, Mapping[str, Ma
 
 
 def _readings(p: Pending) -> list[tuple[int, ...]]:
-    check = _row_rule(p)
-    if check is None:
-        return []  # no rule ties this row's columns: any split would be a guess
+    check = _row_rule(p) or (lambda v: True)  # no rule: only a digit string with one split at all reads
     found: list[tuple[int, ...]] = []
     for parts in _splits(p.digits, len(p.columns)):
         if check(dict(zip(p.columns, parts, strict=True))):

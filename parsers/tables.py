@@ -333,9 +333,7 @@ class _Reader:
         column = self.source.columns[position] if position < len(self.source.columns) else position
         if self.source.grid.origin(self.source.row, column).method != Method.INFERRED:
             return False
-        order = columns
-        if all(context.positions.get(k) for k in columns):
-            order = sorted(columns, key=lambda k: context.positions[k][0])
+        order = _header_order(context, columns)
         self.pending.append(Pending(context.kind, key, cells[0][1], tuple(order), position, self.source))
         return True
 
@@ -446,10 +444,7 @@ def _values(
             return {k: _pick(row, positions[k]) for k in columns}
     cells = list(enumerate(row))[label_end + 1 :]
     trimmed = _trim(cells)
-    if all(context.positions.get(k) for k in columns):
-        order = sorted(columns, key=lambda k: context.positions[k][0])
-    else:
-        order = columns
+    order = _header_order(context, columns)
     for candidate in (trimmed, cells):
         if len(candidate) == len(order):
             return {k: (text, i) for k, (i, text) in zip(order, candidate, strict=True)}
@@ -461,6 +456,15 @@ def _values(
         if reached and not any(is_number(row[i]) for i in range(label_end + 1, len(row)) if i not in covered):
             return {k: _pick(row, positions[k]) for k in reached}
     return None
+
+
+def _header_order(context: _Context, columns: list[str]) -> list[str]:
+    """The columns left to right as the header places them; the template's order when the header does
+    not place every column apart (a text dump's header rows, one per level, all starting at cell 0)."""
+    starts = [context.positions[k][0] for k in columns if context.positions.get(k)]
+    if len(starts) != len(columns) or len(set(starts)) != len(starts):
+        return list(columns)
+    return sorted(columns, key=lambda k: context.positions[k][0])
 
 
 def _trim(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:

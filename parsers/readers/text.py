@@ -32,12 +32,12 @@ _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
 # Markdown `|---|:--:|` rules and lone `|` lines; `| | |` is a row of blank cells, not a rule.
 _RULE_LINE = re.compile(r"^\s*\|?\s*$|^[\s|:+]*[-=][\s|:+\-=]*$")
 _RUN_TOGETHER = re.compile(r"指标名称\s*计量单位|[\u4e00-\u9fff](条|件|个|次)\d{5,}")
-_REPORTISH = re.compile(r"报告|年报")
+_REPORTISH = re.compile(r"报告|年报|報告|年報")  # Traditional on mirror sites
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]、")
 _MAX_CELL = 60  # longer lines are prose, not cells
 _MIN_VALUES = 4
 # A row whose digits follow its label with no separator: 行政规范性文件693665, 3.危及“三安全一稳定”0000000.
-_RUN_ROW = re.compile(r"^(?P<label>[^|\t。]*[\u4e00-\u9fff”）)])(?P<digits>\d+)$")
+_RUN_ROW = re.compile(r"^(?P<label>[^|\t。]*[\u4e00-\u9fff”）)])(?P<digits>\d+(?:\.\d+)?)$")
 _DIGIT_ROW = re.compile(r"^\d{5,}$")
 _MIN_RUN_ROWS = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -55,7 +55,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     warnings: list[tuple[str, str]] = []
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
-    if _RUN_TOGETHER.search(text):
+    split = any(isinstance(b, TableBlock) and b.origins is not None for b in blocks)
+    if _RUN_TOGETHER.search(text) and not split:
         warnings.append(
             (
                 "cells_run_together",
@@ -183,8 +184,9 @@ def _run_together_table(lines: list[str]) -> TableBlock:
         if not text:
             continue
         if match := _RUN_ROW.match(text):
-            rows.append([match.group("label"), match.group("digits")])
-            origins.append([text_origin, inferred])
+            digits = match.group("digits")
+            rows.append([match.group("label"), digits])
+            origins.append([text_origin, inferred if digits.isdigit() else text_origin])
         elif _DIGIT_ROW.match(text):
             rows.append(["", text])
             origins.append([text_origin, inferred])
