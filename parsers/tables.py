@@ -378,7 +378,7 @@ class _Reader:
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a number"))
             return None
         if column == "amount_wan_yuan":
-            return self._amount(cell.number, cell.unit, context.texts.get(column, ""), where)
+            return self._amount(cell.number, cell.unit, label_key(context.texts.get(column, "")), where)
         if cell.number != cell.number.to_integral_value():
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a whole count"))
             return None
