@@ -62,7 +62,10 @@ def test_run_together_digits_split_only_when_one_reading_fits():
 def test_table_two_digits_without_a_rule_stay_blank_unless_only_one_split_exists():
     columns = ("issued", "repealed", "in_force")
     out = resolve_runs(
-        [Pending("active_disclosure", "rules", "000", columns, 1), Pending("active_disclosure", "x", "693665", columns, 1)],
+        [
+            Pending("active_disclosure", "rules", "000", columns, 1),
+            Pending("active_disclosure", "x", "693665", columns, 1),
+        ],
         {},
     )
     assert out[0].values == (0, 0, 0)
