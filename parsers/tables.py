@@ -445,7 +445,10 @@ def _values(
     cells = list(enumerate(row))[label_end + 1 :]
     trimmed = _trim(cells)
     order = _header_order(context, columns)
-    for candidate in (trimmed, cells):
+    # A dense grid pads short rows with blanks on the right: a row with blank values of its own at the
+    # left (0 printed as blank) is read by cutting only the padding.
+    padded = len(cells) > len(order) and not any(text for _, text in cells[len(order) :])
+    for candidate in (trimmed, cells, cells[: len(order)] if padded else ()):
         if len(candidate) == len(order):
             return {k: (text, i) for k, (i, text) in zip(order, candidate, strict=True)}
     if located and len(row) == width and len(located) < len(columns):

@@ -251,9 +251,14 @@ def _tab_table(lines: list[str]) -> TableBlock:
     return _dense([[clean(c) for c in line.rstrip("\n").split("\t")] for line in lines])
 
 
+def _opens_row(line: str) -> bool:
+    """A lone `|` at the start of its line opens a row; indented (`  |`) it closes a blank cell."""
+    return line.startswith("|") and line.rstrip() == "|"
+
+
 def _pipe_table(lines: list[str]) -> list[Block]:
-    lone_bars = sum(1 for line in lines if line.strip() == "|")
-    one_cell_lines = sum(1 for line in lines if line.strip() != "|" and sum(1 for c in _pipe_cells(line) if c) <= 1)
+    lone_bars = sum(1 for line in lines if _opens_row(line))
+    one_cell_lines = sum(1 for line in lines if not _opens_row(line) and sum(1 for c in _pipe_cells(line) if c) <= 1)
     rows: list[list[str]] = []
     if not lone_bars and len(lines) >= 8 and one_cell_lines * 5 >= len(lines) * 4:
         # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
@@ -261,7 +266,7 @@ def _pipe_table(lines: list[str]) -> list[Block]:
     if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
         row: list[str] = []
         for line in lines:
-            if line.strip() == "|":
+            if _opens_row(line):
                 if row:
                     rows.append(row)
                 row = []
