@@ -20,6 +20,7 @@ A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive d
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from nianbao.parsers.cells import is_value
 from nianbao.parsers.charsets import decode
@@ -121,7 +122,8 @@ def _is_cell_line(line: str) -> bool:
 
 
 def _is_separator(line: str) -> bool:
-    return line.strip() in ("", "|")
+    """Blank, a lone `|`, or bars alone (`|||`, a span's remains): between cells, never a cell."""
+    return not line.strip() or set(line.strip()) == {"|"}
 
 
 def _opens_bare_cells(lines: list[str], i: int) -> bool:
@@ -260,6 +262,9 @@ def _pipe_table(lines: list[str]) -> list[Block]:
     lone_bars = sum(1 for line in lines if _opens_row(line))
     one_cell_lines = sum(1 for line in lines if not _opens_row(line) and sum(1 for c in _pipe_cells(line) if c) <= 1)
     rows: list[list[str]] = []
+    if _blank_bars(lines):
+        # One cell a line closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
+        return _cell_table([_BLANK_CELL if _opens_row(line) else c for line in lines for c in _bar_cells(line)])
     if not lone_bars and len(lines) >= 8 and one_cell_lines * 5 >= len(lines) * 4:
         # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
         return _cell_table([c for line in lines for c in _pipe_cells(line) if c])
@@ -278,6 +283,20 @@ def _pipe_table(lines: list[str]) -> list[Block]:
         rows = [_pipe_cells(line) for line in lines if not _RULE_LINE.match(line)]
     rows = [r for r in rows if any(r) or len(r) > 1]  # `| | |` is a row of blank cells
     return [_dense(rows)] if rows else []
+
+
+_BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
+
+
+def _blank_bars(lines: list[str]) -> bool:
+    """Lone `|` lines two in a row: they stand for blank cells, not for row openers."""
+    return any(_opens_row(a) and _opens_row(b) for a, b in pairwise(lines))
+
+
+def _bar_cells(line: str) -> list[str]:
+    if _opens_row(line):
+        return [""]  # placeholder turned into a blank cell by the caller
+    return [c for c in _pipe_cells(line) if c]
 
 
 def _pipe_cells(line: str) -> list[str]:
