@@ -118,3 +118,11 @@ def test_split_cells_are_marked_inferred_and_text_cells_text():
     assert methods[("applications", "granted", "total")] == "inferred"
     assert methods[("active_disclosure", "fees", "amount_wan_yuan")] == "text"
     assert ("active_disclosure", "normative_documents", "issued") not in methods
+
+
+def test_an_xml_declaration_names_the_charset_and_gbk_reads_as_gb18030():
+    from nianbao.parsers.charsets import decode
+
+    page = '<?xml version="1.0" encoding="gbk"?><html><body><p>行政规范性文件 䶮</p></body></html>'.encode("gb18030")
+    text, warning = decode(page)
+    assert "行政规范性文件 䶮" in text and warning is None
