@@ -21,8 +21,8 @@ from nianbao.parsers.templates import APPLICANT_COLUMNS, RESULT_ROWS_2019, RESUL
 _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
 _REVIEW_PARTS = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
 _MAX_SPLITS = 2000  # readings kept per row; more means the row is ambiguous anyway
-_MAX_NODES = 200_000  # search steps per row: bounds the time a hostile digit string can take
-_MAX_JOINT = 100_000  # combinations of ambiguous rows tried against the column rules
+_MAX_NODES = 100_000  # search steps for all rows of a document: bounds what hostile digit strings can cost
+_MAX_JOINT = 20_000  # combinations of ambiguous rows tried against the column rules
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,14 @@ class Outcome:
 
 def resolve_runs(pending: Sequence[Pending], known: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[Outcome]:
     outcomes: list[Outcome] = []
-    readings = {i: _readings(p) for i, p in enumerate(pending)}
+    budget = [_MAX_NODES]
+    readings: dict[int, list[tuple[int, ...]]] = {}
+    cut_short: set[int] = set()
+    for i, p in enumerate(pending):
+        readings[i] = _readings(p, budget)
+        if budget[0] < 0:  # searched in part: what was found may not be all there is
+            cut_short.add(i)
+            readings[i] = []
     applications = [i for i, p in enumerate(pending) if p.kind == "applications" and readings[i]]
     narrowed = _joint(pending, readings, applications, known.get("applications", {}))
     for i, p in enumerate(pending):
@@ -56,16 +63,18 @@ def resolve_runs(pending: Sequence[Pending], known: Mapping[str, Mapping[str, Ma
             outcomes.append(Outcome(p, options[0]))
         else:
             why = "no reading satisfies the table's rules" if not options else f"{len(options)} readings fit"
+            if i in cut_short:
+                why = "too many ways to split it to search them all"
             outcomes.append(
                 Outcome(p, None, f"{p.kind}.{p.row or 'data row'}: run-together digits {p.digits!r}: {why}; left blank")
             )
     return outcomes
 
 
-def _readings(p: Pending) -> list[tuple[int, ...]]:
+def _readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
     check = _row_rule(p) or (lambda v: True)  # no rule: only a digit string with one split at all reads
     found: list[tuple[int, ...]] = []
-    for parts in _splits(p.digits, len(p.columns)):
+    for parts in _splits(p.digits, len(p.columns), budget):
         if check(dict(zip(p.columns, parts, strict=True))):
             found.append(parts)
             if len(found) > _MAX_SPLITS:
@@ -83,14 +92,16 @@ def _row_rule(p: Pending) -> Callable[[dict[str, int]], bool] | None:
     return None
 
 
-def _splits(digits: str, parts: int) -> Iterator[tuple[int, ...]]:
-    """Every way to cut `digits` into `parts` numbers without leading zeros (bounded search)."""
-    steps = 0
+def _splits(digits: str, parts: int, budget: list[int]) -> Iterator[tuple[int, ...]]:
+    """Every way to cut `digits` into `parts` numbers without leading zeros, while `budget[0]` steps last.
+
+    A search cut short by the budget yields only some readings; the caller then sees either none or
+    several, or one where more existed: so a row whose search ran out is reported unread (see below).
+    """
 
     def walk(start: int, left: int, acc: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
-        nonlocal steps
-        steps += 1
-        if steps > _MAX_NODES:
+        budget[0] -= 1
+        if budget[0] < 0:
             return
         rest = len(digits) - start
         if left == 1:

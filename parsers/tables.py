@@ -296,7 +296,9 @@ class _Reader:
                 columns = sorted(context.positions, key=lambda k: context.positions[k][0])
                 self._store(context, key, row, label_end, columns, labels)
             return False
-        if matched.key in self.rows[context.kind]:
+        if matched.key in self.rows[context.kind] or any(
+            p.kind == context.kind and p.row == matched.key for p in self.pending
+        ):
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
             return True
         self._store(context, matched.key, row, label_end, list(matched.columns), labels)

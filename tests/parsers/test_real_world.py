@@ -126,3 +126,27 @@ def test_an_xml_declaration_names_the_charset_and_gbk_reads_as_gb18030():
     page = '<?xml version="1.0" encoding="gbk"?><html><body><p>行政规范性文件 䶮</p></body></html>'.encode("gb18030")
     text, warning = decode(page)
     assert "行政规范性文件 䶮" in text and warning is None
+
+
+def test_hostile_run_together_digits_cost_bounded_time_and_read_nothing():
+    import time
+
+    columns = tuple(f"{g}.{c}" for g in ("review", "litigation_direct", "litigation_after_review")
+                    for c in ("upheld", "corrected", "other", "pending", "total"))  # fmt: skip
+    rows = [Pending("review_litigation", "", "9" * 60, columns, 0)] + [_pending(f"r{i}", "9" * 40) for i in range(30)]
+    start = time.monotonic()
+    outcomes = resolve_runs(rows, {})
+    assert time.monotonic() - start < 20
+    assert all(o.values is None for o in outcomes)
+
+
+def test_a_run_together_row_printed_twice_is_read_once():
+    text = "\n".join(
+        ["某局2023年政府信息公开工作年度报告", "信息内容本年制发件数", "三、收到和处理政府信息公开申请情况",
+         "自然人法人或其他组织总计", "商业企业科研机构社会公益组织法律服务机构其他"]
+        + ["三、本年度办理结果（一）予以公开0000000"] * 3
+    )  # fmt: skip
+    record = parse(text.encode(), filename="t.txt")
+    assert "duplicate_row" in {w.code for w in record.warnings}
+    assert record.applications["granted"] == dict.fromkeys(record.applications["granted"], 0)
+    assert sum(p.row == "granted" for p in record.provenance) == 7
