@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from nianbao.parsers.cells import is_number, is_value, read_cell
 from nianbao.parsers.document import Document, Method, TableBlock
@@ -119,6 +120,7 @@ class _Reader:
         self.rendering = rendering
         self.provenance: dict[tuple[str, str, str], Provenance] = {}
         self.pending: list[Pending] = []
+        self.pending_keys: set[tuple[str, str]] = set()
         self.source: _Source | None = None
         self.template = template
         self.columns = {
@@ -133,6 +135,7 @@ class _Reader:
         self.rows: dict[str, dict[str, dict[str, Value]]] = {ACTIVE: {}, APPLICATIONS: {}, REVIEW: {}}
         self.warnings: list[tuple[str, str]] = []
         self.context: _Context | None = None
+        self.row_specs = _row_specs(template)
 
     def grid(self, grid: TableBlock, index: int = 0) -> None:
         carried = self.context is not None
@@ -259,7 +262,7 @@ class _Reader:
             starts = {}
             for row in context.rows:
                 for i, cell in enumerate(row):
-                    group = _column_key(cell, tuple(_as_column(g, labels) for g, labels in REVIEW_GROUPS))
+                    group = _column_key(cell, _REVIEW_GROUP_COLUMNS)
                     if group and (group not in starts or i < starts[group]):
                         starts[group] = i
             for row in context.rows:
@@ -280,9 +283,8 @@ class _Reader:
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
-        spec = self.template.table(context.kind)
-        rows = spec.rows + (HYBRID_ROWS.get(self.template.name, ((), ()))[0] if context.kind == APPLICATIONS else ())
-        match = match_row(tuple(labels), tuple(r.labels for r in rows))
+        rows, row_labels = self.row_specs[context.kind]
+        match = match_row(tuple(labels), row_labels)
         if match.tied:
             names = ", ".join(rows[i].key for i in match.tied)
             self.warnings.append(
@@ -296,9 +298,7 @@ class _Reader:
                 columns = sorted(context.positions, key=lambda k: context.positions[k][0])
                 self._store(context, key, row, label_end, columns, labels)
             return False
-        if matched.key in self.rows[context.kind] or any(
-            p.kind == context.kind and p.row == matched.key for p in self.pending
-        ):
+        if matched.key in self.rows[context.kind] or (context.kind, matched.key) in self.pending_keys:
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
             return True
         self._store(context, matched.key, row, label_end, list(matched.columns), labels)
@@ -337,6 +337,7 @@ class _Reader:
             return False
         order = _header_order(context, columns)
         self.pending.append(Pending(context.kind, key, cells[0][1], tuple(order), position, self.source))
+        self.pending_keys.add((context.kind, key))
         return True
 
     def _review_row_read(self, row: tuple[str, ...], context: _Context) -> bool:
@@ -395,8 +396,20 @@ class _Reader:
         return float(number)
 
 
-def _as_column(key: str, labels: tuple[str, ...]) -> ColumnSpec:
-    return ColumnSpec(key, labels)
+@lru_cache(maxsize=8)
+def _row_specs(template: Template) -> dict[str, tuple[tuple[RowSpec, ...], tuple[tuple[str, ...], ...]]]:
+    """Per table: the rows a data row may name (table 3 with the other template's 其他处理 rows) and
+    their label tuples, built once per template (match_row's cache key)."""
+    specs = {}
+    for kind in (ACTIVE, APPLICATIONS):
+        rows = template.table(kind).rows
+        if kind == APPLICATIONS:
+            rows += HYBRID_ROWS.get(template.name, ((), ()))[0]
+        specs[kind] = (rows, tuple(r.labels for r in rows))
+    return specs
+
+
+_REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
 
 
 def _exclusive(key: str, positions: dict[str, set[int]]) -> set[int]:
@@ -409,6 +422,7 @@ def _exclusive(key: str, positions: dict[str, set[int]]) -> set[int]:
     return positions[key] - others or positions[key]
 
 
+@lru_cache(maxsize=65536)
 def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
     """The column a header cell names; an exact label beats a contained one, a longer beats a shorter."""
     key = label_key(cell)
@@ -481,6 +495,16 @@ def _trim(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return cells[start:end]
 
 
+def _run_at(row: tuple[str, ...], position: int) -> tuple[int, int]:
+    """The run of equal neighbouring cells holding `position` (a merged cell's copies)."""
+    start = end = position
+    while start > 0 and row[start - 1] == row[position]:
+        start -= 1
+    while end + 1 < len(row) and row[end + 1] == row[position]:
+        end += 1
+    return start, end
+
+
 def _pick(row: tuple[str, ...], positions: list[int]) -> tuple[str, int]:
     """The cell under a header span, when spans differ between the header and the row.
 
@@ -488,12 +512,9 @@ def _pick(row: tuple[str, ...], positions: list[int]) -> tuple[str, int]:
     sit over a value spanning 1-2 and another at 3. Equal neighbours form runs; the header's value is
     the run that overlaps it most, and of those the one lying most inside it.
     """
-    runs: list[tuple[int, int]] = []
-    for i, cell in enumerate(row):
-        if runs and row[runs[-1][0]] == cell and runs[-1][1] == i - 1:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
+    if len(positions) == 1:  # the usual case: the header names one column; its cell is the value
+        return row[positions[0]], positions[0]
+    runs = sorted({_run_at(row, p) for p in positions if p < len(row)})  # only runs under the header can win
     wanted = set(positions)
 
     def score(run: tuple[int, int]) -> tuple[int, float]:
