@@ -90,6 +90,9 @@ def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
 
 def _blocks(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
+    # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
+    # starts with one (a tenth of the lines or more), it opens a row.
+    wrapped_bars = sum(1 for line in lines if _opens_row(line)) * 10 < sum(1 for line in lines if line.strip())
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -99,8 +102,8 @@ def _blocks(lines: list[str]) -> list[Block]:
             blocks.append(_tab_table(lines[i:j]))
             i = j
         elif _is_pipe_line(line) and not _opens_bare_cells(lines, i):
-            j = _run(lines, i, _is_pipe_line)
-            blocks.extend(_pipe_table(lines[i:j]))
+            j = _pipe_run_end(lines, i, wrapped_bars)
+            blocks.extend(_pipe_table(_closed_cells(lines[i:j])))
             i = j
         elif (j := _run_together_end(lines, i)) > i:
             blocks.append(_run_together_table(lines[i:j]))
@@ -251,6 +254,31 @@ def _dense(rows: list[list[str]]) -> TableBlock:
 
 def _tab_table(lines: list[str]) -> TableBlock:
     return _dense([[clean(c) for c in line.rstrip("\n").split("\t")] for line in lines])
+
+
+def _pipe_run_end(lines: list[str], start: int, wrapped_bars: bool) -> int:
+    """End of a run of `|` lines; where `wrapped_bars`, a bare cell whose closing bar fell onto the
+    next line (`x` then `|`) stays inside the run."""
+    end = start
+    while end < len(lines):
+        if _is_pipe_line(lines[end]):
+            end += 1
+        elif wrapped_bars and end + 1 < len(lines) and _is_cell_line(lines[end]) and lines[end + 1].strip() == "|":
+            end += 2
+        else:
+            break
+    return end
+
+
+def _closed_cells(lines: list[str]) -> list[str]:
+    """`x` followed by a lone `|` inside a `|` table is the cell `x |` whose bar wrapped."""
+    out: list[str] = []
+    for line in lines:
+        if line.strip() == "|" and out and "|" not in out[-1]:
+            out[-1] = out[-1].rstrip() + " |"
+        else:
+            out.append(line)
+    return out
 
 
 def _opens_row(line: str) -> bool:
