@@ -30,10 +30,12 @@ from nianbao.parsers.record import Provenance, Value
 from nianbao.parsers.runs import Pending, resolve_runs
 from nianbao.parsers.templates import (
     APPLICANT_COLUMNS,
+    APPLICATION_HEADER_LABELS,
     APPLICATIONS_2019,
     APPLICATIONS_2021,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
+    REVIEW_HEADER_LABELS,
     ColumnSpec,
     RowSpec,
     Template,
@@ -42,27 +44,12 @@ from nianbao.parsers.templates import (
 ACTIVE, APPLICATIONS, REVIEW = "active_disclosure", "applications", "review_litigation"
 EXTRA_PREFIX = "extra_"
 
-_APPLICATION_MARKERS = (
-    "自然人",
-    "商业企业",
-    "科研机构",
-    "社会公益组织",
-    "法律服务机构",
-    "申请人情况",
-    "法人或其他组织",
-    # Short labels match only exactly, so these do not catch （七）总计 or 3.其他 rows.
-    "总计",
-    "其他",
-)
+# Header cells that open table 3 / table 4 (templates.py holds the wording, with the column labels).
+_APPLICATION_MARKERS = (*(label for c in APPLICANT_COLUMNS for label in c.labels), *APPLICATION_HEADER_LABELS)
 _REVIEW_MARKERS = (
-    "结果维持",
-    "结果纠正",
-    "其他结果",
-    "尚未审结",
-    "行政复议",
-    "行政诉讼",
-    "未经复议直接起诉",
-    "复议后起诉",
+    *(label for c in REVIEW_COLUMNS for label in c.labels if c.key != "total"),
+    *(label for _, labels in REVIEW_GROUPS for label in labels),
+    *REVIEW_HEADER_LABELS,
 )
 _UNIT_WAN = re.compile(r"万元")
 _UNIT_YUAN = re.compile(r"[(（]\s*(单位\s*[:：]?\s*)?元\s*[)）]|单位\s*[:：]?\s*元")
