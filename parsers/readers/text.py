@@ -106,7 +106,7 @@ def _blocks(lines: list[str]) -> list[Block]:
             blocks.extend(_pipe_table(_closed_cells(lines[i:j])))
             i = j
         elif (j := _run_together_end(lines, i)) > i:
-            blocks.append(_run_together_table(lines[i:j]))
+            blocks.extend(_run_together_tables(lines[i:j]))
             i = j
         elif (j := _cell_run_end(lines, i)) > i:
             blocks.extend(_cell_table(lines[i:j]))
@@ -178,12 +178,21 @@ def _run_together_end(lines: list[str], start: int) -> int:
     return end if runs >= _MIN_RUN_ROWS else start
 
 
-def _run_together_table(lines: list[str]) -> TableBlock:
+def _run_together_tables(lines: list[str]) -> list[Block]:
     """One row a line: [label, digits] (the digits `inferred`: they may be several cells run together),
-    [digits] for a line of digits alone, [text] for a header or heading line."""
+    [digits] for a line of digits alone, [text] for a header line. Section headings (三、收到和处理…)
+    stay paragraphs and cut the run into one grid per table."""
+    blocks: list[Block] = []
     rows: list[list[str]] = []
     origins: list[list[CellOrigin]] = []
     text_origin, inferred = CellOrigin(Method.TEXT), CellOrigin(Method.INFERRED)
+
+    def flush() -> None:
+        if rows:
+            blocks.append(TableBlock(tuple(tuple(r) for r in rows), tuple(tuple(o) for o in origins), Method.TEXT))
+        rows.clear()
+        origins.clear()
+
     for line in lines:
         text = clean(line)
         if not text:
@@ -195,10 +204,14 @@ def _run_together_table(lines: list[str]) -> TableBlock:
         elif _DIGIT_ROW.match(text):
             rows.append(["", text])
             origins.append([text_origin, inferred])
+        elif _SECTION_HEADING.match(text):
+            flush()
+            blocks.append(TextBlock(text))
         else:
             rows.append([text, ""])
             origins.append([text_origin, text_origin])
-    return TableBlock(tuple(tuple(r) for r in rows), tuple(tuple(o) for o in origins), method=Method.TEXT)
+    flush()
+    return blocks
 
 
 def _cell_table(lines: list[str]) -> list[Block]:
