@@ -35,6 +35,8 @@ _RULE_LINE = re.compile(r"^\s*\|?\s*$|^[\s|:+]*[-=][\s|:+\-=]*$")
 _RUN_TOGETHER = re.compile(r"指标名称\s*计量单位|[\u4e00-\u9fff](条|件|个|次)\d{5,}")
 _REPORTISH = re.compile(r"报告|年报|報告|年報")  # Traditional on mirror sites
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]、")
+# A report section heading (二、主动公开政府信息情况), not a table 3 row label (三、本年度办理结果).
+_HEADING_LINE = re.compile(r"^[一二三四五六七八九十]、\S{2,40}?(?:情况|措施|事项|概述|概况|说明)$")
 _MAX_CELL = 60  # longer lines are prose, not cells
 _MIN_VALUES = 4
 # A row whose digits follow its label with no separator: 行政规范性文件693665, 3.危及“三安全一稳定”0000000.
@@ -204,7 +206,7 @@ def _run_together_tables(lines: list[str]) -> list[Block]:
         elif _DIGIT_ROW.match(text):
             rows.append(["", text])
             origins.append([text_origin, inferred])
-        elif _SECTION_HEADING.match(text):
+        elif _HEADING_LINE.match(text):
             flush()
             blocks.append(TextBlock(text))
         else:
@@ -227,6 +229,20 @@ def _cell_table(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     while cells and _SECTION_HEADING.match(cells[0]) and not is_value(cells[0]):
         blocks.append(TextBlock(cells.pop(0)))
+    segment: list[str] = []
+    for cell in [*cells, None]:
+        if cell is None or _HEADING_LINE.match(cell):  # a section heading between two tables: a paragraph
+            if segment:
+                blocks.append(_dense(_label_value_rows(segment)))
+            if cell is not None:
+                blocks.append(TextBlock(cell))
+            segment = []
+        else:
+            segment.append(cell)
+    return blocks
+
+
+def _label_value_rows(cells: list[str]) -> list[list[str]]:
     rows: list[list[str]] = []
     labels: list[str] = []
     values: list[str] = []
@@ -243,9 +259,7 @@ def _cell_table(lines: list[str]) -> list[Block]:
         if cell:
             labels.append(cell)
     rows.extend([label] for label in labels)
-    if rows:
-        blocks.append(_dense(rows))
-    return blocks
+    return rows
 
 
 def _run(lines: list[str], start: int, belongs) -> int:
