@@ -10,6 +10,12 @@ template's rows by their labels and read column by column:
 - in order, when it does not (text dumps shift cells): the row's values, blanks trimmed at both
   ends, must then be exactly as many as the columns, taken in the header's left-to-right order.
 
+Before a grid is read, `grids.realign` drops phantom columns; row labels are matched with
+`labels.match_row` (scored, ties warned, never picked); table 3 may borrow the other template's 其他处理
+rows (a hybrid, `hybrid_rows`); a text row whose values ran together is split by `runs.resolve_runs`
+only where the arithmetic leaves one reading. Every value read gets a `Provenance` (its grid, row and
+column in the rendering, and how it was read).
+
 A row under a context that matches no template row but carries values is a provincial extra row
 (湖北 其他主动公开文件, 北京 行政检查): it is kept under `extra_<label>`, where <label> is its printed
 label in `labels.label_key` form (NFKC, no spaces or quotes), so it is stable across renderings.
@@ -23,7 +29,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from nianbao.parsers.cells import is_number, is_value, read_cell
-from nianbao.parsers.document import Document, Method, TableBlock
+from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
 from nianbao.parsers.grids import realign
 from nianbao.parsers.labels import is_header, label_key, match_row
 from nianbao.parsers.record import Provenance, Value
@@ -228,7 +234,10 @@ class _Reader:
         if source is None or position is None:
             return
         src_column = source.columns[position] if position < len(source.columns) else position
-        origin = source.grid.origin(source.row, src_column)
+        try:
+            origin = source.grid.origin(source.row, src_column)
+        except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
+            origin = CellOrigin(source.grid.method)
         self.provenance[(table, row, column)] = Provenance(
             table=table, row=row, column=column, method=str(method or origin.method), rendering=self.rendering,
             source_table=source.index, source_row=source.row, source_column=src_column,
