@@ -8,7 +8,19 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `nianbao --help` lists them in.
-COMMAND_MODULES = ("parse", "sim", "crawl", "harvest", "recrawl", "reparse", "serve", "demo", "catalog", "export")
+COMMAND_MODULES = (
+    "parse",
+    "sim",
+    "crawl",
+    "harvest",
+    "recrawl",
+    "reparse",
+    "serve",
+    "demo",
+    "catalog",
+    "export",
+    "warc",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
