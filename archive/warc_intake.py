@@ -70,6 +70,7 @@ def answers(path: Path) -> Iterator[Answer]:
 @dataclass
 class _Small:
     requests: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # response id -> method, headers
+    own_ids: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # request id -> method, headers
     metadata: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # response id -> fields
     failures: list[tuple[str, str, dict[str, list[str]]]] = field(default_factory=list)  # uri, date, fields
 
@@ -79,9 +80,12 @@ def _small_records(opener: Any, source: str) -> _Small:
     with opener() as handle:
         for record in _records(handle, source):
             concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
-            if record.rec_type == "request" and concurrent and record.http_headers is not None:
+            if record.rec_type == "request" and record.http_headers is not None:
                 method = record.http_headers.protocol or "GET"  # warcio puts the verb there for requests
-                small.requests[concurrent] = (method, dict(record.http_headers.headers))
+                request = (method, dict(record.http_headers.headers))
+                small.own_ids[record.rec_headers.get_header("WARC-Record-ID")] = request
+                if concurrent:  # Heritrix, Browsertrix, nianbao: the request names its response
+                    small.requests[concurrent] = request
             elif record.rec_type == "metadata":
                 fields = _fields(record.content_stream().read())
                 if not fields:
@@ -102,7 +106,9 @@ def _answers(opener: Any, source: str, small: _Small) -> Iterator[Answer]:
             if record.http_headers is None:  # a DNS or FTP record, not an HTTP answer
                 continue
             record_id = record.rec_headers.get_header("WARC-Record-ID")
-            method, request_headers = small.requests.get(record_id, ("GET", {}))
+            # wget names the request on the response instead
+            concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
+            method, request_headers = small.requests.get(record_id) or small.own_ids.get(concurrent, ("GET", {}))
             status_line = record.http_headers.get_statuscode()
             answer = Answer(
                 uri=record.rec_headers.get_header("WARC-Target-URI"),

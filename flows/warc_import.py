@@ -164,7 +164,8 @@ class Intake:
         )
 
     def kind(self, answer: Answer, sha256: str | None, content_type: str | None, agency: str) -> str:
-        """A foreign answer's kind: what its body parses as."""
+        """A foreign answer's kind: what its body parses as (a yearless attachment, with no referrer to tie
+        it to its report, stays a page)."""
         media = (content_type or "").split(";")[0].strip().lower()
         if sha256 is None or answer.status is None or not 200 <= answer.status < 300:
             return "page"
@@ -173,8 +174,10 @@ class Intake:
         from nianbao.parsers.errors import ParseError
 
         try:
-            _parse(self.archive_url, answer.uri, sha256, content_type, agency)
+            record = _parse(self.archive_url, answer.uri, sha256, content_type, agency)
         except ParseError:
+            return "page"
+        if record.get("year") is None:  # a listing or a notice reads as text, but names no report year
             return "page"
         return "report" if media in HTML_TYPES or not media else "attachment"
 
