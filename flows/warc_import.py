@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from prefect import flow
 
+from nianbao.archive import reports as shelves
 from nianbao.archive.captures import Capture
 from nianbao.archive.warc import ORIGINAL
 from nianbao.archive.warc_intake import Answer, answers
@@ -64,6 +65,7 @@ class ImportSummary:
     answers: int = 0
     captures: int = 0
     skipped: list[str] = field(default_factory=list)
+    kept_back: list[str] = field(default_factory=list)  # reports whose history is newer than the import
     outcomes: list[AgencyOutcome] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -87,6 +89,7 @@ class ImportSummary:
     def render(self) -> str:
         lines = [f"warc import: {', '.join(f'{k} {v}' for k, v in self.counts().items())}"]
         lines += [f"skipped {message}" for message in self.skipped]
+        lines += [f"not versioned {message}" for message in self.kept_back]
         lines += [f"failed {o.agency}: {message}" for o in self.outcomes for message in o.failures]
         return "\n".join(lines) + "\n"
 
@@ -221,14 +224,49 @@ def warc_import(files: list[str], registry: str, archive_url: str) -> ImportSumm
     years = all_years()
     visits = sorted(intake.visits.values(), key=lambda v: v.since)
     for n, visit in enumerate(visits, start=1):
-        agencies = sorted(visit.agencies)
-        crawled: Mapping[str, Crawled] = {a: Crawled(None, 0) for a in agencies}
-        intake.summary.outcomes += settle(
-            archive, agencies, names, years, visit.since, crawled, _settle_parse(archive_url), until=visit.until
-        )
-        report(f"settled visit {n}/{len(visits)} ({visit.since[:10]}, {len(agencies)} agencies)")
+        for agencies, open_years in _by_open_years(archive, visit, years, intake.summary).items():
+            crawled: Mapping[str, Crawled] = {a: Crawled(None, 0) for a in agencies}
+            intake.summary.outcomes += settle(
+                archive,
+                agencies,
+                names,
+                open_years,
+                visit.since,
+                crawled,
+                _settle_parse(archive_url),
+                until=visit.until,
+            )
+        report(f"settled visit {n}/{len(visits)} ({visit.since[:10]}, {len(visit.agencies)} agencies)")
     rebuild_catalog(archive_url)
     return intake.summary
+
+
+def _by_open_years(archive: Any, visit: Visit, years: Sequence[int], summary: ImportSummary) -> dict:
+    """The visit's agencies grouped by the report years they may settle: a report the archive has seen
+    after the visit keeps its history (versions are append-only; an older reading cannot go before
+    them), so the visit's captures of it stay captures. Agencies with the same years settle together,
+    which keeps a family together in the usual case of an import into an archive without them."""
+    held = defaultdict(set)
+    for agency, year in shelves.report_ids(archive.store):
+        if agency in visit.agencies:
+            held[agency].add(year)
+    groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
+    for agency in sorted(visit.agencies):
+        later = sorted(y for y in held[agency] if (_last_seen(archive, agency, y) or "") > visit.since)
+        if later:
+            summary.kept_back.append(
+                f"{agency} {', '.join(map(str, later))}: seen by the archive after {visit.since}; "
+                "the imported captures are kept, not versioned"
+            )
+        groups[tuple(y for y in years if y not in later)].append(agency)
+    return {tuple(agencies): list(open_years) for open_years, agencies in groups.items()}
+
+
+def _last_seen(archive: Any, agency: str, year: int) -> str | None:
+    head = shelves.get_head(archive.store, agency, year)
+    latest = shelves.latest_version(archive.store, agency, year)
+    seen = [t for t in (head.last_seen if head else None, latest.first_seen if latest else None) if t]
+    return max(seen) if seen else None
 
 
 def _settle_parse(archive_url: str) -> Any:

@@ -179,6 +179,19 @@ def test_foreign_warcs_join_the_agencies_history_in_time_order(prefect_api, tmp_
     observed = list(shelves.iter_observations(store.store, *same_key(pages, same)))
     assert any(o.seen_at.startswith("2023-09-01") for o in observed)
 
+    # A capture older than the report's history cannot go before its versions: kept, not versioned.
+    first = next(item for item in early if item.url == pages[key])  # differs from the latest version
+    older = Fetched(first.url, "2020-01-01T00:00:00Z", first.body, first.content_type)
+    heritrix_style(tmp_path / "older.warc.gz", [older])
+    late = warc_import(files=[str(tmp_path / "older.warc.gz")], registry=str(registry), archive_url=target)
+    assert [m for m in late.kept_back if m.startswith(f"{key[0]} ") and str(key[1]) in m]
+    assert late.counts()["versions_created"] == 0
+    assert [(v.number, v.first_seen[:10]) for v in shelves.iter_versions(store.store, *key)] == [
+        (1, "2023-03-01"),
+        (2, "2024-06-01"),
+    ]
+    assert any(c.fetched_at.startswith("2020-01-01") for _, c in store.captures(key[0]))
+
 
 def same_key(pages: dict[tuple[str, int], str], item: Fetched) -> tuple[str, int]:
     return next(k for k, url in pages.items() if url == item.url)
