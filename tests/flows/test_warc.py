@@ -49,7 +49,7 @@ def exported(prefect_api, s3_endpoint, tmp_path_factory) -> Exported:
     bucket = f"nianbao-{uuid.uuid4().hex[:12]}"
     boto3.client("s3").create_bucket(Bucket=bucket)
     source = f"s3://{bucket}/archive"
-    with SimWeb(seed=11, agencies=3, years=YEARS, faults=Faults.none()) as web:
+    with SimWeb(seed=11, agencies=2, years=YEARS, faults=Faults.none()) as web:
         registry = str(base / "registry.yaml")
         web.write_registry(registry)
         harvest(registry=registry, archive_url=source, years=ASKED, download_delay=DELAY)
@@ -245,3 +245,23 @@ def test_pywb_replays_a_report_page_and_a_pdf_attachment_byte_for_byte(exported,
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_the_export_command_filters_by_agency_and_year_and_packages_a_wacz(exported, tmp_path):
+    report = next(r for r in exported.web.manifest["reports"] if r["year"] in ASKED)
+    args = ["warc", "export", "--archive", exported.source, "--out", str(tmp_path / "one")]
+    args += ["--agency", report["agency"], "--year", str(report["year"]), "--wacz"]
+    result = subprocess.run([sys.executable, "-m", "nianbao", *args], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    wacz_path = tmp_path / "one" / "one.wacz"
+    assert f"wacz: {wacz_path}" in result.stdout
+    assert validate(wacz_path) == []
+    uris = {
+        r.rec_headers.get_header("WARC-Target-URI")
+        for _, r in records_of(warc_files(tmp_path / "one"))
+        if r.rec_type in ("response", "revisit")
+    }
+    own = {u["url"] for u in report["urls"] if not u["repost"]}
+    assert own <= uris
+    others = {u["url"] for r in exported.web.manifest["reports"] if r is not report for u in r["urls"]}
+    assert not uris & (others - own)
