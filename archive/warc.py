@@ -238,6 +238,7 @@ def metadata_fields(capture: Capture, key: str) -> list[tuple[str, str]]:
         ("capture-key", key),
         ("requested-url", capture.url),
         ("kind", capture.kind),
+        ("status", capture.status),
         ("referrer", capture.referrer),
         ("link-text", capture.link_text),
         ("run-id", capture.run_id),
@@ -267,15 +268,17 @@ class Exporter:
             concurrent = self._not_modified(key, capture, uri)
         elif capture.status is not None and capture.sha256:
             concurrent = self._response(capture, uri)
-        elif capture.status is not None and capture.size == 0:
-            concurrent = self._response(capture, uri, body=b"")
+        elif capture.status is not None:  # an error answer whose body was not kept (or was empty)
+            concurrent = self._response(capture, uri, body=b"", truncated=bool(capture.size))
         if concurrent:
             self.state.records[key] = Written(uri, warc_date(capture.fetched_at), concurrent, self.writer.name)
         self._metadata(key, capture, uri, concurrent)
         self.state.captures.add(key)
         self.writer.result.captures += 1
 
-    def _response(self, capture: Capture, uri: str, body: bytes | None = None) -> str:
+    def _response(self, capture: Capture, uri: str, body: bytes | None = None, truncated: bool = False) -> str:
+        """A response (or an identical-payload revisit); `truncated`: the body was not kept, and the
+        record says so with `WARC-Truncated` instead of pretending the answer was empty."""
         date = warc_date(capture.fetched_at)
         digest = payload_digest(capture.sha256) if capture.sha256 else None
         earlier = self.state.payloads.get(digest) if digest else None
@@ -301,8 +304,8 @@ class Exporter:
                 "response",
                 payload=BytesIO(data),
                 length=len(data),
-                http_headers=http_response_headers(capture, len(data)),
-                warc_headers_dict=common,
+                http_headers=http_response_headers(capture, None if truncated else len(data)),
+                warc_headers_dict={**common, "WARC-Truncated": "unspecified"} if truncated else common,
             )
             record_id = self.writer.write(record)
             written = Written(uri, date, record_id, self.writer.name)
@@ -374,10 +377,13 @@ class Exporter:
 
 
 def selected(
-    archive: Any, agency: str | None = None, year: int | None = None, since: str | None = None
+    archive: Any,
+    captures: list[tuple[str, Capture]],
+    agency: str | None = None,
+    year: int | None = None,
+    since: str | None = None,
 ) -> list[tuple[str, Capture]]:
-    """The captures an export covers, oldest first: of one agency, of one report year, from a date on."""
-    captures = list(archive.captures(agency))
+    """The captures an export covers, oldest first: from a date on, of one report year."""
     if since:
         captures = [(k, c) for k, c in captures if c.fetched_at >= since]
     if year is not None:
@@ -410,9 +416,10 @@ def export(
     out.mkdir(parents=True, exist_ok=True)
     state = ExportState.load(out)
     result = ExportResult()
-    chosen = selected(archive, agency, year, since)
+    everything = sorted(archive.captures(agency), key=lambda kc: (kc[1].fetched_at, kc[0]))
+    chosen = selected(archive, everything, agency, year, since)
     history: dict[tuple[str, str], list[tuple[str, Capture]]] = {}
-    for key, capture in sorted(archive.captures(agency), key=lambda kc: kc[1].fetched_at):
+    for key, capture in everything:
         history.setdefault((capture.agency, capture.url), []).append((key, capture))
     info = {
         "software": "nianbao (warcio)",

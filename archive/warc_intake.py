@@ -123,8 +123,10 @@ def _answers(opener: Any, source: str, small: _Small) -> Iterator[Answer]:
                 fields=small.metadata.get(record_id, {}),
                 payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
             )
-            if record.rec_type == "response":
+            if record.rec_type == "response" and not record.rec_headers.get_header("WARC-Truncated"):
                 answer.body = record.content_stream().read()
+            elif record.rec_type == "response":  # a body cut short is not the body: keep the answer only
+                answer.fields.setdefault("error", [f"body truncated in {source}"])
             else:
                 profile = record.rec_headers.get_header("WARC-Profile") or ""
                 answer.not_modified = profile.endswith("server-not-modified") or profile == SERVER_NOT_MODIFIED
@@ -132,7 +134,8 @@ def _answers(opener: Any, source: str, small: _Small) -> Iterator[Answer]:
                 answer.refers_to = sha256_of_digest(answer.payload_digest) if answer.payload_digest else None
             yield answer
     for uri, date, fields in small.failures:
-        yield Answer(uri=uri, date=date, source=source, fields=fields)
+        status = (fields.get("status") or [""])[0]
+        yield Answer(uri=uri, date=date, source=source, fields=fields, status=int(status) if status.isdigit() else None)
 
 
 def _fields(block: bytes) -> dict[str, list[str]]:

@@ -145,3 +145,23 @@ def test_an_unreadable_export_state_is_a_clear_error(tmp_path):
     (out / STATE_FILE).write_text("{not json")
     with pytest.raises(ExportError, match=STATE_FILE):
         export(archive.connect(str(tmp_path / "a")), out)
+
+
+def test_an_error_answer_whose_body_was_not_kept_is_a_truncated_response_and_reads_back_as_such(tmp_path):
+    from nianbao.archive.warc_intake import answers
+
+    store = archive.connect(str(tmp_path / "a"))
+    lines = (("Content-Type", "text/html"), ("Content-Length", "120"))
+    store.add_capture(capture("2026-01-01T00:00:00.000000Z", 404, size=120, error="HTTP 404", header_lines=lines))
+    export(store, tmp_path / "out")
+    [(headers, http)] = [(h, http) for kind, h, http, _ in records(tmp_path / "out") if kind == "response"]
+    assert headers.get_header("WARC-Truncated") == "unspecified"
+    assert (http.get_statuscode(), http.get_header("Content-Length")) == ("404", "120")  # as received
+    warcio_check(tmp_path / "out")
+    [answer] = list(answers(warc_files(tmp_path / "out")[0]))
+    assert (answer.status, answer.body, answer.field("error"), answer.field("agency")) == (
+        404,
+        None,
+        "HTTP 404",
+        "sh-bgt",
+    )
