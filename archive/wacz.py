@@ -60,18 +60,25 @@ class Page:
 
 
 def pages(archive: Any, out: Path) -> list[Page]:
-    """Each report page and attachment whose capture this out directory holds, titled by its report."""
+    """Each report page and attachment whose capture this out directory holds, titled by its report,
+    at its latest capture there (versions and later observations: a page that moved is listed at both URLs)."""
     state = ExportState.load(out)
-    found: dict[tuple[str, str], Page] = {}
+    found: dict[str, Page] = {}
     for agency, year in shelves.report_ids(archive.store):
+        titles, linked = {}, []
         for version in shelves.iter_versions(archive.store, agency, year):
-            title = (version.record or {}).get("title") or f"{agency} {year}"
-            for link in version.captures:
-                written = state.records.get(link.capture_key)
-                if link.role not in PAGE_ROLES or written is None:
-                    continue
-                label = title if link.role == "page" else f"{title} ({link.role}: {link.url.rsplit('/', 1)[-1]})"
-                found[(written.uri, written.date)] = Page(written.uri, written.date, label, agency, year, link.role)
+            titles[version.number] = (version.record or {}).get("title") or titles.get(version.number - 1)
+            linked += [(version.number, link) for link in version.captures]
+        for observation in shelves.iter_observations(archive.store, agency, year):  # later visits, moved URLs
+            linked += [(observation.version, link) for link in observation.captures]
+        for number, link in linked:
+            written = state.records.get(link.capture_key)
+            if link.role not in PAGE_ROLES or written is None:
+                continue
+            title = titles.get(number) or f"{agency} {year}"
+            label = title if link.role == "page" else f"{title} ({link.role}: {link.url.rsplit('/', 1)[-1]})"
+            if written.uri not in found or found[written.uri].ts < written.date:  # its latest capture
+                found[written.uri] = Page(written.uri, written.date, label, agency, year, link.role)
     return sorted(found.values(), key=lambda p: (p.agency, p.year, p.role != "page", p.url))
 
 
