@@ -150,7 +150,7 @@ class Intake:
             final_url=answer.uri if answer.status is not None else None,
             method=answer.method,
             request_headers={k: v for k, v in answer.request_headers.items() if k.lower() != "host"},
-            response_headers={k: v for k, v in _header_dict(answer.header_lines, keep_case=True).items()},
+            response_headers=_header_dict(answer.header_lines, keep_case=True),
             redirects=tuple(url for _, url in redirects),
             sha256=sha256,
             size=size,
