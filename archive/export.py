@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from nianbao.archive.catalog import TABLES
@@ -18,15 +19,26 @@ EXCEL_ROWS = 1_048_575  # one sheet, less its header row
 
 
 def export_tables(
-    catalog: Catalog, out: Path, fmt: str, year: int | None = None, agency: str | None = None
+    catalog: Catalog,
+    out: Path,
+    fmt: str,
+    years: Sequence[int] | None = None,
+    agencies: Sequence[str] | None = None,
 ) -> Iterator[tuple[Path, int]]:
-    """Write `<out>/<table>.<fmt>` for every catalog table; yield each path and its row count."""
+    """Write `<out>/<table>.<fmt>` for every catalog table; yield each path and its row count.
+
+    An agency the catalog has no report of is an error (a typo must not give empty files).
+    """
+    _known(catalog, agencies)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreUnavailable(f"cannot create output directory {out}: {exc.strerror}") from exc
     for name in TABLES:
-        table = catalog.table(name, year=year, agency=agency)
+        try:
+            table = catalog.dataset(name).to_table(filter=_selection(name, years, agencies))
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot read catalog table {name!r} of {catalog.store.url}: {exc}") from exc
         path = out / f"{name}.{fmt}"
         try:
             if fmt == "parquet":
@@ -45,6 +57,25 @@ def export_tables(
         except OSError as exc:
             raise StoreUnavailable(f"cannot write {path}: {exc.strerror or exc}") from exc
         yield path, table.num_rows
+
+
+def _known(catalog: Catalog, agencies: Sequence[str] | None) -> None:
+    if not agencies:
+        return
+    held = set(catalog.dataset("reports").to_table(columns=["agency"]).column("agency").to_pylist())
+    unknown = sorted(set(agencies) - held)
+    if unknown:
+        raise ArchiveError(f"the catalog of {catalog.store.url} has no report of agency {', '.join(unknown)}")
+
+
+def _selection(table: str, years: Sequence[int] | None, agencies: Sequence[str] | None) -> ds.Expression | None:
+    condition = None
+    if years:
+        condition = ds.field("year").isin(list(years))
+    if agencies:
+        by_agency = ds.field("report_agency" if table == "captures" else "agency").isin(list(agencies))
+        condition = by_agency if condition is None else condition & by_agency
+    return condition
 
 
 def _flat(table: pa.Table) -> pa.Table:

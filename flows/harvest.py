@@ -44,6 +44,7 @@ def harvest(
     years = sorted(years or default_years())
     names, chosen = resolve(registry, ids=agencies, regions=regions, levels=levels)
     work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests, download_delay))
+    work.regions = {e.id: e.region_code for e in chosen}
     outcomes = work.run(family_batches(chosen, batch_size), crawl_processes)
     summary = merge("harvest", years, outcomes)
     finish(archive_url, summary)
@@ -73,6 +74,7 @@ class Work:
         self.registry, self.archive_url, self.names = registry, archive_url, dict(names)
         self.years, self.settings = list(years), dict(settings)
         self.since = now()
+        self.regions: dict[str, str | None] = {}  # agency id -> registry region code, kept with its reports
 
     def run(self, batches: list[list[str]], crawl_processes: int) -> list[AgencyOutcome]:
         total = sum(len(b) for b in batches)
@@ -82,7 +84,7 @@ class Work:
             failed = sum(1 for c in failures.values() if c.error)
             report(f"crawled batch {n}/{len(batches)}: {len(batch)} agencies, {failed} failed; settling")
             future = settle_agencies.submit(
-                self.archive_url, batch, self.names, self.years, self.since, failures, self.settings
+                self.archive_url, batch, self.names, self.years, self.since, failures, self.settings, self.regions
             )
             settling.append((batch, future))
         outcomes = []

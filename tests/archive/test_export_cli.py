@@ -70,3 +70,23 @@ def test_help_explains_with_an_example() -> None:
     for command in ("export", "catalog"):
         result = _nianbao(command, "--help")
         assert result.returncode == 0 and "examples:" in result.stdout
+
+
+def test_export_takes_several_agencies_and_year_ranges_and_refuses_an_unknown_agency(tmp_path: Path) -> None:
+    url = _archive(tmp_path / "archive")
+    assert _nianbao("catalog", "--archive", url).returncode == 0
+    out = tmp_path / "both"
+    done = _nianbao(
+        "export", "--archive", url, "--format", "csv", "--out", str(out), "--agency", "sthjj", "--agency", "jyj",
+        "--year", "2023-2024",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    reports = pd.read_csv(out / "reports.csv", encoding="utf-8-sig")
+    assert sorted(zip(reports.agency, reports.year, strict=True)) == [("jyj", 2024), ("sthjj", 2023), ("sthjj", 2024)]
+    only = _nianbao("export", "--archive", url, "--format", "csv", "--out", str(tmp_path / "y"), "--year", "2023")
+    assert only.returncode == 0, only.stderr
+    assert list(pd.read_csv(tmp_path / "y" / "reports.csv", encoding="utf-8-sig").agency) == ["sthjj"]
+
+    unknown = _nianbao("export", "--archive", url, "--format", "csv", "--out", str(tmp_path / "u"), "--agency", "nope")
+    assert unknown.returncode == 2 and "nope" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert not (tmp_path / "u" / "reports.csv").exists()
