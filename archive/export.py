@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from nianbao.archive.analysis import YEARLESS
 from nianbao.archive.catalog import TABLES
 from nianbao.archive.errors import ArchiveError, StoreUnavailable
 from nianbao.archive.reader import Catalog
@@ -70,7 +71,7 @@ def _known(catalog: Catalog, agencies: Sequence[str] | None) -> None:
 
 def _selection(table: str, years: Sequence[int] | None, agencies: Sequence[str] | None) -> ds.Expression | None:
     condition = None
-    if years:
+    if years and table not in YEARLESS:
         condition = ds.field("year").isin(list(years))
     if agencies:
         by_agency = ds.field("report_agency" if table == "captures" else "agency").isin(list(agencies))

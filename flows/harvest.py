@@ -20,6 +20,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from nianbao.flows.batches import family_batches
 from nianbao.flows.progress import report
+from nianbao.flows.registry_snapshot import keep as keep_registry
 from nianbao.flows.selection import default_years, resolve
 from nianbao.flows.settlement import Crawled
 from nianbao.flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
@@ -45,6 +46,7 @@ def harvest(
     names, chosen = resolve(registry, ids=agencies, regions=regions, levels=levels)
     work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests, download_delay))
     work.regions = {e.id: e.region_code for e in chosen}
+    keep_registry(registry, archive_url)
     outcomes = work.run(family_batches(chosen, batch_size), crawl_processes)
     summary = merge("harvest", years, outcomes)
     finish(archive_url, summary)

@@ -11,11 +11,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from nianbao import archive
+from nianbao.archive.catalog import TABLES
 from nianbao.flows.versioning import ingest
 from tests.archive.reports_fixtures import capture, record
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ("reports", "versions", "captures", "cells", "checks")
 
 
 def _nianbao(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

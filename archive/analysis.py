@@ -1,0 +1,81 @@
+"""The catalog tables for analysts, derived while the catalog is rebuilt: agencies, ledger, scorecard.
+
+The catalog writer hands each report to `AnalystTables` (in (agency, year) order); this adds what the
+registry knows to the report's row, the cross-year checks R5/R6 against the same agency's year before,
+and at the end yields the rows of the derived tables. See docs/archive.md for every column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from nianbao.archive import agencies, ledger, scorecard
+from nianbao.parsers.crossyear import cross_year_checks
+
+YEARLESS = ("agencies",)  # tables whose rows belong to no report year (partition year null)
+SCHEMAS: dict[str, pa.Schema] = {
+    "agencies": agencies.SCHEMA,
+    "ledger": ledger.SCHEMA,
+    "scorecard": scorecard.SCHEMA,
+}
+
+
+@dataclass
+class _Held:
+    row: Mapping[str, Any]  # the report's catalog row
+    record: Mapping[str, Any]
+    checks: list[Mapping[str, Any]]
+
+
+class AnalystTables:
+    """Collects what the derived tables need as reports are written."""
+
+    def __init__(self, registry: Sequence[Mapping[str, Any]], today: date) -> None:
+        self.agencies = {row["agency"]: row for row in agencies.agency_rows(registry)}
+        self.today = today
+        self._previous: dict[str, Mapping[str, Any]] = {}  # agency -> its last content record seen
+        self._held: dict[tuple[str, int], _Held] = {}
+
+    def describe(self, agency: str) -> dict[str, Any]:
+        """The registry columns of a report row (all null for an agency the registry no longer has)."""
+        known = self.agencies.get(agency, {})
+        return {"agency_name": known.get("name"), "level": known.get("level"), "region_code": known.get("region_code")}
+
+    def cross_year(self, agency: str, record: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+        """R5/R6 of a report's content record against the agency's report of the year before."""
+        if not record:
+            return []
+        previous = self._previous.get(agency)
+        self._previous[agency] = record
+        if previous is None:
+            return []
+        return [
+            {"rule": c.rule, "scope": c.scope, "passed": c.passed, "detail": c.detail}
+            for c in cross_year_checks(previous, record)
+        ]
+
+    def add(self, row: Mapping[str, Any], record: Mapping[str, Any] | None, checks: list[Mapping[str, Any]]) -> None:
+        self._held[(row["agency"], row["year"])] = _Held(row, record or {}, checks)
+
+    def rows(self) -> Iterator[tuple[str, int | None, dict[str, Any]]]:
+        """(table, partition year, row) of agencies, ledger and scorecard."""
+        known = dict(self.agencies)
+        for agency, _ in self._held:
+            known.setdefault(agency, {"agency": agency} | {k: None for k in agencies.SCHEMA.names if k != "agency"})
+        for row in self.agencies.values():
+            yield "agencies", None, row
+        years = range(min(y for _, y in self._held), max(y for _, y in self._held) + 1) if self._held else ()
+        entries = ledger.ledger(list(known.values()), (h.row for h in self._held.values()), list(years), self.today)
+        states = {(e["agency"], e["year"]): e["state"] for e in entries}  # before the rows give up their year
+        for entry in entries:
+            yield "ledger", entry.pop("year"), entry
+        for (agency, year), held in sorted(self._held.items()):
+            state = states.get((agency, year))
+            late = None if state == ledger.State.WITHDRAWN else state == ledger.State.LATE
+            card = scorecard.score(held.record, held.checks, late)
+            yield "scorecard", year, {"agency": agency, "version": held.row["content_version"]} | card
