@@ -8,7 +8,9 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `nianbao --help` lists them in.
-COMMAND_MODULES = ("parse", "sim", "crawl", "harvest", "recrawl", "reparse", "serve", "demo", "catalog", "export")
+COMMAND_MODULES = (
+    "parse", "sim", "crawl", "harvest", "recrawl", "reparse", "serve", "demo", "catalog", "export", "ledger",
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
 
 from nianbao import archive
+from nianbao.archive.ledger import deadline
 from nianbao.flows.harvest import harvest
 from tests.flows.conftest import DELAY, YEARS
 
 pytestmark = pytest.mark.integration
 ASKED = list(range(YEARS[0], YEARS[1] + 1))
+SEED = 44
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +24,18 @@ def harvested(prefect_api, tmp_path_factory) -> Iterator[tuple]:
     from nianbao.simweb import Faults, SimWeb
 
     folder = tmp_path_factory.mktemp("analyst")
-    with SimWeb(seed=11, agencies=6, years=YEARS, faults=Faults.none()) as web:
+    # Seed 44: a government report published late, two reports never published, and at the next epoch
+    # the parent portal's own 2023 report withdrawn while its repost column still lists 2023 reports.
+    with SimWeb(seed=SEED, agencies=6, years=YEARS, faults=Faults.none()) as web:
         registry = folder / "registry.yaml"
         web.write_registry(registry)
         url = str(folder / "archive")
         harvest(registry=str(registry), archive_url=url, years=ASKED, download_delay=DELAY)
         yield web, str(registry), url
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nianbao", *args], capture_output=True, text=True, timeout=120)
 
 
 def reports(url: str) -> dict[tuple[str, int], dict]:
@@ -55,3 +65,59 @@ def test_every_rendering_gets_the_publish_date_the_web_published(harvested):
     renderings = {row["rendering"] for row in found.values()}
     assert renderings - {"html"}, f"the web gave only HTML readings ({renderings}): the test proves nothing"
     assert {key: row["publish_date"] for key, row in found.items()} == {key: truth[key] for key in found}
+
+
+def expected_ledger(web) -> dict[tuple[str, int], str]:
+    """The ledger the manifest implies: late by the statutory deadline of the agency's level."""
+    published = {(r["agency"], r["year"]): r["publish_date"] for r in web.manifest["reports"]}
+    states = {}
+    for agency in web.registry["agencies"]:
+        for year in ASKED:
+            date = published.get((agency["id"], year))
+            late = date is not None and date > deadline(agency["level"], year).isoformat()
+            states[(agency["id"], year)] = "missing" if date is None else "late" if late else "found"
+    return states
+
+
+def test_the_ledger_matches_the_manifest_with_late_and_missing_reports(harvested):
+    web, _, url = harvested
+    expected = expected_ledger(web)
+    assert {"found", "late", "missing"} <= set(expected.values()), "the seed no longer gives every state"
+    assert any(s == "late" and a == "sim-0000" for (a, _), s in expected.items()), "a late government report"
+    rows = archive.open(url).table("ledger").to_pylist()
+    assert {(r["agency"], r["year"]): r["state"] for r in rows} == expected
+
+
+def test_every_held_report_has_a_grade_and_hard_rule_breaks_are_graded_c_or_worse(harvested):
+    web, _, url = harvested
+    cards = {(r["agency"], r["year"]): r for r in archive.open(url).table("scorecard").to_pylist()}
+    assert set(cards) == set(reports(url))
+    broken = {
+        (r["agency"], r["year"])
+        for r in web.manifest["reports"]
+        if r["year"] in ASKED and {b["rule"] for b in r["broken_rules"]} & {"R1", "R2", "R3", "R4"}
+    }
+    assert broken, "the seed no longer breaks a hard rule"
+    assert {key: cards[key]["grade"] for key in broken} == {
+        key: cards[key]["grade"] for key in broken if cards[key]["grade"] in "CD"
+    }
+    late = {key for key, state in expected_ledger(web).items() if state == "late"}
+    assert all(cards[key]["late"] and cards[key]["grade"] != "A" for key in late)
+
+
+def test_a_parent_portals_withdrawal_is_found_though_its_repost_column_lists_the_year(harvested, prefect_api):
+    """Runs last in this module: it moves the web on and writes to the shared archive."""
+    from nianbao.flows.recrawl import recrawl_agency
+
+    web, registry, url = harvested
+    changes = web.advance_epoch()
+    assert [(c["agency"], c["year"]) for c in changes["withdrawn"]] == [("sim-0000", 2023)]
+    assert any(r["agency"] != "sim-0000" and r["year"] == 2023 for r in web.manifest["reports"])
+    result = recrawl_agency(agency="sim-0000", registry=registry, archive_url=url, years=[2023], download_delay=DELAY)
+    assert [c.year for c in result.changeset.withdrawn] == [2023]
+
+    shown = cli("ledger", "--archive", url, "--state", "withdrawn", "--csv")
+    assert shown.returncode == 0, shown.stderr
+    assert [line.split(",")[:1] + line.split(",")[4:6] for line in shown.stdout.splitlines()[1:]] == [
+        ["sim-0000", "2023", "withdrawn"]
+    ]
