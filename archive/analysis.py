@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from nianbao.archive import agencies, ledger, scorecard
+from nianbao.archive import agencies, codebook, ledger, scorecard
 from nianbao.parsers.crossyear import cross_year_checks
 
 YEARLESS = ("agencies",)  # tables whose rows belong to no report year (partition year null)
@@ -22,6 +22,26 @@ SCHEMAS: dict[str, pa.Schema] = {
     "agencies": agencies.SCHEMA,
     "ledger": ledger.SCHEMA,
     "scorecard": scorecard.SCHEMA,
+    "wide": pa.schema(
+        [
+            ("agency", pa.string()),
+            ("agency_name", pa.string()),
+            ("level", pa.string()),
+            ("region_code", pa.string()),
+            ("province", pa.string()),
+            ("city", pa.string()),
+            ("county", pa.string()),
+            ("template", pa.string()),
+            ("state", pa.string()),
+            ("ledger_state", pa.string()),
+            ("grade", pa.string()),
+            ("checks_failed", pa.int32()),
+            ("publish_date", pa.string()),
+            ("version", pa.int32()),
+            ("original_url", pa.string()),
+            *[(name, pa.float64()) for name, *_ in codebook.WIDE_FIGURES],
+        ]
+    ),
 }
 
 
@@ -79,3 +99,30 @@ class AnalystTables:
             late = None if state == ledger.State.WITHDRAWN else state == ledger.State.LATE
             card = scorecard.score(held.record, held.checks, late)
             yield "scorecard", year, {"agency": agency, "version": held.row["content_version"]} | card
+            yield "wide", year, self._wide(known[agency], held, state, card)
+
+    @staticmethod
+    def _wide(agency: Mapping[str, Any], held: _Held, state: str | None, card: Mapping[str, Any]) -> dict[str, Any]:
+        """One report on one line: who, where, when, how good, and its main figures by readable name."""
+        record, row = held.record, held.row
+        figures = {
+            name: ((record.get(table) or {}).get(key) or {}).get(column)
+            for name, table, key, column in codebook.WIDE_FIGURES
+        }
+        place = {k: agency.get(k) for k in ("province", "city", "county")}
+        return {
+            "agency": row["agency"],
+            "agency_name": row["agency_name"],
+            "level": row["level"],
+            "region_code": row["region_code"],
+            **place,
+            "template": row["template"],
+            "state": row["state"],
+            "ledger_state": state,
+            "grade": card["grade"],
+            "checks_failed": row["checks_failed"],
+            "publish_date": row["publish_date"],
+            "version": row["content_version"],
+            "original_url": row["page_url"],
+            **figures,
+        }

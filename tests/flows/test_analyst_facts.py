@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,26 @@ def test_a_parent_portals_withdrawal_is_found_though_its_repost_column_lists_the
     assert [line.split(",")[:1] + line.split(",")[4:6] for line in shown.stdout.splitlines()[1:]] == [
         ["sim-0000", "2023", "withdrawn"]
     ]
+
+
+def test_the_readme_answers_applications_per_agency_and_share_granted_from_the_wide_table(harvested, tmp_path):
+    import re
+
+    import pandas as pd
+
+    _, _, url = harvested
+    assert cli("export", "--archive", url, "--format", "csv", "--out", str(tmp_path / "out")).returncode == 0
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    [code] = re.findall(r"## For analysts.*?```python\n(.*?)```", readme, re.S)
+    assert len(code.strip().splitlines()) <= 3
+    *setup, last = code.strip().splitlines()
+    scope = {"pd": pd}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        exec("\n".join(setup), scope)
+        answer = eval(last, scope)
+    wide = scope["w"]
+    assert len(answer) == wide.agency_name.nunique() and answer.notna().any().any()
+    row = wide.dropna(subset=["applications_processed"]).query("applications_processed > 0").iloc[0]
+    cell = answer.loc[row.agency_name, ("share_granted", row.year)]
+    assert cell == pytest.approx(row.applications_granted / row.applications_processed)
