@@ -106,24 +106,6 @@ def test_every_held_report_has_a_grade_and_hard_rule_breaks_are_graded_c_or_wors
     assert all(cards[key]["late"] and cards[key]["grade"] != "A" for key in late)
 
 
-def test_a_parent_portals_withdrawal_is_found_though_its_repost_column_lists_the_year(harvested, prefect_api):
-    """Runs last in this module: it moves the web on and writes to the shared archive."""
-    from nianbao.flows.recrawl import recrawl_agency
-
-    web, registry, url = harvested
-    changes = web.advance_epoch()
-    assert [(c["agency"], c["year"]) for c in changes["withdrawn"]] == [("sim-0000", 2023)]
-    assert any(r["agency"] != "sim-0000" and r["year"] == 2023 for r in web.manifest["reports"])
-    result = recrawl_agency(agency="sim-0000", registry=registry, archive_url=url, years=[2023], download_delay=DELAY)
-    assert [c.year for c in result.changeset.withdrawn] == [2023]
-
-    shown = cli("ledger", "--archive", url, "--state", "withdrawn", "--csv")
-    assert shown.returncode == 0, shown.stderr
-    assert [line.split(",")[:1] + line.split(",")[4:6] for line in shown.stdout.splitlines()[1:]] == [
-        ["sim-0000", "2023", "withdrawn"]
-    ]
-
-
 def test_the_readme_answers_applications_per_agency_and_share_granted_from_the_wide_table(harvested, tmp_path):
     import re
 
@@ -145,3 +127,21 @@ def test_the_readme_answers_applications_per_agency_and_share_granted_from_the_w
     row = wide.dropna(subset=["applications_processed"]).query("applications_processed > 0").iloc[0]
     cell = answer.loc[row.agency_name, ("share_granted", row.year)]
     assert cell == pytest.approx(row.applications_granted / row.applications_processed)
+
+
+def test_a_parent_portals_withdrawal_is_found_though_its_repost_column_lists_the_year(harvested, prefect_api):
+    """Runs last in this module: it moves the web on and writes to the shared archive."""
+    from nianbao.flows.recrawl import recrawl_agency
+
+    web, registry, url = harvested
+    changes = web.advance_epoch()
+    assert [(c["agency"], c["year"]) for c in changes["withdrawn"]] == [("sim-0000", 2023)]
+    assert any(r["agency"] != "sim-0000" and r["year"] == 2023 for r in web.manifest["reports"])
+    result = recrawl_agency(agency="sim-0000", registry=registry, archive_url=url, years=[2023], download_delay=DELAY)
+    assert [c.year for c in result.changeset.withdrawn] == [2023]
+
+    shown = cli("ledger", "--archive", url, "--state", "withdrawn", "--csv")
+    assert shown.returncode == 0, shown.stderr
+    assert [line.split(",")[:1] + line.split(",")[4:6] for line in shown.stdout.splitlines()[1:]] == [
+        ["sim-0000", "2023", "withdrawn"]
+    ]
