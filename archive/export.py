@@ -48,7 +48,7 @@ def export_tables(
     try:
         if fmt == "xlsx":
             path = out / WORKBOOK
-            workbook.write(path, {name: _flat(table) for name, table in tables.items()})
+            workbook.write(path, {name: flat_table(table) for name, table in tables.items()})
             written += [(name, path, table.schema) for name, table in tables.items()]
             yield path, sum(t.num_rows for t in tables.values())
         else:
@@ -57,7 +57,7 @@ def export_tables(
                 if fmt == "parquet":
                     pq.write_table(table, path, compression="zstd")
                 else:
-                    _flat(table).to_pandas().to_csv(path, index=False, encoding="utf-8-sig")
+                    flat_table(table).to_pandas().to_csv(path, index=False, encoding="utf-8-sig")
                 written.append((name, path, table.schema))
                 yield path, table.num_rows
         codes = codebook.codebook_table()
@@ -96,7 +96,7 @@ def _selection(table: str, years: Sequence[int] | None, agencies: Sequence[str] 
     return condition
 
 
-def _flat(table: pa.Table) -> pa.Table:
+def flat_table(table: pa.Table) -> pa.Table:
     """Lists as JSON text and timestamps as ISO text: what CSV and Excel cells can hold."""
     for index, field in enumerate(table.schema):
         column = table.column(index)

@@ -129,6 +129,77 @@ def test_the_readme_answers_applications_per_agency_and_share_granted_from_the_w
     assert cell == pytest.approx(row.applications_granted / row.applications_processed)
 
 
+def test_open_writes_the_stored_original_byte_for_byte_with_its_extension(harvested, tmp_path):
+    import urllib.request
+
+    web, _, url = harvested
+    [(agency, year, pdf)] = [
+        (r["agency"], r["year"], u["url"])
+        for r in web.manifest["reports"]
+        for u in r["urls"]
+        if u["kind"] == "pdf" and not u["repost"] and r["year"] in ASKED
+    ][:1]
+    done = cli("open", agency, str(year), "--archive", url, "--rendering", "pdf", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    written = Path(done.stdout.strip())
+    assert written == tmp_path / f"{agency}-{year}.pdf"
+    with urllib.request.urlopen(pdf, timeout=10) as response:
+        assert written.read_bytes() == response.read()
+    page = cli("open", agency, str(year), "--archive", url, "--out", str(tmp_path))
+    assert page.returncode == 0 and page.stdout.strip().endswith(f"{agency}-{year}.html")
+
+    [(plain, plain_year)] = [
+        (r["agency"], r["year"])
+        for r in web.manifest["reports"]
+        if r["year"] in ASKED and not any(u["kind"] == "docx" for u in r["urls"])
+    ][:1]
+    refused = cli("open", plain, str(plain_year), "--archive", url, "--rendering", "docx", "--out", str(tmp_path))
+    assert refused.returncode == 2 and "renderings held: " in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_browse_serves_the_catalog_in_datasette_with_facets_descriptions_and_queries(harvested, tmp_path):
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    _, _, url = harvested
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "browse", "--archive", url, "--db", str(tmp_path / "nianbao.db"),
+         "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+
+        def get(path: str) -> dict:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+                return json.loads(response.read())
+
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                wide = get("/nianbao/wide.json?_shape=objects")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "datasette did not answer within 90 s"
+                time.sleep(0.5)
+        assert set(wide["facet_results"]) >= {"province", "level", "year", "grade"}
+        assert len(wide["rows"]) == len(reports(url))
+        meta = get("/-/metadata.json")["databases"]["nianbao"]["tables"]["wide"]
+        assert "一、本年新收政府信息公开申请数量" in meta["columns"]["applications_received"]
+        coverage = get("/nianbao/coverage.json?_shape=objects")["rows"]
+        assert {r["state"] for r in coverage} >= {"found", "late", "missing"}
+        trends = get("/nianbao/trends.json?_shape=objects")["rows"]
+        assert [r["year"] for r in trends] == ASKED
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def test_a_parent_portals_withdrawal_is_found_though_its_repost_column_lists_the_year(harvested, prefect_api):
     """Runs last in this module: it moves the web on and writes to the shared archive."""
     from nianbao.flows.recrawl import recrawl_agency
