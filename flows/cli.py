@@ -10,7 +10,7 @@ from collections.abc import Sequence
 # Order is the order `nianbao --help` lists them in.
 COMMAND_MODULES = (
     "parse", "sim", "crawl", "harvest", "recrawl", "reparse", "serve", "demo", "catalog", "export", "ledger",
-    "open", "browse",
+    "open", "browse", "report",
 )  # fmt: skip
 
 
