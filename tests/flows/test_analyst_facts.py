@@ -12,6 +12,7 @@ import pytest
 from nianbao import archive
 from nianbao.archive.ledger import deadline
 from nianbao.flows.harvest import harvest
+from tests.flows import browser
 from tests.flows.conftest import DELAY, YEARS
 
 pytestmark = pytest.mark.integration
@@ -195,9 +196,37 @@ def test_browse_serves_the_catalog_in_datasette_with_facets_descriptions_and_que
         assert {r["state"] for r in coverage} >= {"found", "late", "missing"}
         trends = get("/nianbao/trends.json?_shape=objects")["rows"]
         assert [r["year"] for r in trends] == ASKED
+        page = browser.dom(f"http://127.0.0.1:{port}/nianbao/wide")
+        assert 'data-column="grade"' in page and 'data-column="province"' in page, "facets render in a browser"
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_report_site_renders_the_heat_map_and_agency_pages_in_a_browser(harvested, tmp_path):
+    from PIL import Image
+
+    from nianbao.flows.report_site import STATE_COLOURS
+
+    web, _, url = harvested
+    site = tmp_path / "site"
+    done = cli("report", "--archive", url, "--out", str(site))
+    assert done.returncode == 0, done.stderr
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index and "http" not in index.split("<svg", 1)[0], "offline: nothing to fetch"
+
+    shot = browser.screenshot((site / "index.html").as_uri(), tmp_path / "index.png")
+    pixels = set(Image.open(shot).convert("RGB").getdata())
+    states = set(expected_ledger(web).values())
+    for state in states:
+        colour = tuple(int(STATE_COLOURS[state][i : i + 2], 16) for i in (1, 3, 5))
+        assert colour in pixels, f"no {state} square in the rendered heat map"
+
+    wide = {(r["agency"], r["year"]): r for r in archive.open(url).table("wide").to_pylist()}
+    (agency, year), row = next((k, r) for k, r in sorted(wide.items()) if r["applications_received"] is not None)
+    page = browser.dom((site / "agencies" / f"{agency}.html").as_uri())
+    assert f'<a href="{row["original_url"]}">{row["applications_received"]:g}</a>' in page
+    assert f"{year} v1 content" in page
 
 
 def test_a_parent_portals_withdrawal_is_found_though_its_repost_column_lists_the_year(harvested, prefect_api):
