@@ -44,8 +44,8 @@ def harvest(
     """Harvest report `years` (default: last year) of the registry agencies matching the filters."""
     years = sorted(years or default_years())
     names, chosen = resolve(registry, ids=agencies, regions=regions, levels=levels)
-    work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests, download_delay))
-    work.regions = {e.id: e.region_code for e in chosen}
+    region_codes = {e.id: e.region_code for e in chosen}
+    work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests, download_delay), region_codes)
     keep_registry(registry, archive_url)
     outcomes = work.run(family_batches(chosen, batch_size), crawl_processes)
     summary = merge("harvest", years, outcomes)
@@ -72,11 +72,12 @@ class Work:
         names: Mapping[str, str],
         years: Sequence[int],
         settings: Mapping[str, Any],
+        regions: Mapping[str, str | None] | None = None,
     ) -> None:
         self.registry, self.archive_url, self.names = registry, archive_url, dict(names)
+        self.regions = dict(regions or {})  # agency id -> registry region code, kept with its reports
         self.years, self.settings = list(years), dict(settings)
         self.since = now()
-        self.regions: dict[str, str | None] = {}  # agency id -> registry region code, kept with its reports
 
     def run(self, batches: list[list[str]], crawl_processes: int) -> list[AgencyOutcome]:
         total = sum(len(b) for b in batches)

@@ -35,8 +35,8 @@ def recrawl_agency(
 
     names, chosen = resolve(registry, ids=[agency])
     asked = sorted(years or all_years())
-    work = Work(registry, archive_url, names, asked, crawl_settings(2, 8, download_delay))
-    work.regions = {e.id: e.region_code for e in chosen}
+    regions = {e.id: e.region_code for e in chosen}
+    work = Work(registry, archive_url, names, asked, crawl_settings(2, 8, download_delay), regions)
     keep_registry(registry, archive_url)
     [outcome] = work.run([[agency]], crawl_processes=1)
     # A recrawl over every year shows only the years where something is, or was asked for explicitly.
