@@ -47,9 +47,14 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 @dataclass
 class _Held:
+    """What the derived tables need of one report, small: a catalog holds hundreds of thousands."""
+
     row: Mapping[str, Any]  # the report's catalog row
-    record: Mapping[str, Any]
-    checks: list[Mapping[str, Any]]
+    card: dict[str, Any]  # its scorecard counts, lateness not yet known
+    figures: dict[str, Any]  # its wide-table figures
+
+
+_CROSS_YEAR_KEYS = ("year", "template", "applications", "active_disclosure")
 
 
 class AnalystTables:
@@ -71,7 +76,7 @@ class AnalystTables:
         if not record:
             return []
         previous = self._previous.get(agency)
-        self._previous[agency] = record
+        self._previous[agency] = {key: record.get(key) for key in _CROSS_YEAR_KEYS}
         if previous is None:
             return []
         return [
@@ -80,7 +85,12 @@ class AnalystTables:
         ]
 
     def add(self, row: Mapping[str, Any], record: Mapping[str, Any] | None, checks: list[Mapping[str, Any]]) -> None:
-        self._held[(row["agency"], row["year"])] = _Held(row, record or {}, checks)
+        record = record or {}
+        figures = {
+            name: ((record.get(table) or {}).get(key) or {}).get(column)
+            for name, table, key, column in codebook.WIDE_FIGURES
+        }
+        self._held[(row["agency"], row["year"])] = _Held(row, scorecard.score(record, checks, None), figures)
 
     def rows(self) -> Iterator[tuple[str, int | None, dict[str, Any]]]:
         """(table, partition year, row) of agencies, ledger and scorecard."""
@@ -97,18 +107,15 @@ class AnalystTables:
         for (agency, year), held in sorted(self._held.items()):
             state = states.get((agency, year))
             late = None if state == ledger.State.WITHDRAWN else state == ledger.State.LATE
-            card = scorecard.score(held.record, held.checks, late)
+            card = held.card | {"late": late}
+            card["grade"] = scorecard.grade(card)
             yield "scorecard", year, {"agency": agency, "version": held.row["content_version"]} | card
             yield "wide", year, self._wide(known[agency], held, state, card)
 
     @staticmethod
     def _wide(agency: Mapping[str, Any], held: _Held, state: str | None, card: Mapping[str, Any]) -> dict[str, Any]:
         """One report on one line: who, where, when, how good, and its main figures by readable name."""
-        record, row = held.record, held.row
-        figures = {
-            name: ((record.get(table) or {}).get(key) or {}).get(column)
-            for name, table, key, column in codebook.WIDE_FIGURES
-        }
+        row = held.row
         place = {k: agency.get(k) for k in ("province", "city", "county")}
         return {
             "agency": row["agency"],
@@ -124,5 +131,5 @@ class AnalystTables:
             "publish_date": row["publish_date"],
             "version": row["content_version"],
             "original_url": row["page_url"],
-            **figures,
+            **held.figures,
         }

@@ -1,6 +1,7 @@
 """The Parquet catalog: derived tables analysts query, rebuilt from the immutable layer.
 
-Five tables (reports, versions, captures, cells, checks), each partitioned hive-style by report
+Five tables (reports, versions, captures, cells, checks), and the analysts' tables derived with them
+(agencies, ledger, scorecard, wide: archive/analysis.py), each partitioned hive-style by report
 year (`catalog/<table>/year=<Y>/part-0.parquet`; captures linked to no report sit under
 `year=__HIVE_DEFAULT_PARTITION__`). Columns are described in docs/archive.md. A rebuild rewrites
 every partition; each file appears whole (written aside, then renamed or uploaded), and no
