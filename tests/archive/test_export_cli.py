@@ -136,3 +136,23 @@ def test_every_export_ships_the_codebook_and_a_datapackage_describing_its_files(
 def test_no_doc_points_outside_the_repository_for_key_meanings() -> None:
     for doc in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
         assert "shared/spec" not in doc.read_text(encoding="utf-8"), doc.name
+
+
+def test_catalog_keeps_a_registry_given_and_names_the_agencies_from_it(tmp_path: Path) -> None:
+    url = _archive(tmp_path / "archive")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "agencies:\n"
+        "  - {id: sthjj, name: 某某市生态环境局, level: department, region_code: '440305', start_urls: ['https://s/']}\n"
+        "  - {id: jyj, name: 某某市教育局, level: department, region_code: '440305', start_urls: ['https://j/']}\n",
+        encoding="utf-8",
+    )
+    built = _nianbao("catalog", "--archive", url, "--registry", str(registry))
+    assert built.returncode == 0, built.stderr
+    reports = archive.open(url).reports().to_pylist()
+    assert {(r["agency"], r["agency_name"], r["level"]) for r in reports} == {
+        ("sthjj", "某某市生态环境局", "department"),
+        ("jyj", "某某市教育局", "department"),
+    }
+    agencies = archive.open(url).table("agencies").to_pylist()
+    assert {a["province"] for a in agencies} == {"广东省"}
