@@ -180,8 +180,14 @@ def settle(
             tallies[document.capture.agency].fail(None, f"{document.capture.url}: no report year in the document")
     for group in grouping.groups:
         if group.year in years and group.agency in tallies:
-            region_code = (regions or {}).get(group.agency)
-            _keep(archive, group, since, tallies[group.agency], names.get(group.agency), region_code)
+            tally, latest = tallies[group.agency], held.get((group.agency, group.year))
+            if not group.has_original and latest is not None and latest.kind == "withdrawn":
+                tally.coverage[group.year] = WITHDRAWN  # a lingering repost does not bring it back
+            elif not group.has_original and (evidence := _original_gone(latest, group.agency, gone)) is not None:
+                tally.add(group.year, mark_withdrawn(archive, group.agency, group.year, evidence, since), None)
+            else:
+                region_code = (regions or {}).get(group.agency)
+                _keep(archive, group, since, tally, names.get(group.agency), region_code)
     for (agency, year), latest in held.items():
         tally = tallies[agency]
         if year in tally.coverage:
@@ -191,6 +197,14 @@ def settle(
         elif (evidence := next((gone[link.url] for link in latest.captures if link.url in gone), None)) is not None:
             tally.add(year, mark_withdrawn(archive, agency, year, evidence, since), None)
     return [tallies[agency].outcome() for agency in agencies]
+
+
+def _original_gone(latest: shelves.Version | None, agency: str, gone: Mapping[str, Capture]) -> Capture | None:
+    """The 404/410 of this run at an own-site URL of the held report, if any: the agency withdrew it,
+    whatever copies other sites (a parent portal's repost column) still show."""
+    if latest is None or latest.kind != "content":
+        return None
+    return next((gone[link.url] for link in latest.captures if link.agency == agency and link.url in gone), None)
 
 
 def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisited: Collection[str]) -> list[Document]:

@@ -95,3 +95,48 @@ def test_a_report_whose_text_names_no_body_is_issued_by_the_registry_name_not_th
         "2025-01-20",
         {"region_code": "330102"},
     )
+
+
+def test_a_department_report_gone_from_its_site_is_withdrawn_though_its_parent_still_reposts_it(tmp_path):
+    from dataclasses import replace
+
+    from nianbao.flows.settlement import Crawled, settle
+    from nianbao.parsers import parse
+
+    store = archive.connect(str(tmp_path))
+    lines = [
+        "某某市生态环境局2024年政府信息公开工作年度报告",
+        "一、总体情况",
+        "全年主动公开信息12条。",
+        "2025年1月20日",
+    ]
+    data = "\n".join(lines).encode()
+    store.put_raw(data, "text/plain")
+    own, copy = "https://sthjj.example.gov.cn/ndbg/2024.txt", "https://gov.example.gov.cn/bmnb/sthjj-2024.txt"
+
+    def read(found, digest):
+        return parse(store.get_raw(digest), url=found.url, content_type="text/plain").to_dict()
+
+    def run(since: str, *captures) -> None:
+        for found in captures:
+            store.add_capture(found)
+        names = {"gov": "某某市人民政府", "sthjj": "某某市生态环境局"}
+        crawled = {agency: Crawled(None, 1) for agency in names}
+        settle(store, ["gov", "sthjj"], names, [2024], since, crawled, read, {own})
+
+    first = "2025-02-01T00:00:00Z"
+    run(first, capture("sthjj", own, "2025-02-01T00:00:01Z", data), capture("gov", copy, "2025-02-01T00:00:02Z", data))
+    assert shelves.latest_version(store.store, "sthjj", 2024).kind == "content"
+
+    later = "2025-06-01T00:00:00Z"
+    gone = replace(capture("sthjj", own, "2025-06-01T00:00:01Z", None, status=404), kind=None)
+    run(later, gone, capture("gov", copy, "2025-06-01T00:00:02Z", data))
+    latest = shelves.latest_version(store.store, "sthjj", 2024)
+    assert (latest.kind, latest.evidence["url"], latest.evidence["status"]) == ("withdrawn", own, 404)
+
+    run(
+        "2025-09-01T00:00:00Z",
+        replace(gone, fetched_at="2025-09-01T00:00:01Z"),
+        capture("gov", copy, "2025-09-01T00:00:02Z", data),
+    )
+    assert shelves.latest_version(store.store, "sthjj", 2024).number == latest.number, "withdrawn once, not again"
