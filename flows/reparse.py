@@ -55,6 +55,6 @@ def parse_stored(archive_url: str):
 
     def parse(capture, sha256: str):
         with PARSE_CACHE_LOCK:
-            return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+            return parse_capture(archive_url, sha256, capture.url, capture.content_type)
 
     return parse

@@ -85,16 +85,21 @@ def crawl_agencies(
 def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
     from nianbao.parsers.record import PARSER_VERSION
 
-    return f"parse-{PARSER_VERSION}-{parameters['sha256']}-{parameters['agency']}"
+    return f"parse-{PARSER_VERSION}-{parameters['sha256']}"
 
 
 @task(name="parse_capture", cache_key_fn=parse_cache_key, persist_result=True, **RETRIES)
-def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None, agency: str) -> dict[str, Any]:
-    """The record of one stored body, as a dict; cached on its sha256 and the parser version."""
+def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None) -> dict[str, Any]:
+    """The record of one stored body, as a dict; cached on its sha256 and the parser version.
+
+    No agency hint: the site a body was found on is not always its issuing body (a parent portal
+    reposts its departments' reports), and a hinted name would place a repost with the wrong agency.
+    Settlement names the body from the registry once the report's agency is known (see `settle`).
+    """
     from nianbao.parsers import parse
 
     data = open_archive(archive_url).get_raw(sha256)
-    return parse(data, url=url, content_type=content_type, agency=agency).to_dict()
+    return parse(data, url=url, content_type=content_type).to_dict()
 
 
 @task(name="settle_agencies", cache_policy=NO_CACHE, **RETRIES)
@@ -106,6 +111,7 @@ def settle_agencies(
     since: str,
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
+    regions: Mapping[str, str | None] | None = None,
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
     archive = open_archive(archive_url)
@@ -113,9 +119,9 @@ def settle_agencies(
 
     def parse(capture: Capture, sha256: str) -> dict[str, Any]:
         with PARSE_CACHE_LOCK:
-            return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+            return parse_capture(archive_url, sha256, capture.url, capture.content_type)
 
-    return settle(archive, agencies, names, years, since, crawled, parse, revisited)
+    return settle(archive, agencies, names, years, since, crawled, parse, revisited, regions=regions)
 
 
 def revisit_unvisited(

@@ -177,7 +177,7 @@ class Intake:
         from nianbao.parsers.errors import ParseError
 
         try:
-            record = _parse(self.archive_url, answer.uri, sha256, content_type, agency)
+            record = _parse(self.archive_url, answer.uri, sha256, content_type)
         except ParseError:
             return "page"
         if record.get("year") is None:  # a listing or a notice reads as text, but names no report year
@@ -185,11 +185,11 @@ class Intake:
         return "report" if media in HTML_TYPES or not media else "attachment"
 
 
-def _parse(archive_url: str, url: str, sha256: str, content_type: str | None, agency: str) -> dict[str, Any]:
+def _parse(archive_url: str, url: str, sha256: str, content_type: str | None) -> dict[str, Any]:
     from nianbao.flows.tasks import PARSE_CACHE_LOCK, parse_capture
 
     with PARSE_CACHE_LOCK:
-        return parse_capture(archive_url, sha256, url, content_type, agency)
+        return parse_capture(archive_url, sha256, url, content_type)
 
 
 def _header_dict(lines: Sequence[tuple[str, str]], keep_case: bool = False) -> dict[str, str]:
@@ -235,6 +235,7 @@ def warc_import(files: list[str], registry: str, archive_url: str) -> ImportSumm
                 crawled,
                 _settle_parse(archive_url),
                 until=visit.until,
+                regions={e.id: e.region_code for e in entries},
             )
         report(f"settled visit {n}/{len(visits)} ({visit.since[:10]}, {len(visit.agencies)} agencies)")
     rebuild_catalog(archive_url)
@@ -271,6 +272,6 @@ def _last_seen(archive: Any, agency: str, year: int) -> str | None:
 
 def _settle_parse(archive_url: str) -> Any:
     def parse(capture: Capture, sha256: str) -> dict[str, Any]:
-        return _parse(archive_url, capture.url, sha256, capture.content_type, capture.agency)
+        return _parse(archive_url, capture.url, sha256, capture.content_type)
 
     return parse
