@@ -199,7 +199,8 @@ def test_glyphs_without_unicode_mapping_need_ocr() -> None:
 
 def test_a_broken_page_costs_that_page_only() -> None:
     document = pdf.read(fixture("broken-page.pdf"), url="x.pdf")
-    assert document.warnings == (("page_unreadable", "page 2 of x.pdf cannot be read: Non-Ascii85 digit found: \x7f"),)
+    # pdfium draws nothing of a page whose content stream is broken; a blank page reads the same.
+    assert document.warnings == (("page_unreadable", "pages 2 of x.pdf draw nothing (blank or broken)"),)
     (table,) = document.tables()
     assert len(table.rows) == 5 and table.rows[-1][1] == "（四）无"
     assert document.title == "测试市人民政府2024年政府信息公开工作年度报告"
