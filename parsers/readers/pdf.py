@@ -25,14 +25,17 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
-from pdfplumber.table import Table, TableFinder
+from pdfplumber.table import Table
 
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
-from nianbao.parsers.readers.pdf_objects import Char, PageObjects, open_document, read_page
+from nianbao.parsers.readers import ocr
+from nianbao.parsers.readers.pdf_objects import Char, PageObjects, find_tables, open_document, read_page
 
 MAX_PAGES = 200
 """Reports run to 5-40 pages; beyond this the rest is an appendix or a wrong file, not worth minutes."""
+MAX_OCR_PAGES = 20
+"""A scanned report's tables fit in a few pages; OCR costs seconds a page."""
 MAX_DRAWING_OBJECTS = 10_000
 """A report table page draws a few hundred lines; table finding grows with the lines drawn."""
 
@@ -101,6 +104,9 @@ class _PageContent:
     unreadable: bool = False  # the page draws nothing: blank, or its content stream is broken
     drawing: bool = False  # too many lines to look for tables in: a map or a chart, not a form
     pictured: bool = False  # no text, only pictures: a scanned or image-only page
+    recognised: bool = False  # read by OCR from the page's picture
+    unrecognised: bool = False  # OCR ran and found no text in the picture
+    confidence: float = 1.0  # OCR: the lowest word confidence on the page
 
 
 def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> Document:
@@ -131,6 +137,7 @@ def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
     if total > max_pages:
         warnings.append(("page_cap", f"read the first {max_pages} of {total} pages"))
     pages = []
+    recognised = 0
     for number in range(1, min(total, max_pages) + 1):
         try:
             page = pdf[number - 1]
@@ -139,7 +146,11 @@ def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
             pages.append(_PageContent((), 0.0, 0.0, unreadable=True))
             continue
         try:
-            pages.append(_page_content(read_page(page, max_drawn=MAX_DRAWING_OBJECTS), number))
+            content = _page_content(read_page(page, max_drawn=MAX_DRAWING_OBJECTS), number)
+            if (content.pictured or content.garbled) and recognised < MAX_OCR_PAGES:
+                content = _recognised(page, number, content, where, warnings)
+                recognised += content.recognised
+            pages.append(content)
         finally:
             page.close()
     if all(page.unreadable for page in pages):
@@ -153,11 +164,21 @@ def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
     pages = _without_running_heads(pages)
     textless = [i + 1 for i, content in enumerate(pages) if content.pictured]
     if textless:
-        warnings.append(("needs_ocr", _textless_message(textless, len(pages))))
+        warnings.append(("needs_ocr", _textless_message(textless, len(pages)) + _why_not_recognised(pages)))
     garbled = [i + 1 for i, content in enumerate(pages) if content.garbled]
     if garbled:
         pages_named = ", ".join(map(str, garbled))
-        warnings.append(("needs_ocr", f"text without Unicode mapping (glyph ids only) on pages {pages_named}"))
+        warnings.append(
+            (
+                "needs_ocr",
+                f"text without Unicode mapping (glyph ids only) on pages {pages_named}" + _why_not_recognised(pages),
+            )
+        )
+    read_by_ocr = [(i + 1, content.confidence) for i, content in enumerate(pages) if content.recognised]
+    if read_by_ocr:
+        lowest = min(confidence for _, confidence in read_by_ocr)
+        named = ", ".join(str(number) for number, _ in read_by_ocr)
+        warnings.append(("ocr", f"pages {named} read by OCR ({ocr.ENGINE}); lowest word confidence {lowest:.2f}"))
     metadata = _metadata(pdf)
     return Document(
         blocks=_blocks(pages),
@@ -168,20 +189,50 @@ def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
     )
 
 
+def _why_not_recognised(pages: list[_PageContent]) -> str:
+    reason = ocr.unavailable()
+    if reason:
+        return f"; not recognised: {reason}"
+    if any(page.unrecognised for page in pages):
+        return f"; OCR ({ocr.ENGINE}) found no text in the pictures"
+    return ""
+
+
+def _recognised(
+    page: pdfium.PdfPage, number: int, content: _PageContent, where: str, warnings: list[tuple[str, str]]
+) -> _PageContent:
+    """The page read again from its picture by OCR; unchanged when OCR cannot run or fails."""
+    if ocr.unavailable() is not None:
+        return content
+    width, height = page.get_size()
+    scale = ocr.render_scale(width, height)
+    try:
+        picture = page.render(scale=scale, grayscale=True).to_pil()
+        objects = ocr.page_objects(picture, scale)
+    except (ocr.OcrError, pdfium.PdfiumError, ValueError, MemoryError) as exc:
+        warnings.append(("ocr_failed", f"page {number} of {where}: {exc}"))
+        return content
+    if not objects.chars:
+        return replace(content, unrecognised=True)
+    recognised = _page_content(objects, number, Method.OCR)
+    confidence = min(char.confidence or 0.0 for char in objects.chars)
+    return replace(recognised, recognised=True, confidence=confidence)
+
+
 def _textless_message(textless: list[int], total: int) -> str:
     if len(textless) == total:
         return f"no text layer on any of the {total} pages (scanned or image-only PDF)"
     return f"no text layer on pages {', '.join(map(str, textless))} of {total} (images only)"
 
 
-def _page_content(page: PageObjects, number: int) -> _PageContent:
+def _page_content(page: PageObjects, number: int, method: Method = Method.GRID) -> _PageContent:
     if page.empty:
         return _PageContent((), 0.0, page.width, unreadable=True)
     if not page.chars:
         return _PageContent((), 0.0, page.width, pictured=True)
     drawing = page.drawn > MAX_DRAWING_OBJECTS
     found = [] if drawing else [t for t in _find_tables(page) if _column_count(t) >= 2]
-    tables = [(t.bbox[1], _table(t, page.chars, number)) for t in found]
+    tables = [(t.bbox[1], _table(t, page.chars, number, method)) for t in found]
     boxes = [t.bbox for t in found]
     outside = [char for char in page.chars if not _inside_any(char, boxes)]
     lines = [(line.top, line) for line in _lines(outside, page) if not _is_page_number(line)]
@@ -193,18 +244,8 @@ def _page_content(page: PageObjects, number: int) -> _PageContent:
     return _PageContent(items, left, right, garbled=garbled, drawing=drawing)
 
 
-class _EdgePage:
-    """What pdfplumber's TableFinder reads of a page: its edges and its box."""
-
-    def __init__(self, page: PageObjects) -> None:
-        self.edges = list(page.edges)
-        self.bbox = (0.0, 0.0, page.width, page.height)
-
-
 def _find_tables(page: PageObjects) -> list[Table]:
-    if not page.edges:
-        return []
-    return TableFinder(_EdgePage(page)).tables  # type: ignore[arg-type]
+    return find_tables(page.edges, page.width, page.height)
 
 
 def _column_count(table: Table) -> int:
@@ -301,7 +342,7 @@ def _mode(values: list[float]) -> float:
     return Counter(round(v) for v in values).most_common(1)[0][0]
 
 
-def _table(table: Table, chars: tuple[Char, ...], page: int) -> _Table:
+def _table(table: Table, chars: tuple[Char, ...], page: int, method: Method = Method.GRID) -> _Table:
     """Cells with their spans, from the cell boxes and the characters inside them."""
     boxes = [box for row in table.rows for box in row.cells if box is not None]
     row_edges = sorted({round(box[1], 1) for box in boxes} | {round(table.bbox[3], 1)})
@@ -311,8 +352,10 @@ def _table(table: Table, chars: tuple[Char, ...], page: int) -> _Table:
         first = _edge_index(row_edges, box[1])
         last = _edge_index(row_edges, box[3])
         text = "\n".join(_line_text(line) for line in _text_lines(held[box]))
-        cells.append(_Cell(_unwrap(text), box[0], box[2], first, max(1, last - first), page, tuple(box)))
-    return _Table(tuple(cells), len(row_edges) - 1, table.bbox[0], table.bbox[2])
+        confidence = min((c.confidence for c in held[box] if c.confidence is not None), default=None)
+        cell = _Cell(_unwrap(text), box[0], box[2], first, max(1, last - first), page, tuple(box), method, confidence)
+        cells.append(cell)
+    return _Table(tuple(cells), len(row_edges) - 1, table.bbox[0], table.bbox[2], method)
 
 
 def _chars_by_box(boxes: list[tuple[float, float, float, float]], chars: tuple[Char, ...]) -> dict:

@@ -18,13 +18,17 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber.table import Table, TableFinder
 
 _AXIS_TOLERANCE = 0.01  # points: a segment this close to horizontal or vertical is a ruling line
 
 
 @dataclass(frozen=True, slots=True)
 class Char:
-    """One glyph: its text, box (top-left origin) and font size; `space` for a typed blank."""
+    """One glyph (or one word recognised by OCR): its text, box (top-left origin) and font size.
+
+    `confidence` is the OCR engine's (0..1) for recognised words, None for a text layer's glyphs.
+    """
 
     text: str
     x0: float
@@ -32,6 +36,7 @@ class Char:
     top: float
     bottom: float
     size: float
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -192,3 +197,19 @@ def _edge(x0: float, y0: float, x1: float, y1: float) -> dict | None:
         "width": right - left,
         "height": lower - upper,
     }
+
+
+class _EdgePage:
+    """What pdfplumber's TableFinder reads of a page: its edges and its box."""
+
+    def __init__(self, edges: tuple[dict, ...], width: float, height: float) -> None:
+        self.edges = list(edges)
+        self.bbox = (0.0, 0.0, width, height)
+
+
+def find_tables(edges: tuple[dict, ...], width: float, height: float) -> list[Table]:
+    """Tables as pdfplumber finds them from ruling lines (its edge merging, intersections and cell
+    finding are pure functions of the edges: reused, not rewritten)."""
+    if not edges:
+        return []
+    return TableFinder(_EdgePage(edges, width, height)).tables  # type: ignore[arg-type]
