@@ -460,15 +460,14 @@ def _edges(table: _Table) -> list[float]:
 def _join(first: _Table, second: _Table) -> _Table:
     second = _snap(second, _edges(first))
     second = _drop_repeated_header(first, second)
-    tail = [c for c in first.cells if c.row + c.rows == first.nrows]
-    head = [c for c in second.cells if c.row == 0]
+    tail = [(i, c) for i, c in enumerate(first.cells) if c.row + c.rows == first.nrows]
     kept_first = list(first.cells)
     kept_second = []
     for cell in second.cells:
-        above = next((a for a in tail if cell in head and _same_columns(a, cell)), None)
-        if above is not None and _cut_by_page(above, cell, first, second):
+        position, above = next(((i, a) for i, a in tail if _same_columns(a, cell)), (0, None))
+        if cell.row == 0 and above is not None and _cut_by_page(above, cell, first, second):
             joined = replace(above, text=_glue(above.text, cell.text), rows=above.rows + cell.rows)
-            kept_first[kept_first.index(above)] = joined
+            kept_first[position] = joined
             continue
         kept_second.append(replace(cell, row=cell.row + first.nrows))
     return _Table(tuple(kept_first + kept_second), first.nrows + second.nrows, first.x0, first.x1)

@@ -87,27 +87,47 @@ def read_page(page: pdfium.PdfPage, *, max_drawn: int) -> PageObjects:
 
 def _chars(textpage: pdfium.PdfTextPage, origin: tuple[float, float]) -> tuple[tuple[Char, ...], int, int]:
     left, top = origin
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    codes = _codes(textpage, count)
     box = pdfium_c.FS_RECTF()
     matrix = pdfium_c.FS_MATRIX()
+    sizes: dict[int | None, float] = {}  # per text object: its glyphs share one size
     chars = []
     unmapped = glyphs = 0
-    for i in range(pdfium_c.FPDFText_CountChars(textpage)):
-        if pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
+    for i in range(count):
+        code = codes[i] if codes is not None else pdfium_c.FPDFText_GetUnicode(textpage, i)
+        if code in _BLANKS and pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
             continue  # pdfium's own spaces and line breaks between text objects
         glyphs += 1
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
         if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
             unmapped += 1
             continue
         if pdfium_c.FPDFText_HasUnicodeMapError(textpage, i) == 1:
             unmapped += 1
         pdfium_c.FPDFText_GetLooseCharBox(textpage, i, box)
-        pdfium_c.FPDFText_GetMatrix(textpage, i, matrix)
-        size = pdfium_c.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d)
+        owner = ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
+        size = sizes.get(owner)
+        if size is None:
+            pdfium_c.FPDFText_GetMatrix(textpage, i, matrix)
+            size = sizes[owner] = pdfium_c.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d)
         # pdfminer's box: from the descent line up by the font size (the loose box reaches the ascent).
         lower = top - box.bottom
         chars.append(Char(chr(code), box.left - left, box.right - left, lower - size, lower, size))
     return tuple(chars), unmapped, glyphs
+
+
+_BLANKS = frozenset((0x20, 0x0A, 0x0D, 0xA0))
+
+
+def _codes(textpage: pdfium.PdfTextPage, count: int) -> list[int] | None:
+    """Every character's code in one call, or None when the text holds surrogate pairs (then the
+    UTF-16 units no longer line up with character indices)."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    codes = list(buffer[: max(0, written - 1)])
+    if len(codes) != count or any(0xD800 <= code <= 0xDFFF for code in codes):
+        return None
+    return codes
 
 
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
