@@ -29,7 +29,7 @@ from pdfplumber.table import Table
 
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
-from nianbao.parsers.readers import ocr
+from nianbao.parsers.readers import ocr, pdf_aligned
 from nianbao.parsers.readers.pdf_objects import Char, PageObjects, find_tables, open_document, read_page
 
 MAX_PAGES = 200
@@ -234,8 +234,12 @@ def _page_content(page: PageObjects, number: int, method: Method = Method.GRID) 
     found = [] if drawing else [t for t in _find_tables(page) if _column_count(t) >= 2]
     tables = [(t.bbox[1], _table(t, page.chars, number, method)) for t in found]
     boxes = [t.bbox for t in found]
-    outside = [char for char in page.chars if not _inside_any(char, boxes)]
-    lines = [(line.top, line) for line in _lines(outside, page) if not _is_page_number(line)]
+    outside = _text_lines([char for char in page.chars if not _inside_any(char, boxes)])
+    aligned = [] if drawing else pdf_aligned.find(outside)
+    taken = {index for table in aligned for index in table.lines}
+    tables += [(_aligned_top(t), _aligned_table(t, number, method)) for t in aligned]
+    rest = [line for index, line in enumerate(outside) if index not in taken]
+    lines = [(line.top, line) for line in _lines(rest, page) if not _is_page_number(line)]
     items = tuple(item for _, item in sorted(tables + lines, key=lambda pair: pair[0]))
     body = [line for _, line in lines]
     left = _mode([line.x0 for line in body]) if body else 0.0
@@ -296,10 +300,10 @@ def _line_text(line: list[Char]) -> str:
     return "".join(parts).strip()
 
 
-def _lines(chars: list[Char], page: PageObjects) -> list[_Line]:
+def _lines(char_lines: list[list[Char]], page: PageObjects) -> list[_Line]:
     band = page.height * _FURNITURE_BAND
     lines = []
-    for line in _text_lines(chars):
+    for line in char_lines:
         text = _line_text(line)
         if not text:
             continue
@@ -316,6 +320,29 @@ def _lines(chars: list[Char], page: PageObjects) -> list[_Line]:
             )
         )
     return lines
+
+
+def _aligned_top(table: pdf_aligned.AlignedTable) -> float:
+    return min(segment.top for row in table.rows for _, segment in row)
+
+
+def _aligned_table(table: pdf_aligned.AlignedTable, page: int, method: Method) -> _Table:
+    """A table read by text alignment as cells: every row gets every column, blank where nothing stands."""
+    bounds = table.bounds
+    cells = []
+    for r, row in enumerate(table.rows):
+        for column in range(len(bounds) - 1):
+            parts = [segment for c, segment in row if c == column]
+            x0, x1 = bounds[column], bounds[column + 1]
+            if parts:
+                box = (min(p.x0 for p in parts), min(p.top for p in parts), max(p.x1 for p in parts),
+                       max(p.bottom for p in parts))  # fmt: skip
+            else:
+                box = (x0, min(p.top for _, p in row), x1, max(p.bottom for _, p in row))
+            text = _unwrap(" ".join(p.text for p in parts))
+            confidence = min((p.confidence for p in parts if p.confidence is not None), default=None)
+            cells.append(_Cell(text, x0, x1, r, 1, page, box, method, confidence))
+    return _Table(tuple(cells), len(table.rows), bounds[0], bounds[-1], method)
 
 
 def _is_page_number(line: _Line) -> bool:
@@ -460,6 +487,8 @@ def _edges(table: _Table) -> list[float]:
 def _join(first: _Table, second: _Table) -> _Table:
     second = _snap(second, _edges(first))
     second = _drop_repeated_header(first, second)
+    if _row_continues(first, second):
+        return _join_row(first, second)
     tail = [(i, c) for i, c in enumerate(first.cells) if c.row + c.rows == first.nrows]
     kept_first = list(first.cells)
     kept_second = []
@@ -471,6 +500,44 @@ def _join(first: _Table, second: _Table) -> _Table:
             continue
         kept_second.append(replace(cell, row=cell.row + first.nrows))
     return _Table(tuple(kept_first + kept_second), first.nrows + second.nrows, first.x0, first.x1)
+
+
+def _row_continues(first: _Table, second: _Table) -> bool:
+    """Does the second part open with the rest of the first part's last row?
+
+    Word breaks a tall row across pages: the label's first half with empty value cells ends one
+    page, the label's rest with the values opens the next (no enumeration of its own).
+    """
+    last = [c for c in first.cells if c.row + c.rows == first.nrows and c.row == first.nrows - 1]
+    head = [c for c in second.cells if c.row == 0]
+    if not last or not head:
+        return False
+    labels_above = [c for c in last if c.text]
+    if not labels_above or any(_NUMBER.fullmatch(c.text) for c in labels_above):
+        return False
+    if not any(not c.text for c in last):
+        return False
+    below = [c for c in head if c.text and not _NUMBER.fullmatch(c.text)]
+    values = [c for c in head if _NUMBER.fullmatch(c.text)]
+    return bool(values) and all(not _ENUMERATED.match(c.text) for c in below)
+
+
+def _join_row(first: _Table, second: _Table) -> _Table:
+    """The two halves of the cut row made one: labels glued, values from the second half."""
+    kept_first = list(first.cells)
+    last = {i: c for i, c in enumerate(first.cells) if c.row == first.nrows - 1}
+    for cell in (c for c in second.cells if c.row == 0):
+        position = next((i for i, a in last.items() if _same_columns(a, cell)), None)
+        if position is None:
+            kept_first.append(replace(cell, row=first.nrows - 1))
+            continue
+        above = kept_first[position]
+        if not above.text:
+            kept_first[position] = replace(cell, row=above.row, rows=above.rows)
+        elif cell.text:
+            kept_first[position] = replace(above, text=_glue(above.text, cell.text))
+    rest = [replace(c, row=c.row + first.nrows - 1) for c in second.cells if c.row > 0]
+    return _Table(tuple(kept_first + rest), first.nrows + second.nrows - 1, first.x0, first.x1, first.method)
 
 
 def _snap(table: _Table, edges: list[float]) -> _Table:
