@@ -91,7 +91,7 @@ def _chars(textpage: pdfium.PdfTextPage, origin: tuple[float, float]) -> tuple[t
     codes = _codes(textpage, count)
     box = pdfium_c.FS_RECTF()
     matrix = pdfium_c.FS_MATRIX()
-    sizes: dict[int | None, float] = {}  # per text object: its glyphs share one size
+    sizes: dict[tuple[float, float], float] = {}
     chars = []
     unmapped = glyphs = 0
     for i in range(count):
@@ -105,11 +105,13 @@ def _chars(textpage: pdfium.PdfTextPage, origin: tuple[float, float]) -> tuple[t
         if pdfium_c.FPDFText_HasUnicodeMapError(textpage, i) == 1:
             unmapped += 1
         pdfium_c.FPDFText_GetLooseCharBox(textpage, i, box)
-        owner = ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
-        size = sizes.get(owner)
+        # The font size times the text matrix's vertical scale; glyphs of one font size and one box
+        # height share it, so the matrix (the costly call) is asked once per such pair.
+        key = (pdfium_c.FPDFText_GetFontSize(textpage, i), round(box.top - box.bottom, 2))
+        size = sizes.get(key)
         if size is None:
             pdfium_c.FPDFText_GetMatrix(textpage, i, matrix)
-            size = sizes[owner] = pdfium_c.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d)
+            size = sizes[key] = key[0] * math.hypot(matrix.c, matrix.d)
         # pdfminer's box: from the descent line up by the font size (the loose box reaches the ascent).
         lower = top - box.bottom
         chars.append(Char(chr(code), box.left - left, box.right - left, lower - size, lower, size))
