@@ -43,6 +43,15 @@ _MIN_INK = 12  # dark pixels: fewer is a speck, not text
 _RULE_RESIDUE = re.compile(r"[|｜丨¦]+")  # what is left of a ruling line, read as a word
 
 
+# Tesseract reads the dot of an enumeration (3.补正后…) as "3,", "3.," or "3。": one dot it is.
+_ENUMERATION_NOISE = re.compile(r"^(\d{1,2})[.,，、。．·]+(?=\D)")
+
+
+def tidy(text: str) -> str:
+    """A recognised cell's text with the enumeration punctuation Tesseract garbles put right."""
+    return _ENUMERATION_NOISE.sub(r"\1.", text)
+
+
 class OcrError(Exception):
     """OCR could not run on a page (engine missing, crashed or timed out)."""
 

@@ -379,6 +379,7 @@ def _table(table: Table, chars: tuple[Char, ...], page: int, method: Method = Me
         first = _edge_index(row_edges, box[1])
         last = _edge_index(row_edges, box[3])
         text = "\n".join(_line_text(line) for line in _text_lines(held[box]))
+        text = ocr.tidy(text) if method is Method.OCR else text
         confidence = min((c.confidence for c in held[box] if c.confidence is not None), default=None)
         cell = _Cell(_unwrap(text), box[0], box[2], first, max(1, last - first), page, tuple(box), method, confidence)
         cells.append(cell)
