@@ -81,16 +81,7 @@ def render_scale(width: float, height: float) -> float:
 def page_objects(picture: Image.Image, scale: float) -> PageObjects:
     """The page's ruling lines and recognised words, in points (`scale` pixels per point)."""
     grey = np.asarray(picture.convert("L"))
-    dark = grey < _DARK
-    minimum = max(8, int(_RULE_INCHES * 72 * scale))
-    horizontal = _runs(dark, minimum)
-    vertical = _runs(dark.T, minimum)
-    cleaned = grey.copy()
-    # A ruling line's anti-aliased fringe reads as "|" or "一": blank one pixel either side as well.
-    for row, start, end in horizontal:
-        cleaned[max(0, row - 1) : row + 2, max(0, start - 1) : end + 1] = 255
-    for column, start, end in vertical:
-        cleaned[max(0, start - 1) : end + 1, max(0, column - 1) : column + 2] = 255
+    cleaned, horizontal, vertical = without_rules(grey, scale)
     edges = [_edge("h", start / scale, end / scale, row / scale) for row, start, end in horizontal]
     edges += [_edge("v", start / scale, end / scale, column / scale) for column, start, end in vertical]
     height, width = grey.shape
@@ -110,6 +101,21 @@ def page_objects(picture: Image.Image, scale: float) -> PageObjects:
         width=width / scale,
         height=height / scale,
     )
+
+
+def without_rules(grey: np.ndarray, scale: float) -> tuple[np.ndarray, list, list]:
+    """The picture with its ruling lines erased, and the lines: (row, start, end) runs each way."""
+    dark = grey < _DARK
+    minimum = max(8, int(_RULE_INCHES * 72 * scale))
+    horizontal = _runs(dark, minimum)
+    vertical = _runs(dark.T, minimum)
+    cleaned = grey.copy()
+    # A ruling line's anti-aliased fringe reads as "|" or "一": blank one pixel either side as well.
+    for row, start, end in horizontal:
+        cleaned[max(0, row - 1) : row + 2, max(0, start - 1) : end + 1] = 255
+    for column, start, end in vertical:
+        cleaned[max(0, start - 1) : end + 1, max(0, column - 1) : column + 2] = 255
+    return cleaned, horizontal, vertical
 
 
 def _regions(cleaned: np.ndarray, boxes: list[tuple[int, ...]]) -> list[tuple[int, int, np.ndarray]]:
