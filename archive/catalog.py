@@ -112,6 +112,14 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("row", pa.string()),
             ("column", pa.string()),
             ("value", pa.float64()),
+            # Provenance: how the value was read and where it sits in the rendering (parsers.record.Provenance).
+            ("method", pa.string()),
+            ("source_table", pa.int32()),
+            ("source_row", pa.int32()),
+            ("source_column", pa.int32()),
+            ("page", pa.int32()),
+            ("bbox", pa.list_(pa.float64())),
+            ("confidence", pa.float64()),
         ]
     ),
     "checks": pa.schema(
@@ -127,6 +135,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
 }
 TABLES = tuple(SCHEMAS)
+_PROVENANCE_COLUMNS = ("method", "source_table", "source_row", "source_column", "page", "bbox", "confidence")
 PARTITIONING = pa.schema([("year", pa.int32())])
 
 
@@ -209,9 +218,13 @@ class CatalogWriter:
             evidence_status=evidence.get("status"),
         )
         cells = self._buffer("cells", year)
+        origins = {(p["table"], p["row"], p["column"]): p for p in record.get("provenance") or ()}
         for table in TABLE_KEYS:
             for row, columns in (record.get(table) or {}).items():
                 for column, value in columns.items():
+                    origin = origins.get((table, row, column), {})
+                    for name in _PROVENANCE_COLUMNS:
+                        cells[name].append(origin.get(name))
                     cells["agency"].append(agency)
                     cells["version"].append(number)
                     cells["is_current"].append(is_current)

@@ -21,14 +21,15 @@ from pathlib import Path
 
 from nianbao.parsers import parse
 from nianbao.parsers.cells import read_cell
-from nianbao.parsers.labels import core, is_header, label_key, names_row
+from nianbao.parsers.labels import core, is_header, label_key, label_score, match_row, names_row, without_note
 from nianbao.parsers.sniff import rendering_of
+from nianbao.parsers.tables import _column_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # Label and cell readings are memoised; repeating one document keeps them warm, a stream of new
 # reports mostly does too (same template labels, small numbers). "cold" clears them before each parse.
-_CACHES = (read_cell, core, is_header, label_key, names_row)
+_CACHES = (read_cell, core, is_header, label_key, label_score, match_row, names_row, without_note, _column_key)
 
 
 def _cold_parse(data: bytes, name: str) -> None:

@@ -41,8 +41,16 @@ class Found:
     bodies: Mapping[str, str]  # url -> sha256 of its body (from a 2xx, or the stored one behind a 304)
 
     @classmethod
-    def since(cls, archive: Archive, agency: str, since: str) -> Found:
-        run = sorted((c for _, c in archive.captures(agency) if c.fetched_at >= since), key=lambda c: c.fetched_at)
+    def since(cls, archive: Archive, agency: str, since: str, until: str | None = None) -> Found:
+        """The captures from `since` on (up to `until` included, for a visit in the past: warc import)."""
+        run = sorted(
+            (
+                c
+                for _, c in archive.captures(agency)
+                if c.fetched_at >= since and (until is None or c.fetched_at <= until)
+            ),
+            key=lambda c: c.fetched_at,
+        )
         known = archive.validators(agency)
         bodies = {}
         for capture in run:
@@ -146,8 +154,12 @@ def settle(
     crawled: Mapping[str, Crawled],
     parse: Parse,
     revisited: Collection[str] = (),
+    until: str | None = None,
 ) -> list[AgencyOutcome]:
-    """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised."""
+    """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised.
+
+    `until` bounds the run's captures for a visit settled after the fact (imported from WARC files).
+    """
     tallies = {agency: Tally(agency, years) for agency in agencies}
     identifier = Identifier(names)
     documents: list[Document] = []
@@ -161,7 +173,7 @@ def settle(
             tally.coverage = dict.fromkeys(years, FAILED)
             continue
         try:
-            found = Found.since(archive, agency, since)
+            found = Found.since(archive, agency, since, until)
             documents += _read(found, years, parse, tally, revisited)
             held |= _held(archive, agency, years, identifier)
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down

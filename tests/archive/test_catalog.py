@@ -90,3 +90,19 @@ def test_rebuild_replaces_stale_partitions(tmp_path) -> None:
 def test_reading_a_missing_catalog_says_how_to_build_it(tmp_path) -> None:
     with pytest.raises(ArchiveError, match="nianbao catalog --archive"):
         archive.open(str(tmp_path)).reports()
+
+
+def test_catalog_cells_carry_each_values_provenance(tmp_path) -> None:
+    from nianbao.parsers.record import Provenance
+
+    store = archive.connect(str(tmp_path / "archive"))
+    page = capture("sthjj", URL.format(year=2024), "2025-01-21T00:00:00Z", b"2024")
+    store.add_capture(page)
+    where = Provenance("applications", "new_received", "total", "inferred", "text", 1, 4, 1)
+    ingest(store, "sthjj", 2024, dataclasses.replace(record(year=2024), provenance=(where,)), [(page, "page")],
+           page.fetched_at)  # fmt: skip
+    store.rebuild_catalog()
+    cells = archive.open(str(tmp_path / "archive")).cells(year=2024).to_pylist()
+    [cell] = [c for c in cells if (c["table"], c["row"], c["column"]) == ("applications", "new_received", "total")]
+    assert (cell["method"], cell["source_table"], cell["source_row"], cell["source_column"]) == ("inferred", 1, 4, 1)
+    assert all(c["method"] is None for c in cells if c is not cell)
