@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from nianbao.parsers import parse
 from nianbao.parsers.document import Method
 from nianbao.parsers.readers import pdf
@@ -61,10 +59,12 @@ def test_the_hybrid_row_of_a_2021_table_3_is_read_with_its_values() -> None:
     assert table.rows[hybrid][3:] == ("7",) * 7
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the mapping of hybrid templates (parsers/tables.py, another branch) does not yet take the 2019 row",
-)
-def test_the_hybrid_row_reaches_the_record() -> None:
+def test_the_hybrid_row_reaches_the_record_with_its_place_in_the_pdf() -> None:
     record = parse(pdf_layouts.hybrid_pdf(), filename="hybrid.pdf").to_dict()
-    assert record["applications"]["other_handling"] == dict.fromkeys(record["applications"]["granted"], 7)
+    applications = record["applications"]
+    assert applications["other_handling"] == dict.fromkeys(applications["granted"], 7)
+    assert not {"other_overdue_correction", "other_unpaid_fee", "other_misc"} & set(applications)
+    assert "hybrid_rows" in {w["code"] for w in record["warnings"]}
+    cells = [p for p in record["provenance"] if p["table"] == "applications" and p["row"] == "other_handling"]
+    assert len(cells) == 7
+    assert all(p["method"] == "grid" and p["page"] and p["bbox"] for p in cells)
