@@ -119,29 +119,22 @@ def pdf(report: Report) -> bytes:
 
 
 def image_pdf(report: Report) -> bytes:
-    """图片版: each page a raster picture of a table with no text layer at all."""
-    from PIL import Image, ImageDraw
+    """图片版: each page a picture of one table (ruled, merged cells, Chinese text), no text layer at all."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
+    from nianbao.simweb.pictures import table_picture
+
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=1)
+    canvas.setTitle(report.title)
     for _heading, _text, grid in _blocks(report):
         if grid is None:
             continue
-        matrix = dense(grid)
-        rows, cols = len(matrix), len(matrix[0])
-        image = Image.new("L", (cols * 60 + 20, rows * 24 + 20), 255)
-        draw = ImageDraw.Draw(image)
-        for r, row in enumerate(matrix):
-            for c, value in enumerate(row):
-                x, y = 10 + c * 60, 10 + r * 24
-                draw.rectangle((x, y, x + 60, y + 24), outline=0)
-                if value:
-                    draw.rectangle((x + 8, y + 8, x + 8 + min(44, 4 * len(value)), y + 16), fill=90)
+        image = table_picture(grid)
         width = A4[0] - 100
-        height = width * image.height / image.width
+        height = min(width * image.height / image.width, A4[1] - 120)
         canvas.drawImage(ImageReader(image), 50, A4[1] - 60 - height, width, height)
         canvas.showPage()
     canvas.save()
