@@ -317,6 +317,11 @@ class _Reader:
                 text, position = raw[column]
                 values[column] = self._value(text, column, context, key)
                 self._note(context.kind, key, column, position)
+        unread = [column for column in columns if column not in raw]
+        if unread:  # a column whose header was not found (misprinted, misread by OCR): absent, and said so
+            self.warnings.append(
+                ("cell_missing", f"{context.kind}.{key}: no column found for {', '.join(unread)}; left out")
+            )
         self.rows[context.kind][key] = values
 
     def _run_together(
