@@ -156,13 +156,13 @@ def settle(
     crawled: Mapping[str, Crawled],
     parse: Parse,
     revisited: Collection[str] = (),
-    until: str | None = None,
     regions: Mapping[str, str | None] | None = None,
+    until: str | None = None,
 ) -> list[AgencyOutcome]:
     """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised.
 
-    `until` bounds the run's captures for a visit settled after the fact (imported from WARC files).
     `regions` gives each agency's registry region code, kept with its reports for the catalog.
+    `until` bounds the run's captures for a visit settled after the fact (imported from WARC files).
     """
     tallies = {agency: Tally(agency, years) for agency in agencies}
     identifier = Identifier(names)
