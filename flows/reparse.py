@@ -55,7 +55,7 @@ def parse_stored(archive_url: str):
 
     def parse(capture, sha256: str):
         with PARSE_CACHE_LOCK:
-            outcome = parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+            outcome = parse_capture(archive_url, sha256, capture.url, capture.content_type)
         return record_of(outcome)
 
     return parse

@@ -19,6 +19,7 @@ from nianbao.archive import Archive
 from nianbao.archive import reports as shelves
 from nianbao.archive.captures import Capture
 from nianbao.archive.raw import get_capture
+from nianbao.flows.dating import dated
 from nianbao.flows.identity import Document, Identifier, ReportGroup
 from nianbao.flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
 from nianbao.flows.versioning import IngestResult, content_hash, ingest, link_copies, mark_withdrawn
@@ -41,8 +42,16 @@ class Found:
     bodies: Mapping[str, str]  # url -> sha256 of its body (from a 2xx, or the stored one behind a 304)
 
     @classmethod
-    def since(cls, archive: Archive, agency: str, since: str) -> Found:
-        run = sorted((c for _, c in archive.captures(agency) if c.fetched_at >= since), key=lambda c: c.fetched_at)
+    def since(cls, archive: Archive, agency: str, since: str, until: str | None = None) -> Found:
+        """The captures from `since` on (up to `until` included, for a visit in the past: warc import)."""
+        run = sorted(
+            (
+                c
+                for _, c in archive.captures(agency)
+                if c.fetched_at >= since and (until is None or c.fetched_at <= until)
+            ),
+            key=lambda c: c.fetched_at,
+        )
         known = archive.validators(agency)
         bodies = {}
         for capture in run:
@@ -67,15 +76,16 @@ class Found:
 
 
 def unvisited(archive: Archive, agency: str, years: Sequence[int], found: Found) -> list[str]:
-    """The own-site URLs of the agency's held reports whose year no report link of this run names.
+    """The own-site URLs of the agency's held reports that this run did not request.
 
     A withdrawn report drops off its listing, so discovery never asks for it again; revisiting these
     URLs is what turns its 404 into evidence (and tells an unlisted-but-still-served report apart).
+    A link of the same year elsewhere in the run is no proof the held URL still answers: a parent
+    portal's repost column lists its departments' reports of every year.
     """
     visited = {c.url for c in found.captures}
-    listed_years = {_year_hint(c) for c in found.captures if c.kind in REPORT_KINDS}
     urls = set()
-    for year in (y for y in years if y not in listed_years):
+    for year in years:
         latest = shelves.latest_version(archive.store, agency, year)
         if latest is not None and latest.kind == "content":
             urls |= {link.url for link in latest.captures if link.agency == agency and link.url not in visited}
@@ -146,8 +156,14 @@ def settle(
     crawled: Mapping[str, Crawled],
     parse: Parse,
     revisited: Collection[str] = (),
+    regions: Mapping[str, str | None] | None = None,
+    until: str | None = None,
 ) -> list[AgencyOutcome]:
-    """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised."""
+    """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised.
+
+    `regions` gives each agency's registry region code, kept with its reports for the catalog.
+    `until` bounds the run's captures for a visit settled after the fact (imported from WARC files).
+    """
     tallies = {agency: Tally(agency, years) for agency in agencies}
     identifier = Identifier(names)
     documents: list[Document] = []
@@ -161,7 +177,7 @@ def settle(
             tally.coverage = dict.fromkeys(years, FAILED)
             continue
         try:
-            found = Found.since(archive, agency, since)
+            found = Found.since(archive, agency, since, until)
             documents += _read(found, years, parse, tally, revisited)
             held |= _held(archive, agency, years, identifier)
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
@@ -174,7 +190,14 @@ def settle(
             tallies[document.capture.agency].fail(None, f"{document.capture.url}: no report year in the document")
     for group in grouping.groups:
         if group.year in years and group.agency in tallies:
-            _keep(archive, group, since, tallies[group.agency])
+            tally, latest = tallies[group.agency], held.get((group.agency, group.year))
+            if not group.has_original and latest is not None and latest.kind == "withdrawn":
+                tally.coverage[group.year] = WITHDRAWN  # a lingering repost does not bring it back
+            elif not group.has_original and (evidence := _original_gone(latest, group.agency, gone)) is not None:
+                tally.add(group.year, mark_withdrawn(archive, group.agency, group.year, evidence, since), None)
+            else:
+                region_code = (regions or {}).get(group.agency)
+                _keep(archive, group, since, tally, names.get(group.agency), region_code)
     for (agency, year), latest in held.items():
         tally = tallies[agency]
         if year in tally.coverage:
@@ -184,6 +207,14 @@ def settle(
         elif (evidence := next((gone[link.url] for link in latest.captures if link.url in gone), None)) is not None:
             tally.add(year, mark_withdrawn(archive, agency, year, evidence, since), None)
     return [tallies[agency].outcome() for agency in agencies]
+
+
+def _original_gone(latest: shelves.Version | None, agency: str, gone: Mapping[str, Capture]) -> Capture | None:
+    """The 404/410 of this run at an own-site URL of the held report, if any: the agency withdrew it,
+    whatever copies other sites (a parent portal's repost column) still show."""
+    if latest is None or latest.kind != "content":
+        return None
+    return next((gone[link.url] for link in latest.captures if link.agency == agency and link.url in gone), None)
 
 
 def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisited: Collection[str]) -> list[Document]:
@@ -215,16 +246,29 @@ def _held(archive: Archive, agency: str, years: Sequence[int], identifier: Ident
     return held
 
 
-def _keep(archive: Archive, group: ReportGroup, seen_at: str, tally: Tally) -> None:
+def _keep(
+    archive: Archive,
+    group: ReportGroup,
+    seen_at: str,
+    tally: Tally,
+    name: str | None = None,
+    region_code: str | None = None,
+) -> None:
     if group.has_original:
-        record = _versioned_reading(archive, group)
-        result = ingest(archive, group.agency, group.year, record, group.captures(), seen_at)
+        record = _named(dated(_versioned_reading(archive, group), group), name)
+        result = ingest(archive, group.agency, group.year, record, group.captures(), seen_at, region_code)
         tally.add(group.year, result, record)
     elif shelves.latest_version(archive.store, group.agency, group.year) is not None:
         tally.add(group.year, link_copies(archive, group.agency, group.year, group.captures(), seen_at), None)
     else:
         urls = ", ".join(d.capture.url for d, _ in group.members)
         tally.fail(group.year, f"only copies on other sites were found ({urls}); the original was not")
+
+
+def _named(record: ReportRecord, name: str | None) -> ReportRecord:
+    """A record whose document names no issuing body gets the registry name of the report's agency
+    (its `agency_missing` warning stays: the document itself does not say)."""
+    return record if record.agency or not name else replace(record, agency=name)
 
 
 def _attach(document: Document, groups: Sequence[ReportGroup]) -> bool:
@@ -243,7 +287,7 @@ def _versioned_reading(archive: Archive, group: ReportGroup) -> ReportRecord:
     latest = shelves.latest_version(archive.store, group.agency, group.year)
     if latest is not None and latest.kind == "content":
         for document, role in group.members:
-            if role != "repost" and content_hash(document.record.to_dict()) == latest.content_hash:
+            if role != "repost" and content_hash(dated(document.record, group).to_dict()) == latest.content_hash:
                 return document.record
     return group.primary.record
 
@@ -283,6 +327,8 @@ def reparse_reports(
             tally.fail(year, f"{agency}/{year}: its stored captures no longer parse as that report")
             continue
         seen_at = max(link.fetched_at for link in own)
-        result = ingest(archive, agency, year, group.primary.record, group.captures(), seen_at)
-        tally.add(year, result, group.primary.record)
+        record = _named(dated(group.primary.record, group), (version.record or {}).get("agency"))
+        region_code = version.extra.get("region_code")  # a reparse keeps what the registry said at the visit
+        result = ingest(archive, agency, year, record, group.captures(), seen_at, region_code)
+        tally.add(year, result, record)
     return tally.outcome()

@@ -87,14 +87,17 @@ def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
     from nianbao.parsers.record import PARSER_VERSION
 
     # "outcome": the cached value is {"record": ...} or {"error": ...}, no longer a bare record.
-    return f"parse-outcome-{PARSER_VERSION}-{parameters['sha256']}-{parameters['agency']}"
+    return f"parse-outcome-{PARSER_VERSION}-{parameters['sha256']}"
 
 
 @task(name="parse_capture", cache_key_fn=parse_cache_key, persist_result=True, **RETRIES)
-def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None, agency: str) -> dict[str, Any]:
+def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None) -> dict[str, Any]:
     """{"record": the record as a dict} or {"error": why the body cannot be read}, parsed in a bounded
     worker process (flows/parse_worker.py) and cached on the sha256 and the parser version.
 
+    No agency hint: the site a body was found on is not always its issuing body (a parent portal
+    reposts its departments' reports), and a hinted name would place a repost with the wrong agency.
+    Settlement names the body from the registry once the report's agency is known (see `settle`).
     An unreadable document is an answer, not a failed task: a failed task costs seconds of Prefect's
     failure handling and is parsed again on every rerun.
     """
@@ -102,7 +105,7 @@ def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | N
 
     data = open_archive(archive_url).get_raw(sha256)
     try:
-        return {"record": parse_bounded(data, url=url, content_type=content_type, agency=agency)}
+        return {"record": parse_bounded(data, url=url, content_type=content_type, agency=None)}
     except ParseError as exc:
         return {"error": str(exc)}
 
@@ -124,6 +127,7 @@ def settle_agencies(
     since: str,
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
+    regions: Mapping[str, str | None] | None = None,
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
     archive = open_archive(archive_url)
@@ -131,10 +135,10 @@ def settle_agencies(
 
     def parse(capture: Capture, sha256: str) -> dict[str, Any]:
         with PARSE_CACHE_LOCK:
-            outcome = parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+            outcome = parse_capture(archive_url, sha256, capture.url, capture.content_type)
         return record_of(outcome)
 
-    return settle(archive, agencies, names, years, since, crawled, parse, revisited)
+    return settle(archive, agencies, names, years, since, crawled, parse, revisited, regions=regions)
 
 
 def revisit_unvisited(

@@ -14,6 +14,7 @@ from nianbao.parsers.mapping import to_record
 from nianbao.parsers.readers import read
 from nianbao.parsers.record import ReportRecord
 from nianbao.parsers.sniff import rendering_of
+from nianbao.parsers.verdict import ocr_verdict
 
 __all__ = ["ParseError", "ReportRecord", "parse"]
 
@@ -37,4 +38,4 @@ def parse(
     check_document_size(data, where)
     rendering = rendering_of(data, url=url, content_type=content_type, filename=filename)
     document = read(rendering, data, url=url, content_type=content_type)
-    return to_record(document, agency_hint=agency)
+    return ocr_verdict(document, to_record(document, agency_hint=agency))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]
