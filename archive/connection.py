@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
-from nianbao.archive import catalog, raw
+from nianbao.archive import catalog, raw, reports
 from nianbao.archive.captures import Capture, Validators
 from nianbao.archive.reader import Catalog
 from nianbao.archive.stores import Store, open_store
+
+T = TypeVar("T")
 
 
 class Archive:
@@ -31,6 +34,26 @@ class Archive:
 
     def captures(self, agency: str | None = None) -> Iterator[tuple[str, Capture]]:
         return raw.iter_captures(self.store, agency)
+
+    def holding(self, agency: str, year: int) -> reports.Holding:
+        """What is held for the report (agency, year), in one read."""
+        return reports.holding(self.store, agency, year)
+
+    def holdings(self, wanted: Iterable[tuple[str, int]]) -> dict[tuple[str, int], reports.Holding]:
+        return reports.holdings(self.store, wanted)
+
+    def commit(
+        self,
+        agency: str,
+        year: int,
+        decide: Callable[[reports.Holding], tuple[reports.Decision, T]],
+        held: reports.Holding | None = None,
+    ) -> T:
+        """Write the decision `decide` makes from what is held, conditionally (see reports.commit)."""
+        return reports.commit(self.store, agency, year, decide, held)
+
+    def report_ids(self) -> list[tuple[str, int]]:
+        return reports.report_ids(self.store)
 
     def rebuild_catalog(self, progress: Callable[[str], None] | None = None) -> dict[str, int]:
         """Rewrite the Parquet catalog from the immutable layer; rows written per table."""

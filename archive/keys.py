@@ -64,6 +64,14 @@ def version_key(agency: str, year: int, version: int) -> str:
     return f"{report_prefix(agency, year)}versions/{version:06d}.json"
 
 
+def first_version_of(key: str) -> tuple[str, int] | None:
+    """(agency, year) when `key` is a report's first version (one per report), else None."""
+    parts = key.split("/")
+    if len(parts) == 5 and parts[0] == "reports" and parts[3] == "versions" and parts[4] == f"{1:06d}.json":
+        return parts[1], int(parts[2])
+    return None
+
+
 def head_key(agency: str, year: int) -> str:
     return f"{report_prefix(agency, year)}head.json"
 

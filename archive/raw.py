@@ -8,12 +8,10 @@ import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from nianbao.archive import keys
+from nianbao.archive import keys, pointers
 from nianbao.archive.captures import Capture, Validators
-from nianbao.archive.errors import ConflictError, IntegrityError, NotFound
+from nianbao.archive.errors import IntegrityError
 from nianbao.archive.stores import Store
-
-_CAS_ATTEMPTS = 20
 
 
 def put_raw(store: Store, data: bytes, content_type: str | None = None) -> str:
@@ -54,21 +52,13 @@ def _advance_validators(store: Store, capture: Capture, capture_key: str) -> Non
         "sha256": capture.sha256,
         "capture": capture_key,
     }
-    for _ in range(_CAS_ATTEMPTS):
-        try:
-            data, token = store.get_with_token(key)
-        except NotFound:
-            current, token = None, None
-        else:
-            current = json.loads(data)
+
+    def update(current: dict | None) -> bytes | None:
         if current is not None and current["fetched_at"] >= capture.fetched_at:
-            return
-        try:
-            store.put_if_match(key, encode(pointer), token)
-        except ConflictError:
-            continue
-        return
-    raise ConflictError(f"{key} in {store.url}: gave up after {_CAS_ATTEMPTS} concurrent updates")
+            return None  # a later capture already moved it
+        return encode(pointer)
+
+    pointers.swap(store, key, json.loads, update)
 
 
 def validators(store: Store, agency: str) -> dict[str, Validators]:

@@ -111,7 +111,7 @@ def harvest_without_prefect(registry: str, archive_url: str, years: list[int]) -
 
     def read(capture, sha256):
         data = archive.get_raw(sha256)
-        return parse(data, url=capture.url, content_type=capture.content_type, agency=capture.agency).to_dict()
+        return parse(data, url=capture.url, content_type=capture.content_type, agency=capture.agency)
 
     def crawl_batch(batch: list[str]) -> tuple[list[str], dict[str, Crawled]]:
         summary = crawl(registry, archive_url, agencies=batch, years=years, settings_overrides=settings, progress=quiet)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from nianbao.flows.settlement import Crawled, settle
+from nianbao.flows.settlement import Crawled, Holdings, Parse, settle
 
 if TYPE_CHECKING:
     from nianbao.archive import Archive
@@ -108,14 +108,25 @@ def settle_agencies(
     settings: Mapping[str, Any],
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
+    from nianbao.flows.settlement import read_holdings
+
     archive = open_archive(archive_url)
-    revisited = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings)
+    held = read_holdings(archive, [a for a in agencies if not crawled[a].error], years)
+    revisited = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings, held)
+    return settle(archive, agencies, names, years, since, crawled, cached_parser(archive_url), revisited, held)
 
-    def parse(capture: Capture, sha256: str) -> dict[str, Any]:
+
+def cached_parser(archive_url: str) -> Parse:
+    """Parse a stored body through the cached `parse_capture` task. The record crosses the cache as a
+    dict (Prefect persists results with pickle, which a frozen record's read-only mappings refuse)."""
+    from nianbao.parsers.record import ReportRecord
+
+    def parse(capture: Capture, sha256: str) -> ReportRecord:
         with PARSE_CACHE_LOCK:
-            return parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+            data = parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+        return ReportRecord.from_dict(data)
 
-    return settle(archive, agencies, names, years, since, crawled, parse, revisited)
+    return parse
 
 
 def revisit_unvisited(
@@ -127,6 +138,7 @@ def revisit_unvisited(
     since: str,
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
+    held: Holdings,
 ) -> set[str]:
     """Fetch (through the crawler, one process for the batch) the held report URLs this run missed."""
     from nianbao.crawler.run import crawl
@@ -136,7 +148,7 @@ def revisit_unvisited(
     todo = {}
     for agency in agencies:
         if not crawled[agency].error:
-            todo[agency] = unvisited(archive, agency, years, Found.since(archive, agency, since))
+            todo[agency] = unvisited(held, agency, years, Found.since(archive, agency, since))
     entries = [{"id": a, "name": names[a], "start_urls": urls} for a, urls in todo.items() if urls]
     if entries:
         report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")

@@ -22,7 +22,7 @@ def test_a_rendering_that_still_reads_as_the_held_version_keeps_the_report_uncha
     page = Document(capture("sthjj", PAGE, "2025-02-02T00:00:00Z"), held)
     pdf = Document(capture("sthjj", PDF, "2025-02-02T00:00:01Z", b"%PDF"), record(new_received__natural_person=7))
     group = ReportGroup("sthjj", 2024, primary=pdf, members=[(page, "page"), (pdf, "attachment")])
-    assert _versioned_reading(store, group) is held
+    assert _versioned_reading(store.holding("sthjj", 2024), group) is held
 
 
 def test_when_no_rendering_reads_as_the_held_version_the_primary_is_versioned(tmp_path):
@@ -38,4 +38,4 @@ def test_when_no_rendering_reads_as_the_held_version_the_primary_is_versioned(tm
     corrected = record(new_received__natural_person=7)
     page = Document(capture("sthjj", PAGE, "2025-03-02T00:00:00Z", b"<html>v2</html>"), corrected)
     group = ReportGroup("sthjj", 2024, primary=page, members=[(page, "page")])
-    assert _versioned_reading(store, group) is corrected
+    assert _versioned_reading(store.holding("sthjj", 2024), group) is corrected
