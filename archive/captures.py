@@ -30,6 +30,7 @@ class Capture:
     link_text: str | None = None
     error: str | None = None  # why it failed, for people: "timeout after 30s", "robots.txt forbids"
     run_id: str | None = None
+    year: int | None = None  # the report year the crawler read in the link (None: it named none)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class Capture:
             "link_text": self.link_text,
             "error": self.error,
             "run_id": self.run_id,
+            "year": self.year,
         }
 
     @classmethod

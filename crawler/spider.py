@@ -338,6 +338,7 @@ class ReportSpider(scrapy.Spider):
             link_text=meta.get("link_text"),
             error=error,
             run_id=self.run_id,
+            year=meta.get("year"),
         )
 
     def _reason(self, failure: TwistedFailure) -> str:

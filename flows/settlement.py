@@ -9,7 +9,6 @@ settled in batches that keep a parent and its departments together, so a repost 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,7 +25,6 @@ from nianbao.parsers.record import ReportRecord
 
 REPORT_KINDS = ("report", "attachment")
 GONE = (404, 410)
-YEAR = re.compile(r"(20\d\d)")
 
 Parse = Callable[[Capture, str], ReportRecord]
 Holdings = Mapping[tuple[str, int], Holding]  # what the archive held for each (agency, year) at the run's start
@@ -78,7 +76,7 @@ def unvisited(held: Holdings, agency: str, years: Sequence[int], found: Found) -
     URLs is what turns its 404 into evidence (and tells an unlisted-but-still-served report apart).
     """
     visited = {c.url for c in found.captures}
-    listed_years = {_year_hint(c) for c in found.captures if c.kind in REPORT_KINDS}
+    listed_years = {c.year for c in found.captures if c.kind in REPORT_KINDS}
     urls = set()
     for year in (y for y in years if y not in listed_years):
         latest = held[(agency, year)].latest
@@ -210,7 +208,7 @@ def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisi
         try:
             record = parse(capture, sha256)
         except ParseError as exc:
-            year = _year_hint(capture)
+            year = capture.year  # the year the crawler read in the link, when the body says none
             if year is None or year in years:
                 tally.fail(year, f"{capture.url}: {exc}")
             continue
@@ -259,11 +257,6 @@ def _versioned_reading(held: Holding, group: ReportGroup) -> ReportRecord:
             if role != Role.REPOST and content_hash(document.record) == latest.content_hash:
                 return document.record
     return group.primary.record
-
-
-def _year_hint(capture: Capture) -> int | None:
-    match = YEAR.search(capture.link_text or "")
-    return int(match.group(1)) if match else None
 
 
 def reparse_reports(

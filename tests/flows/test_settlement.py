@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from nianbao import archive
 from nianbao.flows.identity import Document, ReportGroup
-from nianbao.flows.settlement import _versioned_reading
+from nianbao.flows.settlement import Crawled, _versioned_reading, settle
 from nianbao.flows.versioning import ingest
+from nianbao.parsers import parse
 from tests.archive.reports_fixtures import capture, record
 
 PAGE = "https://sthjj.example.gov.cn/zfxxgk/ndbg/2024.html"
@@ -39,3 +42,28 @@ def test_when_no_rendering_reads_as_the_held_version_the_primary_is_versioned(tm
     page = Document(capture("sthjj", PAGE, "2025-03-02T00:00:00Z", b"<html>v2</html>"), corrected)
     group = ReportGroup("sthjj", 2024, primary=page, members=[(page, "page")])
     assert _versioned_reading(store.holding("sthjj", 2024), group) is corrected
+
+
+def test_an_unreadable_body_is_a_failure_of_the_year_the_crawler_read_in_its_link(tmp_path):
+    """The link said 2024 (the crawler kept it on the capture); its text alone names no year."""
+    store = archive.connect(str(tmp_path))
+    body = b"%PDF-1.4 truncated in transit"
+    store.put_raw(body, "application/pdf")
+    broken = dataclasses.replace(
+        capture("sthjj", PDF, "2025-02-02T00:00:00Z", body),
+        content_type="application/pdf",
+        link_text="年度报告（图片版）",
+        year=2024,
+    )
+    store.add_capture(broken)
+
+    def read(found, sha256):
+        return parse(store.get_raw(sha256), url=found.url, content_type=found.content_type, agency=found.agency)
+
+    [outcome] = settle(
+        store, ["sthjj"], {"sthjj": "某某市生态环境局"}, [2023, 2024], "2025-02-01T00:00:00Z",
+        {"sthjj": Crawled(None, 1)}, read,
+    )  # fmt: skip
+    assert outcome.coverage == {2023: "missing", 2024: "failed"}
+    [failure] = outcome.failures
+    assert failure.startswith(f"{PDF}: ") and "not a readable PDF" in failure
