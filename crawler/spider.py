@@ -77,6 +77,10 @@ class ReportSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportSpider:
+        if "registry" in kwargs:  # started by `scrapy crawl annual_reports -a registry=FILE -a archive=URL`
+            from nianbao.crawler.arguments import spider_arguments
+
+            kwargs = spider_arguments(crawler, **kwargs)
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.revisit_known, signal=signals.spider_idle)
         return spider
