@@ -35,6 +35,10 @@ class Archive:
     def captures(self, agency: str | None = None) -> Iterator[tuple[str, Capture]]:
         return raw.iter_captures(self.store, agency)
 
+    def run_captures(self, agency: str, run_ids: Iterable[str], since: str, until: str) -> Iterator[Capture]:
+        """The captures crawl runs `run_ids` made of `agency` between `since` and `until` (see raw.run_captures)."""
+        return raw.run_captures(self.store, agency, run_ids, since, until)
+
     def holding(self, agency: str, year: int) -> reports.Holding:
         """What is held for the report (agency, year), in one read."""
         return reports.holding(self.store, agency, year)

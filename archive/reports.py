@@ -71,7 +71,7 @@ class CaptureLink:
         if role not in ROLES:
             raise ValueError(f"capture role {role!r} is not one of {', '.join(ROLES)}")
         return cls(
-            capture_key=keys.capture_key(capture.agency, capture.url, capture.fetched_at),
+            capture_key=keys.capture_key(capture.agency, capture.url, capture.fetched_at, capture.run_id),
             agency=capture.agency,
             url=capture.url,
             fetched_at=capture.fetched_at,

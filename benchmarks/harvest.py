@@ -115,7 +115,7 @@ def harvest_without_prefect(registry: str, archive_url: str, years: list[int]) -
 
     def crawl_batch(batch: list[str]) -> tuple[list[str], dict[str, Crawled]]:
         summary = crawl(registry, archive_url, agencies=batch, years=years, settings_overrides=settings, progress=quiet)
-        return batch, {a.id: Crawled(a.error, a.downloaded) for a in summary.agencies}
+        return batch, {a.id: Crawled(a.error, a.downloaded, (summary.run_id,)) for a in summary.agencies}
 
     # Scheduled as the flow schedules it: two crawl processes at a time, each batch settled while the
     # next ones crawl.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from prefect import flow
@@ -21,7 +20,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from nianbao.flows.batches import family_batches
 from nianbao.flows.progress import report
 from nianbao.flows.selection import default_years, resolve
-from nianbao.flows.settlement import Crawled
+from nianbao.flows.settlement import Crawled, now
 from nianbao.flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
 from nianbao.flows.tasks import crawl_agencies, settle_agencies
 
@@ -139,7 +138,3 @@ def finish(archive_url: str, summary: RunSummary) -> None:
 def artifact_key(*parts: str) -> str:
     """Prefect artifact keys allow lowercase letters, digits and dashes only."""
     return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower())
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

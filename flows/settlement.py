@@ -10,8 +10,9 @@ settled in batches that keep a parent and its departments together, so a repost 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from nianbao.archive import Archive
 from nianbao.archive.captures import Capture
@@ -44,8 +45,14 @@ class Found:
     bodies: Mapping[str, str]  # url -> sha256 of its body (from a 2xx, or the stored one behind a 304)
 
     @classmethod
-    def since(cls, archive: Archive, agency: str, since: str) -> Found:
-        run = sorted((c for _, c in archive.captures(agency) if c.fetched_at >= since), key=lambda c: c.fetched_at)
+    def since(cls, archive: Archive, agency: str, since: str, run_ids: Collection[str] = ()) -> Found:
+        """What the crawl runs `run_ids` (made since `since`) captured of `agency`; without run ids, every
+        capture of the agency since `since` (a listing of its whole history)."""
+        if run_ids:
+            captures: Iterable[Capture] = archive.run_captures(agency, run_ids, since, now())
+        else:
+            captures = (c for _, c in archive.captures(agency))
+        run = sorted((c for c in captures if c.fetched_at >= since), key=lambda c: c.fetched_at)
         known = archive.validators(agency)
         bodies = {}
         for capture in run:
@@ -91,6 +98,7 @@ class Crawled:
 
     error: str | None
     downloaded: int
+    run_ids: tuple[str, ...] = ()  # the crawl runs whose captures these are (empty: find them by time)
 
 
 @dataclass
@@ -175,7 +183,7 @@ def settle(
             tally.coverage = dict.fromkeys(years, FAILED)
             continue
         try:
-            found = Found.since(archive, agency, since)
+            found = Found.since(archive, agency, since, crawled[agency].run_ids)
             documents += _read(found, years, parse, tally, revisited)
             _remember(held, agency, years, identifier)
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
@@ -297,3 +305,7 @@ def reparse_reports(
         )
         tally.add(year, result, group.primary.record)
     return tally.outcome()
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +76,7 @@ def crawl_agencies(
     )
     by_id = {a.id: a for a in summary.agencies}
     return {
-        agency: Crawled(by_id[agency].error, by_id[agency].downloaded)
+        agency: Crawled(by_id[agency].error, by_id[agency].downloaded, (summary.run_id,))
         if agency in by_id
         else Crawled("missing from the crawl's summary", 0)
         for agency in agencies
@@ -112,7 +113,9 @@ def settle_agencies(
 
     archive = open_archive(archive_url)
     held = read_holdings(archive, [a for a in agencies if not crawled[a].error], years)
-    revisited = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings, held)
+    revisited, run_id = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings, held)
+    if run_id is not None:
+        crawled = {a: replace(c, run_ids=(*c.run_ids, run_id)) if c.run_ids else c for a, c in crawled.items()}
     return settle(archive, agencies, names, years, since, crawled, cached_parser(archive_url), revisited, held)
 
 
@@ -139,8 +142,9 @@ def revisit_unvisited(
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
     held: Holdings,
-) -> set[str]:
-    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed."""
+) -> tuple[set[str], str | None]:
+    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed: the
+    URLs, and the crawl run that fetched them (None when there were none)."""
     from nianbao.crawler.run import crawl
     from nianbao.flows.progress import report
     from nianbao.flows.settlement import Found, unvisited
@@ -148,12 +152,14 @@ def revisit_unvisited(
     todo = {}
     for agency in agencies:
         if not crawled[agency].error:
-            todo[agency] = unvisited(held, agency, years, Found.since(archive, agency, since))
+            found = Found.since(archive, agency, since, crawled[agency].run_ids)
+            todo[agency] = unvisited(held, agency, years, found)
     entries = [{"id": a, "name": names[a], "start_urls": urls} for a, urls in todo.items() if urls]
-    if entries:
-        report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
-        crawl(entries, archive_url, settings_overrides=dict(settings), progress=report)
-    return {url for entry in entries for url in entry["start_urls"]}
+    if not entries:
+        return set(), None
+    report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
+    summary = crawl(entries, archive_url, settings_overrides=dict(settings), progress=report)
+    return {url for entry in entries for url in entry["start_urls"]}, summary.run_id
 
 
 @task(name="rebuild_catalog", cache_policy=NO_CACHE, **RETRIES)

@@ -14,11 +14,16 @@ YEARS = (2023, 2024)
 
 
 class CountingStore(LocalStore):
-    """The real local store, counting reads per key (get_with_token reads through get)."""
+    """The real local store, counting reads per key (get_with_token reads through get) and listings."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.reads: Counter[str] = Counter()
+        self.listed: list[str] = []
+
+    def list(self, prefix: str):
+        self.listed.append(prefix)
+        return super().list(prefix)
 
     def get(self, key: str) -> bytes:
         self.reads[key] += 1
