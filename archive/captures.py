@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
+
+
+class CaptureKind(StrEnum):
+    """What the crawler took a URL for when it fetched it."""
+
+    LISTING = "listing"
+    REPORT = "report"
+    ATTACHMENT = "attachment"
+    PAGE = "page"  # a known URL fetched again, or one no discovery step classified
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,7 @@ class Capture:
     sha256: str | None = None  # of the body as received; None for 304s and failures
     size: int | None = None
     content_type: str | None = None
-    kind: str = "page"  # "listing" | "report" | "attachment" | "page"
+    kind: str = CaptureKind.PAGE  # a CaptureKind value
     referrer: str | None = None  # the listing page the link was found on
     link_text: str | None = None
     error: str | None = None  # why it failed, for people: "timeout after 30s", "robots.txt forbids"

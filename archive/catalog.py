@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from nianbao.archive import keys
 from nianbao.archive.captures import Capture
 from nianbao.archive.errors import StoreUnavailable
-from nianbao.archive.reports import CaptureLink, Observation, Version
+from nianbao.archive.reports import CaptureLink, Observation, Role, Version
 from nianbao.archive.stores import Store
 from nianbao.parsers.record import ReportRecord
 from nianbao.parsers.templates import TABLE_KEYS
@@ -174,7 +174,7 @@ class CatalogWriter:
             first_seen=_ts(versions[0].first_seen),
             last_seen=_ts(max(last_seen.values())),
             withdrawn_at=_ts(latest.first_seen) if latest.kind == "withdrawn" else None,
-            page_url=next((link.url for link in links if link.role == "page"), links[0].url if links else None),
+            page_url=next((link.url for link in links if link.role == Role.PAGE), links[0].url if links else None),
             captures=len(links),
             checks_failed=sum(c.passed is False for c in checks),
             warnings=len(record.warnings) if record else 0,

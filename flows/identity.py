@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from datasketch import MinHash, MinHashLSH
 
-from nianbao.archive.captures import Capture
+from nianbao.archive.captures import Capture, CaptureKind
 from nianbao.archive.reports import Role
 from nianbao.flows.furniture import normalise_text
 from nianbao.parsers.record import ReportRecord
@@ -146,7 +146,7 @@ class Identifier:
         decided: dict[int, str] = {}
         # Pages decide before attachments, so an attachment finds its page placed; groups still list
         # documents in `ordered` order, which breaks ties between equally full renderings.
-        for doc in sorted(ordered, key=lambda d: d.capture.kind == "attachment"):
+        for doc in sorted(ordered, key=lambda d: d.capture.kind == CaptureKind.ATTACHMENT):
             agency = (
                 _linking_agency(doc, where) or self.original_of(doc.record, doc.capture.agency) or doc.capture.agency
             )
@@ -181,7 +181,9 @@ def _linking_agency(doc: Document, where: Mapping[str, tuple[str, int]]) -> str 
 def _role(doc: Document, agency: str, urls: set[str]) -> Role:
     if doc.capture.agency != agency:
         return Role.REPOST
-    if doc.capture.kind == "attachment" or (doc.capture.referrer in urls and doc.capture.referrer != doc.capture.url):
+    if doc.capture.kind == CaptureKind.ATTACHMENT or (
+        doc.capture.referrer in urls and doc.capture.referrer != doc.capture.url
+    ):
         return Role.ATTACHMENT
     if is_variant(doc.record):
         return Role.VARIANT

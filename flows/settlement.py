@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from nianbao.archive import Archive
-from nianbao.archive.captures import Capture
+from nianbao.archive.captures import Capture, CaptureKind
 from nianbao.archive.raw import get_capture
 from nianbao.archive.reports import Holding, Role, VersionKind
 from nianbao.flows.identity import Document, Identifier, ReportGroup
@@ -24,7 +24,7 @@ from nianbao.flows.versioning import IngestResult, Outcome, content_hash, ingest
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.record import ReportRecord
 
-REPORT_KINDS = ("report", "attachment")
+REPORT_KINDS = (CaptureKind.REPORT, CaptureKind.ATTACHMENT)
 GONE = (404, 410)
 
 Parse = Callable[[Capture, str], ReportRecord]
