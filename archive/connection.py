@@ -32,6 +32,10 @@ class Archive:
     def validators(self, agency: str) -> dict[str, Validators]:
         return raw.validators(self.store, agency)
 
+    def capture(self, key: str) -> Capture:
+        """The capture record at `key` (as a version's CaptureLink names it)."""
+        return raw.get_capture(self.store, key)
+
     def captures(self, agency: str | None = None) -> Iterator[tuple[str, Capture]]:
         return raw.iter_captures(self.store, agency)
 

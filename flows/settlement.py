@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 
 from nianbao.archive import Archive
 from nianbao.archive.captures import Capture, CaptureKind
-from nianbao.archive.raw import get_capture
 from nianbao.archive.reports import Holding, Role, VersionKind
 from nianbao.flows.identity import Document, Identifier, ReportGroup
 from nianbao.flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
@@ -289,7 +288,7 @@ def reparse_reports(
         own = [link for link in version.captures if link.agency == agency and link.sha256 and link.role != Role.REPOST]
         documents = []
         for link in own:
-            capture = get_capture(archive.store, link.capture_key)
+            capture = archive.capture(link.capture_key)
             try:
                 documents.append(Document(capture, parse(capture, link.sha256)))
             except ParseError as exc:

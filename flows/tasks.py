@@ -165,9 +165,8 @@ def revisit_unvisited(
 @task(name="rebuild_catalog", cache_policy=NO_CACHE, **RETRIES)
 def rebuild_catalog(archive_url: str) -> dict[str, int]:
     """Rewrite the Parquet catalog from the archive's immutable layer; rows per table."""
-    from nianbao.archive.catalog import rebuild
     from nianbao.flows.progress import report
 
-    rows = rebuild(open_archive(archive_url).store)
+    rows = open_archive(archive_url).rebuild_catalog()
     report("catalog rebuilt: " + ", ".join(f"{n} {table}" for table, n in rows.items()))
     return rows

@@ -7,6 +7,7 @@ from collections import Counter
 from nianbao.archive import Archive
 from nianbao.archive.local import LocalStore
 from nianbao.flows.settlement import Crawled, settle
+from nianbao.flows.versioning import ingest
 from tests.archive.reports_fixtures import capture, record
 
 AGENCIES = ("sthjj", "gaj")
@@ -57,3 +58,30 @@ def test_each_report_head_is_read_once_per_settle(tmp_path) -> None:
         assert [getattr(o, expected) for o in outcomes] == [len(YEARS)] * len(AGENCIES)
         heads = {key: n for key, n in store.reads.items() if key.endswith("/head.json")}
         assert heads == {f"reports/{a}/{y}/head.json": 1 for a in AGENCIES for y in YEARS}
+
+
+def test_a_decision_made_from_a_stale_holding_is_made_again_from_what_is_held(tmp_path) -> None:
+    archive = Archive(LocalStore(tmp_path))
+    url = "https://sthjj.example.gov.cn/ndbg/2024.html"
+    stale = archive.holding("sthjj", 2024)  # read before another writer created version 1
+    first = ingest(
+        archive,
+        "sthjj",
+        2024,
+        record(),
+        [(capture("sthjj", url, "2025-01-21T00:00:00Z"), "page")],
+        "2025-01-21T00:00:00Z",
+    )
+    again = ingest(
+        archive,
+        "sthjj",
+        2024,
+        record(),
+        [(capture("sthjj", url, "2025-01-22T00:00:00Z"), "page")],
+        "2025-01-22T00:00:00Z",
+        held=stale,
+    )
+    assert (first.kind, first.version, again.kind, again.version) == ("new", 1, "unchanged", 1)
+    assert archive.report_ids() == [("sthjj", 2024)]
+    now = archive.holding("sthjj", 2024)
+    assert (now.latest.number, now.last_seen) == (1, "2025-01-22T00:00:00Z")
