@@ -41,6 +41,12 @@ class Capture:
     error: str | None = None  # why it failed, for people: "timeout after 30s", "robots.txt forbids"
     run_id: str | None = None
     year: int | None = None  # the report year the crawler read in the link (None: it named none)
+    # What a WARC record needs beyond the above (docs/archive.md, "Capture ↔ WARC"); captures written
+    # before these fields existed read back with the defaults.
+    protocol: str | None = None  # HTTP version of the answer, "HTTP/1.1"; None: not kept (assume 1.1)
+    ip_address: str | None = None  # the server address the answer came from
+    header_lines: tuple[tuple[str, str], ...] = ()  # response headers in order, repeated names kept
+    redirect_statuses: tuple[int | None, ...] = ()  # each hop in `redirects`: its 3xx, None for a meta refresh
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +68,10 @@ class Capture:
             "error": self.error,
             "run_id": self.run_id,
             "year": self.year,
+            "protocol": self.protocol,
+            "ip_address": self.ip_address,
+            "header_lines": [list(line) for line in self.header_lines],
+            "redirect_statuses": list(self.redirect_statuses),
         }
 
     @classmethod
@@ -70,6 +80,8 @@ class Capture:
         fields["request_headers"] = dict(fields.get("request_headers") or {})
         fields["response_headers"] = dict(fields.get("response_headers") or {})
         fields["redirects"] = tuple(fields.get("redirects") or ())
+        fields["header_lines"] = tuple((name, value) for name, value in fields.get("header_lines") or ())
+        fields["redirect_statuses"] = tuple(fields.get("redirect_statuses") or ())
         return cls(**fields)
 
     def header(self, name: str) -> str | None:

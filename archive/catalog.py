@@ -1,6 +1,7 @@
 """The Parquet catalog: derived tables analysts query, rebuilt from the immutable layer.
 
-Five tables (reports, versions, captures, cells, checks), each partitioned hive-style by report
+Five tables (reports, versions, captures, cells, checks), and the analysts' tables derived with them
+(agencies, ledger, scorecard, wide: archive/analysis.py), each partitioned hive-style by report
 year (`catalog/<table>/year=<Y>/part-0.parquet`; captures linked to no report sit under
 `year=__HIVE_DEFAULT_PARTITION__`). Columns are described in docs/archive.md. A rebuild rewrites
 every partition; each file appears whole (written aside, then renamed or uploaded), and no
@@ -16,14 +17,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.fs
 import pyarrow.parquet as pq
 
-from nianbao.archive import keys
+from nianbao.archive import analysis, keys
+from nianbao.archive.agencies import current_registry
 from nianbao.archive.captures import Capture
 from nianbao.archive.errors import StoreUnavailable
 from nianbao.archive.reports import CaptureLink, Observation, Role, Version
@@ -37,6 +39,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "reports": pa.schema(
         [
             ("agency", pa.string()),
+            ("agency_name", pa.string()),  # the registry's, like level and (when the version lacks it) region_code
+            ("level", pa.string()),
             ("state", pa.string()),
             ("current_version", pa.int32()),
             ("content_version", pa.int32()),
@@ -113,6 +117,14 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("row", pa.string()),
             ("column", pa.string()),
             ("value", pa.float64()),
+            # Provenance: how the value was read and where it sits in the rendering (parsers.record.Provenance).
+            ("method", pa.string()),
+            ("source_table", pa.int32()),
+            ("source_row", pa.int32()),
+            ("source_column", pa.int32()),
+            ("page", pa.int32()),
+            ("bbox", pa.list_(pa.float64())),
+            ("confidence", pa.float64()),
         ]
     ),
     "checks": pa.schema(
@@ -126,15 +138,24 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("detail", pa.string()),
         ]
     ),
+    **analysis.SCHEMAS,
 }
 TABLES = tuple(SCHEMAS)
+_PROVENANCE_COLUMNS = ("method", "source_table", "source_row", "source_column", "page", "bbox", "confidence")
 PARTITIONING = pa.schema([("year", pa.int32())])
 
 
 class CatalogWriter:
     """Buffers rows per (table, year) and streams them into one Parquet file per partition."""
 
-    def __init__(self, fs: pyarrow.fs.FileSystem, base: str, chunk_rows: int = 200_000) -> None:
+    def __init__(
+        self,
+        fs: pyarrow.fs.FileSystem,
+        base: str,
+        chunk_rows: int = 200_000,
+        analyst: analysis.AnalystTables | None = None,
+    ) -> None:
+        self.analyst = analyst or analysis.AnalystTables([], date.today())
         self._fs = fs
         self._base = base.rstrip("/")
         self._local = isinstance(fs, pyarrow.fs.LocalFileSystem)
@@ -155,18 +176,21 @@ class CatalogWriter:
         content = next((v for v in reversed(versions) if v.kind == "content"), None)
         record = content.record if content else None
         year = latest.year
-        checks = record.checks if record else ()
+        data = record.to_dict() if record is not None else None  # the analyst tables read records as dicts
+        cross = self.analyst.cross_year(latest.agency, data)
+        checks = [*((data or {}).get("checks") or ()), *cross]
         links = content.captures if content else latest.captures
-        self._row(
-            "reports",
-            year,
+        described = self.analyst.describe(latest.agency)
+        row = dict(
             agency=latest.agency,
+            agency_name=described["agency_name"],
+            level=described["level"],
             state="withdrawn" if latest.kind == "withdrawn" else "current",
             current_version=latest.number,
             content_version=content.number if content else None,
             versions=len(versions),
             issuing_body=_field(record, "agency"),
-            region_code=(content.extra.get("region_code") if content else None),
+            region_code=(content.extra.get("region_code") if content else None) or described["region_code"],
             title=_field(record, "title"),
             template=_field(record, "template"),
             rendering=_field(record, "rendering"),
@@ -176,13 +200,19 @@ class CatalogWriter:
             withdrawn_at=_ts(latest.first_seen) if latest.kind == "withdrawn" else None,
             page_url=next((link.url for link in links if link.role == Role.PAGE), links[0].url if links else None),
             captures=len(links),
-            checks_failed=sum(c.passed is False for c in checks),
+            checks_failed=sum(c.get("passed") is False for c in checks),
             warnings=len(record.warnings) if record else 0,
             content_hash=content.content_hash if content else None,
             parser_version=_field(record, "parser_version"),
         )
+        self._row("reports", year, **row)
+        self.analyst.add(row | {"year": year}, data, checks)
         for version in versions:
             self._add_version(version, _ts(last_seen[version.number]), version is latest)
+        for check in cross:  # R5/R6 belong to the content version the other columns describe
+            self._row(
+                "checks", year, agency=latest.agency, version=content.number, is_current=content is latest, **check
+            )
 
     def _add_version(self, version: Version, last_seen: datetime | None, is_current: bool) -> None:
         record = version.record
@@ -210,9 +240,14 @@ class CatalogWriter:
             evidence_status=evidence.get("status"),
         )
         cells = self._buffer("cells", year)
+        provenance = (p.to_dict() for p in (record.provenance if record else ()))
+        origins = {(p["table"], p["row"], p["column"]): p for p in provenance}
         for table in TABLE_KEYS:
             for row, columns in ((record.tables()[table] if record else None) or {}).items():
                 for column, value in columns.items():
+                    origin = origins.get((table, row, column), {})
+                    for name in _PROVENANCE_COLUMNS:
+                        cells[name].append(origin.get(name))
                     cells["agency"].append(agency)
                     cells["version"].append(number)
                     cells["is_current"].append(is_current)
@@ -264,6 +299,8 @@ class CatalogWriter:
 
     def close(self) -> dict[str, int]:
         """Finish every file, drop partitions this build did not write, and write the manifest."""
+        for table, year, values in self.analyst.rows():
+            self._row(table, year, **values)
         for table, year in list(self._buffers):
             self._flush(table, year)
         written = set()
@@ -356,7 +393,7 @@ def rebuild(store: Store, progress: Callable[[str], None] | None = None) -> dict
             getattr(found[(parts[1], int(parts[2]))], parts[3]).append(key)
     say(f"{len(found)} reports")
     fs, base = store.arrow()
-    writer = CatalogWriter(fs, base)
+    writer = CatalogWriter(fs, base, analyst=analysis.AnalystTables(current_registry(store), date.today()))
     linked: dict[str, list[tuple[str, int, int, CaptureLink]]] = defaultdict(list)
     with ThreadPoolExecutor(max_workers=8) as pool:
         for done, ((agency, year), report) in enumerate(sorted(found.items()), 1):

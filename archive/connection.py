@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
-from nianbao.archive import catalog, raw, reports
+from nianbao.archive import catalog, keys, raw, reports
 from nianbao.archive.captures import Capture, Validators
 from nianbao.archive.reader import Catalog
 from nianbao.archive.stores import Store, open_store
@@ -25,6 +25,15 @@ class Archive:
 
     def get_raw(self, sha256: str) -> bytes:
         return raw.get_raw(self.store, sha256)
+
+    def has_raw(self, sha256: str) -> bool:
+        return self.store.exists(keys.raw_key(sha256))
+
+    def keep_registry(self, entries: Sequence[Mapping[str, Any]]) -> str:
+        """Keep a snapshot of the registry entries a run used (see archive/agencies.py)."""
+        from nianbao.archive.agencies import keep_registry
+
+        return keep_registry(self.store, entries)
 
     def add_capture(self, capture: Capture) -> None:
         raw.add_capture(self.store, capture)

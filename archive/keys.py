@@ -33,10 +33,12 @@ def raw_key(sha256: str) -> str:
     return f"raw/sha256/{sha256[:2]}/{sha256}"
 
 
-def check_run(run_id: str) -> str:
-    if not isinstance(run_id, str) or not _RUN.match(run_id):
-        raise InvalidKey(f"crawl run id {run_id!r} cannot be a key segment (expected letters, digits, '.', '_', '-')")
-    return run_id
+def run_segment(run_id: str) -> str:
+    """A run id as a key segment: itself when it is one (a crawl's uuid), else a digest of it (an
+    imported visit's id such as `warc-import:site.warc`), the same for every capture of the run."""
+    if not isinstance(run_id, str) or not run_id:
+        raise InvalidKey(f"crawl run id {run_id!r} cannot be a key segment (expected a non-empty string)")
+    return run_id if _RUN.match(run_id) else f"h-{digest(run_id)[:32]}"
 
 
 def capture_key(agency: str, url: str, fetched_at: str, run_id: str | None = None) -> str:
@@ -46,7 +48,7 @@ def capture_key(agency: str, url: str, fetched_at: str, run_id: str | None = Non
     captures are listed without listing the agency's history; captures without a run (written before
     runs were part of the layout, or imported) keep `captures/<agency>/<yyyy>/…`."""
     name = digest(f"{url}\n{fetched_at}")
-    run = f"{check_run(run_id)}/" if run_id is not None else ""
+    run = f"{run_segment(run_id)}/" if run_id is not None else ""
     return f"captures/{check_agency(agency)}/{fetched_at[:4]}/{run}{name}.json"
 
 
@@ -56,7 +58,7 @@ def captures_prefix(agency: str | None = None) -> str:
 
 def run_captures_prefix(agency: str, fetched_year: int, run_id: str) -> str:
     """Where the captures of one run of one agency fetched in one calendar year are."""
-    return f"{captures_prefix(agency)}{check_year(fetched_year)}/{check_run(run_id)}/"
+    return f"{captures_prefix(agency)}{check_year(fetched_year)}/{run_segment(run_id)}/"
 
 
 def validators_key(agency: str, url: str) -> str:

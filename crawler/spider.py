@@ -343,6 +343,10 @@ class ReportSpider(scrapy.Spider):
             error=error,
             run_id=self.run_id,
             year=meta.get("year"),
+            protocol=response.protocol if response is not None else None,
+            ip_address=str(response.ip_address) if response is not None and response.ip_address else None,
+            header_lines=_header_lines(response.headers) if response is not None else (),
+            redirect_statuses=tuple(r if isinstance(r, int) else None for r in meta.get("redirect_reasons", ())),
         )
 
     def _reason(self, failure: TwistedFailure) -> str:
@@ -405,6 +409,13 @@ def _header(response: Response | None, name: str) -> str | None:
 
 def _headers(headers: Any) -> dict[str, str]:
     return {key.decode("latin-1"): b", ".join(values).decode("latin-1") for key, values in headers.items()}
+
+
+def _header_lines(headers: Any) -> tuple[tuple[str, str], ...]:
+    """Every header line as received (Scrapy keeps the order and repeats, not the case of names)."""
+    return tuple(
+        (key.decode("latin-1"), value.decode("latin-1")) for key, values in headers.items() for value in values
+    )
 
 
 def _without_validators(request: scrapy.Request) -> dict[str, str]:

@@ -8,7 +8,11 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `nianbao --help` lists them in.
-COMMAND_MODULES = ("parse", "sim", "crawl", "harvest", "recrawl", "reparse", "serve", "demo", "catalog", "export")
+COMMAND_MODULES = (
+    "parse", "sim", "crawl", "harvest", "recrawl", "reparse", "serve", "demo", "catalog", "export", "ledger",
+    "open", "browse", "report",
+)  # fmt: skip
+COMMAND_MODULES += ("warc",)  # a line of its own, so that branches adding commands merge cleanly
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from nianbao.flows.batches import family_batches
 from nianbao.flows.progress import report
+from nianbao.flows.registry_snapshot import keep as keep_registry
 from nianbao.flows.selection import default_years, resolve
 from nianbao.flows.settlement import Crawled, now
 from nianbao.flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
@@ -42,7 +43,9 @@ def harvest(
     """Harvest report `years` (default: last year) of the registry agencies matching the filters."""
     years = sorted(years or default_years())
     names, chosen = resolve(registry, ids=agencies, regions=regions, levels=levels)
-    work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests, download_delay))
+    region_codes = {e.id: e.region_code for e in chosen}
+    work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests, download_delay), region_codes)
+    keep_registry(registry, archive_url)
     outcomes = work.run(family_batches(chosen, batch_size), crawl_processes)
     summary = merge("harvest", years, outcomes)
     finish(archive_url, summary)
@@ -68,8 +71,10 @@ class Work:
         names: Mapping[str, str],
         years: Sequence[int],
         settings: Mapping[str, Any],
+        regions: Mapping[str, str | None] | None = None,
     ) -> None:
         self.registry, self.archive_url, self.names = registry, archive_url, dict(names)
+        self.regions = dict(regions or {})  # agency id -> registry region code, kept with its reports
         self.years, self.settings = list(years), dict(settings)
         self.since = now()
 
@@ -81,7 +86,7 @@ class Work:
             failed = sum(1 for c in failures.values() if c.error)
             report(f"crawled batch {n}/{len(batches)}: {len(batch)} agencies, {failed} failed; settling")
             future = settle_agencies.submit(
-                self.archive_url, batch, self.names, self.years, self.since, failures, self.settings
+                self.archive_url, batch, self.names, self.years, self.since, failures, self.settings, self.regions
             )
             settling.append((batch, future))
         outcomes = []

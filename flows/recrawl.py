@@ -31,10 +31,13 @@ def recrawl_agency(
 
     from nianbao.flows.changesets import render_changeset_markdown
     from nianbao.flows.harvest import Work, artifact_key, crawl_settings, finish
+    from nianbao.flows.registry_snapshot import keep as keep_registry
 
-    names, _ = resolve(registry, ids=[agency])
+    names, chosen = resolve(registry, ids=[agency])
     asked = sorted(years or all_years())
-    work = Work(registry, archive_url, names, asked, crawl_settings(2, 8, download_delay))
+    regions = {e.id: e.region_code for e in chosen}
+    work = Work(registry, archive_url, names, asked, crawl_settings(2, 8, download_delay), regions)
+    keep_registry(registry, archive_url)
     [outcome] = work.run([[agency]], crawl_processes=1)
     # A recrawl over every year shows only the years where something is, or was asked for explicitly.
     shown = asked if years else [y for y in asked if outcome.coverage.get(y, MISSING) != MISSING] or asked[-1:]

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 
 from nianbao.archive import Archive
 from nianbao.archive.captures import Capture, CaptureKind
-from nianbao.archive.reports import Holding, Role, VersionKind
+from nianbao.archive.reports import Holding, Role, Version, VersionKind
+from nianbao.flows.dating import dated
 from nianbao.flows.identity import Document, Identifier, ReportGroup
 from nianbao.flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
 from nianbao.flows.versioning import IngestResult, Outcome, content_hash, ingest, link_copies, mark_withdrawn
@@ -44,14 +45,20 @@ class Found:
     bodies: Mapping[str, str]  # url -> sha256 of its body (from a 2xx, or the stored one behind a 304)
 
     @classmethod
-    def since(cls, archive: Archive, agency: str, since: str, run_ids: Collection[str] = ()) -> Found:
+    def since(
+        cls, archive: Archive, agency: str, since: str, run_ids: Collection[str] = (), until: str | None = None
+    ) -> Found:
         """What the crawl runs `run_ids` (made since `since`) captured of `agency`; without run ids, every
-        capture of the agency since `since` (a listing of its whole history)."""
+        capture of the agency from `since` on (a listing of its whole history), up to `until` included
+        (a visit in the past: warc import)."""
         if run_ids:
-            captures: Iterable[Capture] = archive.run_captures(agency, run_ids, since, now())
+            captures: Iterable[Capture] = archive.run_captures(agency, run_ids, since, until or now())
         else:
             captures = (c for _, c in archive.captures(agency))
-        run = sorted((c for c in captures if c.fetched_at >= since), key=lambda c: c.fetched_at)
+        run = sorted(
+            (c for c in captures if c.fetched_at >= since and (until is None or c.fetched_at <= until)),
+            key=lambda c: c.fetched_at,
+        )
         known = archive.validators(agency)
         bodies = {}
         for capture in run:
@@ -76,15 +83,16 @@ class Found:
 
 
 def unvisited(held: Holdings, agency: str, years: Sequence[int], found: Found) -> list[str]:
-    """The own-site URLs of the agency's held reports whose year no report link of this run names.
+    """The own-site URLs of the agency's held reports that this run did not request.
 
     A withdrawn report drops off its listing, so discovery never asks for it again; revisiting these
     URLs is what turns its 404 into evidence (and tells an unlisted-but-still-served report apart).
+    A link of the same year elsewhere in the run is no proof the held URL still answers: a parent
+    portal's repost column lists its departments' reports of every year.
     """
     visited = {c.url for c in found.captures}
-    listed_years = {c.year for c in found.captures if c.kind in REPORT_KINDS}
     urls = set()
-    for year in (y for y in years if y not in listed_years):
+    for year in years:
         latest = held[(agency, year)].latest
         if latest is not None and latest.kind == VersionKind.CONTENT:
             urls |= {link.url for link in latest.captures if link.agency == agency and link.url not in visited}
@@ -157,12 +165,16 @@ def settle(
     parse: Parse,
     revisited: Collection[str] = (),
     holdings: Holdings | None = None,
+    until: str | None = None,
+    regions: Mapping[str, str | None] | None = None,
 ) -> list[AgencyOutcome]:
     """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised.
 
     `holdings` are what the archive held for the agencies' reports (read here when not given); each
     report's decision is committed against its holding, so a report's head is read once per settle
-    unless another writer races this one."""
+    unless another writer races this one. `until` bounds the run's captures for a visit settled after
+    the fact (imported from WARC files). `regions` gives each agency's registry region code, kept with
+    its reports for the catalog."""
     tallies = {agency: Tally(agency, years) for agency in agencies}
     identifier = Identifier(names)
     documents: list[Document] = []
@@ -182,7 +194,7 @@ def settle(
             tally.coverage = dict.fromkeys(years, FAILED)
             continue
         try:
-            found = Found.since(archive, agency, since, crawled[agency].run_ids)
+            found = Found.since(archive, agency, since, crawled[agency].run_ids, until)
             documents += _read(found, years, parse, tally, revisited)
             _remember(held, agency, years, identifier)
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
@@ -196,7 +208,15 @@ def settle(
     for group in grouping.groups:
         if group.year in years and group.agency in tallies:
             report = (group.agency, group.year)
-            _keep(archive, group, since, tallies[group.agency], held.get(report) or archive.holding(*report))
+            holding = held.get(report) or archive.holding(*report)
+            tally, latest = tallies[group.agency], holding.latest
+            if not group.has_original and latest is not None and latest.kind == VersionKind.WITHDRAWN:
+                tally.coverage[group.year] = WITHDRAWN  # a lingering repost does not bring it back
+            elif not group.has_original and (evidence := _original_gone(latest, group.agency, gone)) is not None:
+                tally.add(group.year, mark_withdrawn(archive, group.agency, group.year, evidence, since, holding), None)
+            else:
+                region_code = (regions or {}).get(group.agency)
+                _keep(archive, group, since, tally, holding, names.get(group.agency), region_code)
     for (agency, year), holding in held.items():
         tally, latest = tallies[agency], holding.latest
         if latest is None or year in tally.coverage or agency not in ok:
@@ -206,6 +226,14 @@ def settle(
         elif (evidence := next((gone[link.url] for link in latest.captures if link.url in gone), None)) is not None:
             tally.add(year, mark_withdrawn(archive, agency, year, evidence, since, holding), None)
     return [tallies[agency].outcome() for agency in agencies]
+
+
+def _original_gone(latest: Version | None, agency: str, gone: Mapping[str, Capture]) -> Capture | None:
+    """The 404/410 of this run at an own-site URL of the held report, if any: the agency withdrew it,
+    whatever copies other sites (a parent portal's repost column) still show."""
+    if latest is None or latest.kind != VersionKind.CONTENT:
+        return None
+    return next((gone[link.url] for link in latest.captures if link.agency == agency and link.url in gone), None)
 
 
 def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisited: Collection[str]) -> list[Document]:
@@ -233,16 +261,30 @@ def _remember(held: Holdings, agency: str, years: Sequence[int], identifier: Ide
             identifier.remember(agency, year, latest.record)
 
 
-def _keep(archive: Archive, group: ReportGroup, seen_at: str, tally: Tally, held: Holding) -> None:
+def _keep(
+    archive: Archive,
+    group: ReportGroup,
+    seen_at: str,
+    tally: Tally,
+    held: Holding,
+    name: str | None = None,
+    region_code: str | None = None,
+) -> None:
     if group.has_original:
-        record = _versioned_reading(held, group)
-        result = ingest(archive, group.agency, group.year, record, group.captures(), seen_at, held=held)
+        record = _named(dated(_versioned_reading(held, group), group), name)
+        result = ingest(archive, group.agency, group.year, record, group.captures(), seen_at, region_code, held)
         tally.add(group.year, result, record)
     elif held.latest is not None:
         tally.add(group.year, link_copies(archive, group.agency, group.year, group.captures(), seen_at, held), None)
     else:
         urls = ", ".join(d.capture.url for d, _ in group.members)
         tally.fail(group.year, f"only copies on other sites were found ({urls}); the original was not")
+
+
+def _named(record: ReportRecord, name: str | None) -> ReportRecord:
+    """A record whose document names no issuing body gets the registry name of the report's agency
+    (its `agency_missing` warning stays: the document itself does not say)."""
+    return record if record.agency or not name else replace(record, agency=name)
 
 
 def _attach(document: Document, groups: Sequence[ReportGroup]) -> bool:
@@ -261,7 +303,7 @@ def _versioned_reading(held: Holding, group: ReportGroup) -> ReportRecord:
     latest = held.latest
     if latest is not None and latest.kind == VersionKind.CONTENT:
         for document, role in group.members:
-            if role != Role.REPOST and content_hash(document.record) == latest.content_hash:
+            if role != Role.REPOST and content_hash(dated(document.record, group)) == latest.content_hash:
                 return document.record
     return group.primary.record
 
@@ -299,10 +341,10 @@ def reparse_reports(
             tally.fail(year, f"{agency}/{year}: its stored captures no longer parse as that report")
             continue
         seen_at = max(link.fetched_at for link in own)
-        result = ingest(
-            archive, agency, year, group.primary.record, group.captures(), seen_at, held=held[(agency, year)]
-        )
-        tally.add(year, result, group.primary.record)
+        record = _named(dated(group.primary.record, group), version.record.agency if version.record else None)
+        region_code = version.extra.get("region_code")  # a reparse keeps what the registry said at the visit
+        result = ingest(archive, agency, year, record, group.captures(), seen_at, region_code, held[(agency, year)])
+        tally.add(year, result, record)
     return tally.outcome()
 
 

@@ -86,16 +86,21 @@ def crawl_agencies(
 def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
     from nianbao.parsers.record import PARSER_VERSION
 
-    return f"parse-{PARSER_VERSION}-{parameters['sha256']}-{parameters['agency']}"
+    return f"parse-{PARSER_VERSION}-{parameters['sha256']}"
 
 
 @task(name="parse_capture", cache_key_fn=parse_cache_key, persist_result=True, **RETRIES)
-def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None, agency: str) -> dict[str, Any]:
-    """The record of one stored body, as a dict; cached on its sha256 and the parser version."""
+def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None) -> dict[str, Any]:
+    """The record of one stored body, as a dict; cached on its sha256 and the parser version.
+
+    No agency hint: the site a body was found on is not always its issuing body (a parent portal
+    reposts its departments' reports), and a hinted name would place a repost with the wrong agency.
+    Settlement names the body from the registry once the report's agency is known (see `settle`).
+    """
     from nianbao.parsers import parse
 
     data = open_archive(archive_url).get_raw(sha256)
-    return parse(data, url=url, content_type=content_type, agency=agency).to_dict()
+    return parse(data, url=url, content_type=content_type).to_dict()
 
 
 @task(name="settle_agencies", cache_policy=NO_CACHE, **RETRIES)
@@ -107,6 +112,7 @@ def settle_agencies(
     since: str,
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
+    regions: Mapping[str, str | None] | None = None,
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
     from nianbao.flows.settlement import read_holdings
@@ -116,7 +122,8 @@ def settle_agencies(
     revisited, run_id = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings, held)
     if run_id is not None:
         crawled = {a: replace(c, run_ids=(*c.run_ids, run_id)) if c.run_ids else c for a, c in crawled.items()}
-    return settle(archive, agencies, names, years, since, crawled, cached_parser(archive_url), revisited, held)
+    parse = cached_parser(archive_url)
+    return settle(archive, agencies, names, years, since, crawled, parse, revisited, held, regions=regions)
 
 
 def cached_parser(archive_url: str) -> Parse:
@@ -126,7 +133,7 @@ def cached_parser(archive_url: str) -> Parse:
 
     def parse(capture: Capture, sha256: str) -> ReportRecord:
         with PARSE_CACHE_LOCK:
-            data = parse_capture(archive_url, sha256, capture.url, capture.content_type, capture.agency)
+            data = parse_capture(archive_url, sha256, capture.url, capture.content_type)
         return ReportRecord.from_dict(data)
 
     return parse

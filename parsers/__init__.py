@@ -13,6 +13,7 @@ from nianbao.parsers.mapping import to_record
 from nianbao.parsers.readers import read
 from nianbao.parsers.record import ReportRecord
 from nianbao.parsers.sniff import rendering_of
+from nianbao.parsers.verdict import ocr_verdict
 
 __all__ = ["ParseError", "ReportRecord", "parse"]
 
@@ -35,4 +36,4 @@ def parse(
         raise ParseError(f"{where} is empty")
     rendering = rendering_of(data, url=url, content_type=content_type, filename=filename)
     document = read(rendering, data, url=url, content_type=content_type)
-    return to_record(document, agency_hint=agency)
+    return ocr_verdict(document, to_record(document, agency_hint=agency))

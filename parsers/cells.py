@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-_BLANKS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "\\"})
+_BLANKS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "\\", "_", "__", "___"})
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(万元|元|万|件|条|个|项|次|人次|起|宗)?$")
+_CHANGE_WORDS = {"减": "-", "增": "+"}
 _SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "﹣": "-", "＋": "+"})
 
 
@@ -32,6 +33,8 @@ def read_cell(text: str) -> Cell:
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_SIGNS))
     if compact in _BLANKS:
         return BLANK
+    if compact[:1] in _CHANGE_WORDS and compact[1:2].isdigit():  # 本年增/减 printed as 减4 / 增2
+        compact = _CHANGE_WORDS[compact[0]] + compact[1:]
     match = _NUMBER.match(compact)
     if not match:
         return Cell("text")

@@ -6,6 +6,7 @@ R3 per column of table 3: total_processed = every result row, granted .. the las
 R4 per group of table 4: total = upheld + corrected + other + pending.
 R7 figures quoted in 一、总体情况 that can be tied to one cell (or a sum of cells) agree with it.
 
+A hybrid table 3 (a 2021 layout keeping the 2019 row （六）其他处理) is checked with the rows it has.
 Blank cells count as 0 inside a sum. A rule is not applicable (passed None) when its checked total is
 blank or every addend is blank, or when a row it needs was not found. R1 equates two sums, each the
 other's total: it is not applicable when either side is all blank. A failed rule is a finding
@@ -65,7 +66,7 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
     checks: list[Check] = []
     applications = tables.get("applications")
     if applications is not None and template in ("2019", "2021"):
-        result_rows = RESULT_ROWS_2019 if template == "2019" else RESULT_ROWS_2021
+        result_rows = _result_rows(template, applications)
         checks.extend(_r1(applications, column) for column in _COLUMNS)
         checks.extend(_r2(applications, row) for row in applications)
         checks.extend(_r3(applications, column, result_rows) for column in _COLUMNS)
@@ -74,6 +75,16 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
         checks.extend(_r4(review, group) for group, _ in REVIEW_GROUPS if group in review)
     checks.extend(_r7(template, tables, sections))
     return tuple(checks)
+
+
+def _result_rows(template: str, table: Table) -> tuple[str, ...]:
+    """The rows R3 sums: the template's, unless the report printed the other template's 其他处理 rows
+    instead of its own (a hybrid): then the rows it has. An absent row is never counted as zero."""
+    own, other = (RESULT_ROWS_2019, RESULT_ROWS_2021) if template == "2019" else (RESULT_ROWS_2021, RESULT_ROWS_2019)
+    extra = [r for r in other if r not in own]
+    if any(r in table for r in extra) and not any(r in table for r in own if r not in other):
+        return other
+    return own
 
 
 def _sum(values: Sequence[Value]) -> Value:

@@ -1,15 +1,24 @@
-"""Tolerant label matching: the printed label of a row or column against the template's wording.
+"""Label normalisation and matching: the printed label of a row or column against the template's wording.
 
-Real labels differ from the template in width (（一） vs (一)), punctuation (1. vs 1、), quotes, spaces and
-line breaks inside words (本年新<br>制作数量), and sometimes drop their enumeration prefix. `label_key`
-removes those differences; `core` also drops the prefix.
+One normal form for every reader (`label_key`): NFKC (full-width letters, digits and brackets become
+half-width), Traditional characters (and Taiwan-style words a mirror site converted to, 檔案 for 文件)
+back to Simplified with OpenCC, one punctuation per role (1、 1． 1. → 1.; 〔〕【】 → ()), quotes and
+whitespace dropped. `core` also drops the enumeration prefix (一、 (一) 1. 三(一)).
+
+Matching a row (`match_row`) then tolerates, in falling order of score: the exact label; the label
+without its prefix; an added parenthesised note (规章(县级无此项)); a missing leading qualifier
+(规范性文件 for 行政规范性文件); one character wrong (a typo). Two template rows tied at the best score is
+an ambiguity: `match_row` says so and names no row (the caller warns), it never picks one.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+
+import opencc
 
 _TRANSLATE = str.maketrans(
     {
@@ -41,19 +50,39 @@ _SPACE = re.compile(r"\s+")
 _PREFIX = re.compile(
     r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十\d]+\)|\d+\.|[一二三四五六七八九十]+(?=\())+"
 )
+_NOTE = re.compile(r"\([^()]*\)$")
+# Where a row label may start inside a cell that also holds its parents: 三.本年度办理结果(一)予以公开.
+_INNER_START = re.compile(r"\([一二三四五六七八九十]+\)|(?<![\d.])\d\.")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _SHORT = 4  # labels shorter than this must match a cell exactly (其他, 总计, 自然人), never by containment
+# tw2sp: Traditional (Taiwan) to Simplified with phrases, so 規範性檔案 reads 规范性文件, not 规范性档案.
+_TO_SIMPLIFIED = opencc.OpenCC("tw2sp")
+
+# Scores of the ways a printed label can name a template label (higher is surer).
+EXACT, NO_PREFIX, NOTE_ADDED, QUALIFIER_MISSING, TYPO = 1.0, 0.95, 0.9, 0.85, 0.8
 
 
 @lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
-    """The comparable form of a label: NFKC, unified punctuation, no quotes, no whitespace."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
+    """The comparable form of a label: NFKC, Simplified, unified punctuation, no quotes, no whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    if _HAN.search(text):
+        text = _TO_SIMPLIFIED.convert(text)
+    return _SPACE.sub("", text.translate(_TRANSLATE))
 
 
 @lru_cache(maxsize=65536)
 def core(key: str) -> str:
     """A label key without its enumeration prefix: 三(一)予以公开 -> 予以公开."""
     return _PREFIX.sub("", key)
+
+
+@lru_cache(maxsize=65536)
+def without_note(key: str) -> str:
+    """A label key without trailing parenthesised notes: 规章(县级无此项) -> 规章."""
+    while (stripped := _NOTE.sub("", key)) != key and stripped:
+        key = stripped
+    return key
 
 
 @lru_cache(maxsize=65536)
@@ -72,21 +101,75 @@ def is_header(cell: str, labels: tuple[str, ...]) -> bool:
     return False
 
 
-@lru_cache(maxsize=65536)
-def names_row(label_cells: tuple[str, ...], labels: tuple[str, ...]) -> bool:
-    """Whether the label cells of a table row (outermost first) name a template row.
+def _one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by exactly one substituted, inserted or deleted character."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
 
-    The innermost cell is tried alone, then joined with its parents (labels split over cells), each
-    with and without enumeration prefixes.
+
+@lru_cache(maxsize=65536)
+def label_score(candidate: str, wanted: str) -> float:
+    """How surely a printed label key names a template label key; 0 when it does not."""
+    if not candidate or not wanted:
+        return 0.0
+    if candidate == wanted:
+        return EXACT
+    cand_core, want_core = core(candidate), core(wanted)
+    if not want_core:
+        return 0.0
+    if cand_core == want_core:
+        return NO_PREFIX
+    cand_bare, want_bare = without_note(cand_core), without_note(want_core)
+    if cand_bare == want_bare and cand_bare:
+        return NOTE_ADDED
+    if len(want_bare) < _SHORT:
+        return 0.0  # 其他, 规章: too short to match loosely
+    if len(cand_bare) >= _SHORT and want_bare.endswith(cand_bare) and len(cand_bare) * 3 >= len(want_bare) * 2:
+        return QUALIFIER_MISSING
+    if len(cand_bare) >= _SHORT and _one_edit(cand_bare, want_bare):
+        return TYPO
+    return 0.0
+
+
+@dataclass(frozen=True)
+class RowMatch:
+    """The template row a printed label names (`index` into the rows given), or the tie that stopped it."""
+
+    index: int | None
+    score: float
+    tied: tuple[int, ...] = ()
+
+
+@lru_cache(maxsize=65536)
+def match_row(label_cells: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> RowMatch:
+    """The best template row (given as its label tuples) for a table row's label cells, outermost first.
+
+    The innermost cell is tried alone, then joined with its parents (labels split over cells). A tie
+    between rows at the best score names no row: `tied` lists them.
     """
     keys = [label_key(c) for c in label_cells if label_key(c)]
     if not keys:
-        return False
+        return RowMatch(None, 0.0)
     candidates = {"".join(keys[i:]) for i in range(len(keys))}
-    for label in labels:
-        wanted = label_key(label)
-        wanted_core = core(wanted)
-        for candidate in candidates:
-            if candidate == wanted or (wanted_core and core(candidate) == wanted_core):
-                return True
-    return False
+    candidates |= {c[m.start() :] for c in list(candidates) for m in _INNER_START.finditer(c) if m.start()}
+    scores = [
+        max((label_score(c, label_key(label)) for c in candidates for label in labels), default=0.0) for labels in rows
+    ]
+    best = max(scores, default=0.0)
+    if not best:
+        return RowMatch(None, 0.0)
+    winners = tuple(i for i, s in enumerate(scores) if s == best)
+    if len(winners) > 1:
+        return RowMatch(None, best, winners)
+    return RowMatch(winners[0], best)
+
+
+@lru_cache(maxsize=65536)
+def names_row(label_cells: tuple[str, ...], labels: tuple[str, ...]) -> bool:
+    """Whether the label cells of a table row (outermost first) name one template row's labels."""
+    return match_row(label_cells, (labels,)).index == 0

@@ -28,10 +28,12 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
     text = document.text()
     sections = find_sections(text)
     tables: dict = dict.fromkeys(TABLE_KEYS)
+    provenance: tuple = ()
     if template in TEMPLATES:
         findings = find_tables(document, TEMPLATES[template])
         tables = findings.tables
         warnings.extend(findings.warnings)
+        provenance = tuple(findings.provenance)
     elif template == LEGACY:
         warnings.append(("legacy_template", "free-form report (before the 2019 template): text and sections only"))
     else:
@@ -65,6 +67,7 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
         checks=check_record(template, frozen, sections),
         warnings=tuple(Warning(code, message) for code, message in warnings),
         metadata=MappingProxyType(metadata),
+        provenance=provenance,
     )
 
 

@@ -10,6 +10,12 @@ template's rows by their labels and read column by column:
 - in order, when it does not (text dumps shift cells): the row's values, blanks trimmed at both
   ends, must then be exactly as many as the columns, taken in the header's left-to-right order.
 
+Before a grid is read, `grids.realign` drops phantom columns; row labels are matched with
+`labels.match_row` (scored, ties warned, never picked); table 3 may borrow the other template's 其他处理
+rows (a hybrid, `hybrid_rows`); a text row whose values ran together is split by `runs.resolve_runs`
+only where the arithmetic leaves one reading. Every value read gets a `Provenance` (its grid, row and
+column in the rendering, and how it was read).
+
 A row under a context that matches no template row but carries values is a provincial extra row
 (湖北 其他主动公开文件, 北京 行政检查): it is kept under `extra_<label>`, where <label> is its printed
 label in `labels.label_key` form (NFKC, no spaces or quotes), so it is stable across renderings.
@@ -20,41 +26,49 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from nianbao.parsers.cells import is_number, is_value, read_cell
-from nianbao.parsers.document import Document, TableBlock
-from nianbao.parsers.labels import is_header, label_key, names_row
-from nianbao.parsers.record import Value
-from nianbao.parsers.templates import APPLICANT_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, ColumnSpec, Template
+from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
+from nianbao.parsers.grids import realign
+from nianbao.parsers.labels import is_header, label_key, match_row
+from nianbao.parsers.record import Provenance, Value
+from nianbao.parsers.runs import Pending, resolve_runs
+from nianbao.parsers.templates import (
+    APPLICANT_COLUMNS,
+    APPLICATION_HEADER_LABELS,
+    APPLICATIONS_2019,
+    APPLICATIONS_2021,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    REVIEW_HEADER_LABELS,
+    ColumnSpec,
+    RowSpec,
+    Template,
+)
 
 ACTIVE, APPLICATIONS, REVIEW = "active_disclosure", "applications", "review_litigation"
 EXTRA_PREFIX = "extra_"
 
-_APPLICATION_MARKERS = (
-    "自然人",
-    "商业企业",
-    "科研机构",
-    "社会公益组织",
-    "法律服务机构",
-    "申请人情况",
-    "法人或其他组织",
-    # Short labels match only exactly, so these do not catch （七）总计 or 3.其他 rows.
-    "总计",
-    "其他",
-)
+# Header cells that open table 3 / table 4 (templates.py holds the wording, with the column labels).
+_APPLICATION_MARKERS = (*(label for c in APPLICANT_COLUMNS for label in c.labels), *APPLICATION_HEADER_LABELS)
 _REVIEW_MARKERS = (
-    "结果维持",
-    "结果纠正",
-    "其他结果",
-    "尚未审结",
-    "行政复议",
-    "行政诉讼",
-    "未经复议直接起诉",
-    "复议后起诉",
+    *(label for c in REVIEW_COLUMNS for label in c.labels if c.key != "total"),
+    *(label for _, labels in REVIEW_GROUPS for label in labels),
+    *REVIEW_HEADER_LABELS,
 )
 _UNIT_WAN = re.compile(r"万元")
 _UNIT_YUAN = re.compile(r"[(（]\s*(单位\s*[:：]?\s*)?元\s*[)）]|单位\s*[:：]?\s*元")
 _TEN_THOUSAND = Decimal(10000)
+_DIGITS = re.compile(r"^\d+$")
+# Rows of the other template's table 3 a report may print instead of its own (hybrid layouts):
+# template -> (rows it may borrow, rows of its own they replace).
+_OTHER_2019 = APPLICATIONS_2019.row("other_handling")
+_OTHER_2021 = tuple(r for r in APPLICATIONS_2021.rows if r.key.startswith("other_"))
+HYBRID_ROWS: dict[str, tuple[tuple[RowSpec, ...], tuple[str, ...]]] = {
+    "2021": ((_OTHER_2019,), tuple(r.key for r in _OTHER_2021)),
+    "2019": (_OTHER_2021, (_OTHER_2019.key,)),
+}
 
 
 @dataclass
@@ -63,6 +77,7 @@ class TableFindings:
 
     tables: dict[str, dict[str, dict[str, Value]] | None]
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    provenance: list[Provenance] = field(default_factory=list)
 
 
 @dataclass
@@ -76,14 +91,30 @@ class _Context:
 
 
 def find_tables(document: Document, template: Template) -> TableFindings:
-    reader = _Reader(template)
-    for grid in document.tables():
-        reader.grid(grid)
+    reader = _Reader(template, document.rendering)
+    for index, grid in enumerate(document.tables()):
+        reader.grid(grid, index)
     return reader.findings()
 
 
+@dataclass
+class _Source:
+    """Where the row being read sits: its grid, the grid's index, the row's index, and for each of the
+    row's (realigned) cells the column it came from in the reader's grid."""
+
+    grid: TableBlock
+    index: int
+    row: int
+    columns: tuple[int, ...]
+
+
 class _Reader:
-    def __init__(self, template: Template) -> None:
+    def __init__(self, template: Template, rendering: str = "unknown") -> None:
+        self.rendering = rendering
+        self.provenance: dict[tuple[str, str, str], Provenance] = {}
+        self.pending: list[Pending] = []
+        self.pending_keys: set[tuple[str, str]] = set()
+        self.source: _Source | None = None
         self.template = template
         self.columns = {
             ACTIVE: template.table(ACTIVE).columns,
@@ -97,10 +128,15 @@ class _Reader:
         self.rows: dict[str, dict[str, dict[str, Value]]] = {ACTIVE: {}, APPLICATIONS: {}, REVIEW: {}}
         self.warnings: list[tuple[str, str]] = []
         self.context: _Context | None = None
+        self.row_specs = _row_specs(template)
 
-    def grid(self, grid: TableBlock) -> None:
+    def grid(self, grid: TableBlock, index: int = 0) -> None:
         carried = self.context is not None
-        for row in grid.rows:
+        rows, columns, note = realign(grid.rows)
+        if note:
+            self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
+        for r, row in enumerate(rows):
+            self.source = _Source(grid, index, r, columns[r])
             kind = self._header_kind(row)
             if kind:
                 if self.context and self.context.kind == kind and self.context.open:
@@ -129,18 +165,20 @@ class _Reader:
             self.context = None  # table 4 was read blank and nothing printed followed it in its grid
 
     def findings(self) -> TableFindings:
+        self._resolve_runs()
         tables: dict[str, dict[str, dict[str, Value]] | None] = {}
         for key in (ACTIVE, APPLICATIONS):
             spec = self.template.table(key)
             found = self.rows[key]
-            if not found or not any(r.key in found for r in spec.rows):
+            rows = self._hybrid_rows(spec.rows, found) if key == APPLICATIONS else spec.rows
+            if not found or not any(r.key in found for r in rows):
                 tables[key] = None
                 self.warnings.append(("table_missing", f"table {key} ({spec.heading}) not found"))
                 continue
-            missing = [r.key for r in spec.rows if r.key not in found]
+            missing = [r.key for r in rows if r.key not in found]
             if missing:
                 self.warnings.append(("row_missing", f"{key}: rows not found: {', '.join(missing)}"))
-            ordered = {r.key: found[r.key] for r in spec.rows if r.key in found}
+            ordered = {r.key: found[r.key] for r in rows if r.key in found}
             ordered.update({k: v for k, v in found.items() if k.startswith(EXTRA_PREFIX)})
             tables[key] = ordered
         review = self.rows[REVIEW]
@@ -149,7 +187,62 @@ class _Reader:
         else:
             tables[REVIEW] = None
             self.warnings.append(("table_missing", f"table {REVIEW} ({self.template.table(REVIEW).heading}) not found"))
-        return TableFindings(tables, self.warnings)
+        kept = [
+            p for (table, row, column), p in self.provenance.items()
+            if tables.get(table) is not None and row in tables[table] and column in tables[table][row]
+        ]  # fmt: skip
+        return TableFindings(tables, self.warnings, kept)
+
+    def _hybrid_rows(self, rows: tuple[RowSpec, ...], found: dict) -> tuple[RowSpec, ...]:
+        """The template's table 3 rows, or, when the report printed the other template's 其他处理 rows
+        instead of its own, those in their place (a hybrid layout): the record says which were absent."""
+        borrowed, replaced = HYBRID_ROWS.get(self.template.name, ((), ()))
+        if not any(r.key in found for r in borrowed) or any(key in found for key in replaced):
+            return rows
+        self.warnings.append(
+            (
+                "hybrid_rows",
+                f"{APPLICATIONS}: a {self.template.name} table printing the other template's rows "
+                f"{', '.join(r.key for r in borrowed if r.key in found)}; absent (not zero): {', '.join(replaced)}",
+            )
+        )
+        at = next(i for i, r in enumerate(rows) if r.key in replaced)
+        return (*rows[:at], *borrowed, *(r for r in rows[at:] if r.key not in replaced))
+
+    def _resolve_runs(self) -> None:
+        for outcome in resolve_runs(self.pending, self.rows):
+            self.source = outcome.pending.source
+            if outcome.values is None:
+                self.warnings.append(("cells_ambiguous", outcome.message))
+                self.rows[outcome.pending.kind][outcome.pending.row] = dict.fromkeys(outcome.pending.columns)
+                continue
+            target = self.rows[outcome.pending.kind]
+            for column, value in zip(outcome.pending.columns, outcome.values, strict=True):
+                if outcome.pending.kind == REVIEW:
+                    group, key = column.split(".")
+                    target.setdefault(group, {})[key] = value
+                    self._note(REVIEW, group, key, outcome.pending.position, Method.INFERRED)
+                else:
+                    target.setdefault(outcome.pending.row, {})[column] = value
+                    self._note(
+                        outcome.pending.kind, outcome.pending.row, column, outcome.pending.position, Method.INFERRED
+                    )
+
+    def _note(self, table: str, row: str, column: str, position: int | None, method: Method | None = None) -> None:
+        """Records where one value came from (its cell in the rendering's grid) and how it was read."""
+        source = self.source
+        if source is None or position is None:
+            return
+        src_column = source.columns[position] if position < len(source.columns) else position
+        try:
+            origin = source.grid.origin(source.row, src_column)
+        except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
+            origin = CellOrigin(source.grid.method)
+        self.provenance[(table, row, column)] = Provenance(
+            table=table, row=row, column=column, method=str(method or origin.method), rendering=self.rendering,
+            source_table=source.index, source_row=source.row, source_column=src_column,
+            page=origin.page, bbox=origin.bbox, confidence=origin.confidence,
+        )  # fmt: skip
 
     def _header_kind(self, row: tuple[str, ...]) -> str | None:
         if any(is_number(c) for c in row):
@@ -165,7 +258,7 @@ class _Reader:
             starts = {}
             for row in context.rows:
                 for i, cell in enumerate(row):
-                    group = _column_key(cell, tuple(_as_column(g, labels) for g, labels in REVIEW_GROUPS))
+                    group = _column_key(cell, _REVIEW_GROUP_COLUMNS)
                     if group and (group not in starts or i < starts[group]):
                         starts[group] = i
             for row in context.rows:
@@ -186,15 +279,22 @@ class _Reader:
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
-        spec = self.template.table(context.kind)
-        matched = next((r for r in spec.rows if names_row(tuple(labels), r.labels)), None)
+        rows, row_labels = self.row_specs[context.kind]
+        match = match_row(tuple(labels), row_labels)
+        if match.tied:
+            names = ", ".join(rows[i].key for i in match.tied)
+            self.warnings.append(
+                ("label_ambiguous", f"{context.kind}: {'/'.join(labels)!r} could name {names}; not read")
+            )
+            return True
+        matched = rows[match.index] if match.index is not None else None
         if matched is None:
             if labels and any(is_number(c) for c in row[label_end + 1 :]):
                 key = EXTRA_PREFIX + label_key(labels[-1])
                 columns = sorted(context.positions, key=lambda k: context.positions[k][0])
                 self._store(context, key, row, label_end, columns, labels)
             return False
-        if matched.key in self.rows[context.kind]:
+        if matched.key in self.rows[context.kind] or (context.kind, matched.key) in self.pending_keys:
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
             return True
         self._store(context, matched.key, row, label_end, list(matched.columns), labels)
@@ -203,15 +303,38 @@ class _Reader:
     def _store(
         self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: list[str], labels: list[str]
     ) -> None:
+        if self._run_together(context, key, row, label_end, columns):
+            return
         raw = _values(row, label_end, context, columns)
         if raw is None:
             self.warnings.append(
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
             )
             return
-        self.rows[context.kind][key] = {
-            column: self._value(raw[column], column, context, key) for column in columns if column in raw
-        }
+        values = {}
+        for column in columns:
+            if column in raw:
+                text, position = raw[column]
+                values[column] = self._value(text, column, context, key)
+                self._note(context.kind, key, column, position)
+        self.rows[context.kind][key] = values
+
+    def _run_together(
+        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: list[str]
+    ) -> bool:
+        """A row whose values a text dump ran together into one digit string (the reader marks such
+        cells `inferred`): kept for `resolve_runs`, which splits it only where the arithmetic allows one reading."""
+        cells = [(i, c) for i, c in enumerate(row) if i > label_end and c]
+        if len(columns) < 2 or len(cells) != 1 or not _DIGITS.match(cells[0][1]) or self.source is None:
+            return False
+        position = cells[0][0]
+        column = self.source.columns[position] if position < len(self.source.columns) else position
+        if self.source.grid.origin(self.source.row, column).method != Method.INFERRED:
+            return False
+        order = _header_order(context, columns)
+        self.pending.append(Pending(context.kind, key, cells[0][1], tuple(order), position, self.source))
+        self.pending_keys.add((context.kind, key))
+        return True
 
     def _review_row_read(self, row: tuple[str, ...], context: _Context) -> bool:
         """Reads table 4's one data row (all values, maybe after a label: 总计, 数量); True when it is done.
@@ -229,6 +352,8 @@ class _Reader:
 
     def _review_row(self, row: tuple[str, ...], label_end: int, context: _Context) -> None:
         columns = [f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS]
+        if self._run_together(context, "", row, label_end, columns):
+            return
         raw = _values(row, label_end, context, columns)
         if raw is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
@@ -237,7 +362,9 @@ class _Reader:
         for column in columns:
             if column in raw:
                 group, key = column.split(".")
-                groups.setdefault(group, {})[key] = self._value(raw[column], key, context, group)
+                text, position = raw[column]
+                groups.setdefault(group, {})[key] = self._value(text, key, context, group)
+                self._note(REVIEW, group, key, position)
         if groups:
             self.rows[REVIEW] = groups
 
@@ -250,7 +377,7 @@ class _Reader:
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a number"))
             return None
         if column == "amount_wan_yuan":
-            return self._amount(cell.number, cell.unit, context.texts.get(column, ""), where)
+            return self._amount(cell.number, cell.unit, label_key(context.texts.get(column, "")), where)
         if cell.number != cell.number.to_integral_value():
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a whole count"))
             return None
@@ -265,8 +392,20 @@ class _Reader:
         return float(number)
 
 
-def _as_column(key: str, labels: tuple[str, ...]) -> ColumnSpec:
-    return ColumnSpec(key, labels)
+@lru_cache(maxsize=8)
+def _row_specs(template: Template) -> dict[str, tuple[tuple[RowSpec, ...], tuple[tuple[str, ...], ...]]]:
+    """Per table: the rows a data row may name (table 3 with the other template's 其他处理 rows) and
+    their label tuples, built once per template (match_row's cache key)."""
+    specs = {}
+    for kind in (ACTIVE, APPLICATIONS):
+        rows = template.table(kind).rows
+        if kind == APPLICATIONS:
+            rows += HYBRID_ROWS.get(template.name, ((), ()))[0]
+        specs[kind] = (rows, tuple(r.labels for r in rows))
+    return specs
+
+
+_REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
 
 
 def _exclusive(key: str, positions: dict[str, set[int]]) -> set[int]:
@@ -279,6 +418,7 @@ def _exclusive(key: str, positions: dict[str, set[int]]) -> set[int]:
     return positions[key] - others or positions[key]
 
 
+@lru_cache(maxsize=65536)
 def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
     """The column a header cell names; an exact label beats a contained one, a longer beats a shorter."""
     key = label_key(cell)
@@ -301,8 +441,11 @@ def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
     return labels, label_end
 
 
-def _values(row: tuple[str, ...], label_end: int, context: _Context, columns: list[str]) -> dict[str, str] | None:
-    """Raw cell text per column: by header position when the row lines up, else in header order."""
+def _values(
+    row: tuple[str, ...], label_end: int, context: _Context, columns: list[str]
+) -> dict[str, tuple[str, int]] | None:
+    """Raw cell text and its position in the row, per column: by header position when the row lines up,
+    else in header order."""
     positions = {k: [p for p in context.positions.get(k, []) if p > label_end] for k in columns}
     located = [k for k in columns if positions[k]]
     width = len(context.rows[0])
@@ -311,15 +454,15 @@ def _values(row: tuple[str, ...], label_end: int, context: _Context, columns: li
         stray = [i for i in range(label_end + 1, len(row)) if i not in covered and is_number(row[i])]
         if not stray and len(located) == len(columns):
             return {k: _pick(row, positions[k]) for k in columns}
-    cells = list(row[label_end + 1 :])
+    cells = list(enumerate(row))[label_end + 1 :]
     trimmed = _trim(cells)
-    if all(context.positions.get(k) for k in columns):
-        order = sorted(columns, key=lambda k: context.positions[k][0])
-    else:
-        order = columns
-    for candidate in (trimmed, cells):
+    order = _header_order(context, columns)
+    # A dense grid pads short rows with blanks on the right: a row with blank values of its own at the
+    # left (0 printed as blank) is read by cutting only the padding.
+    padded = len(cells) > len(order) and not any(text for _, text in cells[len(order) :])
+    for candidate in (trimmed, cells, cells[: len(order)] if padded else ()):
         if len(candidate) == len(order):
-            return dict(zip(order, candidate, strict=True))
+            return {k: (text, i) for k, (i, text) in zip(order, candidate, strict=True)}
     if located and len(row) == width and len(located) < len(columns):
         return {k: _pick(row, positions[k]) for k in located}
     if len(row) < width:  # a row cut short (a page ending mid-table): what it has, by position
@@ -330,28 +473,44 @@ def _values(row: tuple[str, ...], label_end: int, context: _Context, columns: li
     return None
 
 
-def _trim(cells: list[str]) -> list[str]:
+def _header_order(context: _Context, columns: list[str]) -> list[str]:
+    """The columns left to right as the header places them; the template's order when the header does
+    not place every column apart (a text dump's header rows, one per level, all starting at cell 0)."""
+    starts = [context.positions[k][0] for k in columns if context.positions.get(k)]
+    if len(starts) != len(columns) or len(set(starts)) != len(starts):
+        return list(columns)
+    return sorted(columns, key=lambda k: context.positions[k][0])
+
+
+def _trim(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
     start, end = 0, len(cells)
-    while start < end and not cells[start]:
+    while start < end and not cells[start][1]:
         start += 1
-    while end > start and not cells[end - 1]:
+    while end > start and not cells[end - 1][1]:
         end -= 1
     return cells[start:end]
 
 
-def _pick(row: tuple[str, ...], positions: list[int]) -> str:
+def _run_at(row: tuple[str, ...], position: int) -> tuple[int, int]:
+    """The run of equal neighbouring cells holding `position` (a merged cell's copies)."""
+    start = end = position
+    while start > 0 and row[start - 1] == row[position]:
+        start -= 1
+    while end + 1 < len(row) and row[end + 1] == row[position]:
+        end += 1
+    return start, end
+
+
+def _pick(row: tuple[str, ...], positions: list[int]) -> tuple[str, int]:
     """The cell under a header span, when spans differ between the header and the row.
 
     Dense grids copy a merged cell into every column it covers, so a header spanning columns 2-3 may
     sit over a value spanning 1-2 and another at 3. Equal neighbours form runs; the header's value is
     the run that overlaps it most, and of those the one lying most inside it.
     """
-    runs: list[tuple[int, int]] = []
-    for i, cell in enumerate(row):
-        if runs and row[runs[-1][0]] == cell and runs[-1][1] == i - 1:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
+    if len(positions) == 1:  # the usual case: the header names one column; its cell is the value
+        return row[positions[0]], positions[0]
+    runs = sorted({_run_at(row, p) for p in positions if p < len(row)})  # only runs under the header can win
     wanted = set(positions)
 
     def score(run: tuple[int, int]) -> tuple[int, float]:
@@ -359,4 +518,5 @@ def _pick(row: tuple[str, ...], positions: list[int]) -> str:
         return overlap, overlap / (run[1] - run[0] + 1)
 
     best = max(runs, key=score)
-    return row[best[0]]
+    inside = [p for p in positions if best[0] <= p <= best[1]]
+    return row[best[0]], (inside[0] if inside else best[0])

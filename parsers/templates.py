@@ -107,6 +107,9 @@ APPLICANT_COLUMNS = (
     ColumnSpec("total", ("总计",)),
 )
 _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS)
+# Header cells of table 3 above the applicant columns. Short labels (总计, 其他) match only exactly, so
+# these never catch the （七）总计 or 3.其他 rows.
+APPLICATION_HEADER_LABELS = ("申请人情况", "法人或其他组织")
 
 _APPLICATION_HEAD = (
     RowSpec("new_received", ("一、本年新收政府信息公开申请数量",), _APPLICANTS),
@@ -184,6 +187,7 @@ REVIEW_GROUPS = (
     ("litigation_direct", ("未经复议直接起诉",)),
     ("litigation_after_review", ("复议后起诉",)),
 )
+REVIEW_HEADER_LABELS = ("行政诉讼",)  # the group heading over 未经复议直接起诉 and 复议后起诉
 REVIEW_COLUMNS = (
     ColumnSpec("upheld", ("结果维持",)),
     ColumnSpec("corrected", ("结果纠正",)),

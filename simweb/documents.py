@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from html import escape
 
 from nianbao.simweb.grids import Grid, dense, legacy_grid, placed, report_grids
@@ -32,6 +33,12 @@ def _opening(report: Report) -> str:
     return f"本报告所列数据统计期限自{report.year}年1月1日起至{report.year}年12月31日止。"
 
 
+def _closing(report: Report) -> str:
+    """The date line (落款) that ends a report: its publish date, which attachments carry nowhere else."""
+    day = date.fromisoformat(report.publish_date)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def text(report: Report) -> bytes:
     """The text-only rendering: tables flattened one row a line, cells separated by tabs."""
     lines = [report.title, "", _opening(report), ""]
@@ -40,6 +47,7 @@ def text(report: Report) -> bytes:
         if grid is not None:
             lines += ["\t".join(cell or "" for cell in row) for row in dense(grid)]
             lines.append("")
+    lines.append(_closing(report))
     return "\n".join(lines).encode("utf-8")
 
 
@@ -105,34 +113,28 @@ def pdf(report: Report) -> bytes:
             story.append(Paragraph(text_, body))
         if grid is not None:
             story += [Spacer(1, 6), _pdf_table(grid, cell, doc.width), Spacer(1, 10)]
+    story.append(Paragraph(_closing(report), body))
     doc.build(story)
     return buffer.getvalue()
 
 
 def image_pdf(report: Report) -> bytes:
-    """图片版: each page a raster picture of a table with no text layer at all."""
-    from PIL import Image, ImageDraw
+    """图片版: each page a picture of one table (ruled, merged cells, Chinese text), no text layer at all."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
+    from nianbao.simweb.pictures import table_picture
+
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=1)
+    canvas.setTitle(report.title)
     for _heading, _text, grid in _blocks(report):
         if grid is None:
             continue
-        matrix = dense(grid)
-        rows, cols = len(matrix), len(matrix[0])
-        image = Image.new("L", (cols * 60 + 20, rows * 24 + 20), 255)
-        draw = ImageDraw.Draw(image)
-        for r, row in enumerate(matrix):
-            for c, value in enumerate(row):
-                x, y = 10 + c * 60, 10 + r * 24
-                draw.rectangle((x, y, x + 60, y + 24), outline=0)
-                if value:
-                    draw.rectangle((x + 8, y + 8, x + 8 + min(44, 4 * len(value)), y + 16), fill=90)
+        image = table_picture(grid)
         width = A4[0] - 100
-        height = width * image.height / image.width
+        height = min(width * image.height / image.width, A4[1] - 120)
         canvas.drawImage(ImageReader(image), 50, A4[1] - 60 - height, width, height)
         canvas.showPage()
     canvas.save()
@@ -177,6 +179,7 @@ def docx(report: Report) -> bytes:
             body.append(_paragraph(text_))
         if grid is not None:
             body.append(_docx_table(grid))
+    body.append(_paragraph(_closing(report)))
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W}"><w:body>'
         + "".join(body)

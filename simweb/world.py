@@ -212,7 +212,7 @@ def build(
             rng = random.Random(f"{seed}:report:{agency.index}:{year}")
             if year > years[0] and rng.random() < 0.04:
                 continue  # some years were never published
-            report, previous = _report(rng, agency, year, previous)
+            report, previous = _report(rng, agency, year, previous, seed)
             world.reports[(agency.id, year)] = report
         if faults.on("non_reports"):
             world.non_reports.extend(_non_reports(seed, agency, years))
@@ -309,10 +309,11 @@ def title_for(rng: random.Random, name: str, year: int, template: str) -> str:
 
 
 def _report(
-    rng: random.Random, agency: Agency, year: int, previous: fig.Figures | None
+    rng: random.Random, agency: Agency, year: int, previous: fig.Figures | None, seed: int = 0
 ) -> tuple[Report, fig.Figures | None]:
     template = template_for(rng, year)
     published = date(year + 1, rng.randint(1, 3), rng.randint(1, 28)).isoformat()
+    published = _late(seed, agency, year) or published
     body = agency.name
     if template == "legacy":
         renderings = ("html",) if rng.random() < 0.8 else ("cover", "pdf")
@@ -368,6 +369,17 @@ def _report(
     quirk, shown_title = _title_quirk(rng, report.title, year)
     word = rng.random() < 0.15
     return replace(report, title_quirk=quirk, shown_title=shown_title, word_markup=word), raw
+
+
+def _late(seed: int, agency: Agency, year: int) -> str | None:
+    """One report in ten comes out after every statutory deadline (31 March), governments' included.
+
+    Its own random stream, so that the rest of the world stays what it was before lateness existed.
+    """
+    rng = random.Random(f"{seed}:late:{agency.index}:{year}")
+    if rng.random() >= 0.1:
+        return None
+    return date(year + 1, rng.randint(4, 6), rng.randint(1, 28)).isoformat()
 
 
 def _title_quirk(rng: random.Random, title: str, year: int) -> tuple[str | None, str]:
@@ -435,7 +447,7 @@ def advance(world: World, epoch: int) -> None:
         latest = next(iter(world.reports_of(agency.id)), None)
         previous = latest.figures if latest is not None else None
         report, _raw = _report(
-            random.Random(f"{world.seed}:report:{agency.index}:{new_year}"), agency, new_year, previous
+            random.Random(f"{world.seed}:report:{agency.index}:{new_year}"), agency, new_year, previous, world.seed
         )
         world.reports[(agency.id, new_year)] = report
         changes["added"].append({"agency": agency.id, "year": new_year})

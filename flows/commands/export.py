@@ -6,9 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from nianbao.flows.commands.options import add_years
+
 EXAMPLE = """\
 examples:
   nianbao export --archive ./archive --format csv --out out/ --year 2024
+  nianbao export --archive ./archive --format csv --out out/ --year 2022-2024 --agency gd-sthjt --agency gd-jyt
   AWS_ENDPOINT_URL=http://127.0.0.1:9000 nianbao export --archive s3://nianbao/archive --format xlsx --out out/
 """
 
@@ -18,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export",
         help="export the catalog tables (reports, versions, captures, cells, checks) as files",
         description="Write one file per catalog table, named after it (reports.csv, cells.csv, ...), "
-        "optionally only one report year and/or one agency. The catalog must have been built "
+        "optionally only some report years and/or agencies. The catalog must have been built "
         "(`nianbao catalog`).",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -26,8 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--archive", required=True, help="the archive: s3://bucket/prefix, file:///dir or a directory")
     parser.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet", help="file format")
     parser.add_argument("--out", type=Path, required=True, help="directory to write the files into")
-    parser.add_argument("--year", type=int, help="only this report year")
-    parser.add_argument("--agency", help="only this agency id")
+    add_years(parser, default="every year")
+    parser.add_argument(
+        "--agency", action="append", metavar="ID", help="only this agency id; repeatable (default: every agency)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -36,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
     from nianbao.archive.export import export_tables
 
     catalog = archive.open(args.archive)
-    for path, rows in export_tables(catalog, args.out, args.format, year=args.year, agency=args.agency):
+    for path, rows in export_tables(catalog, args.out, args.format, years=args.year, agencies=args.agency):
         print(f"{path}: {rows} rows", file=sys.stderr)
     return 0

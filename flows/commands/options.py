@@ -50,14 +50,15 @@ class _AddYears(argparse.Action):
         setattr(namespace, self.dest, sorted({*held, *values}))
 
 
-def add_years(parser: argparse.ArgumentParser) -> None:
+def add_years(parser: argparse.ArgumentParser, default: str = "last year") -> None:
+    """`default` says in words what the command does when no --year is given."""
     parser.add_argument(
         "--year",
         type=year_range,
         action=_AddYears,
         default=None,
         metavar="Y",
-        help="report year or range, e.g. 2024 or 2019-2024; repeatable (default: last year)",
+        help=f"report year or range, e.g. 2024 or 2019-2024; repeatable (default: {default})",
     )
 
 

@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("agency", help="the agency id, as in the registry")
     add_registry(parser)
     add_archive(parser)
-    add_years(parser)
+    add_years(parser, default="every year since 2008, showing the years where something is")
     add_delay(parser)
     add_json(parser)
     parser.set_defaults(run=run)

@@ -87,9 +87,10 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
         warnings.append(("charset_guessed", charset_warning))
     metadata = _meta_tags(root)
     html_title = _html_title(root)
-    metadata.update({k: v for k, v in _metadata(root).items() if k not in metadata})
-    crumb = _breadcrumb_title(root)
-    _drop_furniture(root)
+    lengths = _text_lengths(root)
+    metadata.update({k: v for k, v in _metadata(root, lengths).items() if k not in metadata})
+    crumb = _breadcrumb_title(root, lengths)
+    _drop_furniture(root, lengths)
     flow = _Flow()
     flow.visit(root.find("body") if root.find("body") is not None else root)
     blocks = tuple(flow.blocks)
@@ -154,15 +155,31 @@ def _report_part(title: str | None) -> str | None:
     return next((p for p in parts if _REPORTISH.search(p)), None)
 
 
-def _metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
+def _text_lengths(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
+    """len(el.text_content()) of every element, in one pass from the leaves up.
+
+    The furniture, metadata and breadcrumb passes gate every element on its text length; asking lxml
+    for each element's text_content() re-reads its whole subtree (tens of thousands of calls on a
+    portal page). Removals later change only the text of elements already looked at.
+    """
+    lengths: dict[lxml.html.HtmlElement, int] = {}
+    for el in reversed(list(root.iter())):
+        own = len(el.text or "") if isinstance(el.tag, str) else 0  # a comment's text is not text
+        lengths[el] = own + sum(lengths[child] + len(child.tail or "") for child in el)
+    return lengths
+
+
+def _metadata(root: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlElement, int]) -> dict[str, str]:
     """索引号 / 发布机构 / 发布日期 … pairs, as `key：value` text or as a label cell and its neighbour."""
     found: dict[str, str] = {}
     # Reverse document order visits inner elements before their ancestors: the tightest text wins.
     for el in reversed(
         list(root.iter("td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"))
     ):
+        if lengths.get(el, 0) > 600:
+            continue
         raw = el.text_content()
-        if len(raw) > 600 or not _KEY_WORD.search(raw):  # cheap gates before the careful text
+        if not _KEY_WORD.search(raw):  # cheap gates before the careful text
             continue
         text = _inline_text(el)
         if not text or len(text) > 150:
@@ -182,11 +199,13 @@ def _metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
     return found
 
 
-def _breadcrumb_title(root: lxml.html.HtmlElement) -> str | None:
+def _breadcrumb_title(root: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlElement, int]) -> str | None:
     for el in root.iter("div", "p", "span", "ul", "td", "nav"):
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if lengths.get(el, 0) > 600:
+            continue
         raw = el.text_content()
-        if len(raw) > 600 or not (_CRUMB_MARKER.search(marker) or _CRUMB_TEXT.match(clean(raw[:40]))):
+        if not (_CRUMB_MARKER.search(marker) or _CRUMB_TEXT.match(clean(raw[:40]))):
             continue
         text = _inline_text(el)
         if len(text) > 200 or not (_CRUMB_TEXT.match(text) or _CRUMB_MARKER.search(marker)):
@@ -197,19 +216,19 @@ def _breadcrumb_title(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def _drop_furniture(root: lxml.html.HtmlElement) -> None:
+def _drop_furniture(root: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlElement, int]) -> None:
     for el in list(root.iter()):
         if el.getparent() is None:
             continue
         # Comments and processing instructions go too: Word's <!--[if gte mso 9]> blocks are among them.
-        if not isinstance(el.tag, str) or _tag(el) in _DROP_TAGS or _is_chrome(el):
+        if not isinstance(el.tag, str) or _tag(el) in _DROP_TAGS or _is_chrome(el, lengths.get(el, 0)):
             _remove(el)
 
 
-def _is_chrome(el: lxml.html.HtmlElement) -> bool:
+def _is_chrome(el: lxml.html.HtmlElement, length: int) -> bool:
     """Page furniture: short, and marked as such by its class/id or its words, or a metadata block."""
     tag = _tag(el)
-    if tag in ("body", "html", "tbody", "tr", "td", "th") or len(el.text_content()) > 1200:  # cheap gates first
+    if tag in ("body", "html", "tbody", "tr", "td", "th") or length > 1200:  # cheap gates first
         return False
     text = clean(el.text_content())
     if len(text) > 300:

@@ -5,9 +5,14 @@ Table forms recognised (see shared/spec/quirks.md):
 - `|`-flattened rows, one row a line: `a | b | c |`, where `||` (nothing between two bars) continues the
   cell to its left (a span) and `| |` is a blank cell;
 - `|`-flattened cells, one cell a line ending in ` |`, rows separated by a lone `|` line;
-- bare cells, one a line (a run of short lines, a quarter of them numbers): labels then values make a row.
-Cells a dump ran together with no separator at all (`行政规范性文件693665`) cannot be split without
-guessing; the reader keeps that text and says so in a `cells_run_together` warning.
+- `|`-flattened cells, one cell a line ending in ` |`, with no lone `|` lines at all: read as bare cells;
+- bare cells, one a line (a run of short lines, a quarter of them numbers): labels then values make a row;
+  blank lines and lone `|` lines between the cells (a page saved as text) are separators, not ends;
+- rows whose values ran together with no separator (`行政规范性文件693665`, a page's text content): the
+  label and the digit string become two cells, the digits marked `inferred`; the mapping splits them
+  only where the table's arithmetic leaves one reading (parsers/runs.py).
+The legacy statistics tables whose every cell ran together (指标名称计量单位…) stay text, with a
+`cells_run_together` warning.
 
 A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive dumps write) becomes metadata.
 """
@@ -15,10 +20,11 @@ A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive d
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from nianbao.parsers.cells import is_value
 from nianbao.parsers.charsets import decode
-from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
+from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.spacing import clean
 
@@ -27,10 +33,16 @@ _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
 # Markdown `|---|:--:|` rules and lone `|` lines; `| | |` is a row of blank cells, not a rule.
 _RULE_LINE = re.compile(r"^\s*\|?\s*$|^[\s|:+]*[-=][\s|:+\-=]*$")
 _RUN_TOGETHER = re.compile(r"指标名称\s*计量单位|[\u4e00-\u9fff](条|件|个|次)\d{5,}")
-_REPORTISH = re.compile(r"报告|年报")
+_REPORTISH = re.compile(r"报告|年报|報告|年報")  # Traditional on mirror sites
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]、")
+# A report section heading (二、主动公开政府信息情况), not a table 3 row label (三、本年度办理结果).
+_HEADING_LINE = re.compile(r"^[一二三四五六七八九十]、\S{2,40}?(?:情况|措施|事项|概述|概况|说明)$")
 _MAX_CELL = 60  # longer lines are prose, not cells
 _MIN_VALUES = 4
+# A row whose digits follow its label with no separator: 行政规范性文件693665, 3.危及“三安全一稳定”0000000.
+_RUN_ROW = re.compile(r"^(?P<label>[^|\t。]*[\u4e00-\u9fff”）)])(?P<digits>\d+(?:\.\d+)?)$")
+_DIGIT_ROW = re.compile(r"^\d{5,}$")
+_MIN_RUN_ROWS = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -46,7 +58,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     warnings: list[tuple[str, str]] = []
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
-    if _RUN_TOGETHER.search(text):
+    split = any(isinstance(b, TableBlock) and b.origins is not None for b in blocks)
+    if _RUN_TOGETHER.search(text) and not split:
         warnings.append(
             (
                 "cells_run_together",
@@ -79,6 +92,9 @@ def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
 
 def _blocks(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
+    # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
+    # starts with one (a tenth of the lines or more), it opens a row.
+    wrapped_bars = sum(1 for line in lines if _opens_row(line)) * 10 < sum(1 for line in lines if line.strip())
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -87,11 +103,12 @@ def _blocks(lines: list[str]) -> list[Block]:
             j = _run(lines, i, lambda s: "\t" in s)
             blocks.append(_tab_table(lines[i:j]))
             i = j
-        elif _is_pipe_line(line):
-            j = _run(lines, i, _is_pipe_line)
-            table = _pipe_table(lines[i:j])
-            if table:
-                blocks.append(table)
+        elif _is_pipe_line(line) and not _opens_bare_cells(lines, i):
+            j = _pipe_run_end(lines, i, wrapped_bars)
+            blocks.extend(_pipe_table(_closed_cells(lines[i:j])))
+            i = j
+        elif (j := _run_together_end(lines, i)) > i:
+            blocks.extend(_run_together_tables(lines[i:j]))
             i = j
         elif (j := _cell_run_end(lines, i)) > i:
             blocks.extend(_cell_table(lines[i:j]))
@@ -109,13 +126,94 @@ def _is_cell_line(line: str) -> bool:
     return 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
 
 
+def _is_separator(line: str) -> bool:
+    """Blank, a lone `|`, or bars alone (`|||`, a span's remains): between cells, never a cell."""
+    return not line.strip() or set(line.strip()) == {"|"}
+
+
+def _opens_bare_cells(lines: list[str], i: int) -> bool:
+    """A lone `|` line followed by a bare cell: the bars separate cells, one a line (not a `|` table)."""
+    if lines[i].strip() != "|":
+        return False
+    following = next((line for line in lines[i + 1 :] if line.strip()), "")
+    return _is_cell_line(following)
+
+
 def _cell_run_end(lines: list[str], start: int) -> int:
-    """End of a run of one-cell lines starting at `start` that looks like a table, else `start`."""
+    """End of a run of one-cell lines starting at `start` that looks like a table, else `start`.
+
+    Two styles: cells on consecutive lines; or every cell followed by blank or lone `|` lines (a page
+    saved as text), where the run ends at the last cell followed so.
+    """
     end, values = start, 0
     while end < len(lines) and _is_cell_line(lines[end]):
         values += is_value(clean(lines[end]))
         end += 1
-    return end if values >= _MIN_VALUES and values * 4 >= end - start else start
+    if values >= _MIN_VALUES and values * 4 >= end - start:
+        return end
+    i, end, values, cells = start, start, 0, 0
+    while i < len(lines) and _is_separator(lines[i]) and i < start + 2:
+        i += 1
+    while i + 1 < len(lines) and _is_cell_line(lines[i]) and _is_separator(lines[i + 1]):
+        values += is_value(clean(lines[i]))
+        cells += 1
+        end = i + 1
+        i += 1
+        while i < len(lines) and _is_separator(lines[i]):
+            i += 1
+    if i < len(lines) and _is_cell_line(lines[i]) and cells:  # the last cell, followed by no separator
+        values += is_value(clean(lines[i]))
+        cells += 1
+        end = i + 1
+    return end if values >= _MIN_VALUES and values * 4 >= cells else start
+
+
+def _run_together_end(lines: list[str], start: int) -> int:
+    """End of a run of short lines, at least three of them label+digits with no separator, else `start`."""
+    i, end, runs = start, start, 0
+    while i < len(lines) and (_is_cell_line(lines[i]) or not lines[i].strip()):
+        text = clean(lines[i])
+        if text:
+            runs += bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
+            end = i + 1
+        i += 1
+    return end if runs >= _MIN_RUN_ROWS else start
+
+
+def _run_together_tables(lines: list[str]) -> list[Block]:
+    """One row a line: [label, digits] (the digits `inferred`: they may be several cells run together),
+    [digits] for a line of digits alone, [text] for a header line. Section headings (三、收到和处理…)
+    stay paragraphs and cut the run into one grid per table."""
+    blocks: list[Block] = []
+    rows: list[list[str]] = []
+    origins: list[list[CellOrigin]] = []
+    text_origin, inferred = CellOrigin(Method.TEXT), CellOrigin(Method.INFERRED)
+
+    def flush() -> None:
+        if rows:
+            blocks.append(TableBlock(tuple(tuple(r) for r in rows), tuple(tuple(o) for o in origins), Method.TEXT))
+        rows.clear()
+        origins.clear()
+
+    for line in lines:
+        text = clean(line)
+        if not text:
+            continue
+        if match := _RUN_ROW.match(text):
+            digits = match.group("digits")
+            rows.append([match.group("label"), digits])
+            origins.append([text_origin, inferred if digits.isdigit() else text_origin])
+        elif _DIGIT_ROW.match(text):
+            rows.append(["", text])
+            origins.append([text_origin, inferred])
+        elif _HEADING_LINE.match(text):
+            flush()
+            blocks.append(TextBlock(text))
+        else:
+            rows.append([text, ""])
+            origins.append([text_origin, text_origin])
+    flush()
+    return blocks
 
 
 def _cell_table(lines: list[str]) -> list[Block]:
@@ -127,10 +225,24 @@ def _cell_table(lines: list[str]) -> list[Block]:
     there are more than two, the ones before it are header lines (or parent labels, which match
     nothing and do no harm). Section headings opening the run stay paragraphs.
     """
-    cells = [clean(line) for line in lines if line.strip()]
+    cells = [clean(line) for line in lines if not _is_separator(line)]
     blocks: list[Block] = []
     while cells and _SECTION_HEADING.match(cells[0]) and not is_value(cells[0]):
         blocks.append(TextBlock(cells.pop(0)))
+    segment: list[str] = []
+    for cell in [*cells, None]:
+        if cell is None or _HEADING_LINE.match(cell):  # a section heading between two tables: a paragraph
+            if segment:
+                blocks.append(_dense(_label_value_rows(segment)))
+            if cell is not None:
+                blocks.append(TextBlock(cell))
+            segment = []
+        else:
+            segment.append(cell)
+    return blocks
+
+
+def _label_value_rows(cells: list[str]) -> list[list[str]]:
     rows: list[list[str]] = []
     labels: list[str] = []
     values: list[str] = []
@@ -147,9 +259,7 @@ def _cell_table(lines: list[str]) -> list[Block]:
         if cell:
             labels.append(cell)
     rows.extend([label] for label in labels)
-    if rows:
-        blocks.append(_dense(rows))
-    return blocks
+    return rows
 
 
 def _run(lines: list[str], start: int, belongs) -> int:
@@ -166,21 +276,57 @@ def _is_pipe_line(line: str) -> bool:
 
 def _dense(rows: list[list[str]]) -> TableBlock:
     width = max(len(r) for r in rows)
-    return TableBlock(tuple(tuple(r + [""] * (width - len(r))) for r in rows))
+    return TableBlock(tuple(tuple(r + [""] * (width - len(r))) for r in rows), method=Method.TEXT)
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
     return _dense([[clean(c) for c in line.rstrip("\n").split("\t")] for line in lines])
 
 
-def _pipe_table(lines: list[str]) -> TableBlock | None:
-    lone_bars = sum(1 for line in lines if line.strip() == "|")
-    one_cell_lines = sum(1 for line in lines if line.strip() != "|" and len(_pipe_cells(line)) == 1)
+def _pipe_run_end(lines: list[str], start: int, wrapped_bars: bool) -> int:
+    """End of a run of `|` lines; where `wrapped_bars`, a bare cell whose closing bar fell onto the
+    next line (`x` then `|`) stays inside the run."""
+    end = start
+    while end < len(lines):
+        if _is_pipe_line(lines[end]):
+            end += 1
+        elif wrapped_bars and end + 1 < len(lines) and _is_cell_line(lines[end]) and lines[end + 1].strip() == "|":
+            end += 2
+        else:
+            break
+    return end
+
+
+def _closed_cells(lines: list[str]) -> list[str]:
+    """`x` followed by a lone `|` inside a `|` table is the cell `x |` whose bar wrapped."""
+    out: list[str] = []
+    for line in lines:
+        if line.strip() == "|" and out and "|" not in out[-1]:
+            out[-1] = out[-1].rstrip() + " |"
+        else:
+            out.append(line)
+    return out
+
+
+def _opens_row(line: str) -> bool:
+    """A lone `|` at the start of its line opens a row; indented (`  |`) it closes a blank cell."""
+    return line.startswith("|") and line.rstrip() == "|"
+
+
+def _pipe_table(lines: list[str]) -> list[Block]:
+    lone_bars = sum(1 for line in lines if _opens_row(line))
+    one_cell_lines = sum(1 for line in lines if not _opens_row(line) and sum(1 for c in _pipe_cells(line) if c) <= 1)
     rows: list[list[str]] = []
+    if _blank_bars(lines):
+        # One cell a line closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
+        return _cell_table([_BLANK_CELL if _opens_row(line) else c for line in lines for c in _bar_cells(line)])
+    if not lone_bars and len(lines) >= 8 and one_cell_lines * 5 >= len(lines) * 4:
+        # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
+        return _cell_table([c for line in lines for c in _pipe_cells(line) if c])
     if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
         row: list[str] = []
         for line in lines:
-            if line.strip() == "|":
+            if _opens_row(line):
                 if row:
                     rows.append(row)
                 row = []
@@ -191,7 +337,21 @@ def _pipe_table(lines: list[str]) -> TableBlock | None:
     else:
         rows = [_pipe_cells(line) for line in lines if not _RULE_LINE.match(line)]
     rows = [r for r in rows if any(r) or len(r) > 1]  # `| | |` is a row of blank cells
-    return _dense(rows) if rows else None
+    return [_dense(rows)] if rows else []
+
+
+_BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
+
+
+def _blank_bars(lines: list[str]) -> bool:
+    """Lone `|` lines two in a row: they stand for blank cells, not for row openers."""
+    return any(_opens_row(a) and _opens_row(b) for a, b in pairwise(lines))
+
+
+def _bar_cells(line: str) -> list[str]:
+    if _opens_row(line):
+        return [""]  # placeholder turned into a blank cell by the caller
+    return [c for c in _pipe_cells(line) if c]
 
 
 def _pipe_cells(line: str) -> list[str]:

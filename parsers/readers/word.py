@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -31,6 +32,7 @@ from lxml.etree import XMLSyntaxError, XPath, _Element
 
 from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
+from nianbao.parsers.identity import names_a_report
 from nianbao.parsers.readers.word_numbering import Numbering
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -69,6 +71,7 @@ _INVISIBLE = {qn("w:pPr"), qn("w:rPr"), qn("w:del"), qn("w:moveFrom"), qn("w:ins
 _INVISIBLE |= {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 _TITLE_STYLES = {"Title", "标题"}
 _TITLE_LENGTH = 60
+_SENTENCE = re.compile(r"[。；;]|^本报告")
 
 
 def read(
@@ -325,7 +328,12 @@ def _title(word: docx.document.Document, blocks: tuple[Block, ...]) -> str | Non
         return "".join(lines)
     candidates = [block.text for block in blocks[:3] if isinstance(block, TextBlock)]
     candidates.append((word.core_properties.title or "").strip())  # last resort: the file's properties
-    return next((text for text in candidates if "报告" in text and len(text) <= _TITLE_LENGTH), None)
+    return next((text for text in candidates if _names_a_report(text)), None)
+
+
+def _names_a_report(text: str) -> bool:
+    """A title, not a sentence about the report: 本报告所列数据… mentions 报告 but ends in 。"""
+    return names_a_report(text) and len(text) <= _TITLE_LENGTH and not _SENTENCE.search(text)
 
 
 def _metadata(word: docx.document.Document) -> dict[str, str]:

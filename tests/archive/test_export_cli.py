@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +12,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from nianbao import archive
+from nianbao.archive.catalog import TABLES
 from nianbao.flows.versioning import ingest
 from tests.archive.reports_fixtures import capture, record
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ("reports", "versions", "captures", "cells", "checks")
+SHIPPED = ("codebook.csv", "datapackage.json")
 
 
 def _nianbao(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -40,7 +42,7 @@ def test_catalog_then_export_each_format(tmp_path: Path) -> None:
     out = tmp_path / "csv"
     done = _nianbao("export", "--archive", url, "--format", "csv", "--out", str(out), "--year", "2024")
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(f"{t}.csv" for t in TABLES), *SHIPPED])
     reports = pd.read_csv(out / "reports.csv", encoding="utf-8-sig")
     assert sorted(reports.agency) == ["jyj", "sthjj"]
     assert reports.title.str.contains("政府信息公开工作年度报告").all()
@@ -51,8 +53,15 @@ def test_catalog_then_export_each_format(tmp_path: Path) -> None:
     assert (
         _nianbao("export", "--archive", url, "--format", "xlsx", "--out", str(out), "--agency", "sthjj").returncode == 0
     )
-    sheet = openpyxl.load_workbook(out / "cells.xlsx", read_only=True)["cells"]
+    book = openpyxl.load_workbook(out / "nianbao.xlsx")
+    assert book.sheetnames == list(TABLES)
+    sheet = book["cells"]
     assert sheet.max_row == 1 + 2 * 175
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == (
+        "A2",
+        f"A1:{sheet.cell(1, sheet.max_column).column_letter}351",
+    )
+    assert sheet.column_dimensions["A"].width >= len("agency")
 
     out = tmp_path / "parquet"
     assert _nianbao("export", "--archive", url, "--format", "parquet", "--out", str(out)).returncode == 0
@@ -70,3 +79,80 @@ def test_help_explains_with_an_example() -> None:
     for command in ("export", "catalog"):
         result = _nianbao(command, "--help")
         assert result.returncode == 0 and "examples:" in result.stdout
+
+
+def test_export_takes_several_agencies_and_year_ranges_and_refuses_an_unknown_agency(tmp_path: Path) -> None:
+    url = _archive(tmp_path / "archive")
+    assert _nianbao("catalog", "--archive", url).returncode == 0
+    out = tmp_path / "both"
+    done = _nianbao(
+        "export", "--archive", url, "--format", "csv", "--out", str(out), "--agency", "sthjj", "--agency", "jyj",
+        "--year", "2023-2024",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    reports = pd.read_csv(out / "reports.csv", encoding="utf-8-sig")
+    assert sorted(zip(reports.agency, reports.year, strict=True)) == [("jyj", 2024), ("sthjj", 2023), ("sthjj", 2024)]
+    only = _nianbao("export", "--archive", url, "--format", "csv", "--out", str(tmp_path / "y"), "--year", "2023")
+    assert only.returncode == 0, only.stderr
+    assert list(pd.read_csv(tmp_path / "y" / "reports.csv", encoding="utf-8-sig").agency) == ["sthjj"]
+
+    unknown = _nianbao("export", "--archive", url, "--format", "csv", "--out", str(tmp_path / "u"), "--agency", "nope")
+    assert unknown.returncode == 2 and "nope" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert not (tmp_path / "u" / "reports.csv").exists()
+
+
+def test_every_export_ships_the_codebook_and_a_datapackage_describing_its_files(tmp_path: Path) -> None:
+    from nianbao.parsers.templates import TEMPLATES
+
+    url = _archive(tmp_path / "archive")
+    assert _nianbao("catalog", "--archive", url).returncode == 0
+    out = tmp_path / "csv"
+    assert _nianbao("export", "--archive", url, "--format", "csv", "--out", str(out)).returncode == 0
+
+    codebook = pd.read_csv(out / "codebook.csv", encoding="utf-8-sig", keep_default_na=False)
+    keys = {
+        (table.key, row.key, column): name
+        for name, template in TEMPLATES.items()
+        for table in template.tables
+        for row in table.rows
+        for column in row.columns
+    }
+    assert set(zip(codebook.table, codebook.row, codebook.column, strict=True)) == set(keys)
+    [granted] = codebook[(codebook.row == "granted") & (codebook.column == "total")].to_dict("records")
+    assert (granted["row_label"], granted["column_label"], granted["unit"], granted["templates"]) == (
+        "（一）予以公开", "总计", "件", "2019;2021",
+    )  # fmt: skip
+    [fees] = codebook[codebook.column == "amount_wan_yuan"].query("row == 'fees'").to_dict("records")
+    assert (fees["unit"], fees["templates"]) == ("万元", "2021")
+
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["profile"] == "tabular-data-package"
+    for resource in package["resources"]:
+        header = pd.read_csv(out / resource["path"], encoding="utf-8-sig", nrows=0).columns
+        assert [f["name"] for f in resource["schema"]["fields"]] == list(header), resource["name"]
+    assert {r["name"] for r in package["resources"]} == {*TABLES, "codebook"}
+
+
+def test_no_doc_points_outside_the_repository_for_key_meanings() -> None:
+    for doc in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
+        assert "shared/spec" not in doc.read_text(encoding="utf-8"), doc.name
+
+
+def test_catalog_keeps_a_registry_given_and_names_the_agencies_from_it(tmp_path: Path) -> None:
+    url = _archive(tmp_path / "archive")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "agencies:\n"
+        "  - {id: sthjj, name: 某某市生态环境局, level: department, region_code: '440305', start_urls: ['https://s/']}\n"
+        "  - {id: jyj, name: 某某市教育局, level: department, region_code: '440305', start_urls: ['https://j/']}\n",
+        encoding="utf-8",
+    )
+    built = _nianbao("catalog", "--archive", url, "--registry", str(registry))
+    assert built.returncode == 0, built.stderr
+    reports = archive.open(url).reports().to_pylist()
+    assert {(r["agency"], r["agency_name"], r["level"]) for r in reports} == {
+        ("sthjj", "某某市生态环境局", "department"),
+        ("jyj", "某某市教育局", "department"),
+    }
+    agencies = archive.open(url).table("agencies").to_pylist()
+    assert {a["province"] for a in agencies} == {"广东省"}

@@ -74,3 +74,31 @@ def test_validators_follow_the_latest_successful_capture(archive_url: str) -> No
     assert validators.last_modified == "Tue, 30 Jan 2024 01:00:00 GMT"
     assert sink.validators("other-agency") == {}
     assert len(list(sink.captures("sh-bgt"))) == 4
+
+
+def test_capture_keeps_the_answer_a_warc_record_needs(archive_url: str) -> None:
+    sink = archive.connect(archive_url)
+    capture = _capture(
+        sink.put_raw(b"<html>report</html>"),
+        "2026-02-03T04:05:06.000001Z",
+        protocol="HTTP/1.1",
+        ip_address="127.0.0.1",
+        header_lines=(("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"), ("Content-Type", "text/html")),
+        redirect_statuses=(301,),
+    )
+    sink.add_capture(capture)
+    [(key, stored)] = list(sink.captures("sh-bgt"))
+    assert stored == capture
+    assert json.loads(sink.store.get(key))["header_lines"] == [
+        ["Set-Cookie", "a=1"],
+        ["Set-Cookie", "b=2"],
+        ["Content-Type", "text/html"],
+    ]
+
+
+def test_a_capture_written_before_the_warc_fields_reads_with_defaults(archive_url: str) -> None:
+    document = _capture(None, "2025-01-01T00:00:00Z").to_dict()
+    for name in ("protocol", "ip_address", "header_lines", "redirect_statuses"):
+        del document[name]
+    old = Capture.from_dict(document)
+    assert (old.protocol, old.ip_address, old.header_lines, old.redirect_statuses) == (None, None, (), ())

@@ -71,3 +71,10 @@ def test_building_the_command_line_does_not_import_prefect():
 def test_repeated_year_flags_add_up_instead_of_keeping_the_last():
     args = build_parser().parse_args(["harvest", "--registry", "r.yaml", "--year", "2023", "--year", "2021-2022"])
     assert args.year == [2021, 2022, 2023]
+
+
+def test_recrawl_help_states_the_default_the_flow_uses():
+    from nianbao.flows.selection import FIRST_REPORT_YEAR
+
+    text = " ".join(subcommand_parsers()["recrawl"].format_help().split())
+    assert f"default: every year since {FIRST_REPORT_YEAR}" in text and "last year" not in text

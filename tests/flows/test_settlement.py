@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from nianbao import archive
+from nianbao.archive import reports as shelves
 from nianbao.flows.identity import Document, ReportGroup
 from nianbao.flows.settlement import Crawled, _versioned_reading, settle
 from nianbao.flows.versioning import ingest
@@ -67,3 +68,103 @@ def test_an_unreadable_body_is_a_failure_of_the_year_the_crawler_read_in_its_lin
     assert outcome.coverage == {2023: "missing", 2024: "failed"}
     [failure] = outcome.failures
     assert failure.startswith(f"{PDF}: ") and "not a readable PDF" in failure
+
+
+def test_a_held_url_is_requested_again_even_when_a_repost_of_the_same_year_is_listed(tmp_path):
+    """A parent portal's repost column names every year: its own withdrawn report must still be revisited."""
+    from dataclasses import replace
+
+    from nianbao.flows.settlement import Found, unvisited
+
+    own = "https://gov.example.gov.cn/zfxxgk/ndbg/2024.html"
+    repost = "https://gov.example.gov.cn/bmnb/sthjj-2024.html"
+    store = archive.connect(str(tmp_path))
+    ingest(
+        store,
+        "gov",
+        2024,
+        record("某某市人民政府"),
+        [(capture("gov", own, "2025-01-21T00:00:00Z"), "page")],
+        "2025-01-21T00:00:00Z",
+    )
+    listed = replace(
+        capture("gov", repost, "2025-06-01T00:00:01Z"), link_text="某某市生态环境局2024年政府信息公开工作年度报告"
+    )
+    store.add_capture(listed)
+    found = Found.since(store, "gov", "2025-06-01T00:00:00Z")
+    assert unvisited(store.holdings([("gov", 2024)]), "gov", [2024], found) == [own]
+
+
+def test_a_report_whose_text_names_no_body_is_issued_by_the_registry_name_not_the_id(tmp_path):
+    from dataclasses import replace
+
+    from nianbao.flows.settlement import Crawled, settle
+    from nianbao.parsers import parse
+
+    store = archive.connect(str(tmp_path))
+    lines = ["2024年政府信息公开工作年度报告", "本报告所列数据统计期限自2024年1月1日起至2024年12月31日止。"]
+    data = "\n".join([*lines, "一、总体情况", "全年主动公开信息12条。", "2025年1月20日"]).encode()
+    store.put_raw(data, "text/plain")
+    url = "https://sim.example.gov.cn/ndbg/2024.txt"
+    store.add_capture(replace(capture("sim-0008", url, "2025-02-01T00:00:01Z", data), content_type="text/plain"))
+
+    def read(found, digest):
+        return parse(store.get_raw(digest), url=found.url, content_type=found.content_type)
+
+    names = {"sim-0008": "某某县农业农村局"}
+    crawled = {"sim-0008": Crawled(None, 1)}
+    [outcome] = settle(
+        store, ["sim-0008"], names, [2024], "2025-02-01T00:00:00Z", crawled, read, regions={"sim-0008": "330102"}
+    )
+    assert outcome.found == 1, outcome.failures
+    held = shelves.latest_version(store.store, "sim-0008", 2024)
+    assert (held.record.agency, held.record.publish_date, held.extra) == (
+        "某某县农业农村局",
+        "2025-01-20",
+        {"region_code": "330102"},
+    )
+
+
+def test_a_department_report_gone_from_its_site_is_withdrawn_though_its_parent_still_reposts_it(tmp_path):
+    from dataclasses import replace
+
+    from nianbao.flows.settlement import Crawled, settle
+    from nianbao.parsers import parse
+
+    store = archive.connect(str(tmp_path))
+    lines = [
+        "某某市生态环境局2024年政府信息公开工作年度报告",
+        "一、总体情况",
+        "全年主动公开信息12条。",
+        "2025年1月20日",
+    ]
+    data = "\n".join(lines).encode()
+    store.put_raw(data, "text/plain")
+    own, copy = "https://sthjj.example.gov.cn/ndbg/2024.txt", "https://gov.example.gov.cn/bmnb/sthjj-2024.txt"
+
+    def read(found, digest):
+        return parse(store.get_raw(digest), url=found.url, content_type="text/plain")
+
+    def run(since: str, *captures) -> None:
+        for found in captures:
+            store.add_capture(found)
+        names = {"gov": "某某市人民政府", "sthjj": "某某市生态环境局"}
+        crawled = {agency: Crawled(None, 1) for agency in names}
+        settle(store, ["gov", "sthjj"], names, [2024], since, crawled, read, {own})
+
+    first = "2025-02-01T00:00:00Z"
+    run(first, capture("sthjj", own, "2025-02-01T00:00:01Z", data), capture("gov", copy, "2025-02-01T00:00:02Z", data))
+    assert shelves.latest_version(store.store, "sthjj", 2024).kind == "content"
+
+    later = "2025-06-01T00:00:00Z"
+    gone = replace(capture("sthjj", own, "2025-06-01T00:00:01Z", None, status=404), kind=None)
+    run(later, gone, capture("gov", copy, "2025-06-01T00:00:02Z", data))
+    latest = shelves.latest_version(store.store, "sthjj", 2024)
+    assert (latest.kind, latest.evidence["url"], latest.evidence["status"]) == ("withdrawn", own, 404)
+
+    run(
+        "2025-09-01T00:00:00Z",
+        replace(gone, fetched_at="2025-09-01T00:00:01Z"),
+        capture("gov", copy, "2025-09-01T00:00:02Z", data),
+    )
+    assert shelves.latest_version(store.store, "sthjj", 2024).number == latest.number, "withdrawn once, not again"

@@ -107,3 +107,53 @@ _HTML_PIECES = (
 @given(st.lists(st.sampled_from(_HTML_PIECES), max_size=300), st.sampled_from(["x.html", "x.txt"]))
 def test_random_tag_soup(pieces, name):
     _outcome("".join(pieces).encode("utf-8"), name)
+
+
+# OCR input: pictures with no text layer go through Tesseract. Few examples: each costs seconds.
+OCR = settings(
+    max_examples=6, deadline=timedelta(seconds=90), suppress_health_check=[HealthCheck.too_slow], database=None
+)
+
+
+def _picture_pdf(picture) -> bytes:  # type: ignore[no-untyped-def]
+    import io
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, 842), invariant=1)
+    canvas.drawImage(ImageReader(picture), 50, 400, 495, 300)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.timeout(600)
+@OCR
+@given(st.integers(8, 400), st.integers(8, 300), st.binary(min_size=1, max_size=2048), st.booleans())
+def test_random_pictures_in_a_pdf(width, height, pixels, ruled):
+    from PIL import Image, ImageDraw
+
+    picture = Image.frombytes("L", (width, height), (pixels * (width * height // len(pixels) + 1))[: width * height])
+    if ruled:  # ruling lines make the OCR path look for table cells
+        draw = ImageDraw.Draw(picture)
+        for x in range(0, width, max(4, width // 5)):
+            draw.line((x, 0, x, height), fill=0, width=2)
+        for y in range(0, height, max(4, height // 4)):
+            draw.line((0, y, width, y), fill=0, width=2)
+    _outcome(_picture_pdf(picture), "x.pdf")
+
+
+@pytest.mark.timeout(600)
+@OCR
+@given(st.floats(0, 1), st.binary(min_size=1, max_size=16))
+def test_mutated_picture_pdf(where, replacement):
+    from nianbao.simweb.grids import Cell
+    from nianbao.simweb.pictures import table_picture
+
+    grid = [[Cell("结果维持"), Cell("结果纠正"), Cell("总计")], [Cell("1"), Cell("2"), Cell("3")]]
+    data = bytearray(_picture_pdf(table_picture(grid)))
+    at = int(len(data) * where)
+    data[at : at + len(replacement)] = replacement
+    _outcome(bytes(data), "x.pdf")

@@ -189,17 +189,23 @@ def test_image_only_pdf_reads_as_an_empty_document_that_needs_ocr() -> None:
 def test_a_scanned_page_among_text_pages_is_named_in_the_warning() -> None:
     document = pdf.read(fixture("scanned-page.pdf"))
     assert document.text() == "一、总体情况"
-    assert document.warnings == (("needs_ocr", "no text layer on pages 2 of 2 (images only)"),)
+    # The picture is stripes: OCR runs and finds no text, and the warning says so.
+    assert document.warnings == (
+        ("needs_ocr", "no text layer on pages 2 of 2 (images only); OCR (tesseract) found no text in the pictures"),
+    )
 
 
 def test_glyphs_without_unicode_mapping_need_ocr() -> None:
     document = pdf.read(fixture("unmapped-glyphs.pdf"))
-    assert document.warnings == (("needs_ocr", "text without Unicode mapping (glyph ids only) on pages 1"),)
+    (warning,) = document.warnings
+    assert warning[0] == "needs_ocr"
+    assert warning[1].startswith("text without Unicode mapping (glyph ids only) on pages 1")
 
 
 def test_a_broken_page_costs_that_page_only() -> None:
     document = pdf.read(fixture("broken-page.pdf"), url="x.pdf")
-    assert document.warnings == (("page_unreadable", "page 2 of x.pdf cannot be read: Non-Ascii85 digit found: \x7f"),)
+    # pdfium draws nothing of a page whose content stream is broken; a blank page reads the same.
+    assert document.warnings == (("page_unreadable", "pages 2 of x.pdf draw nothing (blank or broken)"),)
     (table,) = document.tables()
     assert len(table.rows) == 5 and table.rows[-1][1] == "（四）无"
     assert document.title == "测试市人民政府2024年政府信息公开工作年度报告"

@@ -240,3 +240,24 @@ def test_damaged_docx_gives_a_document_or_a_parse_error(part: str | None, flips:
     except ParseError:
         return
     assert all(len(set(map(len, t.rows))) == 1 for t in document.tables())
+
+
+def test_a_cover_that_names_no_report_gives_no_title_not_the_first_sentence_mentioning_the_report() -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("本报告所列数据统计期限自2024年1月1日起至2024年12月31日止。")
+    document.add_paragraph("一、总体情况")
+    document.add_paragraph("本年度报告期内共主动公开信息12条。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert word.read(buffer.getvalue(), url="https://example.gov.cn/2024.docx").title is None
+
+    titled = docx.Document()
+    titled.add_paragraph("2024年政府信息公开工作年度报告")
+    titled.add_paragraph("本报告所列数据统计期限自2024年1月1日起至2024年12月31日止。")
+    buffer = io.BytesIO()
+    titled.save(buffer)
+    assert (
+        word.read(buffer.getvalue(), url="https://example.gov.cn/2024.docx").title == "2024年政府信息公开工作年度报告"
+    )

@@ -1,0 +1,63 @@
+"""Aligning a grid's data rows with its header before reading it: phantom columns.
+
+A table pasted from Word often carries a header cell whose span its data rows do not follow (the
+header's 自然人 one column wide, every data row's first value two columns wide): the dense grid then
+has one column more than the header names, the data rows' last value sits under no header, and every
+row is misread or refused. A reader sees at once which column is phantom: empty, or a copy of its left
+neighbour (one cell's span), in every data row; and in the header, the column empty in every header
+row. `realign` drops those, keeping for each row the source column of every cell left, so provenance
+still points into the original grid. It changes a grid only when the data rows put a number under no
+header and the phantom columns of header and data are equally many; otherwise it leaves the grid as
+it is (the mapping then warns).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from nianbao.parsers.cells import is_number, read_cell
+
+Rows = tuple[tuple[str, ...], ...]
+_MAX_CHOICES = 64
+
+
+def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
+    """(rows, source columns per row, a note when the grid was changed)."""
+    identity = tuple(tuple(range(len(r))) for r in rows)
+    first_data = next((i for i, row in enumerate(rows) if any(is_number(c) for c in row)), None)
+    if not first_data or len({len(r) for r in rows}) != 1:
+        return rows, identity, None
+    width = len(rows[0])
+    headers = [row for row in rows[:first_data] if any(row)]
+    data = [row for row in rows[first_data:] if any(is_number(c) for c in row)]
+    unheaded = [j for j in range(width) if headers and all(not h[j] for h in headers)]
+    if not unheaded or not any(is_number(row[j]) for row in data for j in unheaded):
+        return rows, identity, None
+    start = min(_label_end(row) for row in data) + 1
+    copies = [j for j in range(max(start, 1), width) if all(not row[j] or row[j] == row[j - 1] for row in data)]
+    if len(copies) < len(unheaded):
+        return rows, identity, None
+    readings = {}
+    for dropped in list(combinations(copies, len(unheaded)))[:_MAX_CHOICES]:
+        reading = tuple(_without(row, dropped) for row in data)
+        readings.setdefault(reading, dropped)
+    if len(readings) != 1:
+        return rows, identity, None  # the phantom could be more than one column: leave it to the mapping's warning
+    dropped = next(iter(readings.values()))
+    kept_header = tuple(j for j in range(width) if j not in unheaded)
+    kept_data = tuple(j for j in range(width) if j not in dropped)
+    columns = tuple(kept_header if i < first_data else kept_data for i in range(len(rows)))
+    out = tuple(tuple(row[j] for j in keep) for row, keep in zip(rows, columns, strict=True))
+    note = (
+        f"header columns {', '.join(str(j + 1) for j in unheaded)} empty in every header row and data columns "
+        f"{', '.join(str(j + 1) for j in dropped)} empty or a span copy in every data row: dropped"
+    )
+    return out, columns, note
+
+
+def _label_end(row: tuple[str, ...]) -> int:
+    return max((i for i, c in enumerate(row) if read_cell(c).kind == "text"), default=-1)
+
+
+def _without(row: tuple[str, ...], dropped: tuple[int, ...]) -> tuple[str, ...]:
+    return tuple(c for j, c in enumerate(row) if j not in dropped)

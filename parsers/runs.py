@@ -1,0 +1,164 @@
+"""Splitting cells a text dump ran together (`行政规范性文件693665`), only where arithmetic allows one reading.
+
+A page's text content without cell separators prints a row's values as one digit string. A split is
+a reading: every part a number without a leading zero (0 itself excepted). The table's own rules
+narrow the readings: R2 (table 3: 总计 = the six applicant columns) and R4 (table 4: each group's 总计 =
+its four results) per row, then R1 and R3 per column across the rows of table 3. A row is read only
+when every reading that satisfies the rules gives it the same values; otherwise its cells stay null
+with a `cells_ambiguous` warning. Table 2 has no rule tying its columns: its run-together rows read
+only when the digits allow one split at all (000); 693665 stays blank. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+from nianbao.parsers.templates import APPLICANT_COLUMNS, RESULT_ROWS_2019, RESULT_ROWS_2021, REVIEW_COLUMNS
+
+_APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
+_REVIEW_PARTS = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
+_MAX_SPLITS = 2000  # readings kept per row; more means the row is ambiguous anyway
+_MAX_NODES = 100_000  # search steps for all rows of a document: bounds what hostile digit strings can cost
+_MAX_JOINT = 20_000  # combinations of ambiguous rows tried against the column rules
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A row whose values ran together: table, row key, the digit string, its columns in printed order,
+    the digits' cell position in its row, and the reader's opaque note of where that row was."""
+
+    kind: str
+    row: str
+    digits: str
+    columns: tuple[str, ...]
+    position: int
+    source: Any = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    pending: Pending
+    values: tuple[int, ...] | None
+    message: str = ""
+
+
+def resolve_runs(pending: Sequence[Pending], known: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    budget = [_MAX_NODES]
+    readings: dict[int, list[tuple[int, ...]]] = {}
+    cut_short: set[int] = set()
+    for i, p in enumerate(pending):
+        readings[i] = _readings(p, budget)
+        if budget[0] < 0:  # searched in part: what was found may not be all there is
+            cut_short.add(i)
+            readings[i] = []
+    applications = [i for i, p in enumerate(pending) if p.kind == "applications" and readings[i]]
+    narrowed = _joint(pending, readings, applications, known.get("applications", {}))
+    for i, p in enumerate(pending):
+        options = narrowed.get(i, readings[i])
+        if len(options) == 1:
+            outcomes.append(Outcome(p, options[0]))
+        else:
+            why = "no reading satisfies the table's rules" if not options else f"{len(options)} readings fit"
+            if i in cut_short:
+                why = "too many ways to split it to search them all"
+            outcomes.append(
+                Outcome(p, None, f"{p.kind}.{p.row or 'data row'}: run-together digits {p.digits!r}: {why}; left blank")
+            )
+    return outcomes
+
+
+def _readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
+    check = _row_rule(p) or (lambda v: True)  # no rule: only a digit string with one split at all reads
+    found: list[tuple[int, ...]] = []
+    for parts in _splits(p.digits, len(p.columns), budget):
+        if check(dict(zip(p.columns, parts, strict=True))):
+            found.append(parts)
+            if len(found) > _MAX_SPLITS:
+                break
+    return found
+
+
+def _row_rule(p: Pending) -> Callable[[dict[str, int]], bool] | None:
+    if p.kind == "applications" and set(p.columns) == {*_APPLICANTS, "total"}:
+        return lambda v: v["total"] == sum(v[c] for c in _APPLICANTS)
+    if p.kind == "review_litigation":
+        groups = {c.split(".")[0] for c in p.columns}
+        if all(f"{g}.{c}" in p.columns for g in groups for c in (*_REVIEW_PARTS, "total")):
+            return lambda v: all(v[f"{g}.total"] == sum(v[f"{g}.{c}"] for c in _REVIEW_PARTS) for g in groups)
+    return None
+
+
+def _splits(digits: str, parts: int, budget: list[int]) -> Iterator[tuple[int, ...]]:
+    """Every way to cut `digits` into `parts` numbers without leading zeros, while `budget[0]` steps last.
+
+    A search cut short by the budget yields only some readings; the caller then sees either none or
+    several, or one where more existed: so a row whose search ran out is reported unread (see below).
+    """
+
+    def walk(start: int, left: int, acc: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        rest = len(digits) - start
+        if left == 1:
+            piece = digits[start:]
+            if piece and (piece == "0" or piece[0] != "0"):
+                yield (*acc, int(piece))
+            return
+        if rest < left:
+            return
+        ends = [start + 1] if digits[start] == "0" else range(start + 1, len(digits) - left + 2)
+        for end in ends:
+            yield from walk(end, left - 1, (*acc, int(digits[start:end])))
+
+    yield from walk(0, parts, ())
+
+
+def _joint(
+    pending: Sequence[Pending],
+    readings: Mapping[int, list[tuple[int, ...]]],
+    rows: list[int],
+    known: Mapping[str, Mapping[str, Any]],
+) -> dict[int, list[tuple[int, ...]]]:
+    """Readings of table 3's run-together rows that, together, satisfy R1 and R3 in every column."""
+    ambiguous = [i for i in rows if len(readings[i]) > 1]
+    if not ambiguous:
+        return {}
+    total = 1
+    for i in ambiguous:
+        total *= len(readings[i])
+    if total > _MAX_JOINT:
+        return {}
+    fixed = {
+        pending[i].row: dict(zip(pending[i].columns, readings[i][0], strict=True)) for i in rows if i not in ambiguous
+    }
+    base = {**{k: dict(v) for k, v in known.items()}, **fixed}
+    survivors: list[tuple[tuple[int, ...], ...]] = []
+    for combo in product(*(readings[i] for i in ambiguous)):
+        table = dict(base)
+        for i, parts in zip(ambiguous, combo, strict=True):
+            table[pending[i].row] = dict(zip(pending[i].columns, parts, strict=True))
+        if _columns_hold(table):
+            survivors.append(combo)
+    return {i: sorted({combo[n] for combo in survivors}) for n, i in enumerate(ambiguous)}
+
+
+def _columns_hold(table: Mapping[str, Mapping[str, Any]]) -> bool:
+    """R1 and R3 in every column where all their rows are present (blank counts as 0)."""
+    result_rows = RESULT_ROWS_2021 if "other_misc" in table or "other_overdue_correction" in table else RESULT_ROWS_2019
+    r1_rows = ("new_received", "carried_over", "total_processed", "carried_forward")
+    has_r1 = all(r in table for r in r1_rows)
+    has_r3 = "total_processed" in table and all(r in table for r in result_rows)
+    for column in (*_APPLICANTS, "total"):
+        nr, co, tp, cf = (table[r].get(column) or 0 for r in r1_rows) if has_r1 else (0, 0, 0, 0)
+        if nr + co != tp + cf:
+            return False
+        if has_r3 and (table["total_processed"].get(column) or 0) != sum(
+            table[r].get(column) or 0 for r in result_rows
+        ):
+            return False
+    return True

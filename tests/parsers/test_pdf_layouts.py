@@ -1,0 +1,70 @@
+"""PDF layouts of real reports (built in code by tests/parsers/pdf_layouts.py) read cell for cell.
+
+Goldens in fixtures/pdf-layouts/<name>.expected.json hold the tables, checked by hand against the
+figures each builder prints.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nianbao.parsers import parse
+from nianbao.parsers.document import Method
+from nianbao.parsers.readers import pdf
+from tests.parsers import pdf_layouts
+
+GOLDENS = Path(__file__).parent / "fixtures" / "pdf-layouts"
+
+
+def _golden(name: str) -> list:
+    return json.loads((GOLDENS / f"{name}.expected.json").read_text(encoding="utf-8"))["tables"]
+
+
+def _rows(table) -> list:  # type: ignore[no-untyped-def]
+    return [list(row) for row in table.rows]
+
+
+def test_a_row_cut_by_the_page_break_is_one_row_with_its_label_whole_and_its_values() -> None:
+    document = pdf.read(pdf_layouts.row_split_pdf())
+    (table,) = document.tables()
+    assert [_rows(table)] == _golden("row-split")
+    assert table.rows[2] == ("1.本机关不掌握相关政府信息", "7", "7")
+    # The label is where its first half is printed, the values where they are printed.
+    assert [table.origin(2, c).page for c in range(3)] == [1, 2, 2]
+
+
+def test_a_table_without_ruling_lines_is_read_by_the_alignment_of_its_text() -> None:
+    document = pdf.read(pdf_layouts.aligned_pdf())
+    (table,) = document.tables()
+    assert [_rows(table)] == _golden("aligned")
+    assert table.rows[0][1:] == pdf_layouts.ALIGNED_HEADER
+    for row, (label, values) in zip(table.rows[1:], pdf_layouts.ALIGNED_ROWS, strict=True):
+        assert row == (label, *("" if v is None else str(v) for v in values))
+    origin = table.origin(1, 7)
+    assert origin.method is Method.GRID and origin.page == 1 and origin.bbox is not None
+    assert origin.bbox[0] > 500  # 总计 stands at the right edge of the page
+    # The heading above the table and the one below stay text.
+    assert "三、收到和处理政府信息公开申请情况" in document.text()
+    assert "四、政府信息公开行政复议、行政诉讼情况" in document.text()
+
+
+def test_the_hybrid_row_of_a_2021_table_3_is_read_with_its_values() -> None:
+    document = pdf.read(pdf_layouts.hybrid_pdf())
+    table = document.tables()[1]
+    assert [_rows(table)] == _golden("hybrid-2021")
+    labels = [row[1] for row in table.rows]
+    hybrid = labels.index("（六）其他处理")
+    assert labels[hybrid - 1] == "（五）不予处理" and labels[hybrid + 1] == "（七）总计"
+    assert table.rows[hybrid][3:] == ("7",) * 7
+
+
+def test_the_hybrid_row_reaches_the_record_with_its_place_in_the_pdf() -> None:
+    record = parse(pdf_layouts.hybrid_pdf(), filename="hybrid.pdf").to_dict()
+    applications = record["applications"]
+    assert applications["other_handling"] == dict.fromkeys(applications["granted"], 7)
+    assert not {"other_overdue_correction", "other_unpaid_fee", "other_misc"} & set(applications)
+    assert "hybrid_rows" in {w["code"] for w in record["warnings"]}
+    cells = [p for p in record["provenance"] if p["table"] == "applications" and p["row"] == "other_handling"]
+    assert len(cells) == 7
+    assert all(p["method"] == "grid" and p["page"] and p["bbox"] for p in cells)
