@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from nianbao.crawler.agencies import Agency
+from nianbao.crawler.sink import STORE_SCHEMES
 
 USER_AGENT = "nianbao/0.1 (annual-report archive; +https://github.com/nianbao/nianbao/blob/main/docs/crawler.md)"
 # Scrapy 2.19 ignores per-host concurrency when a slot's delay is exactly 0 (stack-notes.md): every
@@ -65,6 +66,9 @@ DEFAULTS: dict[str, Any] = {
     },
     "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
     "EXTENSIONS": {"nianbao.crawler.progress.ProgressLine": 500},
+    "ITEM_PIPELINES": {"nianbao.crawler.pipelines.ArchivePipeline": 100},
+    "NIANBAO_ARCHIVE": None,  # the archive URL the pipeline writes to (s3://bucket/prefix, file:///dir, a path)
+    "NIANBAO_ARCHIVE_SCHEMES": STORE_SCHEMES,  # archive URL scheme → opener (crawler/sink.py)
 }
 
 

@@ -81,6 +81,10 @@ class ReportSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportSpider:
+        if "registry" in kwargs:  # started by `scrapy crawl annual_reports -a registry=FILE -a archive=URL`
+            from nianbao.crawler.arguments import spider_arguments
+
+            kwargs = spider_arguments(crawler, **kwargs)
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.revisit_known, signal=signals.spider_idle)
         return spider
@@ -362,6 +366,7 @@ class ReportSpider(scrapy.Spider):
             link_text=meta.get("link_text"),
             error=error,
             run_id=self.run_id,
+            year=meta.get("year"),
             protocol=response.protocol if response is not None else None,
             ip_address=str(response.ip_address) if response is not None and response.ip_address else None,
             header_lines=_header_lines(response.headers) if response is not None else (),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from prefect import flow
@@ -22,7 +21,7 @@ from nianbao.flows.batches import BatchQueue, family_batches
 from nianbao.flows.progress import report
 from nianbao.flows.registry_snapshot import keep as keep_registry
 from nianbao.flows.selection import default_years, resolve
-from nianbao.flows.settlement import Crawled
+from nianbao.flows.settlement import Crawled, now
 from nianbao.flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
 from nianbao.flows.tasks import crawl_agencies, settle_agencies
 
@@ -152,7 +151,3 @@ def finish(archive_url: str, summary: RunSummary) -> None:
 def artifact_key(*parts: str) -> str:
     """Prefect artifact keys allow lowercase letters, digits and dashes only."""
     return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower())
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from nianbao.flows.settlement import Crawled, settle
+from nianbao.flows.settlement import Crawled, Holdings, Parse, settle
 from nianbao.parsers.errors import ParseError
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def crawl_agencies(
     )
     by_id = {a.id: a for a in summary.agencies}
     return {
-        agency: Crawled(by_id[agency].error, by_id[agency].downloaded)
+        agency: Crawled(by_id[agency].error, by_id[agency].downloaded, (summary.run_id,))
         if agency in by_id
         else Crawled("missing from the crawl's summary", 0)
         for agency in agencies
@@ -130,15 +131,30 @@ def settle_agencies(
     regions: Mapping[str, str | None] | None = None,
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
-    archive = open_archive(archive_url)
-    revisited = revisit_unvisited(registry, archive, archive_url, agencies, years, since, crawled, settings)
+    from nianbao.flows.settlement import read_holdings
 
-    def parse(capture: Capture, sha256: str) -> dict[str, Any]:
+    archive = open_archive(archive_url)
+    held = read_holdings(archive, [a for a in agencies if not crawled[a].error], years)
+    revisited, run_id = revisit_unvisited(
+        registry, archive, archive_url, agencies, years, since, crawled, settings, held
+    )
+    if run_id is not None:
+        crawled = {a: replace(c, run_ids=(*c.run_ids, run_id)) if c.run_ids else c for a, c in crawled.items()}
+    parse = cached_parser(archive_url)
+    return settle(archive, agencies, names, years, since, crawled, parse, revisited, held, regions=regions)
+
+
+def cached_parser(archive_url: str) -> Parse:
+    """Parse a stored body through the cached `parse_capture` task. The record crosses the cache as a
+    dict (Prefect persists results with pickle, which a frozen record's read-only mappings refuse)."""
+    from nianbao.parsers.record import ReportRecord
+
+    def parse(capture: Capture, sha256: str) -> ReportRecord:
         with PARSE_CACHE_LOCK:
             outcome = parse_capture(archive_url, sha256, capture.url, capture.content_type)
-        return record_of(outcome)
+        return ReportRecord.from_dict(record_of(outcome))
 
-    return settle(archive, agencies, names, years, since, crawled, parse, revisited, regions=regions)
+    return parse
 
 
 def revisit_unvisited(
@@ -150,8 +166,10 @@ def revisit_unvisited(
     since: str,
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
-) -> set[str]:
-    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed."""
+    held: Holdings,
+) -> tuple[set[str], str | None]:
+    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed: the
+    URLs, and the crawl run that fetched them (None when there were none)."""
     from nianbao.crawler.agencies import load_registry
     from nianbao.crawler.run import crawl
     from nianbao.flows.progress import report
@@ -161,22 +179,23 @@ def revisit_unvisited(
     todo = {}
     for agency in agencies:
         if not crawled[agency].error:
-            todo[agency] = unvisited(archive, agency, years, Found.since(archive, agency, since))
+            found = Found.since(archive, agency, since, crawled[agency].run_ids)
+            todo[agency] = unvisited(held, agency, years, found)
     # Each agency as its registry entry says (its hosts, delay, robots and address policy), only the
     # start URLs replaced by the held report URLs to revisit.
     entries = [registered[a].entry(start_urls=urls) for a, urls in todo.items() if urls]
-    if entries:
-        report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
-        crawl(entries, archive_url, settings_overrides=dict(settings), progress=report)
-    return {url for entry in entries for url in entry["start_urls"]}
+    if not entries:
+        return set(), None
+    report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
+    summary = crawl(entries, archive_url, settings_overrides=dict(settings), progress=report)
+    return {url for entry in entries for url in entry["start_urls"]}, summary.run_id
 
 
 @task(name="rebuild_catalog", cache_policy=NO_CACHE, **RETRIES)
 def rebuild_catalog(archive_url: str) -> dict[str, int]:
     """Rewrite the Parquet catalog from the archive's immutable layer; rows per table."""
-    from nianbao.archive.catalog import rebuild
     from nianbao.flows.progress import report
 
-    rows = rebuild(open_archive(archive_url).store)
+    rows = open_archive(archive_url).rebuild_catalog()
     report("catalog rebuilt: " + ", ".join(f"{n} {table}" for table, n in rows.items()))
     return rows

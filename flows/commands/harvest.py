@@ -49,8 +49,13 @@ def run(args: argparse.Namespace) -> int:
     from nianbao.flows.selection import resolve
 
     # Before Prefect starts (tens of seconds): a wrong registry or filter is one line, at once.
-    resolve(args.registry, ids=args.agency or None, regions=args.region or None, levels=args.level or None)
+    _, chosen = resolve(
+        str(args.registry), ids=args.agency or None, regions=args.region or None, levels=args.level or None
+    )
     before_prefect(args.archive, create=True)
+    from nianbao.flows.progress import announce
+
+    announce(f"harvest: {len(chosen)} agencies")
     from nianbao.flows.harvest import harvest
 
     summary = harvest(
