@@ -21,9 +21,9 @@ class PrefectUnavailable(FlowError):
 
 def check_archive(url: str, *, create: bool) -> None:
     """StoreUnavailable in one line unless the archive at `url` is usable; only writers may `create` it."""
-    from nianbao.archive.stores import open_store
+    from nianbao.archive import check
 
-    open_store(url).check(create=create)
+    check(url, create=create)
 
 
 def check_prefect() -> None:

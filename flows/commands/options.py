@@ -26,7 +26,7 @@ def absolute_path(text: str) -> str:
 
 def archive_location(text: str) -> str:
     """An archive argument: s3:// URLs as given, a directory or file:// URL made absolute."""
-    from nianbao.archive.stores import absolute_url
+    from nianbao.archive import absolute_url
 
     return absolute_url(os.path.expanduser(text))
 
