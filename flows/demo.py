@@ -54,7 +54,7 @@ def run_demo(agencies: int, seed: int, directory: Path) -> int:
     out.write(" agencies, ledger, scorecard, wide)\n")
     out.write(f"\none analyst query (DuckDB over the catalog):\n\n{QUERY}\n\n")
     out.write(query(str(directory)) + "\n")
-    out.write(f"\nfrom Python: archive.open({str(directory)!r}).duckdb().sql(QUERY)\n")
+    out.write(f"\nfrom Python: from nianbao import archive; archive.open({str(directory)!r}).duckdb().sql(QUERY)\n")
     out.write(f"look at it: nianbao ledger --archive {directory}; nianbao browse --archive {directory}; ")
     out.write(f"nianbao report --archive {directory} --out site/\n")
     out.write(f"demo finished in {time.perf_counter() - started:.0f} s\n")
