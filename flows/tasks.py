@@ -59,9 +59,14 @@ RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": i
 
 @task(name="crawl_agencies", cache_policy=NO_CACHE, **RETRIES)
 def crawl_agencies(
-    registry: str, archive_url: str, agencies: Sequence[str], years: Sequence[int], settings: Mapping[str, Any]
+    registry: str,
+    archive_url: str,
+    agencies: Sequence[str],
+    years: Sequence[int],
+    settings: Mapping[str, Any],
+    run_id: str | None = None,
 ) -> dict[str, Crawled]:
-    """Crawl a batch of agencies in one Scrapy process: what happened to each."""
+    """Crawl a batch of agencies in one Scrapy process (its captures marked with `run_id`): what happened to each."""
     from nianbao.crawler.run import crawl
     from nianbao.flows.progress import report
 
@@ -72,6 +77,7 @@ def crawl_agencies(
         years=list(years),
         settings_overrides=dict(settings),
         progress=report,
+        run_id=run_id,
     )
     by_id = {a.id: a for a in summary.agencies}
     return {
@@ -112,10 +118,11 @@ def settle_agencies(
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
     regions: Mapping[str, str | None] | None = None,
+    run_id: str | None = None,
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
     archive = open_archive(archive_url)
-    revisited = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings)
+    revisited = revisit_unvisited(archive, archive_url, agencies, names, years, since, crawled, settings, run_id)
 
     def parse(capture: Capture, sha256: str) -> dict[str, Any]:
         with PARSE_CACHE_LOCK:
@@ -133,8 +140,14 @@ def revisit_unvisited(
     since: str,
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
+    run_id: str | None = None,
 ) -> set[str]:
-    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed."""
+    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed.
+
+    The revisit's captures carry the run's id: they are part of the visit settled with the crawl's, and a
+    WARC import, which settles visits by run, must see them together (a 404 at a moved report's old URL
+    means nothing once its new URL was found).
+    """
     from nianbao.crawler.run import crawl
     from nianbao.flows.progress import report
     from nianbao.flows.settlement import Found, unvisited
@@ -146,7 +159,7 @@ def revisit_unvisited(
     entries = [{"id": a, "name": names[a], "start_urls": urls} for a, urls in todo.items() if urls]
     if entries:
         report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
-        crawl(entries, archive_url, settings_overrides=dict(settings), progress=report)
+        crawl(entries, archive_url, settings_overrides=dict(settings), progress=report, run_id=run_id)
     return {url for entry in entries for url in entry["start_urls"]}
 
 
