@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -162,6 +162,8 @@ def settle(
     """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised.
 
     `regions` gives each agency's registry region code, kept with its reports for the catalog.
+    `revisited` URLs are read as reports whatever kind their capture has; a held report's own-site URLs
+    are read so anyway (a revisit crawl records them as start pages, and a WARC import has no list).
     `until` bounds the run's captures for a visit settled after the fact (imported from WARC files).
     """
     tallies = {agency: Tally(agency, years) for agency in agencies}
@@ -178,8 +180,9 @@ def settle(
             continue
         try:
             found = Found.since(archive, agency, since, until)
-            documents += _read(found, years, parse, tally, revisited)
-            held |= _held(archive, agency, years, identifier)
+            agency_held = _held(archive, agency, years, identifier)
+            documents += _read(found, years, parse, tally, {*revisited, *_own_urls(agency_held.values(), agency)})
+            held |= agency_held
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
             tally.fail(None, f"{agency}: {type(exc).__name__}: {exc}")
             continue
@@ -215,6 +218,11 @@ def _original_gone(latest: shelves.Version | None, agency: str, gone: Mapping[st
     if latest is None or latest.kind != "content":
         return None
     return next((gone[link.url] for link in latest.captures if link.agency == agency and link.url in gone), None)
+
+
+def _own_urls(versions: Iterable[shelves.Version], agency: str) -> set[str]:
+    """The own-site URLs the held content versions were captured from."""
+    return {link.url for v in versions if v.kind == "content" for link in v.captures if link.agency == agency}
 
 
 def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisited: Collection[str]) -> list[Document]:
