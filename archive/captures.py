@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
+
+
+class CaptureKind(StrEnum):
+    """What the crawler took a URL for when it fetched it."""
+
+    LISTING = "listing"
+    REPORT = "report"
+    ATTACHMENT = "attachment"
+    PAGE = "page"  # a known URL fetched again, or one no discovery step classified
 
 
 @dataclass(frozen=True)
@@ -25,11 +35,12 @@ class Capture:
     sha256: str | None = None  # of the body as received; None for 304s and failures
     size: int | None = None
     content_type: str | None = None
-    kind: str = "page"  # "listing" | "report" | "attachment" | "page"
+    kind: str = CaptureKind.PAGE  # a CaptureKind value
     referrer: str | None = None  # the listing page the link was found on
     link_text: str | None = None
     error: str | None = None  # why it failed, for people: "timeout after 30s", "robots.txt forbids"
     run_id: str | None = None
+    year: int | None = None  # the report year the crawler read in the link (None: it named none)
     # What a WARC record needs beyond the above (docs/archive.md, "Capture ↔ WARC"); captures written
     # before these fields existed read back with the defaults.
     protocol: str | None = None  # HTTP version of the answer, "HTTP/1.1"; None: not kept (assume 1.1)
@@ -56,6 +67,7 @@ class Capture:
             "link_text": self.link_text,
             "error": self.error,
             "run_id": self.run_id,
+            "year": self.year,
             "protocol": self.protocol,
             "ip_address": self.ip_address,
             "header_lines": [list(line) for line in self.header_lines],

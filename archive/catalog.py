@@ -28,11 +28,12 @@ from nianbao.archive import analysis, keys
 from nianbao.archive.agencies import current_registry
 from nianbao.archive.captures import Capture
 from nianbao.archive.errors import StoreUnavailable
-from nianbao.archive.reports import CaptureLink, Observation, Version
+from nianbao.archive.reports import CaptureLink, Observation, Role, Version
 from nianbao.archive.stores import Store
+from nianbao.parsers.record import ReportRecord
+from nianbao.parsers.templates import TABLE_KEYS
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
-TABLE_KEYS = ("active_disclosure", "applications", "review_litigation")
 
 SCHEMAS: dict[str, pa.Schema] = {
     "reports": pa.schema(
@@ -173,10 +174,11 @@ class CatalogWriter:
                 last_seen[observation.version] = max(last_seen[observation.version], observation.seen_at)
         latest = versions[-1]
         content = next((v for v in reversed(versions) if v.kind == "content"), None)
-        record = (content.record if content else None) or {}
+        record = content.record if content else None
         year = latest.year
-        cross = self.analyst.cross_year(latest.agency, content.record if content else None)
-        checks = [*(record.get("checks") or ()), *cross]
+        data = record.to_dict() if record is not None else None  # the analyst tables read records as dicts
+        cross = self.analyst.cross_year(latest.agency, data)
+        checks = [*((data or {}).get("checks") or ()), *cross]
         links = content.captures if content else latest.captures
         described = self.analyst.describe(latest.agency)
         row = dict(
@@ -187,24 +189,24 @@ class CatalogWriter:
             current_version=latest.number,
             content_version=content.number if content else None,
             versions=len(versions),
-            issuing_body=record.get("agency"),
+            issuing_body=_field(record, "agency"),
             region_code=(content.extra.get("region_code") if content else None) or described["region_code"],
-            title=record.get("title"),
-            template=record.get("template"),
-            rendering=record.get("rendering"),
-            publish_date=record.get("publish_date"),
+            title=_field(record, "title"),
+            template=_field(record, "template"),
+            rendering=_field(record, "rendering"),
+            publish_date=_field(record, "publish_date"),
             first_seen=_ts(versions[0].first_seen),
             last_seen=_ts(max(last_seen.values())),
             withdrawn_at=_ts(latest.first_seen) if latest.kind == "withdrawn" else None,
-            page_url=next((link.url for link in links if link.role == "page"), links[0].url if links else None),
+            page_url=next((link.url for link in links if link.role == Role.PAGE), links[0].url if links else None),
             captures=len(links),
             checks_failed=sum(c.get("passed") is False for c in checks),
-            warnings=len(record.get("warnings") or ()),
+            warnings=len(record.warnings) if record else 0,
             content_hash=content.content_hash if content else None,
-            parser_version=record.get("parser_version"),
+            parser_version=_field(record, "parser_version"),
         )
         self._row("reports", year, **row)
-        self.analyst.add(row | {"year": year}, content.record if content else None, checks)
+        self.analyst.add(row | {"year": year}, data, checks)
         for version in versions:
             self._add_version(version, _ts(last_seen[version.number]), version is latest)
         for check in cross:  # R5/R6 belong to the content version the other columns describe
@@ -213,7 +215,7 @@ class CatalogWriter:
             )
 
     def _add_version(self, version: Version, last_seen: datetime | None, is_current: bool) -> None:
-        record = version.record or {}
+        record = version.record
         evidence = version.evidence or {}
         year, agency, number = version.year, version.agency, version.number
         self._row(
@@ -226,11 +228,11 @@ class CatalogWriter:
             first_seen=_ts(version.first_seen),
             last_seen=last_seen,
             content_hash=version.content_hash,
-            title=record.get("title"),
-            template=record.get("template"),
-            rendering=record.get("rendering"),
-            publish_date=record.get("publish_date"),
-            parser_version=record.get("parser_version"),
+            title=_field(record, "title"),
+            template=_field(record, "template"),
+            rendering=_field(record, "rendering"),
+            publish_date=_field(record, "publish_date"),
+            parser_version=_field(record, "parser_version"),
             capture_sha256s=[link.sha256 for link in version.captures if link.sha256],
             changes=len(version.diff),
             diff=json.dumps(list(version.diff), ensure_ascii=False) if version.diff else None,
@@ -238,9 +240,10 @@ class CatalogWriter:
             evidence_status=evidence.get("status"),
         )
         cells = self._buffer("cells", year)
-        origins = {(p["table"], p["row"], p["column"]): p for p in record.get("provenance") or ()}
+        provenance = (p.to_dict() for p in (record.provenance if record else ()))
+        origins = {(p["table"], p["row"], p["column"]): p for p in provenance}
         for table in TABLE_KEYS:
-            for row, columns in (record.get(table) or {}).items():
+            for row, columns in ((record.tables()[table] if record else None) or {}).items():
                 for column, value in columns.items():
                     origin = origins.get((table, row, column), {})
                     for name in _PROVENANCE_COLUMNS:
@@ -253,8 +256,8 @@ class CatalogWriter:
                     cells["column"].append(column)
                     cells["value"].append(value)
         self._maybe_flush("cells", year)
-        for check in record.get("checks") or ():
-            self._row("checks", year, agency=agency, version=number, is_current=is_current, **check)
+        for check in record.checks if record else ():
+            self._row("checks", year, agency=agency, version=number, is_current=is_current, **check.__dict__)
 
     def add_capture(
         self, key: str, capture: Capture | None, links: Sequence[tuple[str, int, int, CaptureLink]]
@@ -315,6 +318,8 @@ class CatalogWriter:
             self._staging.cleanup()
         self._drop_stale(written)
         manifest = {"format": 1, "built_at": datetime.now(UTC).isoformat(), "rows": self.rows}
+        if self._local:  # an archive that stored nothing yet has no catalog/ directory
+            self._fs.create_dir(f"{self._base}/catalog", recursive=True)
         with self._fs.open_output_stream(f"{self._base}/{keys.catalog_manifest_key()}") as stream:
             stream.write(json.dumps(manifest).encode())
         return self.rows
@@ -438,3 +443,7 @@ def _load(store: Store, key: str) -> Mapping[str, Any]:
         return json.loads(store.get(key))
     except ValueError as exc:
         raise StoreUnavailable(f"{key} in {store.url} is not valid JSON: {exc}") from exc
+
+
+def _field(record: ReportRecord | None, name: str) -> Any:
+    return getattr(record, name) if record is not None else None

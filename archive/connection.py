@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
-from nianbao.archive import catalog, raw
+from nianbao.archive import catalog, keys, raw, reports
 from nianbao.archive.captures import Capture, Validators
 from nianbao.archive.reader import Catalog
 from nianbao.archive.stores import Store, open_store
+
+T = TypeVar("T")
 
 
 class Archive:
@@ -23,14 +26,51 @@ class Archive:
     def get_raw(self, sha256: str) -> bytes:
         return raw.get_raw(self.store, sha256)
 
+    def has_raw(self, sha256: str) -> bool:
+        return self.store.exists(keys.raw_key(sha256))
+
+    def keep_registry(self, entries: Sequence[Mapping[str, Any]]) -> str:
+        """Keep a snapshot of the registry entries a run used (see archive/agencies.py)."""
+        from nianbao.archive.agencies import keep_registry
+
+        return keep_registry(self.store, entries)
+
     def add_capture(self, capture: Capture) -> None:
         raw.add_capture(self.store, capture)
 
     def validators(self, agency: str) -> dict[str, Validators]:
         return raw.validators(self.store, agency)
 
+    def capture(self, key: str) -> Capture:
+        """The capture record at `key` (as a version's CaptureLink names it)."""
+        return raw.get_capture(self.store, key)
+
     def captures(self, agency: str | None = None) -> Iterator[tuple[str, Capture]]:
         return raw.iter_captures(self.store, agency)
+
+    def run_captures(self, agency: str, run_ids: Iterable[str], since: str, until: str) -> Iterator[Capture]:
+        """The captures crawl runs `run_ids` made of `agency` between `since` and `until` (see raw.run_captures)."""
+        return raw.run_captures(self.store, agency, run_ids, since, until)
+
+    def holding(self, agency: str, year: int) -> reports.Holding:
+        """What is held for the report (agency, year), in one read."""
+        return reports.holding(self.store, agency, year)
+
+    def holdings(self, wanted: Iterable[tuple[str, int]]) -> dict[tuple[str, int], reports.Holding]:
+        return reports.holdings(self.store, wanted)
+
+    def commit(
+        self,
+        agency: str,
+        year: int,
+        decide: Callable[[reports.Holding], tuple[reports.Decision, T]],
+        held: reports.Holding | None = None,
+    ) -> T:
+        """Write the decision `decide` makes from what is held, conditionally (see reports.commit)."""
+        return reports.commit(self.store, agency, year, decide, held)
+
+    def report_ids(self) -> list[tuple[str, int]]:
+        return reports.report_ids(self.store)
 
     def rebuild_catalog(self, progress: Callable[[str], None] | None = None) -> dict[str, int]:
         """Rewrite the Parquet catalog from the immutable layer; rows written per table."""

@@ -8,6 +8,7 @@ import re
 from nianbao.archive.errors import InvalidKey
 
 _AGENCY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_RUN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def check_agency(agency: str) -> str:
@@ -32,14 +33,32 @@ def raw_key(sha256: str) -> str:
     return f"raw/sha256/{sha256[:2]}/{sha256}"
 
 
-def capture_key(agency: str, url: str, fetched_at: str) -> str:
-    """One capture per (agency, url, fetched_at): a retried write lands on the same key."""
+def run_segment(run_id: str) -> str:
+    """A run id as a key segment: itself when it is one (a crawl's uuid), else a digest of it (an
+    imported visit's id such as `warc-import:site.warc`), the same for every capture of the run."""
+    if not isinstance(run_id, str) or not run_id:
+        raise InvalidKey(f"crawl run id {run_id!r} cannot be a key segment (expected a non-empty string)")
+    return run_id if _RUN.match(run_id) else f"h-{digest(run_id)[:32]}"
+
+
+def capture_key(agency: str, url: str, fetched_at: str, run_id: str | None = None) -> str:
+    """One capture per (agency, url, fetched_at): a retried write lands on the same key.
+
+    A capture made by a crawl run sits under its run (`captures/<agency>/<yyyy>/<run>/…`), so the run's
+    captures are listed without listing the agency's history; captures without a run (written before
+    runs were part of the layout, or imported) keep `captures/<agency>/<yyyy>/…`."""
     name = digest(f"{url}\n{fetched_at}")
-    return f"captures/{check_agency(agency)}/{fetched_at[:4]}/{name}.json"
+    run = f"{run_segment(run_id)}/" if run_id is not None else ""
+    return f"captures/{check_agency(agency)}/{fetched_at[:4]}/{run}{name}.json"
 
 
 def captures_prefix(agency: str | None = None) -> str:
     return f"captures/{check_agency(agency)}/" if agency else "captures/"
+
+
+def run_captures_prefix(agency: str, fetched_year: int, run_id: str) -> str:
+    """Where the captures of one run of one agency fetched in one calendar year are."""
+    return f"{captures_prefix(agency)}{check_year(fetched_year)}/{run_segment(run_id)}/"
 
 
 def validators_key(agency: str, url: str) -> str:
@@ -62,6 +81,14 @@ def report_prefix(agency: str | None = None, year: int | None = None) -> str:
 def version_key(agency: str, year: int, version: int) -> str:
     # Zero-padded so that listing order is version order.
     return f"{report_prefix(agency, year)}versions/{version:06d}.json"
+
+
+def first_version_of(key: str) -> tuple[str, int] | None:
+    """(agency, year) when `key` is a report's first version (one per report), else None."""
+    parts = key.split("/")
+    if len(parts) == 5 and parts[0] == "reports" and parts[3] == "versions" and parts[4] == f"{1:06d}.json":
+        return parts[1], int(parts[2])
+    return None
 
 
 def head_key(agency: str, year: int) -> str:

@@ -3,6 +3,8 @@
 Objects are written to a temporary file under `.tmp/`, flushed, then linked (put-if-absent) or
 renamed (compare-and-swap, under an advisory lock) into place, so a write killed halfway leaves
 only an invisible temporary file. Names starting with a dot are reserved for this bookkeeping.
+Opening a store creates nothing: the directory and its bookkeeping appear with the first write, so a
+mistyped path given to a reading command leaves no trace.
 """
 
 from __future__ import annotations
@@ -27,11 +29,32 @@ class LocalStore:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.url = self.root.as_uri()
+        self._ready = False
+
+    def _prepare(self) -> None:
+        """The bookkeeping directories, made by the first write (never by opening or reading)."""
+        if self._ready:
+            return
         try:
             (self.root / _TMP).mkdir(parents=True, exist_ok=True)
             (self.root / _LOCKS).mkdir(exist_ok=True)
         except OSError as exc:
             raise StoreUnavailable(f"cannot use {self.root} as an archive: {exc.strerror}") from exc
+        self._ready = True
+
+    def check(self, *, create: bool) -> None:
+        """Usable as an archive: an existing directory, or (`create`) one that can be made and written."""
+        if self.root.is_dir():
+            if create and not os.access(self.root, os.W_OK | os.X_OK):
+                raise StoreUnavailable(f"cannot write to the archive {self.root}: permission denied")
+            return
+        if self.root.exists():
+            raise StoreUnavailable(f"the archive {self.root} is not a directory")
+        if not create:
+            raise StoreUnavailable(f"no archive at {self.root}: the directory does not exist")
+        parent = next(p for p in self.root.parents if p.exists())
+        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+            raise StoreUnavailable(f"cannot create the archive {self.root}: {parent} is not a writable directory")
 
     def put_if_absent(self, key: str, data: bytes, content_type: str | None = None) -> bool:
         path = self._path(key)
@@ -108,6 +131,7 @@ class LocalStore:
         return self.root.joinpath(*parts)
 
     def _write_temp(self, data: bytes, key: str) -> str:
+        self._prepare()
         try:
             fd, tmp = tempfile.mkstemp(dir=self.root / _TMP)
             with os.fdopen(fd, "wb") as handle:
@@ -120,6 +144,7 @@ class LocalStore:
 
     @contextmanager
     def _lock(self, key: str) -> Iterator[None]:
+        self._prepare()
         lock_path = self.root / _LOCKS / hashlib.sha256(key.encode()).hexdigest()
         try:
             fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from nianbao.archive import keys
+from nianbao.archive import keys, pointers
 from nianbao.archive.captures import Capture, Validators
-from nianbao.archive.errors import ConflictError, IntegrityError, NotFound
+from nianbao.archive.errors import IntegrityError
 from nianbao.archive.stores import Store
-
-_CAS_ATTEMPTS = 20
 
 
 def put_raw(store: Store, data: bytes, content_type: str | None = None) -> str:
@@ -37,7 +35,7 @@ def encode(document: dict) -> bytes:
 
 def add_capture(store: Store, capture: Capture) -> str:
     """Store the capture record (a retry is a no-op) and advance its URL's validators pointer."""
-    key = keys.capture_key(capture.agency, capture.url, capture.fetched_at)
+    key = keys.capture_key(capture.agency, capture.url, capture.fetched_at, capture.run_id)
     store.put_if_absent(key, encode(capture.to_dict()), "application/json")
     if capture.status is not None and 200 <= capture.status < 300 and capture.sha256:
         _advance_validators(store, capture, key)
@@ -54,21 +52,13 @@ def _advance_validators(store: Store, capture: Capture, capture_key: str) -> Non
         "sha256": capture.sha256,
         "capture": capture_key,
     }
-    for _ in range(_CAS_ATTEMPTS):
-        try:
-            data, token = store.get_with_token(key)
-        except NotFound:
-            current, token = None, None
-        else:
-            current = json.loads(data)
+
+    def update(current: dict | None) -> bytes | None:
         if current is not None and current["fetched_at"] >= capture.fetched_at:
-            return
-        try:
-            store.put_if_match(key, encode(pointer), token)
-        except ConflictError:
-            continue
-        return
-    raise ConflictError(f"{key} in {store.url}: gave up after {_CAS_ATTEMPTS} concurrent updates")
+            return None  # a later capture already moved it
+        return encode(pointer)
+
+    pointers.swap(store, key, json.loads, update)
 
 
 def validators(store: Store, agency: str) -> dict[str, Validators]:
@@ -87,6 +77,20 @@ def get_capture(store: Store, key: str) -> Capture:
 
 def iter_captures(store: Store, agency: str | None = None) -> Iterator[tuple[str, Capture]]:
     """Every capture record (of one agency, or all), with its key."""
-    capture_keys = list(store.list(keys.captures_prefix(agency)))
+    return _load(store, list(store.list(keys.captures_prefix(agency))))
+
+
+def run_captures(store: Store, agency: str, run_ids: Iterable[str], since: str, until: str) -> Iterator[Capture]:
+    """The captures the runs `run_ids` made of `agency` between `since` and `until` (ISO 8601 UTC):
+    listed under the runs, so the work grows with the run, not with the agency's history."""
+    prefixes = [
+        keys.run_captures_prefix(agency, year, run)
+        for run in sorted(set(run_ids))
+        for year in range(int(since[:4]), int(until[:4]) + 1)
+    ]
+    return (capture for _, capture in _load(store, [key for prefix in prefixes for key in store.list(prefix)]))
+
+
+def _load(store: Store, capture_keys: list[str]) -> Iterator[tuple[str, Capture]]:
     with ThreadPoolExecutor(max_workers=8) as pool:
         yield from zip(capture_keys, pool.map(get_capture, [store] * len(capture_keys), capture_keys), strict=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -27,15 +28,53 @@ _RACE = {"ConditionalRequestConflict", "409"}
 _RACE_ATTEMPTS = 5
 
 
+@dataclass(frozen=True)
+class Patience:
+    """How long one S3 call may take: an endpoint that never answers costs seconds, not the minutes of
+    the OS's TCP timeouts. Standard-mode retries back off exponentially; 3 attempts ride out a restart
+    or a throttle burst. The read timeout bounds each wait for bytes, not a whole (multipart) upload."""
+
+    connect_timeout: float = 5
+    read_timeout: float = 10
+    attempts: int = 3
+
+    def config(self) -> Config:
+        retries: Any = {"mode": "standard", "max_attempts": self.attempts}
+        return Config(connect_timeout=self.connect_timeout, read_timeout=self.read_timeout, retries=retries)
+
+
+# The preflight asks once and waits little: it answers "can this run start", not "is S3 slow".
+CHECK = Patience(connect_timeout=3, read_timeout=5, attempts=1)
+
+
 class S3Store:
-    def __init__(self, bucket: str, prefix: str) -> None:
+    def __init__(self, bucket: str, prefix: str, patience: Patience = Patience()) -> None:
         self.bucket = bucket
         self.prefix = f"{prefix}/" if prefix else ""
         self.url = f"s3://{bucket}/{prefix}".rstrip("/")
         self._session = boto3.session.Session()
-        config = Config(retries={"mode": "standard", "max_attempts": 5})
         with self._translate("connect to"):
-            self._client = self._session.client("s3", config=config)
+            self._client = self._session.client("s3", config=patience.config())
+
+    def check(self, *, create: bool) -> None:
+        """One quick HeadBucket: the endpoint answers, the credentials are accepted, the bucket exists."""
+        with self._translate("connect to"):
+            client = self._session.client("s3", config=CHECK.config())
+        endpoint = client.meta.endpoint_url
+        try:
+            client.head_bucket(Bucket=self.bucket)
+        except botocore.exceptions.ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            reason = {
+                404: f"bucket {self.bucket!r} does not exist",
+                403: "access denied: the credentials were refused or may not use this bucket",
+                400: "the request was refused: check the region and the credentials",
+            }.get(status, f"HTTP {status} {exc.response.get('Error', {}).get('Code', '')}".strip())
+            raise StoreUnavailable(f"cannot use the archive {self.url} at {endpoint}: {reason}") from None
+        except botocore.exceptions.NoCredentialsError:
+            raise StoreUnavailable(f"cannot use the archive {self.url}: no AWS credentials configured") from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise StoreUnavailable(f"cannot reach the archive {self.url} at {endpoint}: {exc}") from None
 
     def put_if_absent(self, key: str, data: bytes, content_type: str | None = None) -> bool:
         extra = {"ContentType": content_type} if content_type else {}

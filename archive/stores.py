@@ -50,6 +50,10 @@ class Store(Protocol):
         """A pyarrow filesystem on the same storage and the base path of this store in it."""
         ...
 
+    def check(self, *, create: bool) -> None:
+        """StoreUnavailable (one line) unless the archive can be used now; `create`: a writer may make it."""
+        ...
+
 
 def absolute_url(url: str) -> str:
     """The same archive URL with a relative directory made absolute (against the working directory now).

@@ -67,7 +67,9 @@ def pages(archive: Any, out: Path) -> list[Page]:
     for agency, year in shelves.report_ids(archive.store):
         titles, linked = {}, []
         for version in shelves.iter_versions(archive.store, agency, year):
-            titles[version.number] = (version.record or {}).get("title") or titles.get(version.number - 1)
+            titles[version.number] = (version.record.title if version.record else None) or titles.get(
+                version.number - 1
+            )
             linked += [(version.number, link) for link in version.captures]
         for observation in shelves.iter_observations(archive.store, agency, year):  # later visits, moved URLs
             linked += [(observation.version, link) for link in observation.captures]

@@ -21,7 +21,7 @@ import pyarrow.fs
 
 from nianbao import archive
 from nianbao.archive.catalog import CatalogWriter
-from nianbao.archive.reports import CaptureLink, Version
+from nianbao.archive.reports import CaptureLink, Role, Version, VersionKind
 from nianbao.parsers.record import ReportRecord, Section
 from nianbao.parsers.templates import TEMPLATE_2019, TEMPLATE_2021
 
@@ -59,17 +59,17 @@ def synthetic_versions(count: int, seed: int = 2024):
             publish_date=f"{year + 1}-01-20",
             sections=(Section("一、总体情况", "本年度主动公开政府信息。"),),
             **tables,
-        ).to_dict()
+        )
         seen = f"{year + 1}-01-2{index % 8}T08:00:00Z"
         url = f"https://{agency}.gov.cn/{year}.html"
         link = CaptureLink(
-            f"captures/{agency}/{year + 1}/{index:064x}.json", agency, url, seen, f"{index:064x}", 200, "page"
+            f"captures/{agency}/{year + 1}/{index:064x}.json", agency, url, seen, f"{index:064x}", 200, Role.PAGE
         )
         yield Version(
             agency=agency,
             year=year,
             number=1,
-            kind="content",
+            kind=VersionKind.CONTENT,
             first_seen=seen,
             content_hash=f"{index:064x}",
             record=record,

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from nianbao.crawler.errors import RegistryError
+from nianbao.crawler.registry.loader import load_yaml
 
 # An agency id is an archive key segment, a CLI argument and a Prefect tag: keep it plain ASCII.
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -37,6 +38,7 @@ _ENTRY_KEYS = {
     "hints",
     "verified",
     "notes",
+    "allow_private_addresses",
 }
 _HINT_KEYS = {"listing_urls", "report_selector", "pagination", "max_pages", "api"}
 _API_KEYS = {"url", "first_page", "max_pages", "items", "title_field", "url_field"}
@@ -84,6 +86,29 @@ class Agency:
     hints: Hints = field(default_factory=Hints)
     verified: bool = False
     notes: str | None = None
+    # Loopback, private, link-local and reserved addresses are refused unless the entry allows them
+    # (a simulated web on loopback, an intranet mirror): a public site's link must not reach them.
+    allow_private_addresses: bool = False
+
+    def entry(self, **changes: Any) -> dict[str, Any]:
+        """This agency as a registry entry (the mapping `parse_registry` reads), with `changes` applied."""
+        entry: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "start_urls": list(self.start_urls),
+            "obey_robots": self.obey_robots,
+            "allow_private_addresses": self.allow_private_addresses,
+        }
+        optional = {
+            "region_code": self.region_code,
+            "level": self.level,
+            "allowed_domains": list(self.allowed_domains) or None,
+            "download_delay": self.download_delay,
+            "concurrency": self.concurrency,
+            "robots_override_reason": self.robots_override_reason,
+        }
+        entry |= {key: value for key, value in optional.items() if value is not None}
+        return entry | changes
 
     def hosts(self) -> tuple[str, ...]:
         """The hosts this agency's crawl may contact: `allowed_domains`, else the start URLs' hosts."""
@@ -92,8 +117,18 @@ class Agency:
         return tuple(dict.fromkeys(host_of(url) for url in (*self.start_urls, *self.hints.listing_urls)))
 
     def allows(self, url: str) -> bool:
+        """In scope: an allowed host (or a subdomain of one), over a scheme and port the agency's own URLs
+        use or the scheme's default port; another port of the same host is another server."""
         host = host_of(url)
-        return any(host == allowed or host.endswith("." + allowed) for allowed in self.hosts())
+        if not any(host == allowed or host.endswith("." + allowed) for allowed in self.hosts()):
+            return False
+        return origin_of(url)[::2] in self.schemes_and_ports()
+
+    def schemes_and_ports(self) -> set[tuple[str, int]]:
+        own = {origin_of(url)[::2] for url in (*self.start_urls, *self.hints.listing_urls)}
+        if self.hints.api is not None:
+            own.add(origin_of(self.hints.api.url)[::2])
+        return own | set(DEFAULT_PORTS.items())
 
 
 @dataclass(frozen=True)
@@ -116,11 +151,25 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of a URL, the port made explicit."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port out of range or not a number: no origin we would contact
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port if port is not None else DEFAULT_PORTS.get(scheme, -1)
+
+
 def load_registry(path: str | Path) -> Registry:
     """Read and validate a registry file; RegistryError names the file, entry and field at fault."""
     path = Path(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"), str(path))
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read the registry: {exc.strerror or exc}") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -231,6 +280,7 @@ def _entry(raw: Any, source: str, index: int) -> Agency:
         hints=_hints(raw.get("hints"), where),
         verified=entry.flag("verified", False),
         notes=entry.text("notes"),
+        allow_private_addresses=entry.flag("allow_private_addresses", False),
     )
     if not agency.obey_robots and not agency.robots_override_reason:
         entry.fail("robots_override_reason", "required when obey_robots is false (say why robots.txt is overridden)")

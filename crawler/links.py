@@ -30,6 +30,9 @@ _LINKING = etree.XPath(
     " or @onclick or @data-url or @data-href or @data-file or @data-src]"
 )
 _NOT_NAVIGABLE = ("javascript:", "mailto:", "tel:", "data:", "#")
+MAX_LINKS_PER_PAGE = 5_000
+"""Links read from one page: a report column lists tens a page; a page with hundreds of thousands is
+a trap or a dump, and reading them all would hold the crawl for minutes. The cut is recorded."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,13 @@ def parse_html(text: str) -> etree._Element | None:
 
 
 def extract_links(
-    doc: etree._Element | None, page_url: str, roots: Iterable[etree._Element] | None = None
+    doc: etree._Element | None,
+    page_url: str,
+    roots: Iterable[etree._Element] | None = None,
+    limit: int = MAX_LINKS_PER_PAGE,
 ) -> list[Link]:
-    """All links of a parsed page (or of the `roots` subtrees) in document order, viewer-wrapped
-    documents unwrapped right after their viewer."""
+    """The links of a parsed page (or of the `roots` subtrees) in document order, viewer-wrapped
+    documents unwrapped right after their viewer; at most `limit` + 1 (more than `limit`: the page was cut)."""
     if doc is None:
         return []
     base = _base_url(doc, page_url)
@@ -60,6 +66,8 @@ def extract_links(
     for root in [doc] if roots is None else roots:
         for element in _LINKING(root):
             found.extend(_element_links(element, element.tag.lower(), base))
+            if len(found) > limit:
+                break
     if roots is None:
         for script in doc.iter("script"):
             found.extend(_link(base, url, "", "script") for url in _js_urls(script.text or ""))

@@ -19,7 +19,15 @@ from lxml import etree
 
 from nianbao.crawler.agencies import ApiHint, Hints
 from nianbao.crawler.decoding import decode_page
-from nianbao.crawler.links import Link, absolute, extract_links, is_document_url, parse_html, viewer_target
+from nianbao.crawler.links import (
+    MAX_LINKS_PER_PAGE,
+    Link,
+    absolute,
+    extract_links,
+    is_document_url,
+    parse_html,
+    viewer_target,
+)
 from nianbao.crawler.pagination import is_sibling_page, trs_pages
 from nianbao.crawler.titles import is_column_link, is_gateway_link, is_report_link, is_report_title, year_label
 
@@ -64,10 +72,13 @@ def read_listing(body: bytes, url: str, content_type: str | None, hints: Hints) 
     text = decode_page(body, content_type)
     doc = parse_html(text)
     links = extract_links(doc, url)
+    problems: tuple[str, ...] = ()
+    if len(links) > MAX_LINKS_PER_PAGE:
+        links = links[:MAX_LINKS_PER_PAGE]
+        problems = (f"{url} holds more than {MAX_LINKS_PER_PAGE} links; only the first {MAX_LINKS_PER_PAGE} were read",)
     reports = _hinted_reports(doc, url, hints) if hints.report_selector else _reports(links)
-    problems = ()
     if hints.report_selector and not reports:
-        problems = (f"hints.report_selector {hints.report_selector!r} matched no report link on {url}",)
+        problems += (f"hints.report_selector {hints.report_selector!r} matched no report link on {url}",)
     report_urls = {link.url for link in reports}
     listings: list[Link] = []
     gateways: list[Link] = []

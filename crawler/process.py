@@ -2,7 +2,7 @@
 
 A Twisted reactor cannot be started twice in one process, so every crawl runs in a process of its
 own: `nianbao crawl` runs `execute` in the CLI's process; the Python API (`crawler.run.crawl`) starts
-`python -m crawler.process` and reads the summary file it writes.
+`python -m nianbao.crawler.process` and reads the summary file it writes.
 """
 
 from __future__ import annotations
@@ -43,11 +43,10 @@ def execute(
     from nianbao.crawler.spider import ReportSpider
 
     agencies = load_registry(registry_path).select(list(agency_ids) if agency_ids else None)
-    sink = open_sink(archive_url)
     run_id = run_id or uuid.uuid4().hex
     summaries = {agency.id: AgencySummary(agency.id, agency.name) for agency in agencies}
-    settings = crawl_settings(agencies, settings_overrides)
-    settings.setdefault("ITEM_PIPELINES", {"nianbao.crawler.pipelines.ArchivePipeline": 100})
+    settings = crawl_settings(agencies, {**(settings_overrides or {}), "NIANBAO_ARCHIVE": archive_url})
+    sink = open_sink(archive_url, settings["NIANBAO_ARCHIVE_SCHEMES"])
     process = CrawlerProcess(settings=settings)
     # A robots.txt that cannot be fetched is logged by Scrapy with a traceback; the page request that
     # follows fails the same way and is recorded as a capture with its reason, which is what users read.

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from nianbao.crawler.agencies import Agency
+from nianbao.crawler.sink import STORE_SCHEMES
 
 USER_AGENT = "nianbao/0.1 (annual-report archive; +https://github.com/nianbao/nianbao/blob/main/docs/crawler.md)"
 # Scrapy 2.19 ignores per-host concurrency when a slot's delay is exactly 0 (stack-notes.md): every
@@ -55,12 +56,19 @@ DEFAULTS: dict[str, Any] = {
     "NIANBAO_PROGRESS_INTERVAL": 5.0,
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "ERROR",
+    "NIANBAO_ROBOTS_RETRY_SECONDS": 60.0,  # after a robots.txt 5xx, ask again this much later
     "DOWNLOADER_MIDDLEWARES": {
         "nianbao.crawler.middlewares.ScopeMiddleware": 50,
+        "nianbao.crawler.middlewares.AddressMiddleware": 60,
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "nianbao.crawler.robots.RobotsMiddleware": 100,
         "nianbao.crawler.middlewares.BackoffMiddleware": 560,
     },
     "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None},
     "EXTENSIONS": {"nianbao.crawler.progress.ProgressLine": 500},
+    "ITEM_PIPELINES": {"nianbao.crawler.pipelines.ArchivePipeline": 100},
+    "NIANBAO_ARCHIVE": None,  # the archive URL the pipeline writes to (s3://bucket/prefix, file:///dir, a path)
+    "NIANBAO_ARCHIVE_SCHEMES": STORE_SCHEMES,  # archive URL scheme → opener (crawler/sink.py)
 }
 
 

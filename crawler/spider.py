@@ -25,9 +25,10 @@ from twisted.python.failure import Failure as TwistedFailure
 from nianbao.archive.captures import Capture, Validators
 from nianbao.crawler.agencies import Agency, ApiHint
 from nianbao.crawler.links import Link, is_document_url
-from nianbao.crawler.middlewares import OffsiteRefused
+from nianbao.crawler.middlewares import AddressRefused, OffsiteRefused
 from nianbao.crawler.pages import Findings, is_json, read_json_listing, read_listing, read_report, soft_404
 from nianbao.crawler.pagination import hinted_page
+from nianbao.crawler.robots import RobotsUnavailable
 from nianbao.crawler.summary import AgencySummary, Failure
 from nianbao.crawler.titles import report_year
 
@@ -38,6 +39,9 @@ _HANDLED_STATUSES = [304, *range(400, 600)]
 _PRIORITY = {"listing": 0, "api": 0, "report": 10, "attachment": 20, "page": -10}
 _DIGITS = re.compile(r"\d+")
 _HTML_TYPES = ("text/html", "application/xhtml")
+# An HTML report page is read for attachments and soft 404s only when smaller than this: such pages are
+# tens of KB; a page of many MB is a document (or a hostile one) the parsers will judge, bounded.
+_READ_BYTES = 4 << 20
 
 
 @dataclass
@@ -77,6 +81,10 @@ class ReportSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportSpider:
+        if "registry" in kwargs:  # started by `scrapy crawl annual_reports -a registry=FILE -a archive=URL`
+            from nianbao.crawler.arguments import spider_arguments
+
+            kwargs = spider_arguments(crawler, **kwargs)
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.revisit_known, signal=signals.spider_idle)
         return spider
@@ -90,7 +98,7 @@ class ReportSpider(scrapy.Spider):
             request
             for agency in self.agencies_by_id.values()
             for url in sorted(self.validators.get(agency.id, {}))
-            if (request := self._request(agency, url, "page", hops=0)) is not None
+            if isinstance(request := self._request(agency, url, "page", hops=0), scrapy.Request)
         ]
         for request in pending:
             self.crawler.engine.crawl(request)
@@ -148,7 +156,10 @@ class ReportSpider(scrapy.Spider):
                 yield self._item(response, "downloaded", body=body, sha256=sha256)
         if self._worth_reading(kind, response, content_type):
             try:
-                requests = list(self._follow(agency, response, body, content_type))
+                # Reading a page is CPU work (a big listing takes seconds): off the event loop, so that
+                # downloads and timeouts of every other agency go on meanwhile.
+                findings = await asyncio.to_thread(self._read, agency, kind, response.url, body, content_type)
+                requests = list(self._follow(agency, response, findings))
             except Exception as exc:  # a page discovery cannot read must not end the crawl: say so, go on
                 summary.problems.append(f"discovery failed on {response.url}: {type(exc).__name__}: {exc}")
                 return
@@ -172,15 +183,20 @@ class ReportSpider(scrapy.Spider):
 
     # -- discovery --------------------------------------------------------------------------------
 
-    def _follow(self, agency: Agency, response: Response, body: bytes, content_type: str | None) -> Iterator[Any]:
+    @staticmethod
+    def _read(agency: Agency, kind: str, url: str, body: bytes, content_type: str | None) -> Findings:
+        """What a page offers (pure, thread-safe)."""
+        if kind not in _NAVIGATION:
+            return read_report(body, url, content_type)
+        if is_json(body, content_type):
+            return read_json_listing(body, url, agency.hints.api)
+        return read_listing(body, url, content_type, agency.hints)
+
+    def _follow(self, agency: Agency, response: Response, findings: Findings) -> Iterator[Any]:
         kind = response.meta["kind"]
         url = response.url
         hops = response.meta["hops"]
         if kind in _NAVIGATION:
-            if is_json(body, content_type):
-                findings = read_json_listing(body, url, agency.hints.api)
-            else:
-                findings = read_listing(body, url, content_type, agency.hints)
             self.summaries[agency.id].problems.extend(findings.problems)
             if not findings.fingerprint or (agency.id, findings.fingerprint) in self.fingerprints:
                 return  # nothing to follow, or the same page again (a page number past the end): stop
@@ -188,7 +204,6 @@ class ReportSpider(scrapy.Spider):
             yield from self._reports(agency, findings.reports, url, hops)
             yield from self._listings(agency, findings, response, hops)
         else:
-            findings = read_report(body, url, content_type)
             depth = response.meta.get("embedded", 0)
             for link in findings.attachments:
                 if depth < 2:
@@ -246,7 +261,7 @@ class ReportSpider(scrapy.Spider):
 
     def _api_request(
         self, agency: Agency, api: ApiHint, page: int, referrer: str | None, hops: int
-    ) -> scrapy.Request | None:
+    ) -> scrapy.Request | CaptureItem | None:
         return self._request(agency, api.page_url(page), "api", referrer, "", hops, page=page, api=api)
 
     def _request(
@@ -258,7 +273,9 @@ class ReportSpider(scrapy.Spider):
         text: str = "",
         hops: int = 0,
         **meta: Any,
-    ) -> scrapy.Request | None:
+    ) -> scrapy.Request | CaptureItem | None:
+        """The request for `url`, or None (off-site, already asked, a trap's cap), or a failed capture
+        when it cannot be sent (a URL longer than URLLENGTH_LIMIT): every found URL leaves a record."""
         if not agency.allows(url) or (agency.id, url) in self.seen:
             return None
         if kind in _NAVIGATION:
@@ -283,7 +300,7 @@ class ReportSpider(scrapy.Spider):
         )
         if not agency.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        return scrapy.Request(
+        request = scrapy.Request(
             url,
             callback=self.parse,
             errback=self.on_error,
@@ -292,6 +309,17 @@ class ReportSpider(scrapy.Spider):
             priority=_PRIORITY[kind],
             dont_filter=True,  # (agency, url) de-duplication is ours: two agencies may share a URL
         )
+        limit = self.settings.getint("URLLENGTH_LIMIT")
+        if limit and len(url) > limit:  # Scrapy would drop it without a word
+            return self._never_sent(
+                request, f"URL of {len(url)} characters, over URLLENGTH_LIMIT ({limit}); not fetched"
+            )
+        return request
+
+    def _never_sent(self, request: scrapy.Request, reason: str) -> CaptureItem:
+        capture = self._capture(request, None, error=reason)
+        self.summaries[capture.agency].add_failure(Failure(capture.url, None, reason, request.meta["kind"]))
+        return CaptureItem(capture, None, "failed")
 
     # -- records ----------------------------------------------------------------------------------
 
@@ -338,6 +366,7 @@ class ReportSpider(scrapy.Spider):
             link_text=meta.get("link_text"),
             error=error,
             run_id=self.run_id,
+            year=meta.get("year"),
             protocol=response.protocol if response is not None else None,
             ip_address=str(response.ip_address) if response is not None and response.ip_address else None,
             header_lines=_header_lines(response.headers) if response is not None else (),
@@ -354,7 +383,7 @@ class ReportSpider(scrapy.Spider):
         )
 
         exc = failure.value
-        if isinstance(exc, OffsiteRefused):
+        if isinstance(exc, OffsiteRefused | AddressRefused | RobotsUnavailable):
             return str(exc)
         if isinstance(exc, IgnoreRequest):
             message = str(exc)
@@ -383,7 +412,7 @@ class ReportSpider(scrapy.Spider):
 
     def _is_html_report(self, kind: str, response: Response, content_type: str | None) -> bool:
         """A report or attachment served as an HTML page (not a PDF, DOCX …)."""
-        if kind in _NAVIGATION or is_document_url(response.url):
+        if kind in _NAVIGATION or is_document_url(response.url) or len(response.body) > _READ_BYTES:
             return False
         return content_type is None or content_type.split(";")[0].strip().lower() in _HTML_TYPES
 

@@ -28,3 +28,22 @@ def _root(entry: Any, chosen: dict[str, Any]) -> str:
         entry = chosen[entry.parent]
         seen.add(entry.id)
     return entry.id
+
+
+class BatchQueue:
+    """The batches still to crawl, and how many there are in all: a batch whose crawl process failed is
+    crawled again agency by agency, and each of those is a batch of its own in the count shown."""
+
+    def __init__(self, batches: list[list[str]]) -> None:
+        self.waiting = [list(batch) for batch in batches]
+        self.total = len(self.waiting)
+
+    def __bool__(self) -> bool:
+        return bool(self.waiting)
+
+    def pop(self) -> list[str]:
+        return self.waiting.pop(0)
+
+    def split(self, batch: list[str]) -> None:
+        self.waiting += [[agency] for agency in batch]
+        self.total += len(batch) - 1

@@ -26,22 +26,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def user_errors() -> tuple[type[Exception], ...]:
-    """The documented error types of each package: shown as one line, never as a traceback."""
-    from nianbao.archive.errors import ArchiveError
-    from nianbao.crawler.errors import CrawlError
-    from nianbao.flows.errors import FlowError
-    from nianbao.parsers.errors import ParseError
-    from nianbao.simweb.errors import SimWebError
+# The documented error types of each package, shown as one line, never as a traceback. Named, not
+# imported: importing them would import their packages (the archive pulls pyarrow and boto3, the
+# simulated web its renderers), which cost a failing `nianbao parse` seconds and 150 MB.
+USER_ERRORS = frozenset(
+    {
+        "nianbao.parsers.errors.ParseError",
+        "nianbao.simweb.errors.SimWebError",
+        "nianbao.crawler.errors.CrawlError",
+        "nianbao.archive.errors.ArchiveError",
+        "nianbao.flows.errors.FlowError",
+    }
+)
 
-    return (ParseError, SimWebError, CrawlError, ArchiveError, FlowError)
+
+def is_user_error(exc: BaseException) -> bool:
+    return any(f"{kind.__module__}.{kind.__qualname__}" in USER_ERRORS for kind in type(exc).__mro__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except user_errors() as exc:
+    except Exception as exc:
+        if not is_user_error(exc):
+            raise
         print(f"nianbao {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

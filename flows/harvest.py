@@ -12,18 +12,17 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from prefect import flow
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from nianbao.flows.batches import family_batches
+from nianbao.flows.batches import BatchQueue, family_batches
 from nianbao.flows.progress import report
 from nianbao.flows.registry_snapshot import keep as keep_registry
 from nianbao.flows.selection import default_years, resolve
-from nianbao.flows.settlement import Crawled
+from nianbao.flows.settlement import Crawled, now
 from nianbao.flows.summaries import FAILED, AgencyOutcome, RunSummary, merge
 from nianbao.flows.tasks import crawl_agencies, settle_agencies
 
@@ -87,10 +86,12 @@ class Work:
         total = sum(len(b) for b in batches)
         report(f"{total} agencies in {len(batches)} batches, report years {self.years[0]}–{self.years[-1]}")
         settling = []
-        for n, (batch, failures) in enumerate(self.crawled(batches, crawl_processes), start=1):
+        queue = BatchQueue(batches)
+        for n, (batch, failures) in enumerate(self.crawled(queue, crawl_processes), start=1):
             failed = sum(1 for c in failures.values() if c.error)
-            report(f"crawled batch {n}/{len(batches)}: {len(batch)} agencies, {failed} failed; settling")
+            report(f"crawled batch {n}/{queue.total}: {len(batch)} agencies, {failed} failed; settling")
             future = settle_agencies.submit(
+                self.registry,
                 self.archive_url,
                 batch,
                 self.names,
@@ -108,13 +109,12 @@ class Work:
             report(f"settled batch {n}/{len(settling)}: {sum(o.found for o in outcomes)} reports so far")
         return outcomes
 
-    def crawled(self, batches: list[list[str]], width: int) -> Iterator[tuple[list[str], dict[str, Crawled]]]:
+    def crawled(self, queue: BatchQueue, width: int) -> Iterator[tuple[list[str], dict[str, Crawled]]]:
         """Each batch with its agencies' crawl failures, as crawls end, `width` processes at a time."""
-        queue = list(batches)
         running: dict[PrefectFuture, list[str]] = {}
         while queue or running:
             while queue and len(running) < width:
-                batch = queue.pop(0)
+                batch = queue.pop()
                 future = crawl_agencies.submit(
                     self.registry, self.archive_url, batch, self.years, self.settings, run_id=self.run_id
                 )
@@ -125,7 +125,7 @@ class Work:
                 crawled = future.result()
             except Exception as exc:
                 if len(batch) > 1:
-                    queue += [[agency] for agency in batch]  # isolate the agency that broke the process
+                    queue.split(batch)  # isolate the agency that broke the process
                     continue
                 crawled = {batch[0]: Crawled(f"crawl failed: {exc}", 0)}
             yield batch, crawled
@@ -158,7 +158,3 @@ def finish(archive_url: str, summary: RunSummary) -> None:
 def artifact_key(*parts: str) -> str:
     """Prefect artifact keys allow lowercase letters, digits and dashes only."""
     return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower())
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

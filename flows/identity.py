@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 from datasketch import MinHash, MinHashLSH
 
-from nianbao.archive.captures import Capture
+from nianbao.archive.captures import Capture, CaptureKind
+from nianbao.archive.reports import Role
 from nianbao.flows.furniture import normalise_text
 from nianbao.parsers.record import ReportRecord
 
@@ -50,7 +51,7 @@ class ReportGroup:
     agency: str
     year: int
     primary: Document
-    members: list[tuple[Document, str]] = field(default_factory=list)  # (document, role)
+    members: list[tuple[Document, Role]] = field(default_factory=list)  # (document, role)
 
     def captures(self) -> list[tuple[Capture, str]]:
         """What flows.versioning.ingest and link_copies take."""
@@ -145,7 +146,7 @@ class Identifier:
         decided: dict[int, str] = {}
         # Pages decide before attachments, so an attachment finds its page placed; groups still list
         # documents in `ordered` order, which breaks ties between equally full renderings.
-        for doc in sorted(ordered, key=lambda d: d.capture.kind == "attachment"):
+        for doc in sorted(ordered, key=lambda d: d.capture.kind == CaptureKind.ATTACHMENT):
             agency = (
                 _linking_agency(doc, where) or self.original_of(doc.record, doc.capture.agency) or doc.capture.agency
             )
@@ -177,14 +178,16 @@ def _linking_agency(doc: Document, where: Mapping[str, tuple[str, int]]) -> str 
     return agency if year == doc.record.year else None
 
 
-def _role(doc: Document, agency: str, urls: set[str]) -> str:
+def _role(doc: Document, agency: str, urls: set[str]) -> Role:
     if doc.capture.agency != agency:
-        return "repost"
-    if doc.capture.kind == "attachment" or (doc.capture.referrer in urls and doc.capture.referrer != doc.capture.url):
-        return "attachment"
+        return Role.REPOST
+    if doc.capture.kind == CaptureKind.ATTACHMENT or (
+        doc.capture.referrer in urls and doc.capture.referrer != doc.capture.url
+    ):
+        return Role.ATTACHMENT
     if is_variant(doc.record):
-        return "variant"
-    return "page"
+        return Role.VARIANT
+    return Role.PAGE
 
 
 def _values(record: ReportRecord) -> int:

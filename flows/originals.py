@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nianbao.archive import Archive
-from nianbao.archive import reports as shelves
 from nianbao.flows.errors import FlowError
 from nianbao.parsers.sniff import rendering_of
 
@@ -30,10 +29,7 @@ class Original:
 
 def originals(archive: Archive, agency: str, year: int) -> list[Original]:
     """The report's own-site renderings with a stored body, page first, in the order the version lists them."""
-    latest = shelves.latest_version(archive.store, agency, year)
-    content = latest
-    while content is not None and content.kind != "content":  # a withdrawn report: what it was
-        content = shelves.get_version(archive.store, agency, year, content.number - 1) if content.number > 1 else None
+    content = archive.holding(agency, year).content  # a withdrawn report: what it was
     if content is None:
         raise NoOriginal(f"{archive.url} holds no report {agency}/{year}")
     own = [link for link in content.captures if link.agency == agency and link.sha256 and link.role in ROLE_ORDER]

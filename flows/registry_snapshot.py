@@ -25,7 +25,6 @@ def registry_entries(registry: str) -> list[dict[str, Any]]:
 
 def keep(registry: str, archive_url: str) -> str:
     """Store the registry in the archive as its current one; its sha256."""
-    from nianbao.archive.agencies import keep_registry
     from nianbao.flows.tasks import open_archive
 
-    return keep_registry(open_archive(archive_url).store, registry_entries(registry))
+    return open_archive(archive_url).keep_registry(registry_entries(registry))

@@ -27,12 +27,11 @@ def reparse(
     parser_version: str | None = None,
 ) -> RunSummary:
     """Re-parse the stored reports matching the filters (all by default)."""
-    from nianbao.archive import reports as shelves
     from nianbao.flows.errors import NothingStored
     from nianbao.flows.harvest import finish
 
     chosen: Mapping[str, list[int]] = defaultdict(list)
-    for agency, year in shelves.report_ids(open_archive(archive_url).store):
+    for agency, year in open_archive(archive_url).report_ids():
         if (not agencies or agency in agencies) and (not years or year in years):
             chosen[agency].append(year)
     if not chosen:
@@ -51,10 +50,6 @@ def reparse_agency(archive_url: str, agency: str, years: Sequence[int], parser_v
 
 
 def parse_stored(archive_url: str):
-    from nianbao.flows.tasks import PARSE_CACHE_LOCK, parse_capture
+    from nianbao.flows.tasks import cached_parser
 
-    def parse(capture, sha256: str):
-        with PARSE_CACHE_LOCK:
-            return parse_capture(archive_url, sha256, capture.url, capture.content_type)
-
-    return parse
+    return cached_parser(archive_url)

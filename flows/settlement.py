@@ -9,28 +9,31 @@ settled in batches that keep a parent and its departments together, so a repost 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import UTC, datetime
 
 from nianbao.archive import Archive
-from nianbao.archive import reports as shelves
-from nianbao.archive.captures import Capture
-from nianbao.archive.raw import get_capture
+from nianbao.archive.captures import Capture, CaptureKind
+from nianbao.archive.reports import Holding, Role, Version, VersionKind
 from nianbao.flows.dating import dated
 from nianbao.flows.identity import Document, Identifier, ReportGroup
 from nianbao.flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
-from nianbao.flows.versioning import IngestResult, content_hash, ingest, link_copies, mark_withdrawn
+from nianbao.flows.versioning import IngestResult, Outcome, content_hash, ingest, link_copies, mark_withdrawn
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.record import ReportRecord
 
-REPORT_KINDS = ("report", "attachment")
+REPORT_KINDS = (CaptureKind.REPORT, CaptureKind.ATTACHMENT)
 GONE = (404, 410)
-YEAR = re.compile(r"(20\d\d)")
 
-Parse = Callable[[Capture, str], Mapping[str, Any]]
+Parse = Callable[[Capture, str], ReportRecord]
+Holdings = Mapping[tuple[str, int], Holding]  # what the archive held for each (agency, year) at the run's start
+
+
+def read_holdings(archive: Archive, agencies: Collection[str], years: Sequence[int]) -> dict[tuple[str, int], Holding]:
+    """One read of every asked-for report of `agencies`: the only head reads of a settle."""
+    return archive.holdings((agency, year) for agency in agencies for year in years)
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,18 @@ class Found:
     bodies: Mapping[str, str]  # url -> sha256 of its body (from a 2xx, or the stored one behind a 304)
 
     @classmethod
-    def since(cls, archive: Archive, agency: str, since: str, until: str | None = None) -> Found:
-        """The captures from `since` on (up to `until` included, for a visit in the past: warc import)."""
+    def since(
+        cls, archive: Archive, agency: str, since: str, run_ids: Collection[str] = (), until: str | None = None
+    ) -> Found:
+        """What the crawl runs `run_ids` (made since `since`) captured of `agency`; without run ids, every
+        capture of the agency from `since` on (a listing of its whole history), up to `until` included
+        (a visit in the past: warc import)."""
+        if run_ids:
+            captures: Iterable[Capture] = archive.run_captures(agency, run_ids, since, until or now())
+        else:
+            captures = (c for _, c in archive.captures(agency))
         run = sorted(
-            (
-                c
-                for _, c in archive.captures(agency)
-                if c.fetched_at >= since and (until is None or c.fetched_at <= until)
-            ),
+            (c for c in captures if c.fetched_at >= since and (until is None or c.fetched_at <= until)),
             key=lambda c: c.fetched_at,
         )
         known = archive.validators(agency)
@@ -75,7 +82,7 @@ class Found:
         return found
 
 
-def unvisited(archive: Archive, agency: str, years: Sequence[int], found: Found) -> list[str]:
+def unvisited(held: Holdings, agency: str, years: Sequence[int], found: Found) -> list[str]:
     """The own-site URLs of the agency's held reports that this run did not request.
 
     A withdrawn report drops off its listing, so discovery never asks for it again; revisiting these
@@ -86,8 +93,8 @@ def unvisited(archive: Archive, agency: str, years: Sequence[int], found: Found)
     visited = {c.url for c in found.captures}
     urls = set()
     for year in years:
-        latest = shelves.latest_version(archive.store, agency, year)
-        if latest is not None and latest.kind == "content":
+        latest = held[(agency, year)].latest
+        if latest is not None and latest.kind == VersionKind.CONTENT:
             urls |= {link.url for link in latest.captures if link.agency == agency and link.url not in visited}
     return sorted(urls)
 
@@ -98,6 +105,7 @@ class Crawled:
 
     error: str | None
     downloaded: int
+    run_ids: tuple[str, ...] = ()  # the crawl runs whose captures these are (empty: find them by time)
 
 
 @dataclass
@@ -119,7 +127,7 @@ class Tally:
     def add(self, year: int, result: IngestResult, record: ReportRecord | None) -> None:
         self.counts[result.kind] += 1
         self.changes.append(ReportChange(year, result.kind, result.version, tuple(result.diff)))
-        if result.kind == "withdrawn" or (result.kind == "already_withdrawn"):
+        if result.kind in (Outcome.WITHDRAWN, Outcome.ALREADY_WITHDRAWN):
             self.coverage[year] = WITHDRAWN
             return
         self.coverage[year] = FOUND
@@ -156,21 +164,30 @@ def settle(
     crawled: Mapping[str, Crawled],
     parse: Parse,
     revisited: Collection[str] = (),
+    holdings: Holdings | None = None,
     regions: Mapping[str, str | None] | None = None,
     until: str | None = None,
 ) -> list[AgencyOutcome]:
     """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised.
 
-    `regions` gives each agency's registry region code, kept with its reports for the catalog.
-    `revisited` URLs are read as reports whatever kind their capture has; a held report's own-site URLs
-    are read so anyway (a revisit crawl records them as start pages, and a WARC import has no list).
-    `until` bounds the run's captures for a visit settled after the fact (imported from WARC files).
-    """
+    `holdings` are what the archive held for the agencies' reports (read here when not given); each
+    report's decision is committed against its holding, so a report's head is read once per settle
+    unless another writer races this one. `regions` gives each agency's registry region code, kept with
+    its reports for the catalog. `revisited` URLs are read as reports whatever kind their capture has;
+    a held report's own-site URLs are read so anyway (a revisit crawl records them as start pages, and a
+    WARC import has no list). `until` bounds the run's captures for a visit settled after the fact
+    (imported from WARC files)."""
     tallies = {agency: Tally(agency, years) for agency in agencies}
     identifier = Identifier(names)
     documents: list[Document] = []
     gone: dict[str, Capture] = {}
-    held: dict[tuple[str, int], shelves.Version] = {}
+    ok = [agency for agency in agencies if not crawled[agency].error]
+    try:
+        held = dict(holdings) if holdings is not None else read_holdings(archive, ok, years)
+    except Exception as exc:  # the store failed: every agency of the batch says so, the run goes on
+        for agency in agencies:
+            tallies[agency].fail(None, f"{agency}: {type(exc).__name__}: {exc}")
+        return [tallies[agency].outcome() for agency in agencies]
     for agency in agencies:
         tally = tallies[agency]
         tally.written = crawled[agency].downloaded
@@ -179,10 +196,9 @@ def settle(
             tally.coverage = dict.fromkeys(years, FAILED)
             continue
         try:
-            found = Found.since(archive, agency, since, until)
-            agency_held = _held(archive, agency, years, identifier)
-            documents += _read(found, years, parse, tally, {*revisited, *_own_urls(agency_held.values(), agency)})
-            held |= agency_held
+            found = Found.since(archive, agency, since, crawled[agency].run_ids, until)
+            documents += _read(found, years, parse, tally, {*revisited, *_own_urls(held, agency, years)})
+            _remember(held, agency, years, identifier)
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
             tally.fail(None, f"{agency}: {type(exc).__name__}: {exc}")
             continue
@@ -193,36 +209,45 @@ def settle(
             tallies[document.capture.agency].fail(None, f"{document.capture.url}: no report year in the document")
     for group in grouping.groups:
         if group.year in years and group.agency in tallies:
-            tally, latest = tallies[group.agency], held.get((group.agency, group.year))
-            if not group.has_original and latest is not None and latest.kind == "withdrawn":
+            report = (group.agency, group.year)
+            holding = held.get(report) or archive.holding(*report)
+            tally, latest = tallies[group.agency], holding.latest
+            if not group.has_original and latest is not None and latest.kind == VersionKind.WITHDRAWN:
                 tally.coverage[group.year] = WITHDRAWN  # a lingering repost does not bring it back
             elif not group.has_original and (evidence := _original_gone(latest, group.agency, gone)) is not None:
-                tally.add(group.year, mark_withdrawn(archive, group.agency, group.year, evidence, since), None)
+                tally.add(group.year, mark_withdrawn(archive, group.agency, group.year, evidence, since, holding), None)
             else:
                 region_code = (regions or {}).get(group.agency)
-                _keep(archive, group, since, tally, names.get(group.agency), region_code)
-    for (agency, year), latest in held.items():
-        tally = tallies[agency]
-        if year in tally.coverage:
+                _keep(archive, group, since, tally, holding, names.get(group.agency), region_code)
+    for (agency, year), holding in held.items():
+        tally, latest = tallies[agency], holding.latest
+        if latest is None or year in tally.coverage or agency not in ok:
             continue
-        if latest.kind == "withdrawn":
+        if latest.kind == VersionKind.WITHDRAWN:
             tally.coverage[year] = WITHDRAWN
         elif (evidence := next((gone[link.url] for link in latest.captures if link.url in gone), None)) is not None:
-            tally.add(year, mark_withdrawn(archive, agency, year, evidence, since), None)
+            tally.add(year, mark_withdrawn(archive, agency, year, evidence, since, holding), None)
     return [tallies[agency].outcome() for agency in agencies]
 
 
-def _original_gone(latest: shelves.Version | None, agency: str, gone: Mapping[str, Capture]) -> Capture | None:
+def _original_gone(latest: Version | None, agency: str, gone: Mapping[str, Capture]) -> Capture | None:
     """The 404/410 of this run at an own-site URL of the held report, if any: the agency withdrew it,
     whatever copies other sites (a parent portal's repost column) still show."""
-    if latest is None or latest.kind != "content":
+    if latest is None or latest.kind != VersionKind.CONTENT:
         return None
     return next((gone[link.url] for link in latest.captures if link.agency == agency and link.url in gone), None)
 
 
-def _own_urls(versions: Iterable[shelves.Version], agency: str) -> set[str]:
-    """The own-site URLs the held content versions were captured from."""
-    return {link.url for v in versions if v.kind == "content" for link in v.captures if link.agency == agency}
+def _own_urls(held: Holdings, agency: str, years: Sequence[int]) -> set[str]:
+    """The own-site URLs the agency's held content versions were captured from."""
+    latest = [h.latest for year in years if (h := held.get((agency, year))) is not None]
+    return {
+        link.url
+        for v in latest
+        if v is not None and v.kind == VersionKind.CONTENT
+        for link in v.captures
+        if link.agency == agency
+    }
 
 
 def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisited: Collection[str]) -> list[Document]:
@@ -230,9 +255,9 @@ def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisi
     documents = []
     for capture, sha256 in found.report_bodies(revisited):
         try:
-            record = ReportRecord.from_dict(parse(capture, sha256))
+            record = parse(capture, sha256)
         except ParseError as exc:
-            year = _year_hint(capture)
+            year = capture.year  # the year the crawler read in the link, when the body says none
             if year is None or year in years:
                 tally.fail(year, f"{capture.url}: {exc}")
             continue
@@ -241,17 +266,13 @@ def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisi
     return documents
 
 
-def _held(archive: Archive, agency: str, years: Sequence[int], identifier: Identifier) -> dict:
-    """The archive's latest version of each asked-for report; content ones are made known for reposts."""
-    held = {}
+def _remember(held: Holdings, agency: str, years: Sequence[int], identifier: Identifier) -> None:
+    """Make the agency's held reports known to the identifier, so that reposts of them are recognised."""
     for year in years:
-        latest = shelves.latest_version(archive.store, agency, year)
-        if latest is None:
-            continue
-        held[(agency, year)] = latest
-        if latest.kind == "content" and latest.record is not None:
-            identifier.remember(agency, year, ReportRecord.from_dict(latest.record))
-    return held
+        holding = held.get((agency, year))
+        latest = holding.latest if holding else None
+        if latest is not None and latest.kind == VersionKind.CONTENT and latest.record is not None:
+            identifier.remember(agency, year, latest.record)
 
 
 def _keep(
@@ -259,15 +280,16 @@ def _keep(
     group: ReportGroup,
     seen_at: str,
     tally: Tally,
+    held: Holding,
     name: str | None = None,
     region_code: str | None = None,
 ) -> None:
     if group.has_original:
-        record = _named(dated(_versioned_reading(archive, group), group), name)
-        result = ingest(archive, group.agency, group.year, record, group.captures(), seen_at, region_code)
+        record = _named(dated(_versioned_reading(held, group), group), name)
+        result = ingest(archive, group.agency, group.year, record, group.captures(), seen_at, region_code, held)
         tally.add(group.year, result, record)
-    elif shelves.latest_version(archive.store, group.agency, group.year) is not None:
-        tally.add(group.year, link_copies(archive, group.agency, group.year, group.captures(), seen_at), None)
+    elif held.latest is not None:
+        tally.add(group.year, link_copies(archive, group.agency, group.year, group.captures(), seen_at, held), None)
     else:
         urls = ", ".join(d.capture.url for d, _ in group.members)
         tally.fail(group.year, f"only copies on other sites were found ({urls}); the original was not")
@@ -283,50 +305,48 @@ def _attach(document: Document, groups: Sequence[ReportGroup]) -> bool:
     """A yearless document (an image-only PDF, say) linked from a report's page is that report's attachment."""
     for group in groups:
         if any(member.capture.url == document.capture.referrer for member, _ in group.members):
-            group.members.append((document, "attachment"))
+            group.members.append((document, Role.ATTACHMENT))
             return True
     return False
 
 
-def _versioned_reading(archive: Archive, group: ReportGroup) -> ReportRecord:
+def _versioned_reading(held: Holding, group: ReportGroup) -> ReportRecord:
     """The group's primary record, unless one of its own-site renderings still reads exactly as the held
     version: then the report has not changed, whichever rendering happens to be fullest this time (an
     attachment that failed to download last time must not make a new version when it comes back)."""
-    latest = shelves.latest_version(archive.store, group.agency, group.year)
-    if latest is not None and latest.kind == "content":
+    latest = held.latest
+    if latest is not None and latest.kind == VersionKind.CONTENT:
         for document, role in group.members:
-            if role != "repost" and content_hash(dated(document.record, group).to_dict()) == latest.content_hash:
+            if role != Role.REPOST and content_hash(dated(document.record, group)) == latest.content_hash:
                 return document.record
     return group.primary.record
-
-
-def _year_hint(capture: Capture) -> int | None:
-    match = YEAR.search(capture.link_text or "")
-    return int(match.group(1)) if match else None
 
 
 def reparse_reports(
     archive: Archive, agency: str, years: Sequence[int], parser_version: str | None, parse: Parse
 ) -> AgencyOutcome:
     """Parse again the own-site captures of each held report's latest version, and version the result."""
-    latest = {y: v for y in years if (v := shelves.latest_version(archive.store, agency, y)) is not None}
+    held = read_holdings(archive, [agency], years)
+    latest = {y: v for y in years if (v := held[(agency, y)].latest) is not None}
     todo = [
         y
         for y, v in latest.items()
-        if v.kind == "withdrawn" or parser_version is None or (v.record or {}).get("parser_version") == parser_version
+        if v.kind == VersionKind.WITHDRAWN
+        or parser_version is None
+        or (v.record is not None and v.record.parser_version == parser_version)
     ]
     tally = Tally(agency, todo)
     for year in todo:
         version = latest[year]
-        if version.kind == "withdrawn":
+        if version.kind == VersionKind.WITHDRAWN:
             tally.coverage[year] = WITHDRAWN
             continue
-        own = [link for link in version.captures if link.agency == agency and link.sha256 and link.role != "repost"]
+        own = [link for link in version.captures if link.agency == agency and link.sha256 and link.role != Role.REPOST]
         documents = []
         for link in own:
-            capture = get_capture(archive.store, link.capture_key)
+            capture = archive.capture(link.capture_key)
             try:
-                documents.append(Document(capture, ReportRecord.from_dict(parse(capture, link.sha256))))
+                documents.append(Document(capture, parse(capture, link.sha256)))
             except ParseError as exc:
                 tally.fail(year, f"{capture.url}: {exc}")
         groups = Identifier({}).group(documents).groups
@@ -335,8 +355,12 @@ def reparse_reports(
             tally.fail(year, f"{agency}/{year}: its stored captures no longer parse as that report")
             continue
         seen_at = max(link.fetched_at for link in own)
-        record = _named(dated(group.primary.record, group), (version.record or {}).get("agency"))
+        record = _named(dated(group.primary.record, group), version.record.agency if version.record else None)
         region_code = version.extra.get("region_code")  # a reparse keeps what the registry said at the visit
-        result = ingest(archive, agency, year, record, group.captures(), seen_at, region_code)
+        result = ingest(archive, agency, year, record, group.captures(), seen_at, region_code, held[(agency, year)])
         tally.add(year, result, record)
     return tally.outcome()
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

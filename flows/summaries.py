@@ -9,13 +9,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-# Coverage of one agency × year cell.
-FOUND = "found"
-MISSING = "missing"
-WITHDRAWN = "withdrawn"
-FAILED = "failed"
+
+class Coverage(StrEnum):
+    """Coverage of one agency × year cell."""
+
+    FOUND = "found"
+    MISSING = "missing"
+    WITHDRAWN = "withdrawn"
+    FAILED = "failed"
+
+
+FOUND, MISSING, WITHDRAWN, FAILED = Coverage.FOUND, Coverage.MISSING, Coverage.WITHDRAWN, Coverage.FAILED
 COVERAGE_MARKS = {FOUND: "✓", MISSING: "·", WITHDRAWN: "w", FAILED: "✗"}
 
 

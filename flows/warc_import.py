@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 from prefect import flow
 
-from nianbao.archive import reports as shelves
 from nianbao.archive.captures import Capture
 from nianbao.archive.warc import ORIGINAL
 from nianbao.archive.warc_intake import Answer, answers
@@ -30,6 +29,7 @@ from nianbao.flows.progress import report
 from nianbao.flows.selection import all_years, resolve
 from nianbao.flows.settlement import Crawled, settle
 from nianbao.flows.summaries import AgencyOutcome
+from nianbao.parsers.record import ReportRecord
 
 DOCUMENT_TYPES = ("html", "pdf", "msword", "wordprocessingml", "wps", "ofd", "rtf", "octet-stream")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -139,7 +139,7 @@ class Intake:
                 self.digests[answer.payload_digest] = sha256
         elif answer.refers_digest and not answer.not_modified:
             sha256 = answer.refers_to or self.digests.get(answer.refers_digest)
-            if sha256 is None or not self.archive.store.exists(f"raw/sha256/{sha256[:2]}/{sha256}"):
+            if sha256 is None or not self.archive.has_raw(sha256):
                 sha256, error = None, error or "revisit of a payload that is neither in the archive nor in these files"
         redirects = [line.split(" ", 1) for line in answer.fields.get("redirect", ())]
         return Capture(
@@ -186,10 +186,11 @@ class Intake:
 
 
 def _parse(archive_url: str, url: str, sha256: str, content_type: str | None) -> dict[str, Any]:
-    from nianbao.flows.tasks import PARSE_CACHE_LOCK, parse_capture
+    from nianbao.flows.tasks import PARSE_CACHE_LOCK, parse_capture, record_of
 
     with PARSE_CACHE_LOCK:
-        return parse_capture(archive_url, sha256, url, content_type)
+        outcome = parse_capture(archive_url, sha256, url, content_type)
+    return record_of(outcome)
 
 
 def _header_dict(lines: Sequence[tuple[str, str]], keep_case: bool = False) -> dict[str, str]:
@@ -248,7 +249,7 @@ def _by_open_years(archive: Any, visit: Visit, years: Sequence[int], summary: Im
     them), so the visit's captures of it stay captures. Agencies with the same years settle together,
     which keeps a family together in the usual case of an import into an archive without them."""
     held = defaultdict(set)
-    for agency, year in shelves.report_ids(archive.store):
+    for agency, year in archive.report_ids():
         if agency in visit.agencies:
             held[agency].add(year)
     groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
@@ -264,14 +265,11 @@ def _by_open_years(archive: Any, visit: Visit, years: Sequence[int], summary: Im
 
 
 def _last_seen(archive: Any, agency: str, year: int) -> str | None:
-    head = shelves.get_head(archive.store, agency, year)
-    latest = shelves.latest_version(archive.store, agency, year)
-    seen = [t for t in (head.last_seen if head else None, latest.first_seen if latest else None) if t]
-    return max(seen) if seen else None
+    return archive.holding(agency, year).last_seen
 
 
 def _settle_parse(archive_url: str) -> Any:
-    def parse(capture: Capture, sha256: str) -> dict[str, Any]:
-        return _parse(archive_url, capture.url, sha256, capture.content_type)
+    def parse(capture: Capture, sha256: str) -> ReportRecord:
+        return ReportRecord.from_dict(_parse(archive_url, capture.url, sha256, capture.content_type))
 
     return parse

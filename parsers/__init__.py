@@ -9,6 +9,7 @@ or failed rules is a record with warnings and findings.
 from __future__ import annotations
 
 from nianbao.parsers.errors import ParseError
+from nianbao.parsers.limits import check_document_size
 from nianbao.parsers.mapping import to_record
 from nianbao.parsers.readers import read
 from nianbao.parsers.record import ReportRecord
@@ -34,6 +35,7 @@ def parse(
     where = url or filename or "the document"
     if not data.strip():
         raise ParseError(f"{where} is empty")
+    check_document_size(data, where)
     rendering = rendering_of(data, url=url, content_type=content_type, filename=filename)
     document = read(rendering, data, url=url, content_type=content_type)
     return ocr_verdict(document, to_record(document, agency_hint=agency))

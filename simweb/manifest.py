@@ -81,6 +81,7 @@ def registry(world: World, site: Site) -> dict[str, Any]:
         if agency.parent is not None:
             entry["parent"] = agency.parent
         entry["allowed_domains"] = [agency.host]
+        entry["allow_private_addresses"] = True  # every simulated site is on loopback
         if agency.id in site.hints:
             entry["hints"] = dict(site.hints[agency.id])
         entries.append(entry)

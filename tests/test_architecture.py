@@ -63,6 +63,20 @@ def test_package_imports_only_what_it_may(package):
     assert wrong == []
 
 
+def test_flows_reach_the_archive_through_its_api_not_its_store():
+    """The archive owns its shelves: flows read holdings and commit decisions through `Archive`, never
+    through the store underneath (nor archive/raw.py, archive/pointers.py, archive/stores.py)."""
+    wrong = []
+    for path in _modules("flows"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} uses .store")
+        inner = {"nianbao.archive.raw", "nianbao.archive.pointers", "nianbao.archive.stores", "nianbao.archive.keys"}
+        wrong += [f"{path.relative_to(ROOT)} imports {name}" for name in _imports(path) & inner]
+    assert wrong == []
+
+
 @pytest.mark.parametrize("tree", ["tests", "benchmarks", "nianbao"])
 def test_tests_and_benchmarks_import_through_the_namespace(tree):
     wrong = [

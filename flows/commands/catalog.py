@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nianbao.flows.commands.options import absolute_path, add_archive
+
 EXAMPLE = """\
 examples:
   nianbao catalog --archive ./archive
@@ -22,9 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--archive", required=True, help="the archive: s3://bucket/prefix, file:///dir or a directory")
+    add_archive(parser, required=True)
     parser.add_argument(
         "--registry",
+        type=absolute_path,
         metavar="FILE",
         help="keep this registry in the archive first (default: the one the last harvest kept)",
     )
@@ -33,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nianbao import archive
+    from nianbao.flows.preflight import check_archive
+
+    check_archive(args.archive, create=False)  # rebuilding a catalog never creates an archive
 
     def progress(message: str) -> None:
         print(f"nianbao catalog: {message}", file=sys.stderr, flush=True)

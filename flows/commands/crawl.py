@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from nianbao.flows.commands.options import add_archive, add_registry
+
 EXAMPLE = """\
 examples:
   nianbao crawl --registry crawler/registry/agencies.yaml --archive ./nianbao-data
@@ -27,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--registry", required=True, help="the agencies registry (YAML, see docs/crawler.md)")
-    parser.add_argument("--archive", required=True, help="archive URL: s3://bucket/prefix, file:///dir or a path")
+    add_registry(parser)
+    add_archive(parser, required=True)
     parser.add_argument("--agency", action="append", metavar="ID", help="crawl only this agency (repeatable)")
     parser.add_argument("--year", action="append", type=int, metavar="Y", help="only reports of this year (repeatable)")
     parser.add_argument(
@@ -43,7 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from nianbao.crawler.errors import CrawlAborted
     from nianbao.crawler.process import execute
+    from nianbao.flows.preflight import check_archive
 
+    check_archive(args.archive, create=True)
     overrides = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False} if args.no_delay else {}
     summary = execute(args.registry, args.archive, args.agency, args.year, overrides)
     if summary.aborted:

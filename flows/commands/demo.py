@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from nianbao.flows.commands.options import absolute_path
+
 EXAMPLE = """\
 examples:
   nianbao demo
@@ -25,15 +27,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--agencies", type=int, default=12, help="size of the simulated web (default 12)")
     parser.add_argument("--seed", type=int, default=2024, help="seed of the simulated web (default 2024)")
     parser.add_argument(
-        "--dir", type=Path, default=Path("nianbao-data"), help="archive directory (default ./nianbao-data)"
+        "--dir", type=absolute_path, default="nianbao-data", help="archive directory (default ./nianbao-data)"
     )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from nianbao.flows.commands.options import prefect_console
+    from nianbao.flows.commands.options import before_prefect
     from nianbao.flows.demo import run_demo
 
-    prefect_console()
+    before_prefect(args.dir, create=True)
 
-    return run_demo(agencies=args.agencies, seed=args.seed, directory=args.dir)
+    return run_demo(agencies=args.agencies, seed=args.seed, directory=Path(args.dir))

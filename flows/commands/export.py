@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from nianbao.flows.commands.options import add_years
+from nianbao.flows.commands.options import absolute_path, add_archive, add_years
 
 EXAMPLE = """\
 examples:
@@ -26,9 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--archive", required=True, help="the archive: s3://bucket/prefix, file:///dir or a directory")
+    add_archive(parser, required=True)
     parser.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet", help="file format")
-    parser.add_argument("--out", type=Path, required=True, help="directory to write the files into")
+    parser.add_argument("--out", type=absolute_path, required=True, help="directory to write the files into")
     add_years(parser, default="every year")
     parser.add_argument(
         "--agency", action="append", metavar="ID", help="only this agency id; repeatable (default: every agency)"
@@ -39,8 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from nianbao import archive
     from nianbao.archive.export import export_tables
+    from nianbao.flows.preflight import check_archive
 
+    check_archive(args.archive, create=False)
     catalog = archive.open(args.archive)
-    for path, rows in export_tables(catalog, args.out, args.format, years=args.year, agencies=args.agency):
+    for path, rows in export_tables(catalog, Path(args.out), args.format, years=args.year, agencies=args.agency):
         print(f"{path}: {rows} rows", file=sys.stderr)
     return 0

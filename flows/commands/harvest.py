@@ -10,7 +10,7 @@ from nianbao.flows.commands.options import (
     add_json,
     add_registry,
     add_years,
-    prefect_console,
+    before_prefect,
     print_summary,
 )
 
@@ -49,12 +49,17 @@ def run(args: argparse.Namespace) -> int:
     from nianbao.flows.selection import resolve
 
     # Before Prefect starts (tens of seconds): a wrong registry or filter is one line, at once.
-    resolve(str(args.registry), ids=args.agency or None, regions=args.region or None, levels=args.level or None)
-    prefect_console()
+    _, chosen = resolve(
+        str(args.registry), ids=args.agency or None, regions=args.region or None, levels=args.level or None
+    )
+    before_prefect(args.archive, create=True)
+    from nianbao.flows.progress import announce
+
+    announce(f"harvest: {len(chosen)} agencies")
     from nianbao.flows.harvest import harvest
 
     summary = harvest(
-        registry=str(args.registry),
+        registry=args.registry,
         archive_url=args.archive,
         agencies=args.agency or None,
         regions=args.region or None,

@@ -1,6 +1,8 @@
 """Options and output shared by the commands that run flows; configuration is read here, once.
 
-A flag beats the environment (NIANBAO_REGISTRY, NIANBAO_ARCHIVE), which beats the default.
+A flag beats the environment (NIANBAO_REGISTRY, NIANBAO_ARCHIVE), which beats the default. Paths are
+made absolute here, as the arguments are parsed: crawl processes, Prefect workers and scheduled runs
+start in other working directories and must reach the same files.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,10 +19,23 @@ if TYPE_CHECKING:
 DEFAULT_ARCHIVE = "./nianbao-data"
 
 
+def absolute_path(text: str) -> str:
+    """A file or directory argument, absolute (argparse also applies this to string defaults)."""
+    return str(Path(text).expanduser().resolve())
+
+
+def archive_location(text: str) -> str:
+    """An archive argument: s3:// URLs as given, a directory or file:// URL made absolute."""
+    from nianbao.archive.stores import absolute_url
+
+    return absolute_url(os.path.expanduser(text))
+
+
 def add_registry(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     default = os.environ.get("NIANBAO_REGISTRY")
     parser.add_argument(
         "--registry",
+        type=absolute_path,
         default=default,
         required=required and default is None,
         metavar="FILE",
@@ -27,12 +43,16 @@ def add_registry(parser: argparse.ArgumentParser, *, required: bool = True) -> N
     )
 
 
-def add_archive(parser: argparse.ArgumentParser) -> None:
+def add_archive(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    default = None if required else os.environ.get("NIANBAO_ARCHIVE", DEFAULT_ARCHIVE)
     parser.add_argument(
         "--archive",
-        default=os.environ.get("NIANBAO_ARCHIVE", DEFAULT_ARCHIVE),
+        type=archive_location,
+        default=default,
+        required=required,
         metavar="URL",
-        help=f"a directory or s3://bucket/prefix; default $NIANBAO_ARCHIVE or {DEFAULT_ARCHIVE}",
+        help="the archive: s3://bucket/prefix, file:///dir or a directory"
+        + ("" if required else f"; default $NIANBAO_ARCHIVE or {DEFAULT_ARCHIVE}"),
     )
 
 
@@ -95,6 +115,15 @@ def print_summary(summary: RunSummary, *, as_json: bool) -> int:
     if as_json:
         sys.stdout.write(summary.json_line() + "\n")
     return 1 if summary.counts()["failures"] else 0
+
+
+def before_prefect(archive_url: str, *, create: bool) -> None:
+    """The archive and the Prefect API checked (one line each when wrong), then Prefect's console set up."""
+    from nianbao.flows.preflight import check_archive, check_prefect
+
+    check_archive(archive_url, create=create)
+    prefect_console()
+    check_prefect()
 
 
 def prefect_console() -> None:

@@ -10,7 +10,7 @@ from nianbao.flows.commands.options import (
     add_json,
     add_registry,
     add_years,
-    prefect_console,
+    before_prefect,
     print_summary,
 )
 
@@ -42,8 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from nianbao.flows.selection import resolve
 
-    resolve(str(args.registry), ids=[args.agency])  # a wrong registry or id is one line, before Prefect starts
-    prefect_console()
+    resolve(args.registry, ids=[args.agency])  # a wrong registry or id is one line, before Prefect starts
+    before_prefect(args.archive, create=True)
     import sys
 
     from nianbao.flows.changesets import render_changeset_text
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     result = recrawl_agency(
         agency=args.agency,
-        registry=str(args.registry),
+        registry=args.registry,
         archive_url=args.archive,
         years=args.year,
         download_delay=args.delay,

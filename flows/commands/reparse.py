@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from nianbao.flows.commands.options import add_archive, add_json, add_years, prefect_console, print_summary
+from nianbao.flows.commands.options import add_archive, add_json, add_years, before_prefect, print_summary
 
 EXAMPLE = """\
 examples:
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    prefect_console()
+    before_prefect(args.archive, create=False)  # a reparse reads what is stored: no archive, nothing to do
     from nianbao.flows.reparse import reparse
 
     summary = reparse(

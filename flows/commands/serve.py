@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from nianbao.flows.commands.options import add_archive, add_registry, prefect_console
+from nianbao.flows.commands.options import add_archive, add_registry, before_prefect
 
 EXAMPLE = """\
 examples:
@@ -36,19 +36,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from nianbao.flows.selection import resolve
 
-    resolve(str(args.registry))  # a wrong registry is one line, before Prefect starts
-    prefect_console()
+    resolve(args.registry)  # a wrong registry is one line, before Prefect starts
+    before_prefect(args.archive, create=True)
     from prefect import serve
 
     from nianbao.flows.deployments import HARVEST_CRONS, build
 
-    # Runs start later, in other processes: paths must not depend on this shell's directory.
-    registry = str(Path(args.registry).resolve())
-    archive = args.archive if "://" in args.archive else str(Path(args.archive).resolve())
-    deployments = build(registry, archive, crons=args.cron or HARVEST_CRONS, timezone=args.timezone)
-    serve(*deployments)
+    # Runs start later, in other processes: the paths were made absolute as the arguments were parsed.
+    deployments = build(args.registry, args.archive, crons=args.cron or HARVEST_CRONS, timezone=args.timezone)
+    from nianbao.flows.shutdown import INTERRUPTED, Interrupted, bounded_shutdown
+
+    try:
+        with bounded_shutdown("serve"):
+            serve(*deployments)
+    except Interrupted:
+        return INTERRUPTED
     return 0

@@ -30,8 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--agencies", type=int, default=20, help="number of agencies (default 20)")
     serve.add_argument("--seed", type=int, default=1, help="the seed every page and figure derives from (default 1)")
     serve.add_argument("--port", type=int, default=0, help="port shared by every host (default: a free one)")
+    first, last = default_years()
     serve.add_argument(
-        "--years", type=_years, default=(2019, 2024), help="report years, e.g. 2017-2024 (default 2019-2024)"
+        "--years",
+        type=_years,
+        default=(first, last),
+        help=f"report years, e.g. 2017-2024 (default {first}-{last}: six years ending with the harvest's default)",
     )
     serve.add_argument("--epoch", type=int, default=0, help="serve the web as it is after N epochs of change")
     serve.add_argument(
@@ -42,6 +46,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--registry-out", type=Path, help="write the crawler registry (YAML) here")
     serve.add_argument("--manifest-out", type=Path, help="write the manifest (JSON) here")
     serve.set_defaults(run=run)
+
+
+def default_years() -> tuple[int, int]:
+    """Six report years ending with last year, the year a default harvest asks for."""
+    from nianbao.flows.selection import default_years as harvest_years
+
+    last = harvest_years()[0]
+    return last - 5, last
 
 
 def _years(text: str) -> tuple[int, int]:

@@ -16,6 +16,7 @@ import lxml.html
 from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
+from nianbao.parsers.limits import check_html_parse, check_html_size
 from nianbao.parsers.spacing import clean
 
 METADATA_KEYS = (
@@ -80,6 +81,7 @@ MAX_CELLS = 100_000
 
 
 def read(data: bytes, *, url: str | None = None, content_type: str | None = None) -> Document:
+    check_html_size(data, url or "the page")
     text, charset_warning = decode(data, content_type=content_type)
     root = _parse(text, url)
     warnings: list[tuple[str, str]] = []
@@ -108,10 +110,13 @@ def _parse(text: str, url: str | None) -> lxml.html.HtmlElement:
     text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
     if not text.strip():
         raise ParseError(f"{url or 'the page'} holds no HTML")
+    parser = lxml.html.HTMLParser(huge_tree=False)  # libxml2's depth and size limits stay on
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ParseError(f"{url or 'the page'} is not readable HTML: {exc}") from exc
+    check_html_parse(parser.error_log, url or "the page")  # a limit hit drops content silently otherwise
+    return root
 
 
 def _tag(el: lxml.html.HtmlElement) -> str:

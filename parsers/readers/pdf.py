@@ -29,6 +29,7 @@ from pdfplumber.table import Table
 
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
+from nianbao.parsers.limits import check_pdf
 from nianbao.parsers.readers import ocr, pdf_aligned
 from nianbao.parsers.readers.pdf_objects import Char, PageObjects, find_tables, open_document, read_page
 
@@ -113,6 +114,7 @@ def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> 
     """Read a PDF; ParseError when it cannot be opened (corrupt, truncated, encrypted)."""
     where = url or "the PDF"
     with _PDFIUM:
+        check_pdf(data, where, max_pages)  # streams, pages and glyphs counted before any page is read
         try:
             pdf = open_document(data)
         except pdfium.PdfiumError as exc:

@@ -33,14 +33,13 @@ from lxml.etree import XMLSyntaxError, XPath, _Element
 from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.identity import names_a_report
+from nianbao.parsers.limits import check_docx_package, check_span, check_table
 from nianbao.parsers.readers.word_numbering import Numbering
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CONVERT_TIMEOUT = 120.0
 """Seconds for one LibreOffice conversion; a .doc report converts in ~2 s, a cold start takes ~10."""
-MAX_UNPACKED = 200 * 1024 * 1024
-"""A DOCX report unpacks to a few MB; more is a zip bomb or not a report."""
 
 # What python-docx lets escape on broken packages: its own error, zip and XML errors, and the plain
 # errors of its element classes meeting XML they did not expect.
@@ -149,9 +148,9 @@ def _run(command: list[str], timeout: float) -> None:
 
 def _read_docx(data: bytes, where: str) -> Document:
     try:
-        _check_size(data, where)
+        check_docx_package(data, where)
         word = docx.Document(io.BytesIO(data))
-        items = list(_body_blocks(word.element.body, Numbering(word)))
+        items = list(_body_blocks(word.element.body, Numbering(word), where))
         blocks = tuple(_join_split_tables(items))
         return Document(
             blocks=blocks,
@@ -164,19 +163,12 @@ def _read_docx(data: bytes, where: str) -> Document:
         raise ParseError(f"{where} is not a readable DOCX (corrupt or truncated): {exc}") from exc
 
 
-def _check_size(data: bytes, where: str) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(entry.file_size for entry in archive.infolist())
-    if unpacked > MAX_UNPACKED:
-        raise ParseError(f"{where} unpacks to {unpacked // 2**20} MB; a report is a few MB (zip bomb?)")
-
-
 @dataclass(frozen=True)
 class _Picture:
     """A paragraph holding only a picture or an embedded object: it may be a table as an image."""
 
 
-def _body_blocks(container: _Element, numbering: Numbering) -> Iterator[Block | _Picture]:
+def _body_blocks(container: _Element, numbering: Numbering, where: str) -> Iterator[Block | _Picture]:
     """Paragraphs and tables in document order, looking inside content controls (w:sdt) and
     unwrapping layout tables (one column whose cells hold the real tables)."""
     for element in container.iterchildren():
@@ -188,12 +180,12 @@ def _body_blocks(container: _Element, numbering: Numbering) -> Iterator[Block | 
                 yield _Picture()
         elif element.tag == qn("w:tbl") and _is_layout(element):
             for cell in _TABLE_CELLS(element):
-                yield from _body_blocks(cell, numbering)
+                yield from _body_blocks(cell, numbering, where)
         elif element.tag == qn("w:tbl"):
-            yield TableBlock(_grid(element, numbering))
+            yield TableBlock(_grid(element, numbering, where))
         elif element.tag == qn("w:sdt"):
             for content in element.iterchildren(qn("w:sdtContent")):
-                yield from _body_blocks(content, numbering)
+                yield from _body_blocks(content, numbering, where)
 
 
 def _paragraph_text(paragraph: _Element, numbering: Numbering) -> str:
@@ -229,17 +221,19 @@ def _is_layout(table: _Element) -> bool:
     return widths == {1} and bool(_NESTED_TABLES(table))
 
 
-def _grid(table: _Element, numbering: Numbering) -> tuple[tuple[str, ...], ...]:
+def _grid(table: _Element, numbering: Numbering, where: str) -> tuple[tuple[str, ...], ...]:
     """The table as a dense grid: spans repeated, vMerge continuations take the text above."""
     rows: list[list[tuple[str, bool]]] = []
+    width = 0
     for tr in _ROWS(table):
-        row: list[tuple[str, bool]] = [("", False)] * _grid_before(tr)
+        row: list[tuple[str, bool]] = [("", False)] * check_span(_grid_before(tr), where)
         for tc in _CELLS(tr):
-            span = max(1, tc.grid_span)
+            span = check_span(max(1, tc.grid_span), where)
             continues = tc.vMerge == "continue"
             row.extend([(_cell_text(tc, numbering), continues)] * span)
         rows.append(row)
-    width = max((len(row) for row in rows), default=0)
+        width = max(width, len(row))
+        check_table(len(rows), len(rows) * width, where)  # the padded grid, before it is built
     grid: list[tuple[str, ...]] = []
     for row in rows:
         padded = row + [("", False)] * (width - len(row))

@@ -136,7 +136,7 @@ def test_local_write_killed_halfway_leaves_nothing_visible(tmp_path: Path) -> No
     assert writer.stdout.readline() == b"writing\n"
     tmp_dir = root / ".tmp"
     deadline = time.monotonic() + 10
-    while not any(f.stat().st_size > 0 for f in tmp_dir.iterdir()):
+    while not (tmp_dir.is_dir() and any(f.stat().st_size > 0 for f in tmp_dir.iterdir())):  # made by the write
         assert time.monotonic() < deadline, "the writer never started writing"
         time.sleep(0.01)
     os.kill(writer.pid, signal.SIGKILL)

@@ -78,7 +78,7 @@ def test_changed_table_value_is_a_new_version_with_its_diff(archive_url: str) ->
         {"path": "applications.new_received.total", "old": 1, "new": 9, "kind": "cell"},
     ]
     kept = shelves.get_version(store.store, "sthjj", 2024, 2)
-    assert kept.record == corrected.to_dict()
+    assert kept.record == corrected
     assert kept.previous_last_seen == "2025-01-21T00:00:00Z"
     assert [link.sha256 for link in kept.captures] == [capture("sthjj", URL, "x", b"v2").sha256]
 
@@ -100,7 +100,7 @@ def test_withdrawn_report_is_marked_and_its_copies_kept(archive_url: str) -> Non
     assert withdrawn.evidence == {"url": URL, "status": 404, "error": None}
     assert [link.role for link in withdrawn.captures] == ["evidence"]
     assert shelves.get_head(store.store, "sthjj", 2024).state == "withdrawn"
-    assert shelves.get_version(store.store, "sthjj", 2024, 1).record == record().to_dict()
+    assert shelves.get_version(store.store, "sthjj", 2024, 1).record == record()
     assert store.get_raw(sha) == body
     back = ingest(store, "sthjj", 2024, record(), [(page, "page")], "2025-07-01T00:00:00Z")
     assert (back.kind, back.version, back.diff) == ("changed", 3, ())

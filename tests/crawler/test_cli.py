@@ -45,8 +45,8 @@ def test_json_summary_and_an_agency_without_reports_fails(tmp_path: Path) -> Non
     )
     with serve(site) as base:
         entries = [
-            {"id": "jia", "name": "甲局", "start_urls": [f"{base}/nb/"]},
-            {"id": "yi", "name": "乙局", "start_urls": [f"{base}/empty/"]},
+            {"id": "jia", "name": "甲局", "start_urls": [f"{base}/nb/"], "allow_private_addresses": True},
+            {"id": "yi", "name": "乙局", "start_urls": [f"{base}/empty/"], "allow_private_addresses": True},
         ]
         registry = tmp_path / "registry.yaml"
         registry.write_text(yaml.safe_dump({"agencies": entries}, allow_unicode=True), encoding="utf-8")

@@ -79,6 +79,15 @@ def test_at_least_99_percent_of_the_reports_are_captured(crawled: dict) -> None:
     assert crawled["first"].failed_agencies == []
 
 
+def test_each_report_capture_carries_the_year_its_link_named(crawled: dict) -> None:
+    """The year the spider read travels on the capture (never guessed again downstream)."""
+    year_of = {u["url"]: r["year"] for r in crawled["manifest"]["reports"] for u in r["urls"] if not u["repost"]}
+    reports = [c for c in crawled["first_captures"] if c.kind in ("report", "attachment") and c.url in year_of]
+    assert len(reports) > 40
+    assert [c.url for c in reports if c.year is not None and c.year != year_of[c.url]] == []
+    assert sum(c.year is not None for c in reports) / len(reports) >= 0.9
+
+
 def test_no_forbidden_url_or_off_site_host_is_contacted(web: SimWeb, crawled: dict) -> None:
     manifest = crawled["manifest"]
     assert web.forbidden_hits == []

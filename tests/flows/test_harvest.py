@@ -74,6 +74,9 @@ def test_first_harvest_captures_the_manifest_and_a_second_creates_nothing(prefec
         prefect_api=prefect_api,
     )
     assert rerun.returncode == 0, rerun.stderr
+    first_line = rerun.stderr.splitlines()[0]
+    expected_line = f"harvest: {len(web.registry['agencies'])} agencies; connecting to Prefect at {prefect_api}"
+    assert first_line.endswith(expected_line), "progress is shown before Prefect starts"
     line = json.loads(rerun.stdout.splitlines()[-1])
     assert line["reports_found"] == line["reports_unchanged"] == len(expected)
     assert line["reports_new"] == line["reports_changed"] == line["versions_created"] == 0

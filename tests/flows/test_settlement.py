@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from nianbao import archive
 from nianbao.archive import reports as shelves
 from nianbao.flows.identity import Document, ReportGroup
-from nianbao.flows.settlement import _versioned_reading
+from nianbao.flows.settlement import Crawled, _versioned_reading, settle
 from nianbao.flows.versioning import ingest
+from nianbao.parsers import parse
 from tests.archive.reports_fixtures import capture, record
 
 PAGE = "https://sthjj.example.gov.cn/zfxxgk/ndbg/2024.html"
@@ -23,7 +26,7 @@ def test_a_rendering_that_still_reads_as_the_held_version_keeps_the_report_uncha
     page = Document(capture("sthjj", PAGE, "2025-02-02T00:00:00Z"), held)
     pdf = Document(capture("sthjj", PDF, "2025-02-02T00:00:01Z", b"%PDF"), record(new_received__natural_person=7))
     group = ReportGroup("sthjj", 2024, primary=pdf, members=[(page, "page"), (pdf, "attachment")])
-    assert _versioned_reading(store, group) is held
+    assert _versioned_reading(store.holding("sthjj", 2024), group) is held
 
 
 def test_when_no_rendering_reads_as_the_held_version_the_primary_is_versioned(tmp_path):
@@ -39,7 +42,32 @@ def test_when_no_rendering_reads_as_the_held_version_the_primary_is_versioned(tm
     corrected = record(new_received__natural_person=7)
     page = Document(capture("sthjj", PAGE, "2025-03-02T00:00:00Z", b"<html>v2</html>"), corrected)
     group = ReportGroup("sthjj", 2024, primary=page, members=[(page, "page")])
-    assert _versioned_reading(store, group) is corrected
+    assert _versioned_reading(store.holding("sthjj", 2024), group) is corrected
+
+
+def test_an_unreadable_body_is_a_failure_of_the_year_the_crawler_read_in_its_link(tmp_path):
+    """The link said 2024 (the crawler kept it on the capture); its text alone names no year."""
+    store = archive.connect(str(tmp_path))
+    body = b"%PDF-1.4 truncated in transit"
+    store.put_raw(body, "application/pdf")
+    broken = dataclasses.replace(
+        capture("sthjj", PDF, "2025-02-02T00:00:00Z", body),
+        content_type="application/pdf",
+        link_text="年度报告（图片版）",
+        year=2024,
+    )
+    store.add_capture(broken)
+
+    def read(found, sha256):
+        return parse(store.get_raw(sha256), url=found.url, content_type=found.content_type, agency=found.agency)
+
+    [outcome] = settle(
+        store, ["sthjj"], {"sthjj": "某某市生态环境局"}, [2023, 2024], "2025-02-01T00:00:00Z",
+        {"sthjj": Crawled(None, 1)}, read,
+    )  # fmt: skip
+    assert outcome.coverage == {2023: "missing", 2024: "failed"}
+    [failure] = outcome.failures
+    assert failure.startswith(f"{PDF}: ") and "not a readable PDF" in failure
 
 
 def test_a_held_url_is_requested_again_even_when_a_repost_of_the_same_year_is_listed(tmp_path):
@@ -64,7 +92,7 @@ def test_a_held_url_is_requested_again_even_when_a_repost_of_the_same_year_is_li
     )
     store.add_capture(listed)
     found = Found.since(store, "gov", "2025-06-01T00:00:00Z")
-    assert unvisited(store, "gov", [2024], found) == [own]
+    assert unvisited(store.holdings([("gov", 2024)]), "gov", [2024], found) == [own]
 
 
 def test_a_report_whose_text_names_no_body_is_issued_by_the_registry_name_not_the_id(tmp_path):
@@ -81,16 +109,16 @@ def test_a_report_whose_text_names_no_body_is_issued_by_the_registry_name_not_th
     store.add_capture(replace(capture("sim-0008", url, "2025-02-01T00:00:01Z", data), content_type="text/plain"))
 
     def read(found, digest):
-        return parse(store.get_raw(digest), url=found.url, content_type=found.content_type).to_dict()
+        return parse(store.get_raw(digest), url=found.url, content_type=found.content_type)
 
     names = {"sim-0008": "某某县农业农村局"}
     crawled = {"sim-0008": Crawled(None, 1)}
     [outcome] = settle(
-        store, ["sim-0008"], names, [2024], "2025-02-01T00:00:00Z", crawled, read, (), {"sim-0008": "330102"}
+        store, ["sim-0008"], names, [2024], "2025-02-01T00:00:00Z", crawled, read, regions={"sim-0008": "330102"}
     )
     assert outcome.found == 1, outcome.failures
     held = shelves.latest_version(store.store, "sim-0008", 2024)
-    assert (held.record["agency"], held.record["publish_date"], held.extra) == (
+    assert (held.record.agency, held.record.publish_date, held.extra) == (
         "某某县农业农村局",
         "2025-01-20",
         {"region_code": "330102"},
@@ -115,7 +143,7 @@ def test_a_department_report_gone_from_its_site_is_withdrawn_though_its_parent_s
     own, copy = "https://sthjj.example.gov.cn/ndbg/2024.txt", "https://gov.example.gov.cn/bmnb/sthjj-2024.txt"
 
     def read(found, digest):
-        return parse(store.get_raw(digest), url=found.url, content_type="text/plain").to_dict()
+        return parse(store.get_raw(digest), url=found.url, content_type="text/plain")
 
     def run(since: str, *captures) -> None:
         for found in captures:
@@ -157,7 +185,7 @@ def test_a_held_url_answering_in_a_visit_is_read_as_the_report_without_a_revisit
     own = "https://sthjj.example.gov.cn/ndbg/2024.txt"
 
     def read(found, digest):
-        return parse(store.get_raw(digest), url=found.url, content_type="text/plain").to_dict()
+        return parse(store.get_raw(digest), url=found.url, content_type="text/plain")
 
     def run(since: str, found) -> object:
         store.add_capture(found)

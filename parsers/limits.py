@@ -1,0 +1,152 @@
+"""How much work one document may ask of the readers, and the checks that stop it early.
+
+The values sit far above any real report (5-40 pages, a few tables of at most a few hundred cells,
+a DOCX whose XML is a few MB) and far below what a hostile file asks for (a 1 KB DOCX spanning one cell
+over twenty million columns, a PDF page of 250,000 glyphs, a 1 MB stream inflating to 2 GB). Each
+check raises ParseError naming the document and the limit, before the work, not at the end of memory.
+The flows also parse each document in a process with a wall-time and memory cap; these limits make
+a hostile document fail in milliseconds instead of at that cap.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from typing import Any
+
+from nianbao.parsers.errors import ParseError
+
+MAX_DOCUMENT_BYTES = 64 << 20
+"""A report is at most a few MB; a scanned one with images some tens."""
+MAX_SPAN = 50
+"""Columns or rows one table cell may span (gridSpan, colspan, rowspan); real reports stay under 25."""
+MAX_TABLE_ROWS = 5_000
+MAX_TABLE_CELLS = 100_000
+"""Cells of one table once spans are expanded; the largest real report table has a few hundred."""
+MAX_DOCX_XML_BYTES = 32 << 20
+"""The XML parts of a DOCX, inflated; a report's document.xml is a few MB."""
+MAX_DOCX_UNPACKED_BYTES = 200 << 20
+"""All parts of a DOCX, inflated (pictures included)."""
+MAX_PDF_PAGES = 2_000
+"""Pages a PDF may declare; the reader reads at most its first MAX_PAGES of them."""
+MAX_PDF_GLYPHS_PER_PAGE = 30_000
+"""A dense page of small Chinese type holds about 3,000."""
+MAX_PDF_STREAM_BYTES = 128 << 20
+"""One PDF stream, inflated; a full-page scan stored losslessly is some tens of MB."""
+MAX_HTML_BYTES = 16 << 20
+"""A report page is well under 1 MB of HTML; one with inline pictures a few MB."""
+MAX_HTML_DEPTH = 255
+"""lxml's HTML parser stops at 256 levels of nesting and silently drops the rest (huge_tree stays off)."""
+
+_CHUNK = 1 << 20
+
+
+def check_document_size(data: bytes, where: str) -> None:
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ParseError(f"{where} is {len(data) >> 20} MB; a report is at most {MAX_DOCUMENT_BYTES >> 20} MB")
+
+
+def check_span(span: int, where: str) -> int:
+    if span > MAX_SPAN:
+        raise ParseError(f"{where}: a table cell spans {span} columns or rows; at most {MAX_SPAN} are read")
+    return span
+
+
+def check_table(rows: int, cells: int, where: str) -> None:
+    if rows > MAX_TABLE_ROWS or cells > MAX_TABLE_CELLS:
+        raise ParseError(
+            f"{where}: a table of {rows} rows and {cells} cells; at most {MAX_TABLE_ROWS} rows "
+            f"and {MAX_TABLE_CELLS} cells are read"
+        )
+
+
+def check_docx_package(data: bytes, where: str) -> None:
+    """Inflate every part of the package, counting the bytes that come out (the zip index's sizes are
+    the file's own claim, and a hostile file lies), and stop at the first limit crossed."""
+    total = xml = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for entry in package.infolist():
+            is_xml = entry.filename.endswith((".xml", ".rels"))
+            with package.open(entry) as part:
+                while chunk := part.read(_CHUNK):
+                    total += len(chunk)
+                    xml += len(chunk) if is_xml else 0
+                    if xml > MAX_DOCX_XML_BYTES or total > MAX_DOCX_UNPACKED_BYTES:
+                        raise ParseError(
+                            f"{where} inflates beyond {MAX_DOCX_XML_BYTES >> 20} MB of XML or "
+                            f"{MAX_DOCX_UNPACKED_BYTES >> 20} MB in all (at {entry.filename}); a report is a few MB"
+                        )
+
+
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def check_pdf_streams(data: bytes, where: str) -> None:
+    """Inflate each zlib-compressed stream, counting what comes out, before pdfium inflates it whole:
+    a 1 MB stream can stand for gigabytes."""
+    for match in _STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        start, produced = match.end(), 0
+        try:
+            pending = data[start : start + _CHUNK]
+            offset = start + len(pending)
+            while pending or inflater.unconsumed_tail:
+                out = inflater.decompress(inflater.unconsumed_tail or pending, _CHUNK)
+                produced += len(out)
+                if produced > MAX_PDF_STREAM_BYTES:
+                    raise ParseError(
+                        f"{where}: a stream at byte {start} inflates beyond {MAX_PDF_STREAM_BYTES >> 20} MB"
+                    )
+                if inflater.eof:
+                    break
+                if not inflater.unconsumed_tail:
+                    pending = data[offset : offset + _CHUNK]
+                    offset += len(pending)
+        except zlib.error:
+            continue  # not zlib (an image, another filter, or 'stream' in text): not ours to judge
+
+
+def check_pdf(data: bytes, where: str, read_pages: int) -> None:
+    """The streams' inflated sizes, then the page count and each read page's glyphs, counted by pdfium
+    (in C, milliseconds a page) before pdfplumber builds Python objects for every glyph."""
+    import pypdfium2
+
+    check_pdf_streams(data, where)
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return  # the reader reports unreadable and encrypted files in its own words
+    try:
+        pages = len(pdf)
+        if pages > MAX_PDF_PAGES:
+            raise ParseError(f"{where} declares {pages} pages; a report has at most {MAX_PDF_PAGES}")
+        for number in range(min(pages, read_pages)):
+            try:
+                page = pdf[number]
+                glyphs = page.get_textpage().count_chars()
+            except pypdfium2.PdfiumError:
+                continue  # a broken page: the reader reads the others and says so
+            if glyphs > MAX_PDF_GLYPHS_PER_PAGE:
+                raise ParseError(
+                    f"{where}: page {number + 1} draws {glyphs} glyphs; a page of a report holds at most "
+                    f"{MAX_PDF_GLYPHS_PER_PAGE}"
+                )
+    finally:
+        pdf.close()
+
+
+def check_html_parse(error_log: Any, where: str) -> None:
+    """libxml2 stops at MAX_HTML_DEPTH levels of nesting (or at its size limits) and returns what it had,
+    dropping the rest without an exception; its error log is the only trace, so it becomes an error."""
+    for entry in error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message:
+            raise ParseError(
+                f"{where}: the HTML parser stopped at a limit ({entry.message.strip()}); content would be lost"
+            )
+
+
+def check_html_size(data: bytes, where: str) -> None:
+    if len(data) > MAX_HTML_BYTES:
+        raise ParseError(f"{where} is {len(data) >> 20} MB of HTML; a report page is at most {MAX_HTML_BYTES >> 20} MB")
