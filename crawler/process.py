@@ -31,14 +31,19 @@ def execute(
     agency_ids: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
     settings_overrides: Mapping[str, Any] | None = None,
+    run_id: str | None = None,
 ) -> CrawlSummary:
-    """Crawl the selected agencies of a registry into the archive; return what happened."""
+    """Crawl the selected agencies of a registry into the archive; return what happened.
+
+    `run_id` is given when this crawl is part of a larger run (a harvest's revisit of held URLs belongs
+    to the run it completes); by default the crawl is a run of its own.
+    """
     from scrapy.crawler import CrawlerProcess
 
     from nianbao.crawler.spider import ReportSpider
 
     agencies = load_registry(registry_path).select(list(agency_ids) if agency_ids else None)
-    run_id = uuid.uuid4().hex
+    run_id = run_id or uuid.uuid4().hex
     summaries = {agency.id: AgencySummary(agency.id, agency.name) for agency in agencies}
     settings = crawl_settings(agencies, {**(settings_overrides or {}), "NIANBAO_ARCHIVE": archive_url})
     sink = open_sink(archive_url, settings["NIANBAO_ARCHIVE_SCHEMES"])
@@ -67,9 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--year", action="append", type=int)
     parser.add_argument("--settings", default="{}", help="JSON object of Scrapy setting overrides")
     parser.add_argument("--summary-out", required=True, type=Path)
+    parser.add_argument("--run-id", help="the run the captures belong to (default: a new one)")
     args = parser.parse_args(argv)
     try:
-        summary = execute(args.registry, args.archive, args.agency, args.year, json.loads(args.settings))
+        summary = execute(args.registry, args.archive, args.agency, args.year, json.loads(args.settings), args.run_id)
     except CrawlError as exc:
         print(f"crawl: error: {exc}", file=sys.stderr)
         return 2

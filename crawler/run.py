@@ -31,6 +31,7 @@ def crawl(
     years: Sequence[int] | None = None,
     settings_overrides: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    run_id: str | None = None,
 ) -> CrawlSummary:
     """Crawl a registry (a file, or entries as mappings) into the archive at `archive_url`.
 
@@ -53,6 +54,8 @@ def crawl(
             command += ["--agency", agency]
         for year in years or ():
             command += ["--year", str(year)]
+        if run_id:
+            command += ["--run-id", run_id]
         tail: deque[str] = deque(maxlen=20)
         with subprocess.Popen(command, stderr=subprocess.PIPE, text=True) as child:
             assert child.stderr is not None

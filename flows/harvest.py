@@ -10,6 +10,7 @@ agency by agency, so one agency's failure never stops the others.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -77,6 +78,9 @@ class Work:
         self.regions = dict(regions or {})  # agency id -> registry region code, kept with its reports
         self.years, self.settings = list(years), dict(settings)
         self.since = now()
+        # One id for every crawl of the run, revisits included: an export keeps it, and a WARC import
+        # settles the captures of one run together, as this run does.
+        self.run_id = uuid.uuid4().hex
 
     def run(self, batches: list[list[str]], crawl_processes: int) -> list[AgencyOutcome]:
         total = sum(len(b) for b in batches)
@@ -96,6 +100,7 @@ class Work:
                 failures,
                 self.settings,
                 self.regions,
+                run_id=self.run_id,
             )
             settling.append((batch, future))
         outcomes = []
@@ -110,7 +115,9 @@ class Work:
         while queue or running:
             while queue and len(running) < width:
                 batch = queue.pop()
-                future = crawl_agencies.submit(self.registry, self.archive_url, batch, self.years, self.settings)
+                future = crawl_agencies.submit(
+                    self.registry, self.archive_url, batch, self.years, self.settings, run_id=self.run_id
+                )
                 running[future] = batch
             future = next(as_completed(list(running)))
             batch = running.pop(future)

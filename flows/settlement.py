@@ -173,7 +173,9 @@ def settle(
     `holdings` are what the archive held for the agencies' reports (read here when not given); each
     report's decision is committed against its holding, so a report's head is read once per settle
     unless another writer races this one. `regions` gives each agency's registry region code, kept with
-    its reports for the catalog. `until` bounds the run's captures for a visit settled after the fact
+    its reports for the catalog. `revisited` URLs are read as reports whatever kind their capture has;
+    a held report's own-site URLs are read so anyway (a revisit crawl records them as start pages, and a
+    WARC import has no list). `until` bounds the run's captures for a visit settled after the fact
     (imported from WARC files)."""
     tallies = {agency: Tally(agency, years) for agency in agencies}
     identifier = Identifier(names)
@@ -195,7 +197,7 @@ def settle(
             continue
         try:
             found = Found.since(archive, agency, since, crawled[agency].run_ids, until)
-            documents += _read(found, years, parse, tally, revisited)
+            documents += _read(found, years, parse, tally, {*revisited, *_own_urls(held, agency, years)})
             _remember(held, agency, years, identifier)
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
             tally.fail(None, f"{agency}: {type(exc).__name__}: {exc}")
@@ -234,6 +236,18 @@ def _original_gone(latest: Version | None, agency: str, gone: Mapping[str, Captu
     if latest is None or latest.kind != VersionKind.CONTENT:
         return None
     return next((gone[link.url] for link in latest.captures if link.agency == agency and link.url in gone), None)
+
+
+def _own_urls(held: Holdings, agency: str, years: Sequence[int]) -> set[str]:
+    """The own-site URLs the agency's held content versions were captured from."""
+    latest = [h.latest for year in years if (h := held.get((agency, year))) is not None]
+    return {
+        link.url
+        for v in latest
+        if v is not None and v.kind == VersionKind.CONTENT
+        for link in v.captures
+        if link.agency == agency
+    }
 
 
 def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisited: Collection[str]) -> list[Document]:

@@ -61,9 +61,14 @@ RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": i
 
 @task(name="crawl_agencies", cache_policy=NO_CACHE, **RETRIES)
 def crawl_agencies(
-    registry: str, archive_url: str, agencies: Sequence[str], years: Sequence[int], settings: Mapping[str, Any]
+    registry: str,
+    archive_url: str,
+    agencies: Sequence[str],
+    years: Sequence[int],
+    settings: Mapping[str, Any],
+    run_id: str | None = None,
 ) -> dict[str, Crawled]:
-    """Crawl a batch of agencies in one Scrapy process: what happened to each."""
+    """Crawl a batch of agencies in one Scrapy process (its captures marked with `run_id`): what happened to each."""
     from nianbao.crawler.run import crawl
     from nianbao.flows.progress import report
 
@@ -74,6 +79,7 @@ def crawl_agencies(
         years=list(years),
         settings_overrides=dict(settings),
         progress=report,
+        run_id=run_id,
     )
     by_id = {a.id: a for a in summary.agencies}
     return {
@@ -129,17 +135,21 @@ def settle_agencies(
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
     regions: Mapping[str, str | None] | None = None,
+    run_id: str | None = None,
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
     from nianbao.flows.settlement import read_holdings
 
     archive = open_archive(archive_url)
     held = read_holdings(archive, [a for a in agencies if not crawled[a].error], years)
-    revisited, run_id = revisit_unvisited(
-        registry, archive, archive_url, agencies, years, since, crawled, settings, held
+    revisited, revisit_run = revisit_unvisited(
+        registry, archive, archive_url, agencies, years, since, crawled, settings, held, run_id
     )
-    if run_id is not None:
-        crawled = {a: replace(c, run_ids=(*c.run_ids, run_id)) if c.run_ids else c for a, c in crawled.items()}
+    if revisit_run is not None:  # a revisit under the run's own id adds no run to read
+        crawled = {
+            a: replace(c, run_ids=(*c.run_ids, revisit_run)) if c.run_ids and revisit_run not in c.run_ids else c
+            for a, c in crawled.items()
+        }
     parse = cached_parser(archive_url)
     return settle(archive, agencies, names, years, since, crawled, parse, revisited, held, regions=regions)
 
@@ -167,9 +177,15 @@ def revisit_unvisited(
     crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
     held: Holdings,
+    run_id: str | None = None,
 ) -> tuple[set[str], str | None]:
     """Fetch (through the crawler, one process for the batch) the held report URLs this run missed: the
-    URLs, and the crawl run that fetched them (None when there were none)."""
+    URLs, and the crawl run that fetched them (None when there were none).
+
+    Given the run's `run_id`, the revisit's captures carry it: they are part of the visit settled with the
+    crawl's, and a WARC import, which settles visits by run, must see them together (a 404 at a moved
+    report's old URL means nothing once its new URL was found).
+    """
     from nianbao.crawler.agencies import load_registry
     from nianbao.crawler.run import crawl
     from nianbao.flows.progress import report
@@ -187,7 +203,7 @@ def revisit_unvisited(
     if not entries:
         return set(), None
     report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
-    summary = crawl(entries, archive_url, settings_overrides=dict(settings), progress=report)
+    summary = crawl(entries, archive_url, settings_overrides=dict(settings), progress=report, run_id=run_id)
     return {url for entry in entries for url in entry["start_urls"]}, summary.run_id
 
 

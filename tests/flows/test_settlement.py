@@ -168,3 +168,33 @@ def test_a_department_report_gone_from_its_site_is_withdrawn_though_its_parent_s
         capture("gov", copy, "2025-09-01T00:00:02Z", data),
     )
     assert shelves.latest_version(store.store, "sthjj", 2024).number == latest.number, "withdrawn once, not again"
+
+
+def test_a_held_url_answering_in_a_visit_is_read_as_the_report_without_a_revisited_list(tmp_path):
+    """The revisit crawl records a held report URL as a start page (`listing`); a WARC import settles
+    that capture with no list of revisited URLs, and must still find the report unchanged."""
+    from dataclasses import replace
+
+    from nianbao.flows.settlement import Crawled, settle
+    from nianbao.parsers import parse
+
+    store = archive.connect(str(tmp_path))
+    lines = ["某某市生态环境局2024年政府信息公开工作年度报告", "一、总体情况", "全年主动公开信息12条。"]
+    data = "\n".join(lines).encode()
+    store.put_raw(data, "text/plain")
+    own = "https://sthjj.example.gov.cn/ndbg/2024.txt"
+
+    def read(found, digest):
+        return parse(store.get_raw(digest), url=found.url, content_type="text/plain")
+
+    def run(since: str, found) -> object:
+        store.add_capture(found)
+        names = {"sthjj": "某某市生态环境局"}
+        [outcome] = settle(store, ["sthjj"], names, [2024], since, {"sthjj": Crawled(None, 1)}, read)
+        return outcome
+
+    assert run("2025-02-01T00:00:00Z", capture("sthjj", own, "2025-02-01T00:00:01Z", data)).new == 1
+    revisit = replace(capture("sthjj", own, "2025-06-01T00:00:01Z", data), kind="listing")
+    outcome = run("2025-06-01T00:00:00Z", revisit)
+    assert (outcome.found, outcome.unchanged, outcome.coverage) == (1, 1, {2024: "found"}), outcome.failures
+    assert shelves.get_head(store.store, "sthjj", 2024).last_seen == "2025-06-01T00:00:00Z"

@@ -184,6 +184,19 @@ def catalog_state(url: str) -> dict[str, list]:
     }
 
 
+def test_a_harvest_revisit_of_held_urls_carries_the_run_id_of_its_crawl(exported):
+    """The third harvest revisits a moved report's old URLs (404) in a crawl of its own; an import settles
+    captures by run, so the revisit must belong to the harvest's run, not make a visit alone."""
+    moved = {m["old"] for m in exported.changes["redesigned"][0]["moved"]}
+    captures = [c for _, c in archive.connect(exported.source).captures()]
+    revisits = [c for c in captures if c.url in moved and c.status == 404]
+    assert revisits, "the redesign left no 404 at an old URL to revisit"
+    runs = {c.run_id for c in captures}
+    assert len(runs) == 3  # one per harvest, revisits included
+    [run] = {c.run_id for c in revisits}
+    assert any(c.run_id == run and c.status == 200 and c.url not in moved for c in captures)
+
+
 def test_round_trip_export_import_gives_the_same_reports_versions_and_cells(exported, tmp_path):
     target = str(tmp_path / "imported")
     summary = warc_import(
