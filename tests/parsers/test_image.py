@@ -130,3 +130,24 @@ def test_a_saved_original_gets_its_pictures_extension() -> None:
         "gif",
         "tif",
     ]
+
+
+def test_a_scan_fed_in_askew_is_straightened_and_its_misreads_are_flagged(report) -> None:
+    frames = [page.rotate(2.5, expand=True, fillcolor=255, resample=Image.BICUBIC) for page in _pages(report)]
+    record = parse(_saved(frames, "TIFF", compression="tiff_lzw"), url="https://x.gov.cn/2021nb.tif")
+    assert (record.year, record.template) == (2021, "2021")
+    codes = {w.code for w in record.warnings}
+    assert "ocr_turned" in codes
+    right, total, wrong = _compare({k: report.figures[k] for k in TABLES}, record.to_dict())
+    assert right >= 0.7 * total, (right, total)  # unstraightened: not one cell
+    assert not wrong or "ocr_checks_failed" in codes, wrong  # the template's checks are the verdict
+
+
+def test_a_page_scanned_sideways_is_turned_upright(report) -> None:
+    first = _pages(report)[0].rotate(90, expand=True)
+    record = parse(_saved([first], "PNG"), url="https://x.gov.cn/sideways.png")
+    assert (record.year, record.template) == (2021, "2021")  # the title, read upright
+    assert record.active_disclosure == report.figures["active_disclosure"]
+    assert [w.message for w in record.warnings if w.code == "ocr_turned"] == [
+        "page 1 of https://x.gov.cn/sideways.png: its picture turned 90° to read it"
+    ]
