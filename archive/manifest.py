@@ -136,12 +136,8 @@ def _with_legacy_files(store: Store, current: Manifest | None) -> Manifest | Non
 
 def _delete(store: Store, stored: Iterable[str]) -> None:
     """Files no manifest lists any more; one already gone (another writer's cleanup) is fine."""
-    fs, base = store.arrow()
     for key in sorted(stored):
-        try:
-            fs.delete_file(f"{base}/{key}")
-        except (FileNotFoundError, OSError):
-            continue
+        store.delete(key)
 
 
 def describe(manifest: Manifest) -> Mapping[str, Any]:
