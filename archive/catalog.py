@@ -13,7 +13,6 @@ full rebuild is the same with every agency touched. Columns are described in doc
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from collections import defaultdict
@@ -24,6 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from nianbao.archive import analysis, keys, manifest
@@ -381,11 +381,26 @@ def update(
     return manifest.publish(store, build.draft, first).rows()
 
 
+def publish_written(store: Store, writer: CatalogWriter, derived: bool = True) -> dict[str, int]:
+    """Publish rows written outside a rebuild (generated reports: the benchmarks) as the whole catalog;
+    `derived=False` leaves the analysts' tables empty (a benchmark's baseline)."""
+    build = _Build(store, None, lambda _: None, written=writer, derived=derived)
+    return manifest.publish(store, build.draft).rows()
+
+
 class _Build:
     """Drafts manifests: the touched buckets built (again, when a race changed them), then the derived tables."""
 
-    def __init__(self, store: Store, agencies: Collection[str] | None, say: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        agencies: Collection[str] | None,
+        say: Callable[[str], None],
+        written: CatalogWriter | None = None,
+        derived: bool = True,
+    ) -> None:
         self.store = store
+        self.written, self.derived = written, derived
         self.agencies = None if agencies is None else set(agencies)
         self.say = say
         self.registry_id = manifest.registry_id(store)
@@ -408,11 +423,14 @@ class _Build:
                     partitions.pop(bucket, None)
                 else:
                     partitions[bucket] = done
-        partitions[DERIVED_BUCKET] = self._derived(build, partitions)
+        if self.derived:
+            partitions[DERIVED_BUCKET] = self._derived(build, partitions)
         return manifest.Manifest.of(build, self.registry_id, partitions, current)
 
     def _everything(self, build: str) -> dict[str, manifest.Partition]:
         """Every agency's rows, from one listing of the reports and captures."""
+        if self.written is not None:
+            return self._upload(build, self.written)
         listed: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
         for key in self.store.list(keys.report_prefix()):
             listed[key.split("/")[1]][0].append(key)
@@ -448,11 +466,11 @@ class _Build:
             for bucket in buckets:
                 held = current.partitions.get(bucket)
                 for table, file_keys in held.files.items() if held else ():
-                    for key in file_keys:
-                        kept = _read(self.store, key)
-                        writer.add_table(
-                            (table, manifest.year_of(key), bucket), kept.filter(_not_of(table, kept, gone))
-                        )
+                    rows = _read_all(self.store, table, file_keys)
+                    kept = rows.filter(_not_of(table, rows, gone))
+                    for year in {manifest.year_of(key) for key in file_keys}:
+                        same = pc.is_null(kept["year"]) if year is None else pc.equal(kept["year"], year)
+                        writer.add_table((table, year, bucket), kept.filter(same).drop_columns(["year"]))
             uploaded = self._upload(build, writer)
         finally:
             writer.cleanup()
@@ -460,14 +478,12 @@ class _Build:
 
     def _derived(self, build: str, partitions: Mapping[str, manifest.Partition]) -> manifest.Partition:
         """agencies, ledger, scorecard and wide from every report (analysis.derive says why whole)."""
-        reports, facts = [], {}
-        for partition in partitions.values():
-            for key in partition.files.get("reports", ()):
-                year = manifest.year_of(key)
-                reports += [r | {"year": year} for r in _read(self.store, key, analysis.REPORT_COLUMNS).to_pylist()]
-            for key in partition.files.get("_facts", ()):
-                year = manifest.year_of(key)
-                facts |= {(r["agency"], year): r for r in _read(self.store, key).to_pylist()}
+
+        def files(table: str) -> list[str]:
+            return [key for partition in partitions.values() for key in partition.files.get(table, ())]
+
+        reports = _read_all(self.store, "reports", files("reports"), analysis.REPORT_COLUMNS).to_pylist()
+        facts = {(r["agency"], r["year"]): r for r in _read_all(self.store, "_facts", files("_facts")).to_pylist()}
         writer = CatalogWriter()
         try:
             for table, year, row in analysis.derive(self.registry, reports, facts, date.today()):
@@ -523,8 +539,24 @@ def _not_of(table: str, rows: pa.Table, agencies: pa.Array) -> pa.Array:
     return pc.invert(pc.is_in(owner, value_set=agencies))
 
 
-def _read(store: Store, key: str, columns: Sequence[str] | None = None) -> pa.Table:
-    return pq.read_table(io.BytesIO(store.get(key)), columns=list(columns) if columns else None)
+def _read_all(store: Store, table: str, files: Sequence[str], columns: Sequence[str] | None = None) -> pa.Table:
+    """Many files of one table at once (pyarrow reads them in parallel), with their `year` column."""
+    schema = FILE_SCHEMAS[table].append(PARTITIONING.field("year"))
+    if not files:
+        return schema.empty_table()
+    fs, base = store.arrow()
+    dataset = ds.dataset(
+        [f"{base}/{key}" for key in files],
+        filesystem=fs,
+        format="parquet",
+        partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
+        partition_base_dir=f"{base}/catalog/{table}",
+        schema=schema,
+    )
+    try:
+        return dataset.to_table(columns=[*columns, "year"] if columns else None)
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot read catalog table {table!r} of {store.url}: {exc}") from exc
 
 
 def _links_of(versions: Sequence[Version], observations: Sequence[Observation]) -> Iterator[tuple[int, CaptureLink]]:
