@@ -20,9 +20,14 @@ if TYPE_CHECKING:
 class Catalog:
     """The catalog of one archive. Every table method takes optional `year` and `agency` filters."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, pinned: manifests.Manifest | None = None) -> None:
         self.store = store
         self._fs, self._base = store.arrow()
+        self._pinned = pinned
+
+    def snapshot(self) -> Catalog:
+        """This catalog held at the manifest published now: every table read from the same publish."""
+        return Catalog(self.store, self.live())
 
     def dataset(self, table: str, live: manifests.Manifest | None = None) -> ds.Dataset:
         """The table's files the manifest lists (`live`: one manifest read before, for a consistent set)."""
@@ -45,7 +50,9 @@ class Catalog:
             raise StoreUnavailable(f"cannot read the catalog of {self.store.url}: {exc}") from exc
 
     def live(self) -> manifests.Manifest:
-        """The published manifest: the files that are the catalog now."""
+        """The published manifest: the files that are the catalog now (or the snapshot's)."""
+        if self._pinned is not None:
+            return self._pinned
         hint = f"build it with `nianbao catalog --archive {self.store.url}`"
         current, _ = manifests.read(self.store)
         if current is None:
