@@ -1,10 +1,10 @@
 """The catalog manifest: which Parquet files are the catalog now, published by compare-and-swap.
 
 `catalog/manifest.json` lists the live files of every bucket (and of the derived tables), their row
-counts, the kept registry they were built with, and the files the previous publish dropped. Readers
+counts, the kept registry they were built with, and the files publishes dropped with when. Readers
 open only listed files, so a catalog appears whole or not at all: new files are written before the
-manifest names them, and a dropped file is deleted one publish later (by the writer that replaces the
-manifest that retired it), which gives a reader one publish cycle to finish with what it opened.
+manifest names them, and a dropped file is deleted by the first publish at least GRACE after it was
+dropped, which gives a reader that long to finish with what it opened.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nianbao.archive import keys, pointers
@@ -23,6 +23,7 @@ from nianbao.archive.errors import NotFound
 from nianbao.archive.stores import Store
 
 FORMAT = 2
+GRACE = timedelta(hours=1)  # how long a file stays after the manifest that listed it was replaced
 _YEAR = re.compile(r"/year=([^/]+)/")
 
 
@@ -40,15 +41,25 @@ class Manifest:
     built_at: str
     registry: str | None  # sha256 of the kept registry the report rows were named from
     partitions: dict[str, Partition]
-    retired: tuple[str, ...] = ()
+    retired: dict[str, str] = field(default_factory=dict)  # dropped file -> when (ISO time)
     legacy: tuple[str, ...] = field(default=())  # files of a catalog in the first layout (no manifest list)
 
     @classmethod
     def of(cls, build: str, registry: str | None, partitions: dict[str, Partition], base: Manifest | None) -> Manifest:
-        """A new manifest replacing `base`: what `base` listed and this one does not is retired."""
-        draft = cls(build, datetime.now(UTC).isoformat(), registry, partitions)
-        dropped = (base.live() | set(base.legacy)) - draft.live() if base else set()
-        return cls(draft.build, draft.built_at, registry, partitions, tuple(sorted(dropped)))
+        """A new manifest replacing `base`: what `base` listed and this one does not is retired now; what
+        `base` retired stays retired until its grace is over (`expired`)."""
+        now = datetime.now(UTC).isoformat()
+        draft = cls(build, now, registry, partitions)
+        if base is None:
+            return draft
+        dropped = dict.fromkeys((base.live() | set(base.legacy)) - draft.live(), now)
+        kept = {key: when for key, when in base.retired.items() if key not in base.expired()}
+        return cls(build, now, registry, partitions, kept | dropped)
+
+    def expired(self) -> set[str]:
+        """Retired files whose grace is over: no reader may still hold them."""
+        limit = (datetime.now(UTC) - GRACE).isoformat()
+        return {key for key, when in self.retired.items() if when < limit}
 
     def files(self, table: str) -> list[str]:
         return [key for p in self.partitions.values() for key in p.files.get(table, ())]
@@ -69,7 +80,7 @@ class Manifest:
             "registry": self.registry,
             "rows": self.rows(),
             "partitions": {b: {"files": p.files, "rows": p.rows} for b, p in sorted(self.partitions.items())},
-            "retired": list(self.retired),
+            "retired": self.retired,
         }
         return json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
@@ -79,9 +90,7 @@ class Manifest:
         if document.get("format") != FORMAT:  # the first layout: files found by listing, rewritten in place
             return cls("", document.get("built_at", ""), None, {}, legacy=("*",))
         partitions = {b: Partition(p["files"], p["rows"]) for b, p in document["partitions"].items()}
-        return cls(
-            document["build"], document["built_at"], document["registry"], partitions, tuple(document["retired"])
-        )
+        return cls(document["build"], document["built_at"], document["registry"], partitions, dict(document["retired"]))
 
 
 Read = pointers.Read
@@ -122,7 +131,7 @@ def publish(store: Store, draft: Callable[[Manifest | None], Manifest], first: R
     base, published = attempts[-1]
     live = published.live()
     orphans = {key for _, lost in attempts[:-1] for key in lost.live()} - live  # drafts that lost a race
-    _delete(store, orphans | (set(base.retired) if base else set()))
+    _delete(store, orphans | (base.expired() if base else set()))
     return published
 
 

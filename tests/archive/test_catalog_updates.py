@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from datetime import timedelta
 
 import pyarrow as pa
 
@@ -144,7 +145,20 @@ def test_a_reader_during_publication_sees_one_whole_catalog(tmp_path) -> None:
             assert reader.dataset(table, live).count_rows() == live.rows()[table], table
         reads += 1
     publishing.join()
+    store.update_catalog(shard_a)  # and another publish soon after
     assert archive.open(url).live().build != opened.build
     for table, dataset in datasets.items():  # what the reader opened before is still there, whole
         assert dataset.count_rows() == opened.rows()[table], table
     assert isinstance(datasets["reports"].to_table(), pa.Table)
+
+
+def test_files_dropped_by_a_publish_are_deleted_once_their_grace_is_over(tmp_path, monkeypatch) -> None:
+    url = str(tmp_path / "archive")
+    store, _, shard_a, _ = _two_shards(url, same_bucket=True)
+    store.update_catalog(shard_a)
+    dropped = set(archive.open(url).live().retired)
+    assert dropped and dropped <= set(store.store.list("catalog/")), "kept for readers that opened them"
+    monkeypatch.setattr(manifest, "GRACE", timedelta(0))
+    store.update_catalog(shard_a)
+    assert dropped.isdisjoint(store.store.list("catalog/"))
+    assert archive.open(url).reports().num_rows == 1 + len(shard_a)
