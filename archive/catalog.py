@@ -406,6 +406,7 @@ class _Build:
         self.registry_id = manifest.registry_id(store)
         self.registry = current_registry(store)
         self._built: dict[str, tuple[manifest.Partition | None, manifest.Partition | None]] = {}
+        self._uploaded: dict[str, manifest.Partition] = {}
 
     def draft(self, current: manifest.Manifest | None) -> manifest.Manifest:
         build = manifest.new_build()
@@ -429,8 +430,9 @@ class _Build:
 
     def _everything(self, build: str) -> dict[str, manifest.Partition]:
         """Every agency's rows, from one listing of the reports and captures."""
-        if self.written is not None:
-            return self._upload(build, self.written)
+        if self.written is not None:  # uploaded once: a retry after a lost race publishes the same files
+            self._uploaded = self._uploaded or self._upload(build, self.written)
+            return self._uploaded
         listed: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
         for key in self.store.list(keys.report_prefix()):
             listed[key.split("/")[1]][0].append(key)
