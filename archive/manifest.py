@@ -130,7 +130,8 @@ def publish(store: Store, draft: Callable[[Manifest | None], Manifest], first: R
     pointers.swap(store, keys.catalog_manifest_key(), Manifest.decode, update, first)
     base, published = attempts[-1]
     live = published.live()
-    orphans = {key for _, lost in attempts[:-1] for key in lost.live()} - live  # drafts that lost a race
+    # Files the drafts that lost a race wrote (not those they took from their base: another writer's).
+    orphans = {key for held, lost in attempts[:-1] for key in lost.live() - (held.live() if held else set())} - live
     _delete(store, orphans | (base.expired() if base else set()))
     return published
 
