@@ -22,8 +22,7 @@ NAMES = [f"shard-{n:02d}" for n in range(40)]
 
 
 def _in_buckets(*wanted: int) -> list[str]:
-    """Agency ids whose catalog buckets are: the first's, the first's again, then new ones (`wanted` = how many
-    agencies per distinct bucket)."""
+    """Agency ids grouped by catalog bucket: `wanted[i]` of them from the i-th of distinct buckets."""
     by_bucket: dict[str, list[str]] = {}
     for name in NAMES:
         by_bucket.setdefault(keys.catalog_bucket(name), []).append(name)
@@ -89,9 +88,10 @@ def test_an_incremental_update_after_a_second_run_equals_a_full_rebuild(tmp_path
 
 
 def _two_shards(url: str, same_bucket: bool) -> tuple[archive.Archive, list[str], list[str], list[str]]:
-    """An archive with a published catalog (agency z), and two shards that have each settled their own."""
-    z, a1, a2, b1, b2 = _in_buckets(3, 2) if same_bucket else _in_buckets(1, 2, 2)
-    shard_a, shard_b = ([a1, b1], [a2, b2]) if same_bucket else ([a1, a2], [b1, b2])
+    """An archive with a published catalog (agency z), and two shards that have each settled their own:
+    both in z's bucket and another, or shard B in z's bucket and shard A in another."""
+    z, x1, x2, y1, y2 = _in_buckets(3, 2)
+    shard_a, shard_b = ([x1, y1], [x2, y2]) if same_bucket else ([y1, y2], [x1, x2])
     store = archive.connect(url)
     keep_registry(store.store, _registry([z, *shard_a, *shard_b]))
     _settle(store, z, 2023, "2024-03-01T00:00:00Z")
