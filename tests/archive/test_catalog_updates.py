@@ -11,10 +11,13 @@ import threading
 from datetime import timedelta
 
 import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
 
 from nianbao import archive
 from nianbao.archive import catalog, keys, manifest
 from nianbao.archive.agencies import keep_registry
+from nianbao.archive.errors import ArchiveError
 from nianbao.flows.versioning import ingest, mark_withdrawn
 from tests.archive.reports_fixtures import capture, record
 
@@ -163,3 +166,24 @@ def test_files_dropped_by_a_publish_are_deleted_once_their_grace_is_over(tmp_pat
     store.update_catalog(shard_a)
     assert dropped.isdisjoint(store.store.list("catalog/"))
     assert archive.open(url).reports().num_rows == 1 + len(shard_a)
+
+
+def test_a_catalog_of_the_first_layout_is_rebuilt_and_its_files_retired(tmp_path, monkeypatch) -> None:
+    url = str(tmp_path / "archive")
+    store = archive.connect(url)
+    [agency] = _in_buckets(1)
+    _settle(store, agency, 2024, "2025-03-01T00:00:00Z")
+    old = "catalog/reports/year=2024/part-0.parquet"  # what the first layout wrote, rewritten in place
+    sink = pa.BufferOutputStream()
+    pq.write_table(catalog.SCHEMAS["reports"].empty_table(), sink)
+    store.store.put_if_absent(old, sink.getvalue().to_pybytes())
+    store.store.put_if_absent(keys.catalog_manifest_key(), b'{"format": 1, "built_at": "2026-01-01", "rows": {}}')
+    with pytest.raises(ArchiveError, match="older layout"):
+        archive.open(url).reports()
+
+    store.update_catalog([agency])
+    assert archive.open(url).reports().column("agency").to_pylist() == [agency]
+    assert old in archive.open(url).live().retired
+    monkeypatch.setattr(manifest, "GRACE", timedelta(0))
+    store.update_catalog([agency])
+    assert not store.store.exists(old)
