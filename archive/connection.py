@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from nianbao.archive import catalog, keys, raw, reports
@@ -75,6 +75,12 @@ class Archive:
     def rebuild_catalog(self, progress: Callable[[str], None] | None = None) -> dict[str, int]:
         """Rewrite the Parquet catalog from the immutable layer; rows written per table."""
         return catalog.rebuild(self.store, progress)
+
+    def update_catalog(
+        self, agencies: Collection[str], progress: Callable[[str], None] | None = None
+    ) -> dict[str, int]:
+        """Rewrite only the catalog rows of `agencies` (what a run touched) and publish; rows per table."""
+        return catalog.update(self.store, agencies, progress)
 
     def catalog(self) -> Catalog:
         return Catalog(self.store)
