@@ -42,6 +42,7 @@ from nianbao.parsers.templates import (
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
     REVIEW_HEADER_LABELS,
+    TEMPLATES,
     ColumnSpec,
     RowSpec,
     Template,
@@ -83,9 +84,10 @@ class TableFindings:
 @dataclass
 class _Context:
     kind: str
-    rows: list[tuple[str, ...]]
-    positions: dict[str, list[int]]
-    texts: dict[str, str]
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    positions: dict[str, list[int]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    cells: list[_HeaderCells] = field(default_factory=list)  # per header row: its (position, key) pairs
     open: bool = True  # the previous row was a header row too: the next header row extends this one
     read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
 
@@ -116,15 +118,6 @@ class _Reader:
         self.pending_keys: set[tuple[str, str]] = set()
         self.source: _Source | None = None
         self.template = template
-        self.columns = {
-            ACTIVE: template.table(ACTIVE).columns,
-            APPLICATIONS: APPLICANT_COLUMNS,
-        }
-        self.markers = {
-            REVIEW: _REVIEW_MARKERS,
-            APPLICATIONS: _APPLICATION_MARKERS,
-            ACTIVE: tuple(label for c in template.table(ACTIVE).columns for label in c.labels),
-        }
         self.rows: dict[str, dict[str, dict[str, Value]]] = {ACTIVE: {}, APPLICATIONS: {}, REVIEW: {}}
         self.warnings: list[tuple[str, str]] = []
         self.context: _Context | None = None
@@ -139,11 +132,9 @@ class _Reader:
             self.source = _Source(grid, index, r, columns[r])
             kind = self._header_kind(row)
             if kind:
-                if self.context and self.context.kind == kind and self.context.open:
-                    self.context.rows.append(row)
-                else:
-                    self.context = _Context(kind, [row], {}, {})
-                self._locate(self.context)
+                if not (self.context and self.context.kind == kind and self.context.open):
+                    self.context = _Context(kind)
+                self._locate(self.context, row)
                 carried = False
                 continue
             if self.context is None:
@@ -245,37 +236,32 @@ class _Reader:
         )  # fmt: skip
 
     def _header_kind(self, row: tuple[str, ...]) -> str | None:
-        if any(is_number(c) for c in row):
-            return None
-        scores = {kind: sum(1 for c in set(row) if is_header(c, markers)) for kind, markers in self.markers.items()}
-        kind, score = max(scores.items(), key=lambda item: item[1])
-        return kind if score else None
+        return _header_kind(row, self.template.name)
 
-    def _locate(self, context: _Context) -> None:
+    def _locate(self, context: _Context, row: tuple[str, ...]) -> None:
+        """Adds one header row's column labels to the context's positions (header rows arrive one by one;
+        each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
+        context.rows.append(row)
+        context.cells.append(_header_cells(row, context.kind, self.template.name))
         positions: dict[str, set[int]] = {}
-        texts: dict[str, str] = {}
         if context.kind == REVIEW:
-            starts = {}
-            for row in context.rows:
-                for i, cell in enumerate(row):
-                    group = _column_key(cell, _REVIEW_GROUP_COLUMNS)
-                    if group and (group not in starts or i < starts[group]):
+            starts: dict[str, int] = {}
+            for groups, _ in context.cells:
+                for i, group in groups:
+                    if group not in starts or i < starts[group]:
                         starts[group] = i
-            for row in context.rows:
-                for i, cell in enumerate(row):
-                    column = _column_key(cell, REVIEW_COLUMNS)
+            for _, columns in context.cells:
+                for i, column in columns:
                     group = max(((s, g) for g, s in starts.items() if s <= i), default=(None, None))[1]
-                    if column and group:
+                    if group:
                         positions.setdefault(f"{group}.{column}", set()).add(i)
         else:
-            for row in context.rows:
-                for i, cell in enumerate(row):
-                    column = _column_key(cell, self.columns[context.kind])
-                    if column:
-                        positions.setdefault(column, set()).add(i)
-                        texts[column] = cell
+            for _, columns in context.cells:
+                for i, column in columns:
+                    positions.setdefault(column, set()).add(i)
+            for i, column in context.cells[-1][1]:
+                context.texts[column] = row[i]
         context.positions = {k: sorted(_exclusive(k, positions)) for k in positions}
-        context.texts = texts
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
@@ -411,6 +397,42 @@ def _row_specs(template: Template) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 
 
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
+_HeaderCells = tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]
+
+
+@lru_cache(maxsize=8)
+def _markers(template_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per table, in the order ties are settled (table 4, 3, 2): the header labels that open it."""
+    active = TEMPLATES[template_name].table(ACTIVE).columns
+    return (
+        (REVIEW, _REVIEW_MARKERS),
+        (APPLICATIONS, _APPLICATION_MARKERS),
+        (ACTIVE, tuple(label for c in active for label in c.labels)),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
+    """The table a header row opens (the one whose labels it names most), or None for a data row."""
+    if any(is_number(c) for c in row):
+        return None
+    cells = set(row)
+    best, best_score = None, 0
+    for kind, markers in _markers(template_name):
+        score = sum(1 for c in cells if is_header(c, markers))
+        if score > best_score:
+            best, best_score = kind, score
+    return best
+
+
+@lru_cache(maxsize=65536)
+def _header_cells(row: tuple[str, ...], kind: str, template_name: str) -> _HeaderCells:
+    """A header row's (position, group) and (position, column) pairs; groups only for table 4."""
+    if kind == REVIEW:
+        groups = tuple((i, g) for i, c in enumerate(row) if (g := _column_key(c, _REVIEW_GROUP_COLUMNS)))
+        return groups, tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, REVIEW_COLUMNS)))
+    columns = TEMPLATES[template_name].table(ACTIVE).columns if kind == ACTIVE else APPLICANT_COLUMNS
+    return (), tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, columns)))
 
 
 def _exclusive(key: str, positions: dict[str, set[int]]) -> set[int]:
