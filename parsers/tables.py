@@ -88,6 +88,7 @@ class _Context:
     positions: dict[str, list[int]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     cells: list[_HeaderCells] = field(default_factory=list)  # per header row: its (position, key) pairs
+    layouts: dict[tuple[int, tuple[str, ...]], _Layout] = field(default_factory=dict)  # see `_layout`
     open: bool = True  # the previous row was a header row too: the next header row extends this one
     read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
 
@@ -113,7 +114,7 @@ class _Source:
 class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
-        self.provenance: dict[tuple[str, str, str], Provenance] = {}
+        self.provenance: dict[tuple[str, str, str], tuple[_Source, int, Method | None]] = {}
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
         self.source: _Source | None = None
@@ -179,7 +180,7 @@ class _Reader:
             tables[REVIEW] = None
             self.warnings.append(("table_missing", f"table {REVIEW} ({self.template.table(REVIEW).heading}) not found"))
         kept = [
-            p for (table, row, column), p in self.provenance.items()
+            self._provenance(table, row, column) for table, row, column in self.provenance
             if tables.get(table) is not None and row in tables[table] and column in tables[table][row]
         ]  # fmt: skip
         return TableFindings(tables, self.warnings, kept)
@@ -220,20 +221,29 @@ class _Reader:
                     )
 
     def _note(self, table: str, row: str, column: str, position: int | None, method: Method | None = None) -> None:
-        """Records where one value came from (its cell in the rendering's grid) and how it was read."""
+        """Records where one value came from (its cell in the rendering's grid) and how it was read; the
+        `Provenance` is built in `findings`, for the values kept."""
         source = self.source
         if source is None or position is None:
             return
         src_column = source.columns[position] if position < len(source.columns) else position
-        try:
-            origin = source.grid.origin(source.row, src_column)
-        except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
-            origin = CellOrigin(source.grid.method)
-        self.provenance[(table, row, column)] = Provenance(
-            table=table, row=row, column=column, method=str(method or origin.method), rendering=self.rendering,
-            source_table=source.index, source_row=source.row, source_column=src_column,
-            page=origin.page, bbox=origin.bbox, confidence=origin.confidence,
-        )  # fmt: skip
+        self.provenance[(table, row, column)] = (source, src_column, method)
+
+    def _provenance(self, table: str, row: str, column: str) -> Provenance:
+        source, src_column, method = self.provenance[(table, row, column)]
+        grid = source.grid
+        page = bbox = confidence = None
+        if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
+            how = method or grid.method
+        else:
+            try:
+                origin = grid.origin(source.row, src_column)
+            except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
+                origin = CellOrigin(grid.method)
+            how, page, bbox, confidence = method or origin.method, origin.page, origin.bbox, origin.confidence
+        return Provenance(
+            table, row, column, how.value, self.rendering, source.index, source.row, src_column, page, bbox, confidence
+        )
 
     def _header_kind(self, row: tuple[str, ...]) -> str | None:
         return _header_kind(row, self.template.name)
@@ -262,6 +272,7 @@ class _Reader:
             for i, column in context.cells[-1][1]:
                 context.texts[column] = row[i]
         context.positions = {k: sorted(_exclusive(k, positions)) for k in positions}
+        context.layouts.clear()
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
@@ -360,10 +371,12 @@ class _Reader:
             self.rows[REVIEW] = groups
 
     def _value(self, text: str, column: str, context: _Context, row: str) -> Value:
+        if column != "amount_wan_yuan" and (count := _whole_count(text)) is not None:
+            return count  # the usual case, remembered per cell text
         cell = read_cell(text)
-        where = f"{context.kind}.{row}.{column}"
         if cell.kind == "blank":
             return None
+        where = f"{context.kind}.{row}.{column}"
         if cell.kind == "text" or cell.number is None:
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a number"))
             return None
@@ -458,6 +471,15 @@ def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
     return best[2] if best else None
 
 
+@lru_cache(maxsize=65536)
+def _whole_count(text: str) -> int | None:
+    """The whole count a cell prints; None for anything else (blank, text, a fraction, an amount)."""
+    cell = read_cell(text)
+    if cell.kind != "number" or cell.number is None or cell.number != cell.number.to_integral_value():
+        return None
+    return int(cell.number)
+
+
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
     """The distinct non-empty label cells of a row (outermost first) and the index of the last one."""
     label_end = max((i for i, c in enumerate(row) if read_cell(c).kind == "text"), default=-1)
@@ -468,22 +490,45 @@ def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
     return labels, label_end
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What the header says about the data rows of one row kind (its label cells' end, its columns):
+    worked out once per context, not once per row."""
+
+    positions: dict[str, list[int]]  # per column, its header positions right of the labels
+    located: list[str]  # the columns the header places
+    uncovered: tuple[int, ...]  # positions right of the labels under no located column
+    order: list[str]  # the columns left to right (`_header_order`)
+
+
+def _layout(context: _Context, label_end: int, columns: list[str]) -> _Layout:
+    key = (label_end, tuple(columns))
+    layout = context.layouts.get(key)
+    if layout is None:
+        positions = {k: [p for p in context.positions.get(k, []) if p > label_end] for k in columns}
+        located = [k for k in columns if positions[k]]
+        covered = {p for k in located for p in positions[k]}
+        width = len(context.rows[0])
+        uncovered = tuple(i for i in range(label_end + 1, width) if i not in covered)
+        layout = context.layouts[key] = _Layout(positions, located, uncovered, _header_order(context, columns))
+    return layout
+
+
 def _values(
     row: tuple[str, ...], label_end: int, context: _Context, columns: list[str]
 ) -> dict[str, tuple[str, int]] | None:
     """Raw cell text and its position in the row, per column: by header position when the row lines up,
     else in header order."""
-    positions = {k: [p for p in context.positions.get(k, []) if p > label_end] for k in columns}
-    located = [k for k in columns if positions[k]]
+    layout = _layout(context, label_end, columns)
+    positions, located = layout.positions, layout.located
     width = len(context.rows[0])
     if located and len(row) == width:
-        covered = {p for k in located for p in positions[k]}
-        stray = [i for i in range(label_end + 1, len(row)) if i not in covered and is_number(row[i])]
+        stray = any(is_number(row[i]) for i in layout.uncovered)
         if not stray and len(located) == len(columns):
             return {k: _pick(row, positions[k]) for k in columns}
     cells = list(enumerate(row))[label_end + 1 :]
     trimmed = _trim(cells)
-    order = _header_order(context, columns)
+    order = layout.order
     # A dense grid pads short rows with blanks on the right: a row with blank values of its own at the
     # left (0 printed as blank) is read by cutting only the padding.
     padded = len(cells) > len(order) and not any(text for _, text in cells[len(order) :])
