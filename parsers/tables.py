@@ -24,11 +24,13 @@ label in `labels.label_key` form (NFKC, no spaces or quotes), so it is stable ac
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
-from nianbao.parsers.cells import is_number, is_value, read_cell
+from nianbao.parsers.cells import has_number, is_number, is_value, last_text, read_cell
 from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
 from nianbao.parsers.grids import realign
 from nianbao.parsers.labels import is_header, label_key, match_row
@@ -62,6 +64,7 @@ _UNIT_WAN = re.compile(r"万元")
 _UNIT_YUAN = re.compile(r"[(（]\s*(单位\s*[:：]?\s*)?元\s*[)）]|单位\s*[:：]?\s*元")
 _TEN_THOUSAND = Decimal(10000)
 _DIGITS = re.compile(r"^\d+$")
+_METHOD_NAMES = {m: m.value for m in Method}
 # Rows of the other template's table 3 a report may print instead of its own (hybrid layouts):
 # template -> (rows it may borrow, rows of its own they replace).
 _OTHER_2019 = APPLICATIONS_2019.row("other_handling")
@@ -100,13 +103,12 @@ def find_tables(document: Document, template: Template) -> TableFindings:
     return reader.findings()
 
 
-@dataclass
-class _Source:
+class _Source(NamedTuple):
     """Where the row being read sits: its grid, the grid's index, the row's index, and for each of the
     row's (realigned) cells the column it came from in the reader's grid."""
 
     grid: TableBlock
-    index: int
+    grid_index: int
     row: int
     columns: tuple[int, ...]
 
@@ -241,9 +243,8 @@ class _Reader:
             except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
                 origin = CellOrigin(grid.method)
             how, page, bbox, confidence = method or origin.method, origin.page, origin.bbox, origin.confidence
-        return Provenance(
-            table, row, column, how.value, self.rendering, source.index, source.row, src_column, page, bbox, confidence
-        )
+        where = (source.grid_index, source.row, src_column)
+        return Provenance(table, row, column, _METHOD_NAMES[how], self.rendering, *where, page, bbox, confidence)
 
     def _header_kind(self, row: tuple[str, ...]) -> str | None:
         return _header_kind(row, self.template.name)
@@ -271,7 +272,7 @@ class _Reader:
                     positions.setdefault(column, set()).add(i)
             for i, column in context.cells[-1][1]:
                 context.texts[column] = row[i]
-        context.positions = {k: sorted(_exclusive(k, positions)) for k in positions}
+        context.positions = _exclusive(positions)
         context.layouts.clear()
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
@@ -427,7 +428,7 @@ def _markers(template_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 @lru_cache(maxsize=65536)
 def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
     """The table a header row opens (the one whose labels it names most), or None for a data row."""
-    if any(is_number(c) for c in row):
+    if has_number(row):
         return None
     cells = set(row)
     best, best_score = None, 0
@@ -448,14 +449,14 @@ def _header_cells(row: tuple[str, ...], kind: str, template_name: str) -> _Heade
     return (), tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, columns)))
 
 
-def _exclusive(key: str, positions: dict[str, set[int]]) -> set[int]:
-    """A column's positions without those another column also claims, unless that leaves none.
+def _exclusive(positions: dict[str, set[int]]) -> dict[str, list[int]]:
+    """Each column's positions without those another column also claims, unless that leaves none.
 
     A span copied too far (`其他 ||` in a flattened dump, a header cell merged over the 总计 column)
     must not pull a neighbour's values in.
     """
-    others = set().union(*(p for k, p in positions.items() if k != key))
-    return positions[key] - others or positions[key]
+    claims = Counter(p for own in positions.values() for p in own)
+    return {k: sorted([p for p in own if claims[p] == 1] or own) for k, own in positions.items()}
 
 
 @lru_cache(maxsize=65536)
@@ -482,7 +483,7 @@ def _whole_count(text: str) -> int | None:
 
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
     """The distinct non-empty label cells of a row (outermost first) and the index of the last one."""
-    label_end = max((i for i, c in enumerate(row) if read_cell(c).kind == "text"), default=-1)
+    label_end = last_text(row)
     labels: list[str] = []
     for cell in row[: label_end + 1]:
         if cell and (not labels or labels[-1] != cell):
