@@ -247,12 +247,13 @@ def _metadata(root: lxml.html.HtmlElement, texts: _Texts) -> dict[str, str]:
 
 def _breadcrumb_title(root: lxml.html.HtmlElement, texts: _Texts) -> str | None:
     for el in root.iter("div", "p", "span", "ul", "td", "nav"):
-        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if texts.length(el) > 600:
+        if texts.lengths.get(el, 0) > 600:
             continue
-        start = texts.spans[el][0]
-        head = texts.text[start : min(start + 40, texts.spans[el][1])]
-        if not (_CRUMB_MARKER.search(marker) or _CRUMB_TEXT.match(clean(head))):
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        start, end = texts.spans[el]
+        head = texts.text[start : min(start + 40, end)]
+        # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
+        if not (_CRUMB_MARKER.search(marker) or ("位" in head and _CRUMB_TEXT.match(clean(head)))):
             continue
         text = _inline_text(el)
         if len(text) > 200 or not (_CRUMB_TEXT.match(text) or _CRUMB_MARKER.search(marker)):
@@ -287,22 +288,30 @@ def _inside_removed(el: lxml.html.HtmlElement) -> bool:
 
 
 def _is_chrome(el: lxml.html.HtmlElement, texts: _Texts) -> bool:
-    """Page furniture: short, and marked as such by its class/id or its words, or a metadata block."""
-    tag = _tag(el)
-    length = texts.length(el)
-    if tag in ("body", "html", "tbody", "tr", "td", "th") or length > 1200:  # cheap gates first
+    """Page furniture: short, and marked as such by its class/id or its words, or a metadata block.
+
+    In order: longer than 300 characters (cleaned) is no furniture; a metadata block (two keys or more)
+    is, when it holds no table; a table, or what holds one, is not; a furniture class/id is; a short
+    text with furniture words is. The cleaned text is made only where a test needs it.
+    """
+    tag = el.tag.lower()
+    length = texts.lengths.get(el, 0)
+    if tag in _NEVER_CHROME or length > 1200 or el in texts.with_table:  # cheap gates first
         return False
     text = clean(texts.of(el))
     if len(text) > 300:
         return False
-    if tag in ("table", "dl", "ul", "div", "p") and len({m.group(1) for m in _KEY.finditer(text)}) >= 2:
-        return el not in texts.with_table  # the metadata block, already read into Document.metadata
-    if tag == "table" or el in texts.with_table:
+    if tag in _BLOCK_HOLDERS and ("：" in text or ":" in text) and len({m.group(1) for m in _KEY.finditer(text)}) >= 2:
+        return True  # the metadata block, already read into Document.metadata
+    if tag == "table":
         return False
-    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if tag not in _TEXT_TAGS and _CHROME.search(marker):
+    if tag not in _TEXT_TAGS and _CHROME.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
         return True
     return len(text) <= 40 and bool(_CHROME_TEXT.search(text))
+
+
+_NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
+_BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
 def _remove(el: lxml.html.HtmlElement) -> None:
