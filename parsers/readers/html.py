@@ -249,14 +249,17 @@ def _breadcrumb_title(root: lxml.html.HtmlElement, texts: _Texts) -> str | None:
     for el in root.iter("div", "p", "span", "ul", "td", "nav"):
         if texts.lengths.get(el, 0) > 600:
             continue
-        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        attributes = el.attrib
+        marked = ("class" in attributes or "id" in attributes) and _CRUMB_MARKER.search(
+            f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+        )
         start, end = texts.spans[el]
         head = texts.text[start : min(start + 40, end)]
         # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
-        if not (_CRUMB_MARKER.search(marker) or ("位" in head and _CRUMB_TEXT.match(clean(head)))):
+        if not (marked or ("位" in head and _CRUMB_TEXT.match(clean(head)))):
             continue
         text = _inline_text(el)
-        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or _CRUMB_MARKER.search(marker)):
+        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or marked):
             continue
         last = [p for p in _CRUMB_SEP.split(text) if p][-1:] or [""]
         if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
