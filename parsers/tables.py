@@ -33,7 +33,7 @@ from typing import NamedTuple
 from nianbao.parsers.cells import has_number, is_number, is_value, last_text, read_cell
 from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
 from nianbao.parsers.grids import realign
-from nianbao.parsers.labels import is_header, label_key, match_row
+from nianbao.parsers.labels import RowMatch, is_header, label_key, match_row
 from nianbao.parsers.record import Provenance, Value
 from nianbao.parsers.runs import Pending, resolve_runs
 from nianbao.parsers.templates import (
@@ -277,8 +277,8 @@ class _Reader:
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
-        rows, row_labels = self.row_specs[context.kind]
-        match = match_row(tuple(labels), row_labels)
+        rows, _ = self.row_specs[context.kind]
+        match = _match_row(tuple(labels), self.template.name, context.kind)
         if match.tied:
             names = ", ".join(rows[i].key for i in match.tied)
             self.warnings.append(
@@ -327,6 +327,9 @@ class _Reader:
     ) -> bool:
         """A row whose values a text dump ran together into one digit string (the reader marks such
         cells `inferred`): kept for `resolve_runs`, which splits it only where the arithmetic allows one reading."""
+        grid = self.source.grid if self.source is not None else None
+        if grid is None or (grid.origins is None and grid.method != Method.INFERRED):
+            return False  # no cell of this grid was marked `inferred`
         cells = [(i, c) for i, c in enumerate(row) if i > label_end and c]
         if len(columns) < 2 or len(cells) != 1 or not _DIGITS.match(cells[0][1]) or self.source is None:
             return False
@@ -411,6 +414,13 @@ def _row_specs(template: Template) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 
 
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
+
+
+@lru_cache(maxsize=65536)
+def _match_row(labels: tuple[str, ...], template_name: str, kind: str) -> RowMatch:
+    """`match_row` against one table's rows, remembered by names (hashing the rows' label tuples on every
+    call would cost more than the match)."""
+    return match_row(labels, _row_specs(TEMPLATES[template_name])[kind][1])
 _HeaderCells = tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]
 
 
