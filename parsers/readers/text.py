@@ -156,7 +156,7 @@ def _blocks(raw: list[str]) -> list[Block]:
 
 def _is_separator(line: str) -> bool:
     """Blank, a lone `|`, or bars alone (`|||`, a span's remains): between cells, never a cell."""
-    return not line.strip() or set(line.strip()) == {"|"}
+    return not line.strip().strip("|")
 
 
 def _opens_bare_cells(lines: _Lines, i: int) -> bool:
@@ -173,22 +173,23 @@ def _cell_run_end(lines: _Lines, start: int) -> int:
     Two styles: cells on consecutive lines; or every cell followed by blank or lone `|` lines (a page
     saved as text), where the run ends at the last cell followed so.
     """
+    n = len(lines.raw)
     end = lines.cells_end[start]
     values = lines.values_before[end] - lines.values_before[start]
     if values >= _MIN_VALUES and values * 4 >= end - start:
         return end
     cell, separator = lines.cell, lines.separator
     i, end, values, cells = start, start, 0, 0
-    while i < len(lines) and separator[i] and i < start + 2:
+    while i < n and separator[i] and i < start + 2:
         i += 1
-    while i + 1 < len(lines) and cell[i] and separator[i + 1]:
+    while i + 1 < n and cell[i] and separator[i + 1]:
         values += lines.value[i]
         cells += 1
         end = i + 1
         i += 1
-        while i < len(lines) and separator[i]:
+        while i < n and separator[i]:
             i += 1
-    if i < len(lines) and cell[i] and cells:  # the last cell, followed by no separator
+    if i < n and cell[i] and cells:  # the last cell, followed by no separator
         values += lines.value[i]
         cells += 1
         end = i + 1
@@ -199,8 +200,9 @@ def _run_together_end(lines: _Lines, start: int) -> tuple[int, int]:
     """End of a run of short lines, at least three of them label+digits with no separator, else `start`;
     and where the run of short or blank lines stopped. No run-together table starts before that stop
     when none starts at `start`: a later start sees the same lines but fewer of them."""
+    n = len(lines.raw)
     i, end, runs = start, start, 0
-    while i < len(lines) and (lines.cell[i] or not lines.raw[i].strip()):
+    while i < n and (lines.cell[i] or not lines.raw[i].strip()):
         text = lines.text[i]
         if text:
             runs += bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
