@@ -9,6 +9,7 @@ and the article; it drops the furniture.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.etree
 
@@ -314,9 +315,20 @@ def _is_chrome(el: lxml.etree._Element, texts: _Texts) -> bool:
         return True  # the metadata block, already read into Document.metadata
     if tag == "table":
         return False
-    if tag not in _TEXT_TAGS and _CHROME.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+    if tag not in _TEXT_TAGS and _chrome_marker(el.get("class"), el.get("id")):
         return True
-    return len(text) <= 40 and bool(_CHROME_TEXT.search(text))
+    return len(text) <= 40 and _chrome_words(text)
+
+
+# Class names and short texts repeat down a page (MsoNormal, a cell's 0): their verdicts are remembered.
+@lru_cache(maxsize=4096)
+def _chrome_marker(css_class: str | None, element_id: str | None) -> bool:
+    return bool(_CHROME.search(f"{css_class or ''} {element_id or ''}"))
+
+
+@lru_cache(maxsize=16384)
+def _chrome_words(text: str) -> bool:
+    return bool(_CHROME_TEXT.search(text))
 
 
 _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})

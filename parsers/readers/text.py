@@ -20,6 +20,7 @@ A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive d
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 from nianbao.parsers.cells import is_value
@@ -387,6 +388,11 @@ def _bar_cells(line: str) -> list[str]:
 
 def _pipe_cells(line: str) -> list[str]:
     """Cells of one `|`-flattened line; `||` continues the cell to its left (a span), `| |` is blank."""
+    return list(_pipe_line_cells(line))
+
+
+@lru_cache(maxsize=16384)  # a table's lines are split several times (its shape, then its rows)
+def _pipe_line_cells(line: str) -> tuple[str, ...]:
     stripped = line.strip()
     if stripped.startswith("|"):
         stripped = stripped[1:]
@@ -398,7 +404,7 @@ def _pipe_cells(line: str) -> list[str]:
             cells.append(cells[-1])
         else:
             cells.append(clean(raw))
-    return cells
+    return tuple(cells)
 
 
 def _title(blocks: tuple[Block, ...]) -> str | None:
