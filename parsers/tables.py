@@ -421,6 +421,8 @@ def _match_row(labels: tuple[str, ...], template_name: str, kind: str) -> RowMat
     """`match_row` against one table's rows, remembered by names (hashing the rows' label tuples on every
     call would cost more than the match)."""
     return match_row(labels, _row_specs(TEMPLATES[template_name])[kind][1])
+
+
 _HeaderCells = tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]
 
 
