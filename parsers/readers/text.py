@@ -123,7 +123,7 @@ def _blocks(raw: list[str]) -> list[Block]:
     lines = _Lines(raw)
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
     # starts with one (a tenth of the lines or more), it opens a row.
-    wrapped_bars = sum(1 for line in raw if _opens_row(line)) * 10 < sum(1 for line in raw if line.strip())
+    wrapped_bars = sum(map(_opens_row, raw)) * 10 < sum(1 for line in raw if line.strip())
     no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
     i = 0
     while i < len(raw):
