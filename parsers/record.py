@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-PARSER_VERSION = "0.2.0"
+PARSER_VERSION = "0.2.1"
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]
