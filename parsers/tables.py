@@ -437,7 +437,7 @@ def _markers(template_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
     """The table a header row opens (the one whose labels it names most), or None for a data row."""
     if has_number(row):
@@ -451,7 +451,7 @@ def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
     return best
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _header_cells(row: tuple[str, ...], kind: str, template_name: str) -> _HeaderCells:
     """A header row's (position, group) and (position, column) pairs; groups only for table 4."""
     if kind == REVIEW:
