@@ -189,23 +189,26 @@ class _Texts:
 
     def __init__(self, root: lxml.etree._Element) -> None:
         pieces: list[str] = []
+        add = pieces.append
         offset = 0
-        starts: dict[lxml.etree._Element, int] = {}
-        self.spans: dict[lxml.etree._Element, tuple[int, int]] = {}
-        self.lengths: dict[lxml.etree._Element, int] = {}
+        starts: list[int] = []  # the open elements' text starts, innermost last
+        spans: dict[lxml.etree._Element, tuple[int, int]] = {}
         for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if event == "start":
-                starts[el] = offset
-                if el.text:
-                    pieces.append(el.text)
-                    offset += len(el.text)
+                starts.append(offset)
+                text = el.text
+                if text:
+                    add(text)
+                    offset += len(text)
                 continue
-            start = starts.pop(el, offset)  # a comment's text is not text: it spans nothing
-            self.spans[el] = (start, offset)
-            self.lengths[el] = offset - start
-            if el.tail and el is not root:
-                pieces.append(el.tail)
-                offset += len(el.tail)
+            # a comment's or processing instruction's text is not text: it spans nothing
+            spans[el] = (starts.pop() if event == "end" else offset, offset)
+            tail = el.tail
+            if tail and el is not root:
+                add(tail)
+                offset += len(tail)
+        self.spans = spans
+        self.lengths = {el: end - start for el, (start, end) in spans.items()}
         self.text = "".join(pieces)
         self.with_table: set[lxml.etree._Element] = set()  # elements with a <table> below them
         for table in root.iter("table"):
