@@ -23,6 +23,7 @@ READER_MODULES = {
     "doc": "nianbao.parsers.readers.word",
     "html": "nianbao.parsers.readers.html",
     "text": "nianbao.parsers.readers.text",
+    "image": "nianbao.parsers.readers.image",
 }
 
 

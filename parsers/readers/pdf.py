@@ -222,6 +222,8 @@ def _recognised(
         return content
     if not objects.chars:
         return replace(content, unrecognised=True)
+    if objects.turned:
+        warnings.append(("ocr_turned", f"page {number} of {where}: its picture turned {objects.turned:g}° to read it"))
     recognised = _page_content(objects, number, Method.OCR)
     confidence = min(char.confidence or 0.0 for char in objects.chars)
     return replace(recognised, recognised=True, confidence=confidence)

@@ -50,6 +50,7 @@ class PageObjects:
     glyphs: int  # every glyph, mapped or not
     width: float
     height: float
+    turned: float = 0.0  # OCR: degrees the page's picture was turned (counter-clockwise) to read it upright
 
     @property
     def empty(self) -> bool:
