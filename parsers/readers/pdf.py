@@ -29,7 +29,7 @@ from pdfplumber.table import Table
 
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
-from nianbao.parsers.limits import check_pdf
+from nianbao.parsers.limits import check_pdf_glyphs, check_pdf_pages, check_pdf_streams
 from nianbao.parsers.readers import ocr, pdf_aligned
 from nianbao.parsers.readers.pdf_objects import Char, PageObjects, find_tables, open_document, read_page
 
@@ -114,7 +114,7 @@ def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> 
     """Read a PDF; ParseError when it cannot be opened (corrupt, truncated, encrypted)."""
     where = url or "the PDF"
     with _PDFIUM:
-        check_pdf(data, where, max_pages)  # streams, pages and glyphs counted before any page is read
+        check_pdf_streams(data, where)  # the streams' inflated sizes; pages and glyphs are counted as read
         try:
             pdf = open_document(data)
         except pdfium.PdfiumError as exc:
@@ -134,6 +134,7 @@ def _explain(exc: pdfium.PdfiumError, where: str) -> str:
 def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
     warnings: list[tuple[str, str]] = []
     total = len(pdf)
+    check_pdf_pages(total, where)
     if total == 0:
         raise ParseError(f"{where} has no pages")
     if total > max_pages:
@@ -148,7 +149,12 @@ def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
             pages.append(_PageContent((), 0.0, 0.0, unreadable=True))
             continue
         try:
-            content = _page_content(read_page(page, max_drawn=MAX_DRAWING_OBJECTS), number)
+            objects = read_page(
+                page,
+                max_drawn=MAX_DRAWING_OBJECTS,
+                check_glyphs=lambda n, number=number: check_pdf_glyphs(n, number, where),
+            )
+            content = _page_content(objects, number)
             if (content.pictured or content.garbled) and recognised < MAX_OCR_PAGES:
                 content = _recognised(page, number, content, where, warnings)
                 recognised += content.recognised
