@@ -18,7 +18,8 @@ case "${1:-}" in
     : "${NIANBAO_ARCHIVE:?set NIANBAO_ARCHIVE to the shared archive, e.g. s3://nianbao}"
     : "${NIANBAO_REGISTRY:?set NIANBAO_REGISTRY to the registry path every worker can read}"
     export NIANBAO_HOME=${NIANBAO_HOME:-$(pwd)}
-    "$PREFECT" work-pool inspect "$POOL" >/dev/null 2>&1 || "$PREFECT" work-pool create "$POOL" --type process
+    # Create, or bring back to what this script defines (workers started first may have created it).
+    "$PREFECT" work-pool create "$POOL" --type process --overwrite
     # Polite crawling is global, not per worker: at most this many flow runs at once across machines.
     "$PREFECT" work-pool set-concurrency-limit "$POOL" "${NIANBAO_POOL_LIMIT:-4}"
     "$PREFECT" --no-prompt deploy --all --prefect-file infra/prefect.yaml

@@ -51,13 +51,21 @@ def started(args: list[str], env: Mapping[str, str], log: Path) -> Iterator[subp
         try:
             yield process
         finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            end_group(process)
+
+
+def end_group(process: subprocess.Popen) -> None:
+    """SIGTERM to the process's group (a worker's flow-run processes too), SIGKILL if it lingers."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return  # the whole group has ended
+        try:
+            process.wait(timeout=15)
+            time.sleep(0.2)  # let the group's other members act on the signal before checking again
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def prefect_env(home: Path, api: str, **extra: str) -> dict[str, str]:
@@ -88,31 +96,28 @@ def wait_healthy(api: str, process: subprocess.Popen, log: Path, seconds: float 
     pytest.fail(f"prefect server at {api} not healthy after {seconds} s: {log.read_text(errors='replace')[-2000:]}")
 
 
-def run_shard(env: Mapping[str, str], regions: list[str]) -> str:
-    """`prefect deployment run` of one shard, as an operator types it; the flow run id it printed."""
-    done = subprocess.run(
-        [
-            str(BIN / "prefect"),
-            "deployment",
-            "run",
-            "harvest/harvest-region",
-            "-p",
-            f"regions={json.dumps(regions)}",
-            "-p",
-            f"years=[{YEAR}]",
-            "-p",
-            f"download_delay={DELAY}",
-        ],
-        cwd=ROOT,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    found = re.search(r"UUID:\s*([0-9a-f-]{36})", done.stdout)
-    assert found, done.stdout
+def run_shard(env: Mapping[str, str], regions: list[str]) -> subprocess.Popen:
+    """`prefect deployment run` of one shard, as an operator types it (its output names the flow run)."""
+    parameters = {"regions": json.dumps(regions), "years": f"[{YEAR}]", "download_delay": str(DELAY)}
+    args = [str(BIN / "prefect"), "deployment", "run", "harvest/harvest-region"]
+    for name, value in parameters.items():
+        args += ["-p", f"{name}={value}"]
+    return subprocess.Popen(args, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def flow_run_id(triggered: subprocess.Popen) -> str:
+    output, _ = triggered.communicate(timeout=120)
+    found = re.search(r"UUID:\s*([0-9a-f-]{36})", output)
+    assert triggered.returncode == 0 and found, output
     return found.group(1)
+
+
+def finished(process: subprocess.Popen, log: Path, seconds: float) -> None:
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{process.args} still running after {seconds} s: {log.read_text(errors='replace')[-2000:]}")
+    assert process.returncode == 0, f"{process.args} failed: {log.read_text(errors='replace')[-3000:]}"
 
 
 def wait_for_runs(api: str, runs: list[str], logs: list[Path], seconds: float = 240) -> dict[str, dict]:
@@ -160,60 +165,55 @@ def new_bucket() -> str:
     return f"s3://{bucket}/archive"
 
 
+@pytest.mark.timeout(900)  # three harvests and a Prefect server on two shared cores
 def test_two_workers_harvesting_two_shards_make_the_archive_and_catalog_of_one_process(s3_endpoint, tmp_path):
     from nianbao.simweb import Faults, SimWeb
 
-    api = f"http://127.0.0.1:{_free_port()}/api"
-    port = api.split(":")[2].split("/")[0]
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
     sharded, single = new_bucket(), new_bucket()
+    logs = {name: tmp_path / f"{name}.log" for name in ("server", "setup", "worker-1", "worker-2", "single")}
     with ExitStack() as stack:
         web = stack.enter_context(SimWeb(seed=11, agencies=12, years=(YEAR, YEAR), faults=Faults.none()))
         registry = tmp_path / "registry.yaml"
         web.write_registry(registry)
-        server_log = tmp_path / "server.log"
         server = stack.enter_context(
             started(
-                [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", port, "--no-ui"],
+                [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"],
                 prefect_env(tmp_path / "server", api),
-                server_log,
+                logs["server"],
             )
         )
-        wait_healthy(api, server, server_log)
+        wait_healthy(api, server, logs["server"])
 
         operator = prefect_env(
             tmp_path / "operator", api, NIANBAO_ARCHIVE=sharded, NIANBAO_REGISTRY=str(registry), NIANBAO_HOME=str(ROOT)
         )
-        setup = subprocess.run(
-            ["bash", "infra/workpool.sh", "setup"], cwd=ROOT, env=operator, capture_output=True, text=True, timeout=120
-        )
-        assert setup.returncode == 0, setup.stdout + setup.stderr
-
-        logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
-        for n, log in enumerate(logs, start=1):
-            # One flow run at a time per worker, so that two shards need both workers.
-            worker = prefect_env(tmp_path / f"worker-{n}", api, NIANBAO_WORKER_LIMIT="1")
-            stack.enter_context(started(["bash", "infra/workpool.sh", "worker"], worker, log))
-
-        runs = [run_shard(operator, regions) for regions in SHARDS]
-        # The same web harvested by one process, into a bucket of its own, while the workers run.
+        setup = stack.enter_context(started(["bash", "infra/workpool.sh", "setup"], operator, logs["setup"]))
+        for name in ("worker-1", "worker-2"):
+            # One flow run at a time per worker, so that the two shards need both workers.
+            worker = prefect_env(tmp_path / name, api, NIANBAO_WORKER_LIMIT="1")
+            stack.enter_context(started(["bash", "infra/workpool.sh", "worker"], worker, logs[name]))
+        # The same web harvested by one process into a bucket of its own, while the workers run.
         where = ["--registry", str(registry), "--archive", single, "--year", str(YEAR), "--delay", str(DELAY)]
-        alone = subprocess.Popen(
-            [sys.executable, "-m", "nianbao", "harvest", *where],
-            cwd=ROOT,
-            env=prefect_env(tmp_path / "single", api),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        alone = stack.enter_context(
+            started(
+                [sys.executable, "-m", "nianbao", "harvest", *where],
+                prefect_env(tmp_path / "single", api),
+                logs["single"],
+            )
         )
-        stack.callback(lambda: alone.poll() is None and alone.kill())
-        states = wait_for_runs(api, runs, logs)
-        _, err = alone.communicate(timeout=240)
+        finished(setup, logs["setup"], 300)
 
-    worker_logs = [log.read_text(errors="replace") for log in logs]
+        runs = [flow_run_id(p) for p in [run_shard(operator, regions) for regions in SHARDS]]
+        states = wait_for_runs(api, runs, [logs["worker-1"], logs["worker-2"]], seconds=600)
+        finished(alone, logs["single"], 300)
+
+    worker_logs = [logs[name].read_text(errors="replace") for name in ("worker-1", "worker-2")]
     assert [s["state_type"] for s in states.values()] == ["COMPLETED", "COMPLETED"], "\n".join(worker_logs)
-    assert alone.returncode == 0, err
-    ran = [{r for r in runs if r in text} for text in worker_logs]
-    assert sorted(map(len, ran)) == [1, 1] and ran[0] != ran[1], f"each worker runs one shard: {ran}"
+    # A flow run's own log lines go to the output of the worker that started its process.
+    ran = [set(re.findall(r"View at \S+/flow-run/([0-9a-f-]{36})", text)) for text in worker_logs]
+    assert sorted(map(sorted, ran)) == sorted([r] for r in runs), f"each worker runs one shard: {ran}"
 
     expected = {(r["agency"], r["year"]) for r in web.manifest["reports"] if r["year"] == YEAR}
     contents = archive_contents(sharded)
