@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Sets up the `nianbao` process work pool on the shared Prefect server and registers the deployments,
-# or (with `worker`) starts a worker on this machine. Run `setup` once from any machine, `worker` on
-# every machine that should run harvests. Each worker machine needs: this repository at $NIANBAO_HOME
-# with its .venv (bash infra/bootstrap), PREFECT_API_URL, and credentials for the shared archive.
+# or (with `worker`) starts a worker on this machine. Run `setup` from any machine (again after changing
+# infra/prefect.yaml), `worker` on every machine that should run harvests, before or after the setup.
+# The deployments keep NIANBAO_ARCHIVE, NIANBAO_REGISTRY and NIANBAO_HOME as they are at setup, so each
+# worker machine needs this repository at $NIANBAO_HOME with its .venv (bash infra/bootstrap), the
+# registry at that path, PREFECT_API_URL, and the AWS variables of the shared archive. docs/deploy.md
+# has the steps; tests/flows/test_workers.py runs them.
 #
-#   PREFECT_API_URL=http://prefect.internal:4200/api NIANBAO_ARCHIVE=s3://nianbao \
-#   NIANBAO_REGISTRY=/srv/nianbao/registry.yaml bash infra/workpool.sh setup
+#   PREFECT_API_URL=http://prefect.internal:4200/api NIANBAO_ARCHIVE=s3://nianbao/archive \
+#   NIANBAO_REGISTRY=/srv/nianbao/registry.yaml NIANBAO_HOME=/srv/nianbao/repo bash infra/workpool.sh setup
 #   PREFECT_API_URL=http://prefect.internal:4200/api bash infra/workpool.sh worker
 set -euo pipefail
 cd "$(dirname "$0")/.."
