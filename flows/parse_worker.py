@@ -13,7 +13,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -123,3 +125,24 @@ def _ending(child: multiprocessing.process.BaseProcess) -> str:
     if code is not None and code < 0:
         return f"killed by signal {-code}, most likely out of memory"
     return f"exit status {code}"
+
+
+def _without_main_module(prepare: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
+    """multiprocessing's preparation of a child, less the re-import of the parent's `__main__` module for
+    parse children. multiprocessing runs the parent's main module again in every forkserver child (as
+    `__mp_main__`) unless it is a package's `__main__`; in a flow run started by a Prefect worker or by
+    `nianbao serve` that module is `prefect.engine`, seconds of imports for every document parsed. The
+    child's target (`_work`) lives in this module and needs nothing from `__main__`; multiprocessing has
+    no option for this, hence the wrapper, which leaves every other process as it was."""
+
+    def prepared(name: str) -> dict[str, Any]:
+        data = prepare(name)
+        if name == "nianbao-parse":  # the name parse_bounded gives its children
+            data.pop("init_main_from_name", None)
+            data.pop("init_main_from_path", None)
+        return data
+
+    return prepared
+
+
+spawn.get_preparation_data = _without_main_module(spawn.get_preparation_data)
