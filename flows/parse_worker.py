@@ -18,9 +18,12 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from nianbao.parsers.errors import ParseError
+from nianbao.parsers.readers import READER_MODULES
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["nianbao.parsers", "nianbao.parsers.readers.html", "nianbao.parsers.readers.word"])
+# Every reader is imported once, in the forkserver: a child that imports the PDF reader itself (numpy,
+# pdfplumber, pdfium) spent ~0.5 s of its life on the imports, most of each PDF's parse.
+_CONTEXT.set_forkserver_preload(["nianbao.parsers", *dict.fromkeys(READER_MODULES.values())])
 
 
 @dataclass(frozen=True)
