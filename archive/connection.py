@@ -29,6 +29,17 @@ class Archive:
     def has_raw(self, sha256: str) -> bool:
         return self.store.exists(keys.raw_key(sha256))
 
+    def parsed(self, parser_version: str, sha256: str, *, ocr: bool = True) -> dict[str, Any] | None:
+        """The kept parse outcome of a body (see archive/parsed.py); None when it was not parsed yet."""
+        from nianbao.archive.parsed import get_parsed
+
+        return get_parsed(self.store, parser_version, sha256, ocr=ocr)
+
+    def keep_parsed(self, parser_version: str, sha256: str, outcome: dict[str, Any], *, ocr: bool = True) -> None:
+        from nianbao.archive.parsed import put_parsed
+
+        put_parsed(self.store, parser_version, sha256, outcome, ocr=ocr)
+
     def keep_registry(self, entries: Sequence[Mapping[str, Any]]) -> str:
         """Keep a snapshot of the registry entries a run used (see archive/agencies.py)."""
         from nianbao.archive.agencies import keep_registry

@@ -55,13 +55,15 @@ def parse_bounded(
     content_type: str | None,
     agency: str | None,
     bounds: ParseBounds = BOUNDS,
+    ocr: bool = True,
 ) -> dict[str, Any]:
-    """The record of `data` as a dict, parsed in a bounded child process; ParseError with the reason."""
+    """The record of `data` as a dict, parsed in a bounded child process; ParseError with the reason.
+    `ocr=False` leaves picture-only pages for later (see nianbao.parsers.parse)."""
     where = url or "the document"
     receiver, sender = _CONTEXT.Pipe(duplex=False)
     child = _CONTEXT.Process(
         target=_work,
-        args=(sender, data, url, content_type, agency, bounds.memory_bytes),
+        args=(sender, data, url, content_type, agency, bounds.memory_bytes, ocr),
         name="nianbao-parse",
         daemon=True,
     )
@@ -86,13 +88,19 @@ def parse_bounded(
 
 
 def _work(
-    sender: Connection, data: bytes, url: str | None, content_type: str | None, agency: str | None, memory: int
+    sender: Connection,
+    data: bytes,
+    url: str | None,
+    content_type: str | None,
+    agency: str | None,
+    memory: int,
+    ocr: bool = True,
 ) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from nianbao.parsers import parse
 
     try:
-        answer = ("record", parse(data, url=url, content_type=content_type, agency=agency).to_dict())
+        answer = ("record", parse(data, url=url, content_type=content_type, agency=agency, ocr=ocr).to_dict())
     except ParseError as exc:
         answer = ("error", str(exc))
     except MemoryError:

@@ -1,4 +1,8 @@
-"""The Prefect tasks the flows are made of: crawl a batch, parse a capture, settle a batch, rebuild the catalog.
+"""The Prefect tasks the flows are made of: crawl a batch, settle a batch, rebuild the catalog.
+
+A batch is one settle task: its bodies are parsed inside it (flows/reading.py: the archive's parse
+cache, bounded worker processes), not as a Prefect task each, whose state round trips cost more than
+most parses.
 
 Every task is idempotent: raw bodies are content-addressed, captures keyed by (agency, url,
 fetched_at), versions created with put-if-absent. A task rerun after a crash therefore finds what the
@@ -7,7 +11,6 @@ first attempt wrote and creates nothing twice. Only transient causes are retried
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cache
@@ -16,12 +19,11 @@ from typing import TYPE_CHECKING, Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from nianbao.flows.settlement import Crawled, Holdings, Parse, settle
-from nianbao.parsers.errors import ParseError
+from nianbao.flows.reading import StoredReader
+from nianbao.flows.settlement import Crawled, Holdings, settle
 
 if TYPE_CHECKING:
     from nianbao.archive import Archive
-    from nianbao.archive.captures import Capture
     from nianbao.flows.summaries import AgencyOutcome
 
 
@@ -50,11 +52,6 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
         return False
     return False
 
-
-# Prefect 3.9's result cache is not safe for concurrent readers in one process: at 1,000 agencies two
-# settling threads failed with "OrderedDict mutated during iteration" and a KeyError on the cache file.
-# Parsing holds the GIL anyway, so taking turns costs little.
-PARSE_CACHE_LOCK = threading.Lock()
 
 RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": is_transient}
 
@@ -90,40 +87,6 @@ def crawl_agencies(
     }
 
 
-def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
-    from nianbao.parsers.record import PARSER_VERSION
-
-    # "outcome": the cached value is {"record": ...} or {"error": ...}, no longer a bare record.
-    return f"parse-outcome-{PARSER_VERSION}-{parameters['sha256']}"
-
-
-@task(name="parse_capture", cache_key_fn=parse_cache_key, persist_result=True, **RETRIES)
-def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None) -> dict[str, Any]:
-    """{"record": the record as a dict} or {"error": why the body cannot be read}, parsed in a bounded
-    worker process (flows/parse_worker.py) and cached on the sha256 and the parser version.
-
-    No agency hint: the site a body was found on is not always its issuing body (a parent portal
-    reposts its departments' reports), and a hinted name would place a repost with the wrong agency.
-    Settlement names the body from the registry once the report's agency is known (see `settle`).
-    An unreadable document is an answer, not a failed task: a failed task costs seconds of Prefect's
-    failure handling and is parsed again on every rerun.
-    """
-    from nianbao.flows.parse_worker import parse_bounded
-
-    data = open_archive(archive_url).get_raw(sha256)
-    try:
-        return {"record": parse_bounded(data, url=url, content_type=content_type, agency=None)}
-    except ParseError as exc:
-        return {"error": str(exc)}
-
-
-def record_of(outcome: Mapping[str, Any]) -> dict[str, Any]:
-    """The record of a parse_capture outcome; ParseError with the reason when there is none."""
-    if "error" in outcome:
-        raise ParseError(outcome["error"])
-    return outcome["record"]
-
-
 @task(name="settle_agencies", cache_policy=NO_CACHE, **RETRIES)
 def settle_agencies(
     registry: str,
@@ -150,21 +113,15 @@ def settle_agencies(
             a: replace(c, run_ids=(*c.run_ids, revisit_run)) if c.run_ids and revisit_run not in c.run_ids else c
             for a, c in crawled.items()
         }
-    parse = cached_parser(archive_url)
-    return settle(archive, agencies, names, years, since, crawled, parse, revisited, held, regions=regions)
+    reader = cached_parser(archive_url)
+    return settle(
+        archive, agencies, names, years, since, crawled, reader, revisited, held, regions=regions, quick=reader.quick
+    )
 
 
-def cached_parser(archive_url: str) -> Parse:
-    """Parse a stored body through the cached `parse_capture` task. The record crosses the cache as a
-    dict (Prefect persists results with pickle, which a frozen record's read-only mappings refuse)."""
-    from nianbao.parsers.record import ReportRecord
-
-    def parse(capture: Capture, sha256: str) -> ReportRecord:
-        with PARSE_CACHE_LOCK:
-            outcome = parse_capture(archive_url, sha256, capture.url, capture.content_type)
-        return ReportRecord.from_dict(record_of(outcome))
-
-    return parse
+def cached_parser(archive_url: str) -> StoredReader:
+    """Parse stored bodies through the archive's parse cache (flows/reading.py), in bounded workers."""
+    return StoredReader(open_archive(archive_url))
 
 
 def revisit_unvisited(
