@@ -148,17 +148,17 @@ def revisit_unvisited(
     from nianbao.flows.progress import report
     from nianbao.flows.settlement import Found, unvisited
 
-    registered = {agency.id: agency for agency in load_registry(registry).agencies}
     todo = {}
     for agency in agencies:
         if not crawled[agency].error:
             found = Found.since(archive, agency, since, crawled[agency].run_ids)
             todo[agency] = unvisited(held, agency, years, found)
+    if not any(todo.values()):
+        return set(), None  # the usual case: the registry file is not read again
     # Each agency as its registry entry says (its hosts, delay, robots and address policy), only the
     # start URLs replaced by the held report URLs to revisit.
+    registered = {agency.id: agency for agency in load_registry(registry).agencies}
     entries = [registered[a].entry(start_urls=urls) for a, urls in todo.items() if urls]
-    if not entries:
-        return set(), None
     report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
     summary = crawl(entries, archive_url, settings_overrides=dict(settings), progress=report, run_id=run_id)
     return {url for entry in entries for url in entry["start_urls"]}, summary.run_id
