@@ -170,6 +170,7 @@ def settle(
     regions: Mapping[str, str | None] | None = None,
     until: str | None = None,
     quick: Parse | None = None,
+    found: Mapping[str, Found] | None = None,
 ) -> list[AgencyOutcome]:
     """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised.
 
@@ -180,7 +181,8 @@ def settle(
     a held report's own-site URLs are read so anyway (a revisit crawl records them as start pages, and a
     WARC import has no list). `until` bounds the run's captures for a visit settled after the fact
     (imported from WARC files). `quick`, when given, reads bodies first with OCR left for later; `parse`
-    then reads only a picture-only document no other rendering of its report stands in for."""
+    then reads only a picture-only document no other rendering of its report stands in for. `found` gives
+    agencies' run captures already listed (the others are listed here)."""
     tallies = {agency: Tally(agency, years) for agency in agencies}
     identifier = Identifier(names)
     documents: list[Document] = []
@@ -200,14 +202,14 @@ def settle(
             tally.coverage = dict.fromkeys(years, FAILED)
             continue
         try:
-            found = Found.since(archive, agency, since, crawled[agency].run_ids, until)
+            run = (found or {}).get(agency) or Found.since(archive, agency, since, crawled[agency].run_ids, until)
             urls = {*revisited, *_own_urls(held, agency, years)}
-            documents += _read(found, years, parse, tally, urls, quick)
+            documents += _read(run, years, parse, tally, urls, quick)
             _remember(held, agency, years, identifier)
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
             tally.fail(None, f"{agency}: {type(exc).__name__}: {exc}")
             continue
-        gone |= {c.url: c for c in found.captures if c.status in GONE}
+        gone |= {c.url: c for c in run.captures if c.status in GONE}
     grouping = identifier.group(documents)
     for document in grouping.unidentified:
         if not _attach(document, grouping.groups):

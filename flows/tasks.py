@@ -20,7 +20,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from nianbao.flows.reading import StoredReader
-from nianbao.flows.settlement import Crawled, Holdings, settle
+from nianbao.flows.settlement import Crawled, Found, Holdings, read_holdings, settle, unvisited
 
 if TYPE_CHECKING:
     from nianbao.archive import Archive
@@ -101,22 +101,24 @@ def settle_agencies(
     run_id: str | None = None,
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
-    from nianbao.flows.settlement import read_holdings
-
     archive = open_archive(archive_url)
-    held = read_holdings(archive, [a for a in agencies if not crawled[a].error], years)
-    revisited, revisit_run = revisit_unvisited(
-        registry, archive, archive_url, agencies, years, since, crawled, settings, held, run_id
-    )
+    ok = [a for a in agencies if not crawled[a].error]
+    held = read_holdings(archive, ok, years)
+    # The run's captures, listed once: what to revisit is read from them, and settling reuses them for
+    # every agency the revisit did not add to.
+    found = {a: Found.since(archive, a, since, crawled[a].run_ids) for a in ok}
+    revisited, revisit_run = revisit_unvisited(registry, archive_url, years, settings, held, found, run_id)
     if revisit_run is not None:  # a revisit under the run's own id adds no run to read
         crawled = {
             a: replace(c, run_ids=(*c.run_ids, revisit_run)) if c.run_ids and revisit_run not in c.run_ids else c
             for a, c in crawled.items()
         }
+        found = {a: f for a, f in found.items() if not unvisited(held, a, years, f)}  # the others list again
     reader = cached_parser(archive_url)
     return settle(
-        archive, agencies, names, years, since, crawled, reader, revisited, held, regions=regions, quick=reader.quick
-    )
+        archive, agencies, names, years, since, crawled, reader, revisited, held,
+        regions=regions, quick=reader.quick, found=found,
+    )  # fmt: skip
 
 
 def cached_parser(archive_url: str) -> StoredReader:
@@ -126,18 +128,16 @@ def cached_parser(archive_url: str) -> StoredReader:
 
 def revisit_unvisited(
     registry: str,
-    archive: Archive,
     archive_url: str,
-    agencies: Sequence[str],
     years: Sequence[int],
-    since: str,
-    crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
     held: Holdings,
+    found: Mapping[str, Found],
     run_id: str | None = None,
 ) -> tuple[set[str], str | None]:
-    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed: the
-    URLs, and the crawl run that fetched them (None when there were none).
+    """Fetch (through the crawler, one process for the batch) the held report URLs the run's captures
+    `found` (per agency that crawled) missed: the URLs, and the crawl run that fetched them (None when
+    there were none).
 
     Given the run's `run_id`, the revisit's captures carry it: they are part of the visit settled with the
     crawl's, and a WARC import, which settles visits by run, must see them together (a 404 at a moved
@@ -146,19 +146,14 @@ def revisit_unvisited(
     from nianbao.crawler.agencies import load_registry
     from nianbao.crawler.run import crawl
     from nianbao.flows.progress import report
-    from nianbao.flows.settlement import Found, unvisited
 
-    todo = {}
-    for agency in agencies:
-        if not crawled[agency].error:
-            found = Found.since(archive, agency, since, crawled[agency].run_ids)
-            todo[agency] = unvisited(held, agency, years, found)
-    if not any(todo.values()):
+    todo = {agency: urls for agency, run in found.items() if (urls := unvisited(held, agency, years, run))}
+    if not todo:
         return set(), None  # the usual case: the registry file is not read again
     # Each agency as its registry entry says (its hosts, delay, robots and address policy), only the
     # start URLs replaced by the held report URLs to revisit.
     registered = {agency.id: agency for agency in load_registry(registry).agencies}
-    entries = [registered[a].entry(start_urls=urls) for a, urls in todo.items() if urls]
+    entries = [registered[a].entry(start_urls=urls) for a, urls in todo.items()]
     report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
     summary = crawl(entries, archive_url, settings_overrides=dict(settings), progress=report, run_id=run_id)
     return {url for entry in entries for url in entry["start_urls"]}, summary.run_id
