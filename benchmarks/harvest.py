@@ -56,14 +56,16 @@ def main() -> None:
         print(f"simulated web: {args.agencies} agencies, report years {years[0]}–{years[-1]}, {truth} reports")
 
         startup = timed(warm_up)
-        progress = FirstLine()
+        first_run, rerun_run = Timeline(), Timeline()
         archive_a = str(scratch / "prefect")
         wall, summary = timed_result(
-            lambda: progress.timing(lambda: harvest_with_prefect(str(registry), archive_a, years))
+            lambda: first_run.timing(lambda: harvest_with_prefect(str(registry), archive_a, years))
         )
         written = objects(archive_a)
         counts = summary.counts()
-        rerun, again = timed_result(lambda: harvest_with_prefect(str(registry), archive_a, years))
+        rerun, again = timed_result(
+            lambda: rerun_run.timing(lambda: harvest_with_prefect(str(registry), archive_a, years))
+        )
         added = objects(archive_a) - written
         archive_b = str(scratch / "plain")
         plain = timed(lambda: harvest_without_prefect(str(registry), archive_b, years))
@@ -74,8 +76,10 @@ def main() -> None:
         print(f"{'prefect temporary server start-up (apart)':44}{startup:10.1f} s   counted separately")
         print(f"{'first harvest with prefect':44}{wall:10.1f} s   ≤ 300 s at 1,000 agencies")
         print(f"  reports found {counts['reports_found']}/{truth}, failures {counts['failures']}; {describe(written)}")
-        print(f"{'first progress line after the flow starts':44}{progress.after:10.1f} s   within the first second")
+        print(f"  {first_run.stages()}")
+        print(f"{'first progress line after the flow starts':44}{first_run.first:10.1f} s   within the first second")
         print(f"{'no-change rerun with prefect':44}{rerun:10.1f} s")
+        print(f"  {rerun_run.stages()}")
         print(f"{'  rerun / first harvest':44}{rerun / wall:10.1%}     ≤ 10%")
         print(f"{'  bodies downloaded on the rerun':44}{again.counts()['raw_objects_written']:10d}     0")
         print(
@@ -87,22 +91,37 @@ def main() -> None:
         print(f"{'  counting the server start-up':44}{(total - plain) / total:10.1%}")
 
 
-class FirstLine:
-    """When the first progress line came, counted from the start of the timed call."""
+class Timeline:
+    """The flow's progress lines with their times, counted from the start of the timed call: when the
+    first came, and where the wall time went (crawling until the last crawl ended, settling after it,
+    the catalog)."""
 
     def __init__(self) -> None:
-        self.after = float("nan")
+        self.lines: list[tuple[float, str]] = []
+
+    @property
+    def first(self) -> float:
+        return self.lines[0][0] if self.lines else float("nan")
+
+    def last(self, prefix: str) -> float:
+        return max((t for t, line in self.lines if line.startswith(prefix)), default=float("nan"))
+
+    def stages(self) -> str:
+        crawled, settled, catalog = self.last("crawled batch"), self.last("settled batch"), self.last("catalog")
+        return (
+            f"stages: crawls end at {crawled:.1f} s, settling {settled - crawled:.1f} s more, "
+            f"catalog {catalog - settled:.1f} s"
+        )
 
     def timing(self, fn):
         import logging
 
         started = time.perf_counter()
-        first = self
+        lines = self.lines
 
         class Handler(logging.Handler):
             def emit(self, record: logging.LogRecord) -> None:
-                if first.after != first.after:  # still nan
-                    first.after = time.perf_counter() - started
+                lines.append((time.perf_counter() - started, record.getMessage()))
 
         handler = Handler()
         logger = logging.getLogger("nianbao.progress")
