@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from nianbao.archive import catalog, keys, raw, reports
+from nianbao.archive import keys, raw, reports
 from nianbao.archive.captures import Capture, Validators
-from nianbao.archive.reader import Catalog
 from nianbao.archive.stores import Store, open_store
+
+if TYPE_CHECKING:  # the catalog's modules import pyarrow, which a crawl process never needs
+    from nianbao.archive.reader import Catalog
 
 T = TypeVar("T")
 
@@ -85,9 +87,13 @@ class Archive:
 
     def rebuild_catalog(self, progress: Callable[[str], None] | None = None) -> dict[str, int]:
         """Rewrite the Parquet catalog from the immutable layer; rows written per table."""
+        from nianbao.archive import catalog
+
         return catalog.rebuild(self.store, progress)
 
     def catalog(self) -> Catalog:
+        from nianbao.archive.reader import Catalog
+
         return Catalog(self.store)
 
 
