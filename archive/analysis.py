@@ -1,14 +1,22 @@
-"""The catalog tables for analysts, derived while the catalog is rebuilt: agencies, ledger, scorecard.
+"""The catalog tables for analysts: agencies, ledger, scorecard, wide.
 
-The catalog writer hands each report to `AnalystTables` (in (agency, year) order); this adds what the
-registry knows to the report's row, the cross-year checks R5/R6 against the same agency's year before,
-and at the end yields the rows of the derived tables. See docs/archive.md for every column.
+Two steps. While a report's rows are written (`ReportFacts`, per agency, years ascending) this adds
+what the registry knows to the report's row, the cross-year checks R5/R6 against the same agency's
+report of the year before, and one hidden `_facts` row: the report's scorecard counts and its wide
+figures. When a catalog is published, `derive` turns every `reports` and `_facts` row, the registry
+and today's date into the four tables.
+
+Why derive them at publish time rather than per partition: the ledger has a row for every agency ×
+every year from the catalog's first to its last report year, and its states (late, missing, not due)
+depend on today's date; scorecard and wide carry the ledger state. A run that touches one agency can
+therefore change rows of every agency (a new report year, a deadline passing), so they are recomputed
+whole from the small per-report tables (one row per report, no cells) — the same computation for an
+incremental update and a full rebuild. See docs/archive.md for every column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,6 +26,18 @@ from nianbao.archive import agencies, codebook, ledger, scorecard
 from nianbao.parsers.crossyear import cross_year_checks
 
 YEARLESS = ("agencies",)  # tables whose rows belong to no report year (partition year null)
+DERIVED = ("agencies", "ledger", "scorecard", "wide")
+_CARD = (
+    "template",
+    *[n for n in scorecard.SCHEMA.names if n not in ("agency", "version", "template", "grade", "late")],
+)
+FACTS = pa.schema(  # hidden per-report inputs of scorecard and wide (not an analysts' table)
+    [
+        ("agency", pa.string()),
+        *[scorecard.SCHEMA.field(name) for name in _CARD],
+        *[(name, pa.float64()) for name, *_ in codebook.WIDE_FIGURES],
+    ]
+)
 SCHEMAS: dict[str, pa.Schema] = {
     "agencies": agencies.SCHEMA,
     "ledger": ledger.SCHEMA,
@@ -43,28 +63,21 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
 }
-
-
-@dataclass
-class _Held:
-    """What the derived tables need of one report, small: a catalog holds hundreds of thousands."""
-
-    row: Mapping[str, Any]  # the report's catalog row
-    card: dict[str, Any]  # its scorecard counts, lateness not yet known
-    figures: dict[str, Any]  # its wide-table figures
-
+# The `reports` columns `derive` reads.
+REPORT_COLUMNS = (
+    "agency", "agency_name", "level", "region_code", "template", "state", "checks_failed", "publish_date",
+    "content_version", "page_url", "first_seen",
+)  # fmt: skip
 
 _CROSS_YEAR_KEYS = ("year", "template", "applications", "active_disclosure")
 
 
-class AnalystTables:
-    """Collects what the derived tables need as reports are written."""
+class ReportFacts:
+    """What one report's rows need beyond its own versions: registry columns, R5/R6, its `_facts` row."""
 
-    def __init__(self, registry: Sequence[Mapping[str, Any]], today: date) -> None:
+    def __init__(self, registry: Sequence[Mapping[str, Any]]) -> None:
         self.agencies = {row["agency"]: row for row in agencies.agency_rows(registry)}
-        self.today = today
         self._previous: dict[str, Mapping[str, Any]] = {}  # agency -> its last content record seen
-        self._held: dict[tuple[str, int], _Held] = {}
 
     def describe(self, agency: str) -> dict[str, Any]:
         """The registry columns of a report row (all null for an agency the registry no longer has)."""
@@ -72,7 +85,9 @@ class AnalystTables:
         return {"agency_name": known.get("name"), "level": known.get("level"), "region_code": known.get("region_code")}
 
     def cross_year(self, agency: str, record: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-        """R5/R6 of a report's content record against the agency's report of the year before."""
+        """R5/R6 of a report's content record against the agency's report of the year before.
+
+        Called for an agency's reports in ascending year order (the writer takes an agency whole)."""
         if not record:
             return []
         previous = self._previous.get(agency)
@@ -84,52 +99,69 @@ class AnalystTables:
             for c in cross_year_checks(previous, record)
         ]
 
-    def add(self, row: Mapping[str, Any], record: Mapping[str, Any] | None, checks: list[Mapping[str, Any]]) -> None:
+    @staticmethod
+    def facts(agency: str, record: Mapping[str, Any] | None, checks: list[Mapping[str, Any]]) -> dict[str, Any]:
+        """The report's `_facts` row: scorecard counts (lateness not yet known) and wide figures."""
         record = record or {}
+        card = scorecard.score(record, checks, None)
         figures = {
             name: ((record.get(table) or {}).get(key) or {}).get(column)
             for name, table, key, column in codebook.WIDE_FIGURES
         }
-        self._held[(row["agency"], row["year"])] = _Held(row, scorecard.score(record, checks, None), figures)
+        return {"agency": agency} | {name: card[name] for name in _CARD} | figures
 
-    def rows(self) -> Iterator[tuple[str, int | None, dict[str, Any]]]:
-        """(table, partition year, row) of agencies, ledger and scorecard."""
-        known = dict(self.agencies)
-        for agency, _ in self._held:
-            known.setdefault(agency, {"agency": agency} | {k: None for k in agencies.SCHEMA.names if k != "agency"})
-        for row in self.agencies.values():
-            yield "agencies", None, row
-        years = range(min(y for _, y in self._held), max(y for _, y in self._held) + 1) if self._held else ()
-        entries = ledger.ledger(list(known.values()), (h.row for h in self._held.values()), list(years), self.today)
-        states = {(e["agency"], e["year"]): e["state"] for e in entries}  # before the rows give up their year
-        for entry in entries:
-            yield "ledger", entry.pop("year"), entry
-        for (agency, year), held in sorted(self._held.items()):
-            state = states.get((agency, year))
-            late = None if state == ledger.State.WITHDRAWN else state == ledger.State.LATE
-            card = held.card | {"late": late}
-            card["grade"] = scorecard.grade(card)
-            yield "scorecard", year, {"agency": agency, "version": held.row["content_version"]} | card
-            yield "wide", year, self._wide(known[agency], held, state, card)
 
-    @staticmethod
-    def _wide(agency: Mapping[str, Any], held: _Held, state: str | None, card: Mapping[str, Any]) -> dict[str, Any]:
-        """One report on one line: who, where, when, how good, and its main figures by readable name."""
-        row = held.row
-        place = {k: agency.get(k) for k in ("province", "city", "county")}
-        return {
-            "agency": row["agency"],
-            "agency_name": row["agency_name"],
-            "level": row["level"],
-            "region_code": row["region_code"],
-            **place,
-            "template": row["template"],
-            "state": row["state"],
-            "ledger_state": state,
-            "grade": card["grade"],
-            "checks_failed": row["checks_failed"],
-            "publish_date": row["publish_date"],
-            "version": row["content_version"],
-            "original_url": row["page_url"],
-            **held.figures,
-        }
+def derive(
+    registry: Sequence[Mapping[str, Any]],
+    reports: Sequence[Mapping[str, Any]],
+    facts: Mapping[tuple[str, int], Mapping[str, Any]],
+    today: date,
+) -> Iterator[tuple[str, int | None, dict[str, Any]]]:
+    """(table, partition year, row) of agencies, ledger, scorecard and wide.
+
+    `reports` are catalog `reports` rows with their `year`; `facts` the `_facts` row of each (agency, year).
+    """
+    registered = {row["agency"]: row for row in agencies.agency_rows(registry)}
+    known = dict(registered)
+    for report in reports:
+        known.setdefault(report["agency"], {"agency": report["agency"]} | dict.fromkeys(agencies.SCHEMA.names[1:]))
+    for row in registered.values():
+        yield "agencies", None, row
+    held_years = {r["year"] for r in reports}
+    years = range(min(held_years), max(held_years) + 1) if held_years else ()
+    entries = ledger.ledger(list(known.values()), reports, list(years), today)
+    states = {(e["agency"], e["year"]): e["state"] for e in entries}  # before the rows give up their year
+    for entry in entries:
+        yield "ledger", entry.pop("year"), entry
+    for row in sorted(reports, key=lambda r: (r["agency"], r["year"])):
+        agency, year = row["agency"], row["year"]
+        state = states.get((agency, year))
+        late = None if state == ledger.State.WITHDRAWN else state == ledger.State.LATE
+        held = facts.get((agency, year)) or {}
+        card = {name: held.get(name) for name in _CARD} | {"late": late}
+        card["grade"] = scorecard.grade(card)
+        yield "scorecard", year, {"agency": agency, "version": row["content_version"]} | card
+        yield "wide", year, _wide(known[agency], row, held, state, card)
+
+
+def _wide(
+    agency: Mapping[str, Any], row: Mapping[str, Any], facts: Mapping[str, Any], state: str | None, card: Mapping
+) -> dict[str, Any]:
+    """One report on one line: who, where, when, how good, and its main figures by readable name."""
+    place = {k: agency.get(k) for k in ("province", "city", "county")}
+    return {
+        "agency": row["agency"],
+        "agency_name": row["agency_name"],
+        "level": row["level"],
+        "region_code": row["region_code"],
+        **place,
+        "template": row["template"],
+        "state": row["state"],
+        "ledger_state": state,
+        "grade": card["grade"],
+        "checks_failed": row["checks_failed"],
+        "publish_date": row["publish_date"],
+        "version": row["content_version"],
+        "original_url": row["page_url"],
+        **{name: facts.get(name) for name, *_ in codebook.WIDE_FIGURES},
+    }

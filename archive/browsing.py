@@ -62,6 +62,7 @@ def build(catalog: Catalog, path: Path) -> dict[str, int]:
     path.unlink(missing_ok=True)
     db = sqlite_utils.Database(path)
     rows = {}
+    catalog = catalog.snapshot()  # every table from the same publish
     for name in TABLES:
         table = flat_table(catalog.dataset(name).to_table())
         db[name].create(_columns(table), if_not_exists=True)  # an empty table keeps its columns

@@ -1,33 +1,35 @@
-"""The Parquet catalog: derived tables analysts query, rebuilt from the immutable layer.
+"""The Parquet catalog: derived tables analysts query, built from the immutable layer.
 
 Five tables (reports, versions, captures, cells, checks), and the analysts' tables derived with them
-(agencies, ledger, scorecard, wide: archive/analysis.py), each partitioned hive-style by report
-year (`catalog/<table>/year=<Y>/part-0.parquet`; captures linked to no report sit under
-`year=__HIVE_DEFAULT_PARTITION__`). Columns are described in docs/archive.md. A rebuild rewrites
-every partition; each file appears whole (written aside, then renamed or uploaded), and no
-directory-marker objects are written on S3.
+(agencies, ledger, scorecard, wide: archive/analysis.py). Rows are written per agency: an agency's
+reports (every year, so that R5/R6 see the year before) and its captures linked to no report of it.
+Files are hive-partitioned by report year and grouped by the agency's bucket
+(`catalog/<table>/year=<Y>/b<bucket>-<build>.parquet`, captures linked to no report under
+`year=__HIVE_DEFAULT_PARTITION__`), immutable and uniquely named; the manifest (archive/manifest.py)
+lists the live ones. An incremental update rewrites only the buckets of the agencies a run touched:
+their old files minus those agencies' rows, plus those agencies' rows read again from the archive. A
+full rebuild is the same with every agency touched. Columns are described in docs/archive.md.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.fs
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from nianbao.archive import analysis, keys
+from nianbao.archive import analysis, keys, manifest
 from nianbao.archive.agencies import current_registry
 from nianbao.archive.captures import Capture
-from nianbao.archive.errors import StoreUnavailable
+from nianbao.archive.errors import NotFound, StoreUnavailable
 from nianbao.archive.reports import CaptureLink, Observation, Role, Version
 from nianbao.archive.stores import Store
 from nianbao.parsers.record import ReportRecord
@@ -140,34 +142,29 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     **analysis.SCHEMAS,
 }
-TABLES = tuple(SCHEMAS)
+TABLES = tuple(SCHEMAS)  # the analysts' tables; `_facts` is the hidden input of the derived ones
+FILE_SCHEMAS: dict[str, pa.Schema] = SCHEMAS | {"_facts": analysis.FACTS}
+PER_AGENCY = (*(t for t in TABLES if t not in analysis.DERIVED), "_facts")
 _PROVENANCE_COLUMNS = ("method", "source_table", "source_row", "source_column", "page", "bbox", "confidence")
 PARTITIONING = pa.schema([("year", pa.int32())])
+DERIVED_BUCKET = "all"  # the file group of the derived tables, rewritten whole at every publish
+
+Part = tuple[str, int | None, str]  # (table, report year, bucket) of one file
 
 
 class CatalogWriter:
-    """Buffers rows per (table, year) and streams them into one Parquet file per partition."""
+    """Buffers rows per (table, year, bucket) and streams them into one local Parquet file each."""
 
-    def __init__(
-        self,
-        fs: pyarrow.fs.FileSystem,
-        base: str,
-        chunk_rows: int = 200_000,
-        analyst: analysis.AnalystTables | None = None,
-    ) -> None:
-        self.analyst = analyst or analysis.AnalystTables([], date.today())
-        self._fs = fs
-        self._base = base.rstrip("/")
-        self._local = isinstance(fs, pyarrow.fs.LocalFileSystem)
-        self._build = uuid.uuid4().hex
-        self._staging = None if self._local else tempfile.TemporaryDirectory(prefix="nianbao-catalog-")
+    def __init__(self, facts: analysis.ReportFacts | None = None, chunk_rows: int = 200_000) -> None:
+        self.facts = facts or analysis.ReportFacts([])
+        self._staging = tempfile.TemporaryDirectory(prefix="nianbao-catalog-")
         self._chunk_rows = chunk_rows
-        self._buffers: dict[tuple[str, int | None], dict[str, list]] = {}
-        self._writers: dict[tuple[str, int | None], tuple[pq.ParquetWriter, Any, str, str]] = {}
-        self.rows: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self._buffers: dict[Part, dict[str, list]] = {}
+        self._writers: dict[Part, tuple[pq.ParquetWriter, str]] = {}
+        self.rows: dict[Part, int] = defaultdict(int)
 
     def add_report(self, versions: Sequence[Version], observations: Iterable[Observation] = ()) -> None:
-        """All versions of one report (ascending), and its observations."""
+        """All versions of one report (ascending), and its observations; an agency's years ascending."""
         last_seen: dict[int, str] = {v.number: v.first_seen for v in versions}
         for observation in observations:
             if observation.version in last_seen:
@@ -175,12 +172,12 @@ class CatalogWriter:
         latest = versions[-1]
         content = next((v for v in reversed(versions) if v.kind == "content"), None)
         record = content.record if content else None
-        year = latest.year
+        year, bucket = latest.year, keys.catalog_bucket(latest.agency)
         data = record.to_dict() if record is not None else None  # the analyst tables read records as dicts
-        cross = self.analyst.cross_year(latest.agency, data)
+        cross = self.facts.cross_year(latest.agency, data)
         checks = [*((data or {}).get("checks") or ()), *cross]
         links = content.captures if content else latest.captures
-        described = self.analyst.describe(latest.agency)
+        described = self.facts.describe(latest.agency)
         row = dict(
             agency=latest.agency,
             agency_name=described["agency_name"],
@@ -205,22 +202,30 @@ class CatalogWriter:
             content_hash=content.content_hash if content else None,
             parser_version=_field(record, "parser_version"),
         )
-        self._row("reports", year, **row)
-        self.analyst.add(row | {"year": year}, data, checks)
+        self.row("reports", year, bucket, **row)
+        self.row("_facts", year, bucket, **self.facts.facts(latest.agency, data, checks))
         for version in versions:
             self._add_version(version, _ts(last_seen[version.number]), version is latest)
         for check in cross:  # R5/R6 belong to the content version the other columns describe
-            self._row(
-                "checks", year, agency=latest.agency, version=content.number, is_current=content is latest, **check
+            self.row(
+                "checks",
+                year,
+                bucket,
+                agency=latest.agency,
+                version=content.number,
+                is_current=content is latest,
+                **check,
             )
 
     def _add_version(self, version: Version, last_seen: datetime | None, is_current: bool) -> None:
         record = version.record
         evidence = version.evidence or {}
         year, agency, number = version.year, version.agency, version.number
-        self._row(
+        bucket = keys.catalog_bucket(agency)
+        self.row(
             "versions",
             year,
+            bucket,
             agency=agency,
             version=number,
             kind=version.kind,
@@ -239,7 +244,8 @@ class CatalogWriter:
             evidence_url=evidence.get("url"),
             evidence_status=evidence.get("status"),
         )
-        cells = self._buffer("cells", year)
+        part = ("cells", year, bucket)
+        cells = self._buffer(part)
         provenance = (p.to_dict() for p in (record.provenance if record else ()))
         origins = {(p["table"], p["row"], p["column"]): p for p in provenance}
         for table in TABLE_KEYS:
@@ -255,9 +261,9 @@ class CatalogWriter:
                     cells["row"].append(row)
                     cells["column"].append(column)
                     cells["value"].append(value)
-        self._maybe_flush("cells", year)
+        self._maybe_flush(part)
         for check in record.checks if record else ():
-            self._row("checks", year, agency=agency, version=number, is_current=is_current, **check.__dict__)
+            self.row("checks", year, bucket, agency=agency, version=number, is_current=is_current, **check.__dict__)
 
     def add_capture(
         self, key: str, capture: Capture | None, links: Sequence[tuple[str, int, int, CaptureLink]]
@@ -265,15 +271,17 @@ class CatalogWriter:
         """One capture record with every (report agency, year, version, link) pointing at it.
 
         `capture` is None when a version links a capture whose record was never stored: the row
-        then carries what the link knows.
+        then carries what the link knows. Linked rows go with their report's agency, an unlinked row
+        with the agency that fetched it.
         """
         for report_agency, year, version, link in links or [(None, None, None, None)]:
             source = capture or Capture(
                 agency=link.agency, url=link.url, fetched_at=link.fetched_at, status=link.status, sha256=link.sha256
             )
-            self._row(
+            self.row(
                 "captures",
                 year,
+                keys.catalog_bucket(report_agency or source.agency),
                 capture_key=key,
                 agency=source.agency,
                 url=source.url,
@@ -297,128 +305,260 @@ class CatalogWriter:
                 role=link.role if link else None,
             )
 
-    def close(self) -> dict[str, int]:
-        """Finish every file, drop partitions this build did not write, and write the manifest."""
-        for table, year, values in self.analyst.rows():
-            self._row(table, year, **values)
-        for table, year in list(self._buffers):
-            self._flush(table, year)
-        written = set()
-        for writer, stream, staged, final in self._writers.values():
-            writer.close()
-            stream.close()
-            if self._local:
-                self._fs.move(staged, final)
-            else:
-                local = pyarrow.fs.LocalFileSystem()
-                pyarrow.fs.copy_files(staged, final, source_filesystem=local, destination_filesystem=self._fs)
-            written.add(final)
-        self._writers.clear()
-        if self._staging is not None:
-            self._staging.cleanup()
-        self._drop_stale(written)
-        manifest = {"format": 1, "built_at": datetime.now(UTC).isoformat(), "rows": self.rows}
-        if self._local:  # an archive that stored nothing yet has no catalog/ directory
-            self._fs.create_dir(f"{self._base}/catalog", recursive=True)
-        with self._fs.open_output_stream(f"{self._base}/{keys.catalog_manifest_key()}") as stream:
-            stream.write(json.dumps(manifest).encode())
-        return self.rows
+    def add_table(self, part: Part, rows: pa.Table) -> None:
+        """Rows already in catalog form (kept from an earlier file of the same partition)."""
+        if rows.num_rows:
+            self._write(part, rows.cast(FILE_SCHEMAS[part[0]]))
 
-    def _staged(self, final: str) -> str:
-        """Where a file is written before it goes into place, whole.
-
-        Locally: beside it, dot-named (readers skip it) and unique to this build, then renamed.
-        On S3: a local temporary file, uploaded once complete (moving within S3 would leave
-        directory-marker objects behind, and a stream cut short by an error could publish a torn
-        file).
-        """
-        if self._staging is not None:
-            return f"{self._staging.name}/{final.replace('/', '_')}"
-        folder, name = final.rsplit("/", 1)
-        return f"{folder}/.{name}.{self._build}.writing"
-
-    def _drop_stale(self, written: set[str]) -> None:
-        """Partitions of an earlier build that this one has no rows for (e.g. captures since linked)."""
-        selector = pyarrow.fs.FileSelector(f"{self._base}/catalog", recursive=True, allow_not_found=True)
-        for info in self._fs.get_file_info(selector):
-            if info.type == pyarrow.fs.FileType.File and info.path.endswith(".parquet") and info.path not in written:
-                self._fs.delete_file(info.path)
-
-    def _buffer(self, table: str, year: int | None) -> dict[str, list]:
-        buffer = self._buffers.get((table, year))
-        if buffer is None:
-            buffer = self._buffers[(table, year)] = {name: [] for name in SCHEMAS[table].names}
-        return buffer
-
-    def _row(self, table: str, year: int | None, **values: Any) -> None:
-        buffer = self._buffer(table, year)
+    def row(self, table: str, year: int | None, bucket: str, **values: Any) -> None:
+        part = (table, year, bucket)
+        buffer = self._buffer(part)
         for name, column in buffer.items():
             column.append(values.get(name))
-        self._maybe_flush(table, year)
+        self._maybe_flush(part)
 
-    def _maybe_flush(self, table: str, year: int | None) -> None:
-        if len(self._buffers[(table, year)]["agency"]) >= self._chunk_rows:
-            self._flush(table, year)
+    def close(self) -> dict[Part, str]:
+        """Finish every file; the local path of each (removed by `cleanup`)."""
+        for part in list(self._buffers):
+            self._flush(part)
+        files = {}
+        for part, (writer, path) in self._writers.items():
+            writer.close()
+            files[part] = path
+        self._writers.clear()
+        return files
 
-    def _flush(self, table: str, year: int | None) -> None:
-        buffer = self._buffers.pop((table, year))
-        batch = pa.table(buffer, schema=SCHEMAS[table])
-        self.rows[table] += batch.num_rows
-        if (table, year) not in self._writers:
-            final = f"{self._base}/{keys.catalog_key(table, year)}"
-            staged = self._staged(final)
-            if self._local:
-                self._fs.create_dir(staged.rsplit("/", 1)[0], recursive=True)
-            stream = pyarrow.fs.LocalFileSystem().open_output_stream(staged)
-            writer = pq.ParquetWriter(stream, SCHEMAS[table], compression="zstd")
-            self._writers[(table, year)] = (writer, stream, staged, final)
-        self._writers[(table, year)][0].write_table(batch)
+    def cleanup(self) -> None:
+        self._staging.cleanup()
+
+    def _buffer(self, part: Part) -> dict[str, list]:
+        buffer = self._buffers.get(part)
+        if buffer is None:
+            buffer = self._buffers[part] = {name: [] for name in FILE_SCHEMAS[part[0]].names}
+        return buffer
+
+    def _maybe_flush(self, part: Part) -> None:
+        if len(self._buffers[part]["agency"]) >= self._chunk_rows:
+            self._flush(part)
+
+    def _flush(self, part: Part) -> None:
+        buffer = self._buffers.pop(part)
+        self._write(part, pa.table(buffer, schema=FILE_SCHEMAS[part[0]]))
+
+    def _write(self, part: Part, batch: pa.Table) -> None:
+        self.rows[part] += batch.num_rows
+        if part not in self._writers:
+            table, year, bucket = part
+            path = f"{self._staging.name}/{table}-{year}-{bucket}.parquet"
+            self._writers[part] = (pq.ParquetWriter(path, FILE_SCHEMAS[table], compression="zstd"), path)
+        self._writers[part][0].write_table(batch)
 
 
 def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-@dataclass(frozen=True)
-class _Report:
-    versions: list[str]
-    observations: list[str]
-
-
 def rebuild(store: Store, progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Rewrite the whole catalog from the immutable layer; the number of rows per table."""
-    say = progress or (lambda _: None)
-    found: dict[tuple[str, int], _Report] = defaultdict(lambda: _Report([], []))
-    for key in store.list(keys.report_prefix()):
+    """Rewrite the whole catalog from the immutable layer (every bucket touched); rows per table."""
+    return update(store, None, progress)
+
+
+def update(
+    store: Store,
+    agencies: Collection[str] | None,
+    progress: Callable[[str], None] | None = None,
+    first: manifest.Read | None = None,
+) -> dict[str, int]:
+    """Publish the catalog with the rows of `agencies` read again (None: every agency); rows per table.
+
+    Only the buckets of those agencies are rewritten; the manifest is published with a conditional put,
+    and on a lost race the buckets the other writer also changed are rebuilt on top of its files. A
+    caller that read the manifest before its run (`manifest.read`) passes it as `first`. Falls back to
+    a full rebuild when there is no catalog yet, it has the old layout, or the kept registry changed
+    (registry columns are in every report row).
+    """
+    build = _Build(store, agencies, progress or (lambda _: None))
+    return manifest.publish(store, build.draft, first).rows()
+
+
+def publish_written(store: Store, writer: CatalogWriter, derived: bool = True) -> dict[str, int]:
+    """Publish rows written outside a rebuild (generated reports: the benchmarks) as the whole catalog;
+    `derived=False` leaves the analysts' tables empty (a benchmark's baseline)."""
+    build = _Build(store, None, lambda _: None, written=writer, derived=derived)
+    return manifest.publish(store, build.draft).rows()
+
+
+class _Build:
+    """Drafts manifests: the touched buckets built (again, when a race changed them), then the derived tables."""
+
+    def __init__(
+        self,
+        store: Store,
+        agencies: Collection[str] | None,
+        say: Callable[[str], None],
+        written: CatalogWriter | None = None,
+        derived: bool = True,
+    ) -> None:
+        self.store = store
+        self.written, self.derived = written, derived
+        self.agencies = None if agencies is None else set(agencies)
+        self.say = say
+        self.registry_id = manifest.registry_id(store)
+        self.registry = current_registry(store)
+        self._built: dict[str, tuple[manifest.Partition | None, manifest.Partition | None]] = {}
+        self._uploaded: dict[str, manifest.Partition] = {}
+
+    def draft(self, current: manifest.Manifest | None) -> manifest.Manifest:
+        build = manifest.new_build()
+        full = self.agencies is None or current is None or current.legacy or current.registry != self.registry_id
+        partitions = {} if full else {b: p for b, p in current.partitions.items() if b != DERIVED_BUCKET}
+        if full:
+            partitions = self._everything(build)
+        else:
+            touched = {keys.catalog_bucket(a) for a in self.agencies or ()}
+            stale = sorted(b for b in touched if b not in self._built or self._built[b][0] != partitions.get(b))
+            if stale:
+                self._built |= self._buckets(build, current, stale)
+            for bucket in touched:
+                if (done := self._built[bucket][1]) is None:
+                    partitions.pop(bucket, None)
+                else:
+                    partitions[bucket] = done
+        if self.derived:
+            partitions[DERIVED_BUCKET] = self._derived(build, partitions)
+        return manifest.Manifest.of(build, self.registry_id, partitions, current)
+
+    def _everything(self, build: str) -> dict[str, manifest.Partition]:
+        """Every agency's rows, from one listing of the reports and captures."""
+        if self.written is not None:  # uploaded once: a retry after a lost race publishes the same files
+            self._uploaded = self._uploaded or self._upload(build, self.written)
+            return self._uploaded
+        listed: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+        for key in self.store.list(keys.report_prefix()):
+            listed[key.split("/")[1]][0].append(key)
+        for key in self.store.list(keys.captures_prefix()):
+            listed[key.split("/")[1]][1].append(key)
+        self.say(f"{len(listed)} agencies")
+        writer = CatalogWriter(analysis.ReportFacts(self.registry))
+        try:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                for done, (_, (report_keys, capture_keys)) in enumerate(sorted(listed.items()), 1):
+                    _add_agency(pool, self.store, writer, report_keys, capture_keys)
+                    if done % 100 == 0:
+                        self.say(f"{done}/{len(listed)} agencies")
+            return self._upload(build, writer)
+        finally:
+            writer.cleanup()
+
+    def _buckets(
+        self, build: str, current: manifest.Manifest, buckets: Sequence[str]
+    ) -> dict[str, tuple[manifest.Partition | None, manifest.Partition | None]]:
+        """The buckets rebuilt: their files in `current` minus the touched agencies' rows, plus those
+        agencies' rows read from the archive now (after the run's own settle)."""
+        agencies = sorted(a for a in self.agencies or () if keys.catalog_bucket(a) in buckets)
+        self.say(f"catalog: {len(agencies)} agencies in {len(buckets)} buckets")
+        writer = CatalogWriter(analysis.ReportFacts(self.registry))
+        try:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                for agency in agencies:
+                    report_keys = list(self.store.list(keys.report_prefix(agency)))
+                    capture_keys = list(self.store.list(keys.captures_prefix(agency)))
+                    _add_agency(pool, self.store, writer, report_keys, capture_keys)
+            gone = pa.array(agencies, pa.string())
+            for bucket in buckets:
+                held = current.partitions.get(bucket)
+                for table, file_keys in held.files.items() if held else ():
+                    rows = _read_all(self.store, table, file_keys)
+                    kept = rows.filter(_not_of(table, rows, gone))
+                    for year in {manifest.year_of(key) for key in file_keys}:
+                        same = pc.is_null(kept["year"]) if year is None else pc.equal(kept["year"], year)
+                        writer.add_table((table, year, bucket), kept.filter(same).drop_columns(["year"]))
+            uploaded = self._upload(build, writer)
+        finally:
+            writer.cleanup()
+        return {b: (current.partitions.get(b), uploaded.get(b)) for b in buckets}
+
+    def _derived(self, build: str, partitions: Mapping[str, manifest.Partition]) -> manifest.Partition:
+        """agencies, ledger, scorecard and wide from every report (analysis.derive says why whole)."""
+
+        def files(table: str) -> list[str]:
+            return [key for partition in partitions.values() for key in partition.files.get(table, ())]
+
+        reports = _read_all(self.store, "reports", files("reports"), analysis.REPORT_COLUMNS).to_pylist()
+        facts = {(r["agency"], r["year"]): r for r in _read_all(self.store, "_facts", files("_facts")).to_pylist()}
+        writer = CatalogWriter()
+        try:
+            for table, year, row in analysis.derive(self.registry, reports, facts, date.today()):
+                writer.row(table, year, DERIVED_BUCKET, **row)
+            return self._upload(build, writer).get(DERIVED_BUCKET) or manifest.Partition({}, {})
+        finally:
+            writer.cleanup()
+
+    def _upload(self, build: str, writer: CatalogWriter) -> dict[str, manifest.Partition]:
+        """Each finished file stored under its unique key (put-if-absent: never over another's file)."""
+        files: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for (table, year, bucket), path in sorted(writer.close().items(), key=lambda item: str(item[0])):
+            key = keys.catalog_file_key(table, year, bucket, build)
+            with open(path, "rb") as stream:
+                self.store.put_if_absent(key, stream.read(), "application/vnd.apache.parquet")
+            files[bucket][table].append(key)
+            rows[bucket][table] += writer.rows[(table, year, bucket)]
+        return {b: manifest.Partition(dict(files[b]), dict(rows[b])) for b in files}
+
+
+def _add_agency(
+    pool: ThreadPoolExecutor, store: Store, writer: CatalogWriter, report_keys: list[str], capture_keys: list[str]
+) -> None:
+    """One agency's reports (years ascending) and the captures it fetched."""
+    found: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for key in report_keys:
         parts = key.split("/")
         if len(parts) >= 5 and parts[3] in ("versions", "observations"):
-            getattr(found[(parts[1], int(parts[2]))], parts[3]).append(key)
-    say(f"{len(found)} reports")
-    fs, base = store.arrow()
-    writer = CatalogWriter(fs, base, analyst=analysis.AnalystTables(current_registry(store), date.today()))
+            found[int(parts[2])][parts[3] == "observations"].append(key)
     linked: dict[str, list[tuple[str, int, int, CaptureLink]]] = defaultdict(list)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for done, ((agency, year), report) in enumerate(sorted(found.items()), 1):
-            versions = [Version.from_dict(d) for d in pool.map(_load, [store] * len(report.versions), report.versions)]
-            observations = [
-                Observation.from_dict(d)
-                for d in pool.map(_load, [store] * len(report.observations), report.observations)
-            ]
-            if not versions:
-                continue
-            writer.add_report(versions, observations)
-            for number, link in _links_of(versions, observations):
-                _link(linked[link.capture_key], agency, year, number, link)
-            if done % 1000 == 0:
-                say(f"{done}/{len(found)} reports")
-        capture_keys = list(store.list(keys.captures_prefix()))
-        say(f"{len(capture_keys)} captures")
-        records = pool.map(_load, [store] * len(capture_keys), capture_keys)
-        for key, data in zip(capture_keys, records, strict=True):
-            writer.add_capture(key, Capture.from_dict(data), linked.pop(key, []))
-    for key, links in sorted(linked.items()):  # linked by a version, never stored by the crawler
-        writer.add_capture(key, None, links)
-    return writer.close()
+    for year, (version_keys, observation_keys) in sorted(found.items()):
+        versions = [Version.from_dict(d) for d in pool.map(_load, [store] * len(version_keys), version_keys)]
+        observations = [
+            Observation.from_dict(d) for d in pool.map(_load, [store] * len(observation_keys), observation_keys)
+        ]
+        if not versions:
+            continue
+        writer.add_report(versions, observations)
+        for number, link in _links_of(versions, observations):
+            _link(linked[link.capture_key], versions[0].agency, year, number, link)
+    for key, data in zip(capture_keys, pool.map(_load, [store] * len(capture_keys), capture_keys), strict=True):
+        writer.add_capture(key, Capture.from_dict(data), linked.pop(key, []))
+    others = sorted(linked)  # fetched for another agency, or linked by a version but never stored
+    for key, data in zip(others, pool.map(_load_if_any, [store] * len(others), others), strict=True):
+        writer.add_capture(key, Capture.from_dict(data) if data is not None else None, linked[key])
+
+
+def _not_of(table: str, rows: pa.Table, agencies: pa.Array) -> pa.Array:
+    """The mask of rows that do not belong to `agencies` (a capture belongs to its report's agency, else
+    to the agency that fetched it)."""
+    owner = rows["agency"] if table != "captures" else pc.coalesce(rows["report_agency"], rows["agency"])
+    return pc.invert(pc.is_in(owner, value_set=agencies))
+
+
+def _read_all(store: Store, table: str, files: Sequence[str], columns: Sequence[str] | None = None) -> pa.Table:
+    """Many files of one table at once (pyarrow reads them in parallel), with their `year` column."""
+    schema = FILE_SCHEMAS[table].append(PARTITIONING.field("year"))
+    if not files:
+        return schema.empty_table()
+    fs, base = store.arrow()
+    dataset = ds.dataset(
+        [f"{base}/{key}" for key in files],
+        filesystem=fs,
+        format="parquet",
+        partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
+        partition_base_dir=f"{base}/catalog/{table}",
+        schema=schema,
+    )
+    try:
+        return dataset.to_table(columns=[*columns, "year"] if columns else None)
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot read catalog table {table!r} of {store.url}: {exc}") from exc
 
 
 def _links_of(versions: Sequence[Version], observations: Sequence[Observation]) -> Iterator[tuple[int, CaptureLink]]:
@@ -443,6 +583,13 @@ def _load(store: Store, key: str) -> Mapping[str, Any]:
         return json.loads(store.get(key))
     except ValueError as exc:
         raise StoreUnavailable(f"{key} in {store.url} is not valid JSON: {exc}") from exc
+
+
+def _load_if_any(store: Store, key: str) -> Mapping[str, Any] | None:
+    try:
+        return _load(store, key)
+    except NotFound:
+        return None
 
 
 def _field(record: ReportRecord | None, name: str) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from nianbao.archive import keys, raw, reports
@@ -90,6 +90,14 @@ class Archive:
         from nianbao.archive import catalog
 
         return catalog.rebuild(self.store, progress)
+
+    def update_catalog(
+        self, agencies: Collection[str], progress: Callable[[str], None] | None = None
+    ) -> dict[str, int]:
+        """Rewrite only the catalog rows of `agencies` (what a run touched) and publish; rows per table."""
+        from nianbao.archive import catalog
+
+        return catalog.update(self.store, agencies, progress)
 
     def catalog(self) -> Catalog:
         from nianbao.archive.reader import Catalog

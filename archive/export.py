@@ -38,6 +38,7 @@ def export_tables(
     """
     if fmt not in FORMATS:
         raise ArchiveError(f"unknown export format {fmt!r}; expected {', '.join(FORMATS)}")
+    catalog = catalog.snapshot()  # every table from the same publish
     _known(catalog, agencies)
     try:
         out.mkdir(parents=True, exist_ok=True)

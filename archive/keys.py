@@ -100,12 +100,22 @@ def observation_key(agency: str, year: int, version: int, seen_at: str, content:
     return f"{report_prefix(agency, year)}observations/{version:06d}/{name}.json"
 
 
-def catalog_key(table: str, year: int | None) -> str:
+CATALOG_BUCKETS = 16  # few files per year for readers, yet a run of a few agencies rewrites a fraction
+
+
+def catalog_bucket(agency: str) -> str:
+    """The file group of an agency's catalog rows: stable, from the id alone (no registry needed)."""
+    return f"b{int(digest(agency)[:8], 16) % CATALOG_BUCKETS:02d}"
+
+
+def catalog_file_key(table: str, year: int | None, bucket: str, build: str) -> str:
+    """One immutable catalog file; hive-style `year=` so that readers get the year as a column."""
     partition = "__HIVE_DEFAULT_PARTITION__" if year is None else str(year)
-    return f"catalog/{table}/year={partition}/part-0.parquet"
+    return f"catalog/{table}/year={partition}/{bucket}-{build}.parquet"
 
 
 def catalog_manifest_key() -> str:
+    """The pointer to the live catalog files (compare-and-swap)."""
     return "catalog/manifest.json"
 
 

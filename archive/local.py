@@ -106,6 +106,12 @@ class LocalStore:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def delete(self, key: str) -> None:
+        try:
+            self._path(key).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot delete {key} in {self.url}: {exc.strerror}") from exc
+
     def list(self, prefix: str) -> Iterator[str]:
         head, _, _ = prefix.rpartition("/")
         base = self.root / head if head else self.root

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs
 
+from nianbao.archive import manifest as manifests
 from nianbao.archive.catalog import PARTITIONING, SCHEMAS, TABLES
-from nianbao.archive.errors import ArchiveError, NotFound, StoreUnavailable
-from nianbao.archive.keys import catalog_manifest_key
+from nianbao.archive.errors import ArchiveError, StoreUnavailable
 from nianbao.archive.stores import Store, open_store
 
 if TYPE_CHECKING:
@@ -21,31 +20,50 @@ if TYPE_CHECKING:
 class Catalog:
     """The catalog of one archive. Every table method takes optional `year` and `agency` filters."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, pinned: manifests.Manifest | None = None) -> None:
         self.store = store
         self._fs, self._base = store.arrow()
+        self._pinned = pinned
 
-    def dataset(self, table: str) -> ds.Dataset:
+    def snapshot(self) -> Catalog:
+        """This catalog held at the manifest published now: every table read from the same publish."""
+        return Catalog(self.store, self.live())
+
+    def dataset(self, table: str, live: manifests.Manifest | None = None) -> ds.Dataset:
+        """The table's files the manifest lists (`live`: one manifest read before, for a consistent set)."""
         if table not in SCHEMAS:
             raise ArchiveError(f"no catalog table {table!r}; the tables are {', '.join(TABLES)}")
         schema = SCHEMAS[table].append(PARTITIONING.field("year"))
-        self.manifest()
-        path = f"{self._base}/catalog/{table}"
+        files = [f"{self._base}/{key}" for key in (live or self.live()).files(table)]
+        if not files:
+            return ds.dataset(pa.table({n: [] for n in schema.names}, schema=schema))  # built, no rows
         try:
-            if self._fs.get_file_info(path).type == pyarrow.fs.FileType.NotFound:
-                return ds.dataset(pa.table({n: [] for n in schema.names}, schema=schema))  # built, no rows
-            partitioning = ds.partitioning(PARTITIONING, flavor="hive")
-            return ds.dataset(path, filesystem=self._fs, format="parquet", partitioning=partitioning, schema=schema)
+            return ds.dataset(
+                files,
+                filesystem=self._fs,
+                format="parquet",
+                partitioning=ds.partitioning(PARTITIONING, flavor="hive"),
+                partition_base_dir=f"{self._base}/catalog/{table}",
+                schema=schema,
+            )
         except OSError as exc:
             raise StoreUnavailable(f"cannot read the catalog of {self.store.url}: {exc}") from exc
 
+    def live(self) -> manifests.Manifest:
+        """The published manifest: the files that are the catalog now (or the snapshot's)."""
+        if self._pinned is not None:
+            return self._pinned
+        hint = f"build it with `nianbao catalog --archive {self.store.url}`"
+        current, _ = manifests.read(self.store)
+        if current is None:
+            raise ArchiveError(f"{self.store.url} has no catalog; {hint}")
+        if current.legacy:
+            raise ArchiveError(f"the catalog of {self.store.url} has an older layout; {hint}")
+        return current
+
     def manifest(self) -> dict:
-        """When the catalog was built and how many rows each table got."""
-        try:
-            return json.loads(self.store.get(catalog_manifest_key()))
-        except NotFound as exc:
-            hint = f"build it with `nianbao catalog --archive {self.store.url}`"
-            raise ArchiveError(f"{self.store.url} has no catalog; {hint}") from exc
+        """When the catalog was built, how many rows each table got, and its files."""
+        return dict(manifests.describe(self.live()))
 
     def table(self, table: str, year: int | None = None, agency: str | None = None) -> pa.Table:
         condition = None
@@ -84,13 +102,14 @@ class Catalog:
         import duckdb
 
         connection = connection or duckdb.connect()
+        live = self.live()  # one manifest for every view: tables of the same publish
         local = isinstance(self._fs, pyarrow.fs.LocalFileSystem)
         for table in TABLES:
-            dataset = self.dataset(table)
+            dataset = self.dataset(table, live)
             if local and isinstance(dataset, ds.FileSystemDataset):
-                files = f"{self._base}/catalog/{table}/year=*/*.parquet".replace("'", "''")
+                files = ", ".join("'" + path.replace("'", "''") + "'" for path in dataset.files)
                 connection.execute(
-                    f"create or replace view {table} as select * from read_parquet('{files}', "
+                    f"create or replace view {table} as select * from read_parquet([{files}], "
                     "hive_partitioning = true, union_by_name = true, hive_types = {'year': INTEGER})"
                 )
             else:

@@ -112,6 +112,11 @@ class S3Store:
             return False
         return True
 
+    def delete(self, key: str) -> None:
+        # boto3, not pyarrow: pyarrow's S3 delete_file leaves a directory-marker object behind.
+        with self._translate(f"delete {key} in"):
+            self._client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
     def list(self, prefix: str) -> Iterator[str]:
         paginator = self._client.get_paginator("list_objects_v2")
         with self._translate(f"list {prefix!r} in"):

@@ -1,6 +1,7 @@
 """The storage protocol every backend implements, and the choice of backend by URL.
 
-Only immutable objects and small mutable pointers are stored: immutable objects are written with
+Only immutable objects and small mutable pointers are stored (and derived catalog files, deleted once
+no manifest lists them): immutable objects are written with
 put-if-absent, pointers with compare-and-swap on an opaque token (an S3 ETag, a local content hash).
 No reader ever sees a partially written object.
 """
@@ -41,6 +42,10 @@ class Store(Protocol):
         ...
 
     def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None:
+        """Remove derived data no pointer names any more (catalog files); absent is fine."""
+        ...
 
     def list(self, prefix: str) -> Iterator[str]:
         """Every key starting with `prefix`, in lexical order (paginated underneath)."""

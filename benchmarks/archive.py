@@ -17,10 +17,9 @@ import time
 from pathlib import Path
 
 import duckdb
-import pyarrow.fs
 
 from nianbao import archive
-from nianbao.archive.catalog import CatalogWriter
+from nianbao.archive.catalog import CatalogWriter, publish_written
 from nianbao.archive.reports import CaptureLink, Role, Version, VersionKind
 from nianbao.parsers.record import ReportRecord, Section
 from nianbao.parsers.templates import TEMPLATE_2019, TEMPLATE_2021
@@ -116,10 +115,11 @@ def main() -> None:
     root = args.dir or Path(tempfile.mkdtemp(prefix="nianbao-catalog-bench-"))
     try:
         started = time.perf_counter()
-        writer = CatalogWriter(pyarrow.fs.LocalFileSystem(), root.as_posix())
+        writer = CatalogWriter()
         for version in synthetic_versions(args.reports):
             writer.add_report([version])
-        rows = writer.close()
+        rows = publish_written(archive.connect(root.as_posix()).store, writer)
+        writer.cleanup()
         built = time.perf_counter() - started
         print(f"catalog: {args.reports:,} reports written in {built:.1f} s; rows: {rows}")
         print(f"catalog size on disk: {size_on_disk(root / 'catalog') / 1e6:.1f} MB ({root / 'catalog'})")

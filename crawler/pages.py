@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from nianbao.archive.decoding import page_text
 from nianbao.crawler.agencies import ApiHint, Hints
-from nianbao.crawler.decoding import decode_page
 from nianbao.crawler.links import (
     MAX_LINKS_PER_PAGE,
     Link,
@@ -69,7 +69,7 @@ def is_json(body: bytes, content_type: str | None) -> bool:
 
 def read_listing(body: bytes, url: str, content_type: str | None, hints: Hints) -> Findings:
     """A page of (or on the way to) a report column."""
-    text = decode_page(body, content_type)
+    text = page_text(body, content_type)
     doc = parse_html(text)
     links = extract_links(doc, url)
     problems: tuple[str, ...] = ()
@@ -106,7 +106,7 @@ def read_listing(body: bytes, url: str, content_type: str | None, hints: Hints) 
 
 def read_report(body: bytes, url: str, content_type: str | None) -> Findings:
     """A report page (or a cover letter, or a viewer): the documents it carries or embeds."""
-    doc = parse_html(decode_page(body, content_type))
+    doc = parse_html(page_text(body, content_type))
     attachments = [
         link
         for link in extract_links(doc, url)
@@ -121,7 +121,7 @@ def soft_404(body: bytes, content_type: str | None) -> str | None:
     """Why a page that answered 200 is really a "not found" page, or None."""
     if len(body) > _SOFT_404_MAX_BYTES:
         return None
-    page = decode_page(body, content_type)
+    page = page_text(body, content_type)
     if not _SOFT_404.search(page):  # most pages: no need to parse them a second time
         return None
     doc = parse_html(page)

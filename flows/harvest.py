@@ -146,13 +146,13 @@ class Work:
 
 
 def finish(archive_url: str, summary: RunSummary) -> None:
-    """Rebuild the catalog and publish the summary as a markdown artifact."""
+    """Update the catalog for the run's agencies and publish the summary as a markdown artifact."""
     from prefect.artifacts import create_markdown_artifact
 
     from nianbao.flows.summaries import render_markdown
     from nianbao.flows.tasks import rebuild_catalog
 
-    rebuild_catalog(archive_url)
+    rebuild_catalog(archive_url, sorted({outcome.agency for outcome in summary.agencies}))
     create_markdown_artifact(render_markdown(summary), key=artifact_key(summary.flow, "summary"))
 
 

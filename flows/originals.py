@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nianbao.archive import Archive
 from nianbao.flows.errors import FlowError
-from nianbao.parsers.sniff import rendering_of
+from nianbao.parsers.sniff import picture_format, rendering_of
 
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "doc": "doc", "html": "html", "text": "txt"}
 ROLE_ORDER = ("page", "attachment", "variant")  # a report's own renderings; reposts are other sites' copies
@@ -24,7 +24,8 @@ class Original:
     data: bytes
 
     def file_name(self, agency: str, year: int) -> str:
-        return f"{agency}-{year}.{EXTENSIONS[self.rendering]}"
+        extension = EXTENSIONS.get(self.rendering) or picture_format(self.data) or "img"
+        return f"{agency}-{year}.{extension}"
 
 
 def originals(archive: Archive, agency: str, year: int) -> list[Original]:

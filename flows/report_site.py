@@ -34,6 +34,7 @@ _STYLE = (
 
 def write_site(catalog: Catalog, out: Path) -> list[Path]:
     """Write index.html and agencies/<id>.html into `out`; the paths written."""
+    catalog = catalog.snapshot()  # every table from the same publish
     ledger = catalog.table("ledger").to_pylist()
     wide = catalog.table("wide").to_pylist()
     versions = catalog.versions().to_pylist()

@@ -283,7 +283,7 @@ def _read(
         if isinstance(record, ParseError):
             year = capture.year  # the year the crawler read in the link, when the body says none
             if year is None or year in years:
-                tally.fail(year, f"{capture.url}: {record}")
+                tally.fail(year, _naming(capture.url, record))
         elif record.year is None or record.year in years:
             documents.append(Document(capture, record))
     return documents
@@ -305,6 +305,13 @@ def _stood_in_for(capture: Capture, read: Sequence[tuple[Capture, str, ReportRec
         and (other.url in near or (other.referrer in near and other.url != capture.url))
         for other, _, record in read
     )
+
+
+def _naming(url: str, exc: ParseError) -> str:
+    """The failure line of a document that did not parse: the readers name the document themselves;
+    the URL is added only to a reason that does not."""
+    reason = str(exc)
+    return reason if url in reason else f"{url}: {reason}"
 
 
 def _remember(held: Holdings, agency: str, years: Sequence[int], identifier: Identifier) -> None:
@@ -400,7 +407,7 @@ def reparse_reports(
             try:
                 documents.append(Document(capture, parse(capture, link.sha256)))
             except ParseError as exc:
-                tally.fail(year, f"{capture.url}: {exc}")
+                tally.fail(year, _naming(capture.url, exc))
         groups = Identifier({}).group(documents).groups
         group = next((g for g in groups if (g.agency, g.year) == (agency, year)), None)
         if group is None:

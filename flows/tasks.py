@@ -160,10 +160,12 @@ def revisit_unvisited(
 
 
 @task(name="rebuild_catalog", cache_policy=NO_CACHE, **RETRIES)
-def rebuild_catalog(archive_url: str) -> dict[str, int]:
-    """Rewrite the Parquet catalog from the archive's immutable layer; rows per table."""
+def rebuild_catalog(archive_url: str, agencies: list[str] | None = None) -> dict[str, int]:
+    """Publish the Parquet catalog with the rows of `agencies` (what a run touched) read again from the
+    archive, or every agency's when None; rows per table."""
     from nianbao.flows.progress import report
 
-    rows = open_archive(archive_url).rebuild_catalog()
-    report("catalog rebuilt: " + ", ".join(f"{n} {table}" for table, n in rows.items()))
+    archive = open_archive(archive_url)
+    rows = archive.rebuild_catalog() if agencies is None else archive.update_catalog(agencies)
+    report("catalog published: " + ", ".join(f"{n} {table}" for table, n in rows.items()))
     return rows

@@ -238,7 +238,7 @@ def warc_import(files: list[str], registry: str, archive_url: str) -> ImportSumm
                 regions={e.id: e.region_code for e in entries},
             )
         report(f"settled visit {n}/{len(visits)} ({visit.since[:10]}, {len(visit.agencies)} agencies)")
-    rebuild_catalog(archive_url)
+    rebuild_catalog(archive_url, sorted({agency for visit in visits for agency in visit.agencies}))
     return intake.summary
 
 

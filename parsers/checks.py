@@ -96,6 +96,8 @@ def _terms(names: Sequence[str], values: Sequence[Value]) -> str:
 
 
 def _show(value: Value) -> str:
+    if type(value) is int:  # the usual case first: counts
+        return str(value)
     return "blank" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -7,6 +7,8 @@ the document is a modern report whose tables could not be read (then the templat
 
 from __future__ import annotations
 
+from itertools import chain
+
 from nianbao.parsers.document import Document
 from nianbao.parsers.labels import label_key
 from nianbao.parsers.templates import TEMPLATES
@@ -18,7 +20,7 @@ _MODERN_HEADINGS = ("收到和处理政府信息公开申请情况", "政府信�
 
 
 def detect_template(document: Document) -> str:
-    cells = "".join(label_key(c) for table in document.tables() for row in table.rows for c in row)
+    cells = "".join(map(label_key, chain.from_iterable(row for table in document.tables() for row in table.rows)))
     for haystack in (cells, label_key(document.text())):
         scores = {name: sum(label_key(label) in haystack for label in t.detect_labels) for name, t in TEMPLATES.items()}
         best = max(scores, key=lambda name: scores[name])

@@ -2,7 +2,7 @@
 
 A document is a sequence of blocks in reading order: paragraphs of text and tables. A table is a
 dense grid: spans are expanded so that every cell a merged cell covers holds the merged cell's text.
-Readers know renderings (HTML, PDF, DOCX, text); nothing after them does.
+Readers know renderings (HTML, PDF, DOCX, text, pictures); nothing after them does.
 """
 
 from __future__ import annotations

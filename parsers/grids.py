@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from nianbao.parsers.cells import is_number, read_cell
+from nianbao.parsers.cells import has_number, is_number, last_text
 
 Rows = tuple[tuple[str, ...], ...]
 _MAX_CHOICES = 64
@@ -24,16 +24,16 @@ _MAX_CHOICES = 64
 def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
     """(rows, source columns per row, a note when the grid was changed)."""
     identity = tuple(tuple(range(len(r))) for r in rows)
-    first_data = next((i for i, row in enumerate(rows) if any(is_number(c) for c in row)), None)
+    first_data = next((i for i, row in enumerate(rows) if has_number(row)), None)
     if not first_data or len({len(r) for r in rows}) != 1:
         return rows, identity, None
     width = len(rows[0])
     headers = [row for row in rows[:first_data] if any(row)]
-    data = [row for row in rows[first_data:] if any(is_number(c) for c in row)]
-    unheaded = [j for j in range(width) if headers and all(not h[j] for h in headers)]
+    data = [row for row in rows[first_data:] if has_number(row)]
+    unheaded = [j for j, column in enumerate(zip(*headers, strict=True)) if not any(column)]
     if not unheaded or not any(is_number(row[j]) for row in data for j in unheaded):
         return rows, identity, None
-    start = min(_label_end(row) for row in data) + 1
+    start = min(last_text(row) for row in data) + 1
     copies = [j for j in range(max(start, 1), width) if all(not row[j] or row[j] == row[j - 1] for row in data)]
     if len(copies) < len(unheaded):
         return rows, identity, None
@@ -53,10 +53,6 @@ def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
         f"{', '.join(str(j + 1) for j in dropped)} empty or a span copy in every data row: dropped"
     )
     return out, columns, note
-
-
-def _label_end(row: tuple[str, ...]) -> int:
-    return max((i for i, c in enumerate(row) if read_cell(c).kind == "text"), default=-1)
 
 
 def _without(row: tuple[str, ...], dropped: tuple[int, ...]) -> tuple[str, ...]:

@@ -3,11 +3,16 @@
 Fallbacks follow the spec: year from the title (or a year line split off it), then the 统计期限
 sentence, then the publish date minus one; issuing body from the title, then the page's metadata
 block (发布机构 …), then the caller's hint (the registry entry of the site it was found on).
+
+A title in Traditional characters (a mirror site's conversion: 北坡鎮人民政府2022年政府資訊公開工作年度報告)
+is read in Simplified, and its issuing body is given in Simplified (北坡镇人民政府), the agency's own name.
 """
 
 from __future__ import annotations
 
 import re
+
+from nianbao.parsers.labels import simplified
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _LONE_YEAR = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
@@ -28,7 +33,7 @@ _EDGE_PUNCTUATION = " 　:：-—_|·•,，、《》<>「」【】()（）"
 
 def names_a_report(title: str | None) -> bool:
     """Whether a title names a report; only such a title speaks for it (not `首页 - 某区人民政府`)."""
-    return bool(title and _REPORT_WORD.search(title))
+    return bool(title and _REPORT_WORD.search(simplified(title)))
 
 
 def title_year(title: str | None) -> int | None:
@@ -56,7 +61,7 @@ def title_agency(title: str | None) -> str | None:
     """`2019年上海市人民政府办公厅政府信息公开工作年度报告` -> 上海市人民政府办公厅."""
     if not names_a_report(title):
         return None
-    body = _YEAR_TOKEN.sub("", title)
+    body = _YEAR_TOKEN.sub("", simplified(title or ""))
     body = _REPORT_TAIL.sub("", re.sub(r"\s+", "", body)).strip(_EDGE_PUNCTUATION)
     body = re.sub(r"^关于", "", body)
     if body.endswith("人民"):  # 北京市人民政府信息公开… shares 政府 between the body and the phrase

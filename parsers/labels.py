@@ -57,6 +57,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _SHORT = 4  # labels shorter than this must match a cell exactly (其他, 总计, 自然人), never by containment
 # tw2sp: Traditional (Taiwan) to Simplified with phrases, so 規範性檔案 reads 规范性文件, not 规范性档案.
 _TO_SIMPLIFIED = opencc.OpenCC("tw2sp")
+_TRADITIONAL_CHARS = opencc.OpenCC("t2s")  # characters only: whether a text has any Traditional character
 
 # Scores of the ways a printed label can name a template label (higher is surer).
 EXACT, NO_PREFIX, NOTE_ADDED, QUALIFIER_MISSING, TYPO = 1.0, 0.95, 0.9, 0.85, 0.8
@@ -69,6 +70,16 @@ def label_key(text: str) -> str:
     if _HAN.search(text):
         text = _TO_SIMPLIFIED.convert(text)
     return _SPACE.sub("", text.translate(_TRANSLATE))
+
+
+@lru_cache(maxsize=4096)
+def simplified(text: str) -> str:
+    """A text a mirror site printed in Traditional characters, in Simplified (with mainland wording:
+    政府資訊公開 -> 政府信息公开); a text with no Traditional character is returned as it is, so a
+    Simplified title is never reworded."""
+    if _TRADITIONAL_CHARS.convert(text) == text:
+        return text
+    return _TO_SIMPLIFIED.convert(text)
 
 
 @lru_cache(maxsize=65536)

@@ -108,33 +108,18 @@ def check_pdf_streams(data: bytes, where: str) -> None:
             continue  # not zlib (an image, another filter, or 'stream' in text): not ours to judge
 
 
-def check_pdf(data: bytes, where: str, read_pages: int) -> None:
-    """The streams' inflated sizes, then the page count and each read page's glyphs, counted by pdfium
-    (in C, milliseconds a page) before pdfplumber builds Python objects for every glyph."""
-    import pypdfium2
+def check_pdf_pages(pages: int, where: str) -> None:
+    """The page count pdfium read from the document, before any page is read."""
+    if pages > MAX_PDF_PAGES:
+        raise ParseError(f"{where} declares {pages} pages; a report has at most {MAX_PDF_PAGES}")
 
-    check_pdf_streams(data, where)
-    try:
-        pdf = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError:
-        return  # the reader reports unreadable and encrypted files in its own words
-    try:
-        pages = len(pdf)
-        if pages > MAX_PDF_PAGES:
-            raise ParseError(f"{where} declares {pages} pages; a report has at most {MAX_PDF_PAGES}")
-        for number in range(min(pages, read_pages)):
-            try:
-                page = pdf[number]
-                glyphs = page.get_textpage().count_chars()
-            except pypdfium2.PdfiumError:
-                continue  # a broken page: the reader reads the others and says so
-            if glyphs > MAX_PDF_GLYPHS_PER_PAGE:
-                raise ParseError(
-                    f"{where}: page {number + 1} draws {glyphs} glyphs; a page of a report holds at most "
-                    f"{MAX_PDF_GLYPHS_PER_PAGE}"
-                )
-    finally:
-        pdf.close()
+
+def check_pdf_glyphs(glyphs: int, number: int, where: str) -> None:
+    """A page's glyphs, counted by pdfium (in C) before the reader builds a Python object for each."""
+    if glyphs > MAX_PDF_GLYPHS_PER_PAGE:
+        raise ParseError(
+            f"{where}: page {number} draws {glyphs} glyphs; a page of a report holds at most {MAX_PDF_GLYPHS_PER_PAGE}"
+        )
 
 
 def check_html_parse(error_log: Any, where: str) -> None:

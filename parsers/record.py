@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
-PARSER_VERSION = "0.2.0"
+PARSER_VERSION = "0.2.1"
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]
@@ -45,13 +45,15 @@ class Warning:
     message: str
 
 
-@dataclass(frozen=True)
-class Provenance:
+class Provenance(NamedTuple):
     """Where one value of a table came from: enough to go from a number to its place in the original.
 
     `source_table`, `source_row`, `source_column` are 0-based positions in the rendering's own tables as
     the reader saw them (the dense grid, spans expanded); None when the value was not read from a grid.
     `method` is one of parsers.document.Method's values.
+
+    A named tuple, not a frozen dataclass: a record carries one per value read (hundreds per report),
+    and a frozen dataclass costs five times as much to build.
     """
 
     table: str
@@ -67,7 +69,7 @@ class Provenance:
     confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in PROVENANCE_FIELDS}
+        return dict(zip(PROVENANCE_FIELDS, self, strict=True))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Provenance:

@@ -11,9 +11,20 @@ import re
 import zipfile
 from urllib.parse import urlsplit
 
-RENDERINGS = ("pdf", "docx", "doc", "html", "text")
+RENDERINGS = ("pdf", "docx", "doc", "html", "text", "image")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Picture formats by magic number -> the extension a saved original gets. A picture is recognised by
+# its bytes only (BMP, whose two-letter magic would catch text, also needs its type or name): a server
+# that calls an error page image/png is not believed.
+_PICTURES = {
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpg",
+    b"GIF87a": "gif",
+    b"GIF89a": "gif",
+    b"II*\x00": "tif",
+    b"MM\x00*": "tif",
+}
 _HTML_MARKERS = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|table|p|div|span|br|td|tr)\b", re.I)
 _EXTENSIONS = {
     ".pdf": "pdf",
@@ -27,6 +38,14 @@ _EXTENSIONS = {
     ".php": "html",
     ".aspx": "html",
     ".txt": "text",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".gif": "image",
+    ".bmp": "image",
+    ".webp": "image",
 }
 _CONTENT_TYPES = {
     "application/pdf": "pdf",
@@ -51,12 +70,23 @@ def rendering_of(
         return "doc"
     if data.startswith(b"PK\x03\x04"):
         return "docx" if _is_docx(data) else "text"
+    if picture_format(data):
+        return "image"
     declared = _declared(url, content_type, filename)
     if declared in ("html", "text"):
         return declared
+    if declared == "image" and data.startswith(b"BM"):  # a BMP: its only magic is too short to trust alone
+        return "image"
     if _HTML_MARKERS.search(data[:4096]):
         return "html"
     return "text"
+
+
+def picture_format(data: bytes) -> str | None:
+    """The file extension of a picture recognised by its magic number (png, jpg, gif, tif, webp)."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return next((name for magic, name in _PICTURES.items() if data.startswith(magic)), None)
 
 
 def _is_docx(data: bytes) -> bool:
@@ -70,7 +100,8 @@ def _is_docx(data: bytes) -> bool:
 def _declared(url: str | None, content_type: str | None, filename: str | None) -> str | None:
     """The rendering a server or a name claims, for bytes that carry no magic number."""
     if content_type:
-        kind = _CONTENT_TYPES.get(content_type.split(";")[0].strip().lower())
+        media = content_type.split(";")[0].strip().lower()
+        kind = _CONTENT_TYPES.get(media) or ("image" if media.startswith("image/") else None)
         if kind:
             return kind
     for name in (filename, urlsplit(url).path if url else None):

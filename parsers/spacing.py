@@ -7,6 +7,7 @@ wrapping, `&nbsp;` padding or Word's span soup (社会公益<br>组织), never m
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef“”‘’《》"
 _SPACES = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
@@ -15,4 +16,14 @@ _BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 def clean(text: str) -> str:
     """One line: runs of whitespace become one space, spaces between CJK characters disappear."""
+    return _clean(text) if len(text) <= _MEMO_LENGTH else _clean.__wrapped__(text)
+
+
+# Cells and labels repeat within a report and across reports (the template's wording): their clean form
+# is remembered; long paragraphs are not worth keeping.
+_MEMO_LENGTH = 200
+
+
+@lru_cache(maxsize=65536)
+def _clean(text: str) -> str:
     return _BETWEEN_CJK.sub("", _SPACES.sub(" ", text)).strip()

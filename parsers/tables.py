@@ -24,14 +24,16 @@ label in `labels.label_key` form (NFKC, no spaces or quotes), so it is stable ac
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
-from nianbao.parsers.cells import is_number, is_value, read_cell
+from nianbao.parsers.cells import has_number, is_number, is_value, last_text, read_cell
 from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
 from nianbao.parsers.grids import realign
-from nianbao.parsers.labels import is_header, label_key, match_row
+from nianbao.parsers.labels import RowMatch, is_header, label_key, match_row
 from nianbao.parsers.record import Provenance, Value
 from nianbao.parsers.runs import Pending, resolve_runs
 from nianbao.parsers.templates import (
@@ -42,6 +44,7 @@ from nianbao.parsers.templates import (
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
     REVIEW_HEADER_LABELS,
+    TEMPLATES,
     ColumnSpec,
     RowSpec,
     Template,
@@ -61,6 +64,7 @@ _UNIT_WAN = re.compile(r"万元")
 _UNIT_YUAN = re.compile(r"[(（]\s*(单位\s*[:：]?\s*)?元\s*[)）]|单位\s*[:：]?\s*元")
 _TEN_THOUSAND = Decimal(10000)
 _DIGITS = re.compile(r"^\d+$")
+_METHOD_NAMES = {m: m.value for m in Method}
 # Rows of the other template's table 3 a report may print instead of its own (hybrid layouts):
 # template -> (rows it may borrow, rows of its own they replace).
 _OTHER_2019 = APPLICATIONS_2019.row("other_handling")
@@ -83,9 +87,11 @@ class TableFindings:
 @dataclass
 class _Context:
     kind: str
-    rows: list[tuple[str, ...]]
-    positions: dict[str, list[int]]
-    texts: dict[str, str]
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    positions: dict[str, list[int]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    cells: list[_HeaderCells] = field(default_factory=list)  # per header row: its (position, key) pairs
+    layouts: dict[tuple[int, tuple[str, ...]], _Layout] = field(default_factory=dict)  # see `_layout`
     open: bool = True  # the previous row was a header row too: the next header row extends this one
     read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
 
@@ -97,13 +103,12 @@ def find_tables(document: Document, template: Template) -> TableFindings:
     return reader.findings()
 
 
-@dataclass
-class _Source:
+class _Source(NamedTuple):
     """Where the row being read sits: its grid, the grid's index, the row's index, and for each of the
     row's (realigned) cells the column it came from in the reader's grid."""
 
     grid: TableBlock
-    index: int
+    grid_index: int
     row: int
     columns: tuple[int, ...]
 
@@ -111,20 +116,11 @@ class _Source:
 class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
-        self.provenance: dict[tuple[str, str, str], Provenance] = {}
+        self.provenance: dict[tuple[str, str, str], tuple[_Source, int, Method | None]] = {}
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
         self.source: _Source | None = None
         self.template = template
-        self.columns = {
-            ACTIVE: template.table(ACTIVE).columns,
-            APPLICATIONS: APPLICANT_COLUMNS,
-        }
-        self.markers = {
-            REVIEW: _REVIEW_MARKERS,
-            APPLICATIONS: _APPLICATION_MARKERS,
-            ACTIVE: tuple(label for c in template.table(ACTIVE).columns for label in c.labels),
-        }
         self.rows: dict[str, dict[str, dict[str, Value]]] = {ACTIVE: {}, APPLICATIONS: {}, REVIEW: {}}
         self.warnings: list[tuple[str, str]] = []
         self.context: _Context | None = None
@@ -139,11 +135,9 @@ class _Reader:
             self.source = _Source(grid, index, r, columns[r])
             kind = self._header_kind(row)
             if kind:
-                if self.context and self.context.kind == kind and self.context.open:
-                    self.context.rows.append(row)
-                else:
-                    self.context = _Context(kind, [row], {}, {})
-                self._locate(self.context)
+                if not (self.context and self.context.kind == kind and self.context.open):
+                    self.context = _Context(kind)
+                self._locate(self.context, row)
                 carried = False
                 continue
             if self.context is None:
@@ -188,7 +182,7 @@ class _Reader:
             tables[REVIEW] = None
             self.warnings.append(("table_missing", f"table {REVIEW} ({self.template.table(REVIEW).heading}) not found"))
         kept = [
-            p for (table, row, column), p in self.provenance.items()
+            self._provenance(table, row, column) for table, row, column in self.provenance
             if tables.get(table) is not None and row in tables[table] and column in tables[table][row]
         ]  # fmt: skip
         return TableFindings(tables, self.warnings, kept)
@@ -229,58 +223,62 @@ class _Reader:
                     )
 
     def _note(self, table: str, row: str, column: str, position: int | None, method: Method | None = None) -> None:
-        """Records where one value came from (its cell in the rendering's grid) and how it was read."""
+        """Records where one value came from (its cell in the rendering's grid) and how it was read; the
+        `Provenance` is built in `findings`, for the values kept."""
         source = self.source
         if source is None or position is None:
             return
         src_column = source.columns[position] if position < len(source.columns) else position
-        try:
-            origin = source.grid.origin(source.row, src_column)
-        except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
-            origin = CellOrigin(source.grid.method)
-        self.provenance[(table, row, column)] = Provenance(
-            table=table, row=row, column=column, method=str(method or origin.method), rendering=self.rendering,
-            source_table=source.index, source_row=source.row, source_column=src_column,
-            page=origin.page, bbox=origin.bbox, confidence=origin.confidence,
-        )  # fmt: skip
+        self.provenance[(table, row, column)] = (source, src_column, method)
+
+    def _provenance(self, table: str, row: str, column: str) -> Provenance:
+        source, src_column, method = self.provenance[(table, row, column)]
+        grid = source.grid
+        page = bbox = confidence = None
+        if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
+            how = method or grid.method
+        else:
+            try:
+                origin = grid.origin(source.row, src_column)
+            except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
+                origin = CellOrigin(grid.method)
+            how, page, bbox, confidence = method or origin.method, origin.page, origin.bbox, origin.confidence
+        where = (source.grid_index, source.row, src_column)
+        return Provenance(table, row, column, _METHOD_NAMES[how], self.rendering, *where, page, bbox, confidence)
 
     def _header_kind(self, row: tuple[str, ...]) -> str | None:
-        if any(is_number(c) for c in row):
-            return None
-        scores = {kind: sum(1 for c in set(row) if is_header(c, markers)) for kind, markers in self.markers.items()}
-        kind, score = max(scores.items(), key=lambda item: item[1])
-        return kind if score else None
+        return _header_kind(row, self.template.name)
 
-    def _locate(self, context: _Context) -> None:
+    def _locate(self, context: _Context, row: tuple[str, ...]) -> None:
+        """Adds one header row's column labels to the context's positions (header rows arrive one by one;
+        each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
+        context.rows.append(row)
+        context.cells.append(_header_cells(row, context.kind, self.template.name))
         positions: dict[str, set[int]] = {}
-        texts: dict[str, str] = {}
         if context.kind == REVIEW:
-            starts = {}
-            for row in context.rows:
-                for i, cell in enumerate(row):
-                    group = _column_key(cell, _REVIEW_GROUP_COLUMNS)
-                    if group and (group not in starts or i < starts[group]):
+            starts: dict[str, int] = {}
+            for groups, _ in context.cells:
+                for i, group in groups:
+                    if group not in starts or i < starts[group]:
                         starts[group] = i
-            for row in context.rows:
-                for i, cell in enumerate(row):
-                    column = _column_key(cell, REVIEW_COLUMNS)
+            for _, columns in context.cells:
+                for i, column in columns:
                     group = max(((s, g) for g, s in starts.items() if s <= i), default=(None, None))[1]
-                    if column and group:
+                    if group:
                         positions.setdefault(f"{group}.{column}", set()).add(i)
         else:
-            for row in context.rows:
-                for i, cell in enumerate(row):
-                    column = _column_key(cell, self.columns[context.kind])
-                    if column:
-                        positions.setdefault(column, set()).add(i)
-                        texts[column] = cell
-        context.positions = {k: sorted(_exclusive(k, positions)) for k in positions}
-        context.texts = texts
+            for _, columns in context.cells:
+                for i, column in columns:
+                    positions.setdefault(column, set()).add(i)
+            for i, column in context.cells[-1][1]:
+                context.texts[column] = row[i]
+        context.positions = _exclusive(positions)
+        context.layouts.clear()
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
-        rows, row_labels = self.row_specs[context.kind]
-        match = match_row(tuple(labels), row_labels)
+        rows, _ = self.row_specs[context.kind]
+        match = _match_row(tuple(labels), self.template.name, context.kind)
         if match.tied:
             names = ", ".join(rows[i].key for i in match.tied)
             self.warnings.append(
@@ -329,6 +327,9 @@ class _Reader:
     ) -> bool:
         """A row whose values a text dump ran together into one digit string (the reader marks such
         cells `inferred`): kept for `resolve_runs`, which splits it only where the arithmetic allows one reading."""
+        grid = self.source.grid if self.source is not None else None
+        if grid is None or (grid.origins is None and grid.method != Method.INFERRED):
+            return False  # no cell of this grid was marked `inferred`
         cells = [(i, c) for i, c in enumerate(row) if i > label_end and c]
         if len(columns) < 2 or len(cells) != 1 or not _DIGITS.match(cells[0][1]) or self.source is None:
             return False
@@ -374,10 +375,12 @@ class _Reader:
             self.rows[REVIEW] = groups
 
     def _value(self, text: str, column: str, context: _Context, row: str) -> Value:
+        if column != "amount_wan_yuan" and (count := _whole_count(text)) is not None:
+            return count  # the usual case, remembered per cell text
         cell = read_cell(text)
-        where = f"{context.kind}.{row}.{column}"
         if cell.kind == "blank":
             return None
+        where = f"{context.kind}.{row}.{column}"
         if cell.kind == "text" or cell.number is None:
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a number"))
             return None
@@ -413,14 +416,59 @@ def _row_specs(template: Template) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
 
 
-def _exclusive(key: str, positions: dict[str, set[int]]) -> set[int]:
-    """A column's positions without those another column also claims, unless that leaves none.
+@lru_cache(maxsize=65536)
+def _match_row(labels: tuple[str, ...], template_name: str, kind: str) -> RowMatch:
+    """`match_row` against one table's rows, remembered by names (hashing the rows' label tuples on every
+    call would cost more than the match)."""
+    return match_row(labels, _row_specs(TEMPLATES[template_name])[kind][1])
+
+
+_HeaderCells = tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]
+
+
+@lru_cache(maxsize=8)
+def _markers(template_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per table, in the order ties are settled (table 4, 3, 2): the header labels that open it."""
+    active = TEMPLATES[template_name].table(ACTIVE).columns
+    return (
+        (REVIEW, _REVIEW_MARKERS),
+        (APPLICATIONS, _APPLICATION_MARKERS),
+        (ACTIVE, tuple(label for c in active for label in c.labels)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
+    """The table a header row opens (the one whose labels it names most), or None for a data row."""
+    if has_number(row):
+        return None
+    cells = set(row)
+    best, best_score = None, 0
+    for kind, markers in _markers(template_name):
+        score = sum(1 for c in cells if is_header(c, markers))
+        if score > best_score:
+            best, best_score = kind, score
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _header_cells(row: tuple[str, ...], kind: str, template_name: str) -> _HeaderCells:
+    """A header row's (position, group) and (position, column) pairs; groups only for table 4."""
+    if kind == REVIEW:
+        groups = tuple((i, g) for i, c in enumerate(row) if (g := _column_key(c, _REVIEW_GROUP_COLUMNS)))
+        return groups, tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, REVIEW_COLUMNS)))
+    columns = TEMPLATES[template_name].table(ACTIVE).columns if kind == ACTIVE else APPLICANT_COLUMNS
+    return (), tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, columns)))
+
+
+def _exclusive(positions: dict[str, set[int]]) -> dict[str, list[int]]:
+    """Each column's positions without those another column also claims, unless that leaves none.
 
     A span copied too far (`其他 ||` in a flattened dump, a header cell merged over the 总计 column)
     must not pull a neighbour's values in.
     """
-    others = set().union(*(p for k, p in positions.items() if k != key))
-    return positions[key] - others or positions[key]
+    claims = Counter(p for own in positions.values() for p in own)
+    return {k: sorted([p for p in own if claims[p] == 1] or own) for k, own in positions.items()}
 
 
 @lru_cache(maxsize=65536)
@@ -436,9 +484,18 @@ def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
     return best[2] if best else None
 
 
+@lru_cache(maxsize=65536)
+def _whole_count(text: str) -> int | None:
+    """The whole count a cell prints; None for anything else (blank, text, a fraction, an amount)."""
+    cell = read_cell(text)
+    if cell.kind != "number" or cell.number is None or cell.number != cell.number.to_integral_value():
+        return None
+    return int(cell.number)
+
+
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
     """The distinct non-empty label cells of a row (outermost first) and the index of the last one."""
-    label_end = max((i for i, c in enumerate(row) if read_cell(c).kind == "text"), default=-1)
+    label_end = last_text(row)
     labels: list[str] = []
     for cell in row[: label_end + 1]:
         if cell and (not labels or labels[-1] != cell):
@@ -446,22 +503,45 @@ def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
     return labels, label_end
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What the header says about the data rows of one row kind (its label cells' end, its columns):
+    worked out once per context, not once per row."""
+
+    positions: dict[str, list[int]]  # per column, its header positions right of the labels
+    located: list[str]  # the columns the header places
+    uncovered: tuple[int, ...]  # positions right of the labels under no located column
+    order: list[str]  # the columns left to right (`_header_order`)
+
+
+def _layout(context: _Context, label_end: int, columns: list[str]) -> _Layout:
+    key = (label_end, tuple(columns))
+    layout = context.layouts.get(key)
+    if layout is None:
+        positions = {k: [p for p in context.positions.get(k, []) if p > label_end] for k in columns}
+        located = [k for k in columns if positions[k]]
+        covered = {p for k in located for p in positions[k]}
+        width = len(context.rows[0])
+        uncovered = tuple(i for i in range(label_end + 1, width) if i not in covered)
+        layout = context.layouts[key] = _Layout(positions, located, uncovered, _header_order(context, columns))
+    return layout
+
+
 def _values(
     row: tuple[str, ...], label_end: int, context: _Context, columns: list[str]
 ) -> dict[str, tuple[str, int]] | None:
     """Raw cell text and its position in the row, per column: by header position when the row lines up,
     else in header order."""
-    positions = {k: [p for p in context.positions.get(k, []) if p > label_end] for k in columns}
-    located = [k for k in columns if positions[k]]
+    layout = _layout(context, label_end, columns)
+    positions, located = layout.positions, layout.located
     width = len(context.rows[0])
     if located and len(row) == width:
-        covered = {p for k in located for p in positions[k]}
-        stray = [i for i in range(label_end + 1, len(row)) if i not in covered and is_number(row[i])]
+        stray = any(is_number(row[i]) for i in layout.uncovered)
         if not stray and len(located) == len(columns):
             return {k: _pick(row, positions[k]) for k in columns}
     cells = list(enumerate(row))[label_end + 1 :]
     trimmed = _trim(cells)
-    order = _header_order(context, columns)
+    order = layout.order
     # A dense grid pads short rows with blanks on the right: a row with blank values of its own at the
     # left (0 printed as blank) is read by cutting only the padding.
     padded = len(cells) > len(order) and not any(text for _, text in cells[len(order) :])

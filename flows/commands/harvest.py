@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "harvest",
         help="harvest a registry's agencies (or a subset) for a report year or range",
         description="Crawl each agency's disclosure pages, store every fetched body, parse the reports, "
-        "record new and changed versions and rebuild the catalog. Agencies run concurrently; one failing "
+        "record new and changed versions and update the catalog for them. Agencies run concurrently; one failing "
         "never stops the others; rerunning after a crash resumes without creating anything twice.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,

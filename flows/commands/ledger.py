@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from nianbao import archive
     from nianbao.archive.ledger import ledger
 
-    catalog = archive.open(args.archive)
+    catalog = archive.open(args.archive).snapshot()  # every table from the same publish
     if args.year:
         agencies = catalog.table("agencies").to_pylist() or _agencies_of(catalog)
         rows = ledger(agencies, catalog.reports().to_pylist(), args.year, date.today())

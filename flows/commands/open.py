@@ -22,8 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "open",
         help="write a report's stored original (page, PDF, DOCX …) to a file",
         description="Write the original of report AGENCY/YEAR as the archive stored it, byte for byte, named "
-        "AGENCY-YEAR.EXT after what the bytes are (html, pdf, docx, doc, txt). Without --rendering: the report's "
-        "page. A withdrawn report gives the last content it had. Prints the path written.",
+        "AGENCY-YEAR.EXT after what the bytes are (html, pdf, docx, doc, txt, png, jpg, tif). Without --rendering: "
+        "the report's page. A withdrawn report gives the last content it had. Prints the path written.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

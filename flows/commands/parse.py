@@ -17,7 +17,7 @@ examples:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "parse",
-        help="parse one report file (HTML, PDF, DOCX, DOC, text) into the canonical record",
+        help="parse one report file (HTML, PDF, DOCX, DOC, text, PNG/JPEG/TIFF scans) into the canonical record",
         description="Parse one report file into the canonical record and print it. "
         "Exits 0 when the document was read (even with tables missing), 2 when it cannot be read.",
         epilog=EXAMPLE,

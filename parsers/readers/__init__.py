@@ -23,13 +23,14 @@ READER_MODULES = {
     "doc": "nianbao.parsers.readers.word",
     "html": "nianbao.parsers.readers.html",
     "text": "nianbao.parsers.readers.text",
+    "image": "nianbao.parsers.readers.image",
 }
 
 
 _CHARSET_READERS = ("html", "text")
 
 
-_OCR_READERS = ("pdf",)
+_OCR_READERS = ("pdf", "image")
 
 
 def read(

@@ -9,9 +9,9 @@ and the article; it drops the furniture.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.etree
-import lxml.html
 
 from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
@@ -76,6 +76,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SEP = re.compile(r"\s*(?:_|\||--|—|－|-\s)\s*")
 _REPORTISH = re.compile(r"报告|年报")
 
+_SPAN = re.compile(r"\s*(\d+)")
 MAX_SPAN = 50  # a colspan/rowspan beyond this is an authoring error or hostile; real reports stay under 25
 MAX_CELLS = 100_000
 
@@ -89,10 +90,10 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
         warnings.append(("charset_guessed", charset_warning))
     metadata = _meta_tags(root)
     html_title = _html_title(root)
-    lengths = _text_lengths(root)
-    metadata.update({k: v for k, v in _metadata(root, lengths).items() if k not in metadata})
-    crumb = _breadcrumb_title(root, lengths)
-    _drop_furniture(root, lengths)
+    texts = _Texts(root)
+    metadata.update({k: v for k, v in _metadata(root, texts).items() if k not in metadata})
+    crumb = _breadcrumb_title(root, texts)
+    _drop_furniture(root, texts)
     flow = _Flow()
     flow.visit(root.find("body") if root.find("body") is not None else root)
     blocks = tuple(flow.blocks)
@@ -106,37 +107,52 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     return Document(blocks=blocks, rendering="html", title=title, metadata=metadata, warnings=tuple(warnings))
 
 
-def _parse(text: str, url: str | None) -> lxml.html.HtmlElement:
+def _parse(text: str, url: str | None) -> lxml.etree._Element:
     text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
     if not text.strip():
         raise ParseError(f"{url or 'the page'} holds no HTML")
-    parser = lxml.html.HTMLParser(huge_tree=False)  # libxml2's depth and size limits stay on
+    # lxml.etree's HTML parser builds the same tree as lxml.html's without lxml.html's element classes,
+    # whose lookup is a Python call each time an element is touched (a third of the reading time).
+    parser = lxml.etree.HTMLParser(huge_tree=False)  # libxml2's depth and size limits stay on
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = lxml.etree.fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ParseError(f"{url or 'the page'} is not readable HTML: {exc}") from exc
+    if root is None:
+        raise ParseError(f"{url or 'the page'} is not readable HTML: Document is empty")
     check_html_parse(parser.error_log, url or "the page")  # a limit hit drops content silently otherwise
     return root
 
 
-def _tag(el: lxml.html.HtmlElement) -> str:
+_STRING = lxml.etree.XPath("string()")  # an element's text_content()
+
+
+def _tag(el: lxml.etree._Element) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
-def _inline_text(el: lxml.html.HtmlElement) -> str:
+def _inline_text(el: lxml.etree._Element) -> str:
     """Text of an element with line breaks as spaces: labels split over <br>/<p>/<span> read whole."""
+    if not len(el):  # the usual table cell: its own text only
+        return clean(el.text or "") if _tag(el) not in _DROP_TAGS else ""
     parts: list[str] = []
     for node in el.iter():
-        if node is not el and _tag(node) in ("br", "p", "div", "li"):
-            parts.append(" ")
-        if node.text and _tag(node) and _tag(node) not in _DROP_TAGS:
-            parts.append(node.text)
+        tag = node.tag
+        if isinstance(tag, str):
+            tag = tag.lower()
+            if node is not el and tag in _INLINE_BREAKS:
+                parts.append(" ")
+            if node.text and tag not in _DROP_TAGS:
+                parts.append(node.text)
         if node is not el and node.tail:
             parts.append(node.tail)
     return clean("".join(parts))
 
 
-def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
+_INLINE_BREAKS = frozenset({"br", "p", "div", "li"})
+
+
+def _meta_tags(root: lxml.etree._Element) -> dict[str, str]:
     found = {}
     for meta in root.iter("meta"):
         key = _META_NAMES.get((meta.get("name") or "").lower())
@@ -146,9 +162,9 @@ def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
     return found
 
 
-def _html_title(root: lxml.html.HtmlElement) -> str | None:
+def _html_title(root: lxml.etree._Element) -> str | None:
     title = root.find(".//title")
-    text = clean(title.text_content()) if title is not None else ""
+    text = clean(_STRING(title)) if title is not None else ""
     return text or None
 
 
@@ -160,30 +176,65 @@ def _report_part(title: str | None) -> str | None:
     return next((p for p in parts if _REPORTISH.search(p)), None)
 
 
-def _text_lengths(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
-    """len(el.text_content()) of every element, in one pass from the leaves up.
+class _Texts:
+    """The text of every element (what `text_content()` gives) as a slice of the page's whole text, and
+    which elements hold a table, from one walk of the tree.
 
-    The furniture, metadata and breadcrumb passes gate every element on its text length; asking lxml
-    for each element's text_content() re-reads its whole subtree (tens of thousands of calls on a
-    portal page). Removals later change only the text of elements already looked at.
+    The metadata, breadcrumb and furniture passes gate every element on its text; asking lxml for each
+    element's text_content() re-reads its whole subtree (tens of thousands of calls on a portal page).
+    The passes read the tree as parsed: the furniture pass removes elements in document order, and an
+    element's own text never changes before it is visited (only earlier, disjoint or enclosing elements
+    are gone by then, and a removed element's tail stays with its parent).
     """
-    lengths: dict[lxml.html.HtmlElement, int] = {}
-    for el in reversed(list(root.iter())):
-        own = len(el.text or "") if isinstance(el.tag, str) else 0  # a comment's text is not text
-        lengths[el] = own + sum(lengths[child] + len(child.tail or "") for child in el)
-    return lengths
+
+    def __init__(self, root: lxml.etree._Element) -> None:
+        pieces: list[str] = []
+        add = pieces.append
+        offset = 0
+        starts: list[int] = []  # the open elements' text starts, innermost last
+        spans: dict[lxml.etree._Element, tuple[int, int]] = {}
+        for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+            if event == "start":
+                starts.append(offset)
+                text = el.text
+                if text:
+                    add(text)
+                    offset += len(text)
+                continue
+            # a comment's or processing instruction's text is not text: it spans nothing
+            spans[el] = (starts.pop() if event == "end" else offset, offset)
+            tail = el.tail
+            if tail and el is not root:
+                add(tail)
+                offset += len(tail)
+        self.spans = spans
+        self.lengths = {el: end - start for el, (start, end) in spans.items()}
+        self.text = "".join(pieces)
+        self.with_table: set[lxml.etree._Element] = set()  # elements with a <table> below them
+        for table in root.iter("table"):
+            for ancestor in table.iterancestors():
+                if ancestor in self.with_table:
+                    break
+                self.with_table.add(ancestor)
+
+    def of(self, el: lxml.etree._Element) -> str:
+        start, end = self.spans[el]
+        return self.text[start:end]
+
+    def length(self, el: lxml.etree._Element) -> int:
+        return self.lengths.get(el, 0)
 
 
-def _metadata(root: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlElement, int]) -> dict[str, str]:
+def _metadata(root: lxml.etree._Element, texts: _Texts) -> dict[str, str]:
     """索引号 / 发布机构 / 发布日期 … pairs, as `key：value` text or as a label cell and its neighbour."""
     found: dict[str, str] = {}
     # Reverse document order visits inner elements before their ancestors: the tightest text wins.
     for el in reversed(
         list(root.iter("td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"))
     ):
-        if lengths.get(el, 0) > 600:
+        if texts.length(el) > 600:
             continue
-        raw = el.text_content()
+        raw = texts.of(el)
         if not _KEY_WORD.search(raw):  # cheap gates before the careful text
             continue
         text = _inline_text(el)
@@ -204,16 +255,21 @@ def _metadata(root: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlElement, 
     return found
 
 
-def _breadcrumb_title(root: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlElement, int]) -> str | None:
+def _breadcrumb_title(root: lxml.etree._Element, texts: _Texts) -> str | None:
     for el in root.iter("div", "p", "span", "ul", "td", "nav"):
-        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if lengths.get(el, 0) > 600:
+        if texts.lengths.get(el, 0) > 600:
             continue
-        raw = el.text_content()
-        if not (_CRUMB_MARKER.search(marker) or _CRUMB_TEXT.match(clean(raw[:40]))):
+        attributes = el.attrib
+        marked = ("class" in attributes or "id" in attributes) and _CRUMB_MARKER.search(
+            f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+        )
+        start, end = texts.spans[el]
+        head = texts.text[start : min(start + 40, end)]
+        # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
+        if not (marked or ("位" in head and _CRUMB_TEXT.match(clean(head)))):
             continue
         text = _inline_text(el)
-        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or _CRUMB_MARKER.search(marker)):
+        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or marked):
             continue
         last = [p for p in _CRUMB_SEP.split(text) if p][-1:] or [""]
         if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
@@ -221,34 +277,68 @@ def _breadcrumb_title(root: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlE
     return None
 
 
-def _drop_furniture(root: lxml.html.HtmlElement, lengths: dict[lxml.html.HtmlElement, int]) -> None:
+def _drop_furniture(root: lxml.etree._Element, texts: _Texts) -> None:
+    removed_until = -1  # the end of the last removed element's text: what lies inside it is gone with it
     for el in list(root.iter()):
         if el.getparent() is None:
             continue
+        span = texts.spans.get(el)
+        if span is not None and span[0] < removed_until and span[1] <= removed_until and _inside_removed(el):
+            continue
         # Comments and processing instructions go too: Word's <!--[if gte mso 9]> blocks are among them.
-        if not isinstance(el.tag, str) or _tag(el) in _DROP_TAGS or _is_chrome(el, lengths.get(el, 0)):
+        if not isinstance(el.tag, str) or _tag(el) in _DROP_TAGS or _is_chrome(el, texts):
             _remove(el)
+            if span is not None:
+                removed_until = max(removed_until, span[1])
 
 
-def _is_chrome(el: lxml.html.HtmlElement, length: int) -> bool:
-    """Page furniture: short, and marked as such by its class/id or its words, or a metadata block."""
-    tag = _tag(el)
-    if tag in ("body", "html", "tbody", "tr", "td", "th") or length > 1200:  # cheap gates first
+def _inside_removed(el: lxml.etree._Element) -> bool:
+    """Whether an ancestor of el was removed (the top of its tree is no longer the document's root)."""
+    top = el
+    while (parent := top.getparent()) is not None:
+        top = parent
+    return _tag(top) != "html"
+
+
+def _is_chrome(el: lxml.etree._Element, texts: _Texts) -> bool:
+    """Page furniture: short, and marked as such by its class/id or its words, or a metadata block.
+
+    In order: longer than 300 characters (cleaned) is no furniture; a metadata block (two keys or more)
+    is, when it holds no table; a table, or what holds one, is not; a furniture class/id is; a short
+    text with furniture words is. The cleaned text is made only where a test needs it.
+    """
+    tag = el.tag.lower()
+    length = texts.lengths.get(el, 0)
+    if tag in _NEVER_CHROME or length > 1200 or el in texts.with_table:  # cheap gates first
         return False
-    text = clean(el.text_content())
+    text = clean(texts.of(el))
     if len(text) > 300:
         return False
-    if tag in ("table", "dl", "ul", "div", "p") and len({m.group(1) for m in _KEY.finditer(text)}) >= 2:
-        return el.find(".//table") is None  # the metadata block, already read into Document.metadata
-    if tag == "table" or el.find(".//table") is not None:
+    if tag in _BLOCK_HOLDERS and ("：" in text or ":" in text) and len({m.group(1) for m in _KEY.finditer(text)}) >= 2:
+        return True  # the metadata block, already read into Document.metadata
+    if tag == "table":
         return False
-    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if tag not in _TEXT_TAGS and _CHROME.search(marker):
+    if tag not in _TEXT_TAGS and _chrome_marker(el.get("class"), el.get("id")):
         return True
-    return len(text) <= 40 and bool(_CHROME_TEXT.search(text))
+    return len(text) <= 40 and _chrome_words(text)
 
 
-def _remove(el: lxml.html.HtmlElement) -> None:
+# Class names and short texts repeat down a page (MsoNormal, a cell's 0): their verdicts are remembered.
+@lru_cache(maxsize=4096)
+def _chrome_marker(css_class: str | None, element_id: str | None) -> bool:
+    return bool(_CHROME.search(f"{css_class or ''} {element_id or ''}"))
+
+
+@lru_cache(maxsize=16384)
+def _chrome_words(text: str) -> bool:
+    return bool(_CHROME_TEXT.search(text))
+
+
+_NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
+_BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
+
+
+def _remove(el: lxml.etree._Element) -> None:
     """Remove an element but keep its tail text, which belongs to the parent."""
     parent = el.getparent()
     if el.tail:
@@ -295,7 +385,7 @@ class _Flow:
         self.last_row_extent = 0  # real cells in the last row of the last table, before padding
         self._buffer: list[str] = []
 
-    def visit(self, el: lxml.html.HtmlElement) -> None:
+    def visit(self, el: lxml.etree._Element) -> None:
         tag = _tag(el)
         if tag == "table" and not _is_layout(el):
             self._flush()
@@ -324,7 +414,7 @@ class _Flow:
                 self.blocks.append(TextBlock(text))
         self._buffer = []
 
-    def _table(self, table: lxml.html.HtmlElement) -> None:
+    def _table(self, table: lxml.etree._Element) -> None:
         rows, self.last_row_extent, truncated = _grid(table)
         if truncated:
             self.warnings.append(("table_truncated", f"a table exceeds {MAX_CELLS} cells; the rest was dropped"))
@@ -334,46 +424,51 @@ class _Flow:
             self.blocks.append(TableBlock(rows))
 
 
-def _is_layout(table: lxml.html.HtmlElement) -> bool:
+def _is_layout(table: lxml.etree._Element) -> bool:
     """A table holding tables lays out the page; its cells are flow, not data."""
     return table.find(".//table") is not None
 
 
-def _span(el: lxml.html.HtmlElement, name: str) -> int:
-    match = re.match(r"\s*(\d+)", el.get(name) or "")
-    return max(1, min(int(match.group(1)), MAX_SPAN)) if match else 1
+def _span(el: lxml.etree._Element, name: str) -> int:
+    value = el.get(name)
+    if not value:
+        return 1
+    match = value if value.isascii() and value.isdigit() else (m.group(1) if (m := _SPAN.match(value)) else None)
+    return max(1, min(int(match), MAX_SPAN)) if match else 1
 
 
-def _grid(table: lxml.html.HtmlElement) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
+def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
     """The dense grid of a table (each cell a merged cell covers holds the merged cell's text), how
     many cells its last row really has (before padding), and whether it was cut at MAX_CELLS."""
-    trs = [tr for tr in table.iter("tr")]
-    filled: dict[tuple[int, int], str] = {}
+    trs = list(table.iter("tr"))
+    filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
+    count = 0
     truncated = False
     for r, tr in enumerate(trs):
-        c = 0
+        row, c = filled[r], 0
         for cell in tr:
-            if _tag(cell) not in ("td", "th"):
+            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
                 continue
-            while (r, c) in filled:
+            while c in row:
                 c += 1
             text = _inline_text(cell)
             rowspan = min(_span(cell, "rowspan"), len(trs) - r)
             colspan = _span(cell, "colspan")
-            if len(filled) + rowspan * colspan > MAX_CELLS:
+            if count + rowspan * colspan > MAX_CELLS:
                 truncated = True
                 break
             for dr in range(rowspan):
-                for dc in range(colspan):
-                    filled.setdefault((r + dr, c + dc), text)
+                target = filled[r + dr]
+                for column in range(c, c + colspan):
+                    if column not in target:
+                        target[column] = text
+                        count += 1
             c += colspan
-    if not filled:
+    used = [row for row in filled if row]
+    if not used:
         return (), 0, truncated
-    width = max(c for _, c in filled) + 1
-    extents: dict[int, int] = {}
-    for r, c in filled:
-        extents[r] = max(extents.get(r, 0), c + 1)
+    width = max(max(row) for row in used) + 1
     # A row of blank cells is kept: a table 4 left blank prints its one data row that way, and blank
     # (not reported) is not missing. Only a <tr> with no cells at all is no row.
-    rows = tuple(tuple(filled.get((r, c), "") for c in range(width)) for r in sorted(extents))
-    return rows, extents[max(extents)], truncated
+    rows = tuple(tuple(row.get(c, "") for c in range(width)) for row in used)
+    return rows, max(used[-1]) + 1, truncated

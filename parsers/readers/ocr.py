@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -43,6 +44,13 @@ _TSV_FIELDS = 12
 _INSET = 2  # pixels: a cell is cropped inside its ruling lines
 _PAD = 12  # pixels of white around each region
 _MIN_INK = 12  # dark pixels: fewer is a speck, not text
+MIN_SKEW_DEGREES = 0.2  # a smaller tilt leaves ruling lines whole at 200 dpi
+MAX_SKEW_DEGREES = 6.0  # a scan fed in askew; more is a turned page, which orientation() handles
+_SKEW_SIDE = 900  # pixels: the small copy the tilt is measured on
+_LEGIBLE_CONFIDENCE = 0.6  # a word Tesseract is this sure of was read upright
+_LEGIBLE_SHARE = 0.5  # of the words: fewer legible ones and the page is asked which way up it is
+_MIN_WORDS_TO_TURN = 20  # a snippet with fewer words is not worth four readings (nor can OSD tell)
+_MIN_ORIENTATION_CONFIDENCE = 2.0  # Tesseract's OSD confidence below which it is a guess
 _RULE_RESIDUE = re.compile(r"[|｜丨¦]+")  # what is left of a ruling line, read as a word
 
 
@@ -82,8 +90,30 @@ def render_scale(width: float, height: float) -> float:
 
 
 def page_objects(picture: Image.Image, scale: float) -> PageObjects:
-    """The page's ruling lines and recognised words, in points (`scale` pixels per point)."""
+    """The page's ruling lines and recognised words, in points (`scale` pixels per point).
+
+    A scan fed in askew is straightened first (a tilt of a few degrees breaks every ruling line into
+    pieces); a page that reads as gibberish is asked which way up it is and read again turned.
+    """
     grey = np.asarray(picture.convert("L"))
+    tilt = skew(grey)
+    if abs(tilt) >= MIN_SKEW_DEGREES:
+        grey = turned(grey, tilt)
+    objects = _objects(grey, scale)
+    if legible(objects.chars) or len(objects.chars) < _MIN_WORDS_TO_TURN:
+        return replace(objects, turned=tilt if abs(tilt) >= MIN_SKEW_DEGREES else 0.0)
+    # Tesseract's script and orientation detection is asked once; trying every way up by reading
+    # the page three more times would cost a noisy page (or a sheet of random marks) four readings.
+    upright = orientation(grey)
+    if not upright:
+        return objects
+    again = _objects(turned(grey, upright), scale)
+    if len(_legible_words(again.chars)) <= len(_legible_words(objects.chars)):
+        return objects
+    return replace(again, turned=upright + tilt)
+
+
+def _objects(grey: np.ndarray, scale: float) -> PageObjects:
     cleaned, horizontal, vertical = without_rules(grey, scale)
     edges = [_edge("h", start / scale, end / scale, row / scale) for row, start, end in horizontal]
     edges += [_edge("v", start / scale, end / scale, column / scale) for column, start, end in vertical]
@@ -104,6 +134,73 @@ def page_objects(picture: Image.Image, scale: float) -> PageObjects:
         width=width / scale,
         height=height / scale,
     )
+
+
+def skew(grey: np.ndarray) -> float:
+    """The page's tilt in degrees (counter-clockwise positive), within ±MAX_SKEW_DEGREES.
+
+    Projection profile: turned back by the right angle, the ink of ruling lines and text lines falls
+    into few rows, so the rows' ink counts vary most. Coarse then fine, on a small copy of the page.
+    """
+    small = Image.fromarray(grey)
+    small.thumbnail((_SKEW_SIDE, _SKEW_SIDE))
+    ink = Image.fromarray(((np.asarray(small) < _DARK) * 255).astype(np.uint8))
+    if not np.asarray(ink).any():
+        return 0.0
+
+    def sharpness(angle: float) -> float:
+        rows = np.asarray(ink.rotate(-angle, resample=Image.BILINEAR, fillcolor=0), dtype=np.float32).sum(axis=1)
+        return float(np.var(rows))
+
+    coarse = max(np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 0.5), key=sharpness)
+    fine = max(np.arange(coarse - 0.5, coarse + 0.51, 0.05), key=sharpness)
+    return round(float(fine), 2)
+
+
+def turned(grey: np.ndarray, degrees: float) -> np.ndarray:
+    """The picture turned back by `degrees` (counter-clockwise positive), on white."""
+    picture = Image.fromarray(grey)
+    if degrees % 90 == 0:
+        return np.asarray(picture.rotate(-degrees, expand=True))
+    straight = np.asarray(picture.rotate(-degrees, resample=Image.BICUBIC, expand=True, fillcolor=255))
+    # Turning smears each ruling line over two rows of grey; crisp ink is what the line finder and
+    # the line eraser expect (Tesseract binarises its input anyway).
+    return np.where(straight < _DARK, 0, 255).astype(np.uint8)
+
+
+def legible(words: tuple[Char, ...]) -> bool:
+    """Whether OCR read the page upright: most words recognised with some confidence."""
+    if not words:
+        return True  # a page with no words is blank, not sideways
+    return len(_legible_words(words)) >= _LEGIBLE_SHARE * len(words)
+
+
+def _legible_words(words: tuple[Char, ...]) -> list[Char]:
+    return [w for w in words if (w.confidence or 0.0) >= _LEGIBLE_CONFIDENCE]
+
+
+def orientation(grey: np.ndarray) -> int:
+    """Degrees the page's text is turned (0, 90, 180, 270; clockwise) by Tesseract's script and
+    orientation detection; 0 when it cannot tell or OSD is not installed."""
+    if unavailable() is not None:
+        return 0
+    buffer = io.BytesIO()
+    Image.fromarray(grey).save(buffer, format="PNG", dpi=(DPI, DPI))
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(
+            ["tesseract", "stdin", "stdout", "--psm", "0"],
+            input=buffer.getvalue(),
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        return 0
+    found = dict(re.findall(r"^([A-Za-z ]+): ([\d.]+)$", done.stdout.decode(errors="replace"), flags=re.M))
+    if float(found.get("Orientation confidence", 0)) < _MIN_ORIENTATION_CONFIDENCE:
+        return 0
+    return int(float(found.get("Rotate", 0))) % 360
 
 
 def without_rules(grey: np.ndarray, scale: float) -> tuple[np.ndarray, list, list]:

@@ -29,7 +29,7 @@ from pdfplumber.table import Table
 
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
-from nianbao.parsers.limits import check_pdf
+from nianbao.parsers.limits import check_pdf_glyphs, check_pdf_pages, check_pdf_streams
 from nianbao.parsers.readers import ocr, pdf_aligned
 from nianbao.parsers.readers.pdf_objects import Char, PageObjects, find_tables, open_document, read_page
 
@@ -115,7 +115,7 @@ def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES, ocr
     that need OCR are left unread with an `ocr_deferred` warning."""
     where = url or "the PDF"
     with _PDFIUM:
-        check_pdf(data, where, max_pages)  # streams, pages and glyphs counted before any page is read
+        check_pdf_streams(data, where)  # the streams' inflated sizes; pages and glyphs are counted as read
         try:
             pdf = open_document(data)
         except pdfium.PdfiumError as exc:
@@ -135,6 +135,7 @@ def _explain(exc: pdfium.PdfiumError, where: str) -> str:
 def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int, recognise: bool = True) -> Document:
     warnings: list[tuple[str, str]] = []
     total = len(pdf)
+    check_pdf_pages(total, where)
     if total == 0:
         raise ParseError(f"{where} has no pages")
     if total > max_pages:
@@ -150,7 +151,12 @@ def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int, recognise: bo
             pages.append(_PageContent((), 0.0, 0.0, unreadable=True))
             continue
         try:
-            content = _page_content(read_page(page, max_drawn=MAX_DRAWING_OBJECTS), number)
+            objects = read_page(
+                page,
+                max_drawn=MAX_DRAWING_OBJECTS,
+                check_glyphs=lambda n, number=number: check_pdf_glyphs(n, number, where),
+            )
+            content = _page_content(objects, number)
             if (content.pictured or content.garbled) and not recognise:
                 deferred.append(number)
             elif (content.pictured or content.garbled) and recognised < MAX_OCR_PAGES:
@@ -223,6 +229,8 @@ def _recognised(
         return content
     if not objects.chars:
         return replace(content, unrecognised=True)
+    if objects.turned:
+        warnings.append(("ocr_turned", f"page {number} of {where}: its picture turned {objects.turned:g}° to read it"))
     recognised = _page_content(objects, number, Method.OCR)
     confidence = min(char.confidence or 0.0 for char in objects.chars)
     return replace(recognised, recognised=True, confidence=confidence)

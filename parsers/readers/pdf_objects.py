@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -49,6 +50,7 @@ class PageObjects:
     glyphs: int  # every glyph, mapped or not
     width: float
     height: float
+    turned: float = 0.0  # OCR: degrees the page's picture was turned (counter-clockwise) to read it upright
 
     @property
     def empty(self) -> bool:
@@ -60,16 +62,21 @@ def open_document(data: bytes) -> pdfium.PdfDocument:
     return pdfium.PdfDocument(data)
 
 
-def read_page(page: pdfium.PdfPage, *, max_drawn: int) -> PageObjects:
-    """The page's characters and edges; edges are not collected beyond `max_drawn` subpaths."""
+def read_page(
+    page: pdfium.PdfPage, *, max_drawn: int, check_glyphs: Callable[[int], None] | None = None
+) -> PageObjects:
+    """The page's characters and edges; edges are not collected beyond `max_drawn` subpaths.
+    `check_glyphs` sees the page's glyph count (pdfium's) before a Python object is made for any."""
     left, bottom, right, top = page.get_mediabox()
     origin = (left, top)
     edges: list[dict] = []
     counts = {"drawn": 0, "images": 0}
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        _walk(pdfium_c.FPDFPage_GetObject(page, index), _IDENTITY, origin, edges, counts, max_drawn, depth=0)
     textpage = page.get_textpage()
     try:
+        if check_glyphs is not None:  # before the walk too: a text object per glyph would be walked
+            check_glyphs(pdfium_c.FPDFText_CountChars(textpage))
+        for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+            _walk(pdfium_c.FPDFPage_GetObject(page, index), _IDENTITY, origin, edges, counts, max_drawn, depth=0)
         chars, unmapped, glyphs = _chars(textpage, origin)
     finally:
         textpage.close()

@@ -20,6 +20,7 @@ A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive d
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 from nianbao.parsers.cells import is_value
@@ -90,94 +91,125 @@ def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return {k: v for k, v in metadata.items() if v}, lines[i:]
 
 
-def _blocks(lines: list[str]) -> list[Block]:
+class _Lines:
+    """The body's lines with what the table finders ask of each line computed once: its clean text,
+    whether it may be a cell, a separator, a value. The finders try every line as a table start; asking
+    these again per try made the reader quadratic in the length of a run of short lines."""
+
+    def __init__(self, raw: list[str]) -> None:
+        self.raw = raw
+        self.text = [clean(line) for line in raw]
+        self.cell = [
+            0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
+            for line, text in zip(raw, self.text, strict=True)
+        ]
+        self.separator = [_is_separator(line) for line in raw]
+        self.value = [cell and is_value(text) for cell, text in zip(self.cell, self.text, strict=True)]
+        # Where the run of consecutive cell lines starting at each line ends, and values before each line.
+        self.cells_end = [0] * (len(raw) + 1)
+        self.values_before = [0] * (len(raw) + 1)
+        self.cells_end[len(raw)] = len(raw)
+        for i in range(len(raw) - 1, -1, -1):
+            self.cells_end[i] = self.cells_end[i + 1] if self.cell[i] else i
+        for i, value in enumerate(self.value):
+            self.values_before[i + 1] = self.values_before[i] + value
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+def _blocks(raw: list[str]) -> list[Block]:
     blocks: list[Block] = []
+    lines = _Lines(raw)
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
     # starts with one (a tenth of the lines or more), it opens a row.
-    wrapped_bars = sum(1 for line in lines if _opens_row(line)) * 10 < sum(1 for line in lines if line.strip())
+    wrapped_bars = sum(map(_opens_row, raw)) * 10 < sum(1 for line in raw if line.strip())
+    no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
     i = 0
-    while i < len(lines):
-        line = lines[i]
+    while i < len(raw):
+        line = raw[i]
         if "\t" in line.strip(" ") and line.strip():
             # Inside a tab table, a line of tabs alone is a row of blank cells (a table 4 left blank).
-            j = _run(lines, i, lambda s: "\t" in s)
-            blocks.append(_tab_table(lines[i:j]))
+            j = _run(raw, i, lambda s: "\t" in s)
+            blocks.append(_tab_table(raw[i:j]))
             i = j
         elif _is_pipe_line(line) and not _opens_bare_cells(lines, i):
             j = _pipe_run_end(lines, i, wrapped_bars)
-            blocks.extend(_pipe_table(_closed_cells(lines[i:j])))
-            i = j
-        elif (j := _run_together_end(lines, i)) > i:
-            blocks.extend(_run_together_tables(lines[i:j]))
-            i = j
-        elif (j := _cell_run_end(lines, i)) > i:
-            blocks.extend(_cell_table(lines[i:j]))
+            blocks.extend(_pipe_table(_closed_cells(raw[i:j])))
             i = j
         else:
-            text = clean(line)
-            if text:
-                blocks.append(TextBlock(text))
+            if i >= no_run_before:
+                j, stop = _run_together_end(lines, i)
+                if j > i:
+                    blocks.extend(_run_together_tables(raw[i:j]))
+                    i = j
+                    continue
+                no_run_before = stop
+            if (j := _cell_run_end(lines, i)) > i:
+                blocks.extend(_cell_table(raw[i:j]))
+                i = j
+                continue
+            if lines.text[i]:
+                blocks.append(TextBlock(lines.text[i]))
             i += 1
     return blocks
 
 
-def _is_cell_line(line: str) -> bool:
-    text = clean(line)
-    return 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
-
-
 def _is_separator(line: str) -> bool:
     """Blank, a lone `|`, or bars alone (`|||`, a span's remains): between cells, never a cell."""
-    return not line.strip() or set(line.strip()) == {"|"}
+    return not line.strip().strip("|")
 
 
-def _opens_bare_cells(lines: list[str], i: int) -> bool:
+def _opens_bare_cells(lines: _Lines, i: int) -> bool:
     """A lone `|` line followed by a bare cell: the bars separate cells, one a line (not a `|` table)."""
-    if lines[i].strip() != "|":
+    if lines.raw[i].strip() != "|":
         return False
-    following = next((line for line in lines[i + 1 :] if line.strip()), "")
-    return _is_cell_line(following)
+    following = next((j for j in range(i + 1, len(lines)) if lines.raw[j].strip()), None)
+    return following is not None and lines.cell[following]
 
 
-def _cell_run_end(lines: list[str], start: int) -> int:
+def _cell_run_end(lines: _Lines, start: int) -> int:
     """End of a run of one-cell lines starting at `start` that looks like a table, else `start`.
 
     Two styles: cells on consecutive lines; or every cell followed by blank or lone `|` lines (a page
     saved as text), where the run ends at the last cell followed so.
     """
-    end, values = start, 0
-    while end < len(lines) and _is_cell_line(lines[end]):
-        values += is_value(clean(lines[end]))
-        end += 1
+    n = len(lines.raw)
+    end = lines.cells_end[start]
+    values = lines.values_before[end] - lines.values_before[start]
     if values >= _MIN_VALUES and values * 4 >= end - start:
         return end
+    cell, separator = lines.cell, lines.separator
     i, end, values, cells = start, start, 0, 0
-    while i < len(lines) and _is_separator(lines[i]) and i < start + 2:
+    while i < n and separator[i] and i < start + 2:
         i += 1
-    while i + 1 < len(lines) and _is_cell_line(lines[i]) and _is_separator(lines[i + 1]):
-        values += is_value(clean(lines[i]))
+    while i + 1 < n and cell[i] and separator[i + 1]:
+        values += lines.value[i]
         cells += 1
         end = i + 1
         i += 1
-        while i < len(lines) and _is_separator(lines[i]):
+        while i < n and separator[i]:
             i += 1
-    if i < len(lines) and _is_cell_line(lines[i]) and cells:  # the last cell, followed by no separator
-        values += is_value(clean(lines[i]))
+    if i < n and cell[i] and cells:  # the last cell, followed by no separator
+        values += lines.value[i]
         cells += 1
         end = i + 1
     return end if values >= _MIN_VALUES and values * 4 >= cells else start
 
 
-def _run_together_end(lines: list[str], start: int) -> int:
-    """End of a run of short lines, at least three of them label+digits with no separator, else `start`."""
+def _run_together_end(lines: _Lines, start: int) -> tuple[int, int]:
+    """End of a run of short lines, at least three of them label+digits with no separator, else `start`;
+    and where the run of short or blank lines stopped. No run-together table starts before that stop
+    when none starts at `start`: a later start sees the same lines but fewer of them."""
+    n = len(lines.raw)
     i, end, runs = start, start, 0
-    while i < len(lines) and (_is_cell_line(lines[i]) or not lines[i].strip()):
-        text = clean(lines[i])
+    while i < n and (lines.cell[i] or not lines.raw[i].strip()):
+        text = lines.text[i]
         if text:
             runs += bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
             end = i + 1
         i += 1
-    return end if runs >= _MIN_RUN_ROWS else start
+    return (end if runs >= _MIN_RUN_ROWS else start), i
 
 
 def _run_together_tables(lines: list[str]) -> list[Block]:
@@ -283,14 +315,14 @@ def _tab_table(lines: list[str]) -> TableBlock:
     return _dense([[clean(c) for c in line.rstrip("\n").split("\t")] for line in lines])
 
 
-def _pipe_run_end(lines: list[str], start: int, wrapped_bars: bool) -> int:
+def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
     """End of a run of `|` lines; where `wrapped_bars`, a bare cell whose closing bar fell onto the
     next line (`x` then `|`) stays inside the run."""
     end = start
     while end < len(lines):
-        if _is_pipe_line(lines[end]):
+        if _is_pipe_line(lines.raw[end]):
             end += 1
-        elif wrapped_bars and end + 1 < len(lines) and _is_cell_line(lines[end]) and lines[end + 1].strip() == "|":
+        elif wrapped_bars and end + 1 < len(lines) and lines.cell[end] and lines.raw[end + 1].strip() == "|":
             end += 2
         else:
             break
@@ -356,6 +388,11 @@ def _bar_cells(line: str) -> list[str]:
 
 def _pipe_cells(line: str) -> list[str]:
     """Cells of one `|`-flattened line; `||` continues the cell to its left (a span), `| |` is blank."""
+    return list(_pipe_line_cells(line))
+
+
+@lru_cache(maxsize=16384)  # a table's lines are split several times (its shape, then its rows)
+def _pipe_line_cells(line: str) -> tuple[str, ...]:
     stripped = line.strip()
     if stripped.startswith("|"):
         stripped = stripped[1:]
@@ -367,7 +404,7 @@ def _pipe_cells(line: str) -> list[str]:
             cells.append(cells[-1])
         else:
             cells.append(clean(raw))
-    return cells
+    return tuple(cells)
 
 
 def _title(blocks: tuple[Block, ...]) -> str | None:

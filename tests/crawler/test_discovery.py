@@ -106,3 +106,30 @@ def test_pages_offering_different_ways_on_differ_and_a_dead_end_offers_nothing()
     dead_end = read_listing("<p>新闻</p>".encode(), "http://h/", None, Hints())
     assert home.fingerprint and section.fingerprint and home.fingerprint != section.fingerprint
     assert dead_end.fingerprint == ""
+
+
+# The crawler decodes with the parsers' detector (through the archive); the same encodings and wrong
+# declarations as tests/parsers/test_charsets.py, read for links.
+@pytest.mark.parametrize(
+    ("encoding", "declared", "header"),
+    [
+        ("utf-8", None, None),
+        ("gbk", None, None),
+        ("gb18030", None, "text/html"),
+        ("big5", None, None),
+        ("gbk", "utf-8", None),
+        ("gb18030", None, "text/html; charset=utf-8"),
+        ("big5", "utf-8", None),
+        ("utf-8", "gb2312", None),
+    ],
+)
+def test_attachment_titles_read_in_any_encoding_and_declaration(encoding, declared, header) -> None:
+    big5 = encoding == "big5"
+    title = "南山縣民政局2023年政府資訊公開工作年度報告" if big5 else "南山县民政局2023年政府信息公开工作年度报告"
+    if encoding == "gb18030":
+        title += "（䶮）"  # GB18030 only
+    prose = "本機關堅持以公開為常態、不公開為例外。" if encoding == "big5" else "本机关坚持以公开为常态、不公开为例外。"
+    meta = f'<meta charset="{declared}">' if declared else ""
+    html = f'<html><head>{meta}</head><body><p>{prose * 3}</p><a href="/files/nb2023.pdf">{title}</a></body></html>'
+    found = read_report(html.encode(encoding), "http://h/xxgknb/2024/1.htm", header)
+    assert [link.text for link in found.attachments] == [title]

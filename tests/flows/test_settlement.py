@@ -67,7 +67,8 @@ def test_an_unreadable_body_is_a_failure_of_the_year_the_crawler_read_in_its_lin
     )  # fmt: skip
     assert outcome.coverage == {2023: "missing", 2024: "failed"}
     [failure] = outcome.failures
-    assert failure.startswith(f"{PDF}: ") and "not a readable PDF" in failure
+    assert failure.startswith(PDF) and "not a readable PDF" in failure
+    assert failure.count(PDF) == 1, failure  # named once, not "url: url is not a readable PDF"
 
 
 def test_a_held_url_is_requested_again_even_when_a_repost_of_the_same_year_is_listed(tmp_path):

@@ -157,3 +157,21 @@ def test_mutated_picture_pdf(where, replacement):
     at = int(len(data) * where)
     data[at : at + len(replacement)] = replacement
     _outcome(bytes(data), "x.pdf")
+
+
+@pytest.mark.timeout(600)
+@OCR
+@given(st.sampled_from(["PNG", "JPEG", "TIFF", "GIF"]), st.floats(0, 1), st.binary(min_size=1, max_size=16))
+def test_truncated_or_mutated_picture_files(kind, where, replacement):
+    import io
+
+    from nianbao.simweb.grids import Cell
+    from nianbao.simweb.pictures import table_picture
+
+    grid = [[Cell("结果维持"), Cell("结果纠正"), Cell("总计")], [Cell("1"), Cell("2"), Cell("3")]]
+    buffer = io.BytesIO()
+    table_picture(grid).save(buffer, kind)
+    data = bytearray(buffer.getvalue())
+    at = int(len(data) * where)
+    data[at : at + len(replacement)] = replacement
+    _outcome(bytes(data[: max(at, 8)] if where < 0.5 else data), f"x.{kind.lower()}")

@@ -1,6 +1,14 @@
 import pytest
 
-from nianbao.parsers.identity import iso_date, metadata_agency, period_year, split_off_year, title_agency, title_year
+from nianbao.parsers.identity import (
+    iso_date,
+    metadata_agency,
+    names_a_report,
+    period_year,
+    split_off_year,
+    title_agency,
+    title_year,
+)
 from nianbao.parsers.sections import find_sections
 
 
@@ -79,3 +87,16 @@ def test_a_table_of_contents_is_preamble():
     sections = find_sections(text)
     assert [s.heading for s in sections] == ["", "一、总体情况", "二、主动公开政府信息情况"]
     assert sections[0].text.startswith("目录") and sections[1].text == "正文一"
+
+
+def test_a_traditional_title_names_its_body_and_year_in_simplified():
+    # A mirror site's conversion, Taiwan wording included (資訊 for 信息).
+    for title in ("南山縣民政局2023年政府資訊公開工作年度報告", "南山縣民政局2023年度政府信息公開工作報告"):
+        assert names_a_report(title)
+        assert title_year(title) == 2023
+        assert title_agency(title) == "南山县民政局"
+
+
+def test_a_simplified_title_is_read_as_printed():
+    title = "南山县民政局2023年政府信息公开工作年度报告"
+    assert (title_year(title), title_agency(title)) == (2023, "南山县民政局")
