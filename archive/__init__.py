@@ -4,12 +4,22 @@
 `open(url)` opens its catalog for reading (Arrow tables, pandas, DuckDB).
 """
 
+from typing import Any
+
 from nianbao.archive.connection import Archive, connect
-from nianbao.archive.reader import Catalog
-from nianbao.archive.reader import open_catalog as open
 from nianbao.archive.stores import absolute_url, open_store
 
 __all__ = ["Archive", "Catalog", "absolute_url", "check", "connect", "open"]
+
+
+def __getattr__(name: str) -> Any:
+    """`Catalog` and `open` on first use: the catalog reader imports pyarrow.dataset and pandas, which
+    the writers (a crawl process per batch, parse workers) never need and took most of their imports."""
+    if name in ("Catalog", "open"):
+        from nianbao.archive import reader
+
+        return reader.Catalog if name == "Catalog" else reader.open_catalog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check(url: str, *, create: bool) -> None:

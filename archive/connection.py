@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from nianbao.archive import catalog, keys, raw, reports
+from nianbao.archive import keys, raw, reports
 from nianbao.archive.captures import Capture, Validators
-from nianbao.archive.reader import Catalog
 from nianbao.archive.stores import Store, open_store
+
+if TYPE_CHECKING:  # the catalog's modules import pyarrow, which a crawl process never needs
+    from nianbao.archive.reader import Catalog
 
 T = TypeVar("T")
 
@@ -28,6 +30,17 @@ class Archive:
 
     def has_raw(self, sha256: str) -> bool:
         return self.store.exists(keys.raw_key(sha256))
+
+    def parsed(self, parser_version: str, sha256: str, *, ocr: bool = True) -> dict[str, Any] | None:
+        """The kept parse outcome of a body (see archive/parsed.py); None when it was not parsed yet."""
+        from nianbao.archive.parsed import get_parsed
+
+        return get_parsed(self.store, parser_version, sha256, ocr=ocr)
+
+    def keep_parsed(self, parser_version: str, sha256: str, outcome: dict[str, Any], *, ocr: bool = True) -> None:
+        from nianbao.archive.parsed import put_parsed
+
+        put_parsed(self.store, parser_version, sha256, outcome, ocr=ocr)
 
     def keep_registry(self, entries: Sequence[Mapping[str, Any]]) -> str:
         """Keep a snapshot of the registry entries a run used (see archive/agencies.py)."""
@@ -74,15 +87,21 @@ class Archive:
 
     def rebuild_catalog(self, progress: Callable[[str], None] | None = None) -> dict[str, int]:
         """Rewrite the Parquet catalog from the immutable layer; rows written per table."""
+        from nianbao.archive import catalog
+
         return catalog.rebuild(self.store, progress)
 
     def update_catalog(
         self, agencies: Collection[str], progress: Callable[[str], None] | None = None
     ) -> dict[str, int]:
         """Rewrite only the catalog rows of `agencies` (what a run touched) and publish; rows per table."""
+        from nianbao.archive import catalog
+
         return catalog.update(self.store, agencies, progress)
 
     def catalog(self) -> Catalog:
+        from nianbao.archive.reader import Catalog
+
         return Catalog(self.store)
 
 

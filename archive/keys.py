@@ -117,3 +117,15 @@ def catalog_file_key(table: str, year: int | None, bucket: str, build: str) -> s
 def catalog_manifest_key() -> str:
     """The pointer to the live catalog files (compare-and-swap)."""
     return "catalog/manifest.json"
+
+
+_PARSER_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$")
+
+
+def parsed_key(parser_version: str, sha256: str, *, ocr: bool = True) -> str:
+    """Where the parse of a raw body by one parser version is kept: derived, rewritable, never history.
+    A parse that left OCR for later (`ocr=False`) sits beside the full one, under `deferred-ocr/`."""
+    if not isinstance(parser_version, str) or not _PARSER_VERSION.match(parser_version):
+        raise InvalidKey(f"parser version {parser_version!r} cannot be a key segment")
+    body = raw_key(sha256).removeprefix("raw/sha256/")
+    return f"parsed/{parser_version}/{'' if ocr else 'deferred-ocr/'}{body}.json"

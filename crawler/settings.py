@@ -55,6 +55,9 @@ DEFAULTS: dict[str, Any] = {
     "NIANBAO_MAX_PATTERN_PAGES": 100,  # navigation pages per agency per URL pattern (trap escape)
     "NIANBAO_PROGRESS_INTERVAL": 5.0,
     "TELNETCONSOLE_ENABLED": False,
+    # Scrapy 2.19's remote control: an HTTP server that runs code sent to it, started by every crawl
+    # process (one per batch) along with aiohttp's imports. Nobody drives a harvest's crawls that way.
+    "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "ERROR",
     "NIANBAO_ROBOTS_RETRY_SECONDS": 60.0,  # after a robots.txt 5xx, ask again this much later
     "DOWNLOADER_MIDDLEWARES": {

@@ -42,6 +42,7 @@ def harvest(
     download_delay: float | None = None,
 ) -> RunSummary:
     """Harvest report `years` (default: last year) of the registry agencies matching the filters."""
+    report(f"harvest started: reading the registry {registry}")  # before anything that takes seconds
     years = sorted(years or default_years())
     names, chosen = resolve(registry, ids=agencies, regions=regions, levels=levels)
     region_codes = {e.id: e.region_code for e in chosen}

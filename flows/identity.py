@@ -165,7 +165,9 @@ class Identifier:
     def _group(self, agency: str, year: int, docs: list[Document]) -> ReportGroup:
         urls = {doc.capture.url for doc in docs}
         members = [(doc, _role(doc, agency, urls)) for doc in docs]
-        primary = max(docs, key=lambda d: (d.capture.agency == agency, not is_variant(d.record), _values(d.record)))
+        primary = max(
+            docs, key=lambda d: (d.capture.agency == agency, not is_variant(d.record), table_values(d.record))
+        )
         return ReportGroup(agency, year, primary, members)
 
 
@@ -190,6 +192,7 @@ def _role(doc: Document, agency: str, urls: set[str]) -> Role:
     return Role.PAGE
 
 
-def _values(record: ReportRecord) -> int:
+def table_values(record: ReportRecord) -> int:
+    """How many table cells of the record hold a value."""
     rows = (row for table in record.tables().values() for row in (table or {}).values())
     return sum(value is not None for row in rows for value in row.values())

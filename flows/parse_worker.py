@@ -20,9 +20,12 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from nianbao.parsers.errors import ParseError
+from nianbao.parsers.readers import READER_MODULES
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["nianbao.parsers", "nianbao.parsers.readers.html", "nianbao.parsers.readers.word"])
+# Every reader is imported once, in the forkserver: a child that imports the PDF reader itself (numpy,
+# pdfplumber, pdfium) spent ~0.5 s of its life on the imports, most of each PDF's parse.
+_CONTEXT.set_forkserver_preload(["nianbao.parsers", *dict.fromkeys(READER_MODULES.values())])
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,15 @@ def parse_bounded(
     content_type: str | None,
     agency: str | None,
     bounds: ParseBounds = BOUNDS,
+    ocr: bool = True,
 ) -> dict[str, Any]:
-    """The record of `data` as a dict, parsed in a bounded child process; ParseError with the reason."""
+    """The record of `data` as a dict, parsed in a bounded child process; ParseError with the reason.
+    `ocr=False` leaves picture-only pages for later (see nianbao.parsers.parse)."""
     where = url or "the document"
     receiver, sender = _CONTEXT.Pipe(duplex=False)
     child = _CONTEXT.Process(
         target=_work,
-        args=(sender, data, url, content_type, agency, bounds.memory_bytes),
+        args=(sender, data, url, content_type, agency, bounds.memory_bytes, ocr),
         name="nianbao-parse",
         daemon=True,
     )
@@ -85,13 +90,19 @@ def parse_bounded(
 
 
 def _work(
-    sender: Connection, data: bytes, url: str | None, content_type: str | None, agency: str | None, memory: int
+    sender: Connection,
+    data: bytes,
+    url: str | None,
+    content_type: str | None,
+    agency: str | None,
+    memory: int,
+    ocr: bool = True,
 ) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from nianbao.parsers import parse
 
     try:
-        answer = ("record", parse(data, url=url, content_type=content_type, agency=agency).to_dict())
+        answer = ("record", parse(data, url=url, content_type=content_type, agency=agency, ocr=ocr).to_dict())
     except ParseError as exc:
         answer = ("error", str(exc))
     except MemoryError:

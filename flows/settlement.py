@@ -18,11 +18,13 @@ from nianbao.archive import Archive
 from nianbao.archive.captures import Capture, CaptureKind
 from nianbao.archive.reports import Holding, Role, Version, VersionKind
 from nianbao.flows.dating import dated
-from nianbao.flows.identity import Document, Identifier, ReportGroup
+from nianbao.flows.identity import Document, Identifier, ReportGroup, table_values
+from nianbao.flows.reading import DEFERRED
 from nianbao.flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
 from nianbao.flows.versioning import IngestResult, Outcome, content_hash, ingest, link_copies, mark_withdrawn
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.record import ReportRecord
+from nianbao.parsers.record import Warning as RecordWarning
 
 REPORT_KINDS = (CaptureKind.REPORT, CaptureKind.ATTACHMENT)
 GONE = (404, 410)
@@ -167,6 +169,8 @@ def settle(
     holdings: Holdings | None = None,
     regions: Mapping[str, str | None] | None = None,
     until: str | None = None,
+    quick: Parse | None = None,
+    found: Mapping[str, Found] | None = None,
 ) -> list[AgencyOutcome]:
     """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised.
 
@@ -176,7 +180,9 @@ def settle(
     its reports for the catalog. `revisited` URLs are read as reports whatever kind their capture has;
     a held report's own-site URLs are read so anyway (a revisit crawl records them as start pages, and a
     WARC import has no list). `until` bounds the run's captures for a visit settled after the fact
-    (imported from WARC files)."""
+    (imported from WARC files). `quick`, when given, reads bodies first with OCR left for later; `parse`
+    then reads only a picture-only document no other rendering of its report stands in for. `found` gives
+    agencies' run captures already listed (the others are listed here)."""
     tallies = {agency: Tally(agency, years) for agency in agencies}
     identifier = Identifier(names)
     documents: list[Document] = []
@@ -196,13 +202,14 @@ def settle(
             tally.coverage = dict.fromkeys(years, FAILED)
             continue
         try:
-            found = Found.since(archive, agency, since, crawled[agency].run_ids, until)
-            documents += _read(found, years, parse, tally, {*revisited, *_own_urls(held, agency, years)})
+            run = (found or {}).get(agency) or Found.since(archive, agency, since, crawled[agency].run_ids, until)
+            urls = {*revisited, *_own_urls(held, agency, years)}
+            documents += _read(run, years, parse, tally, urls, quick)
             _remember(held, agency, years, identifier)
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
             tally.fail(None, f"{agency}: {type(exc).__name__}: {exc}")
             continue
-        gone |= {c.url: c for c in found.captures if c.status in GONE}
+        gone |= {c.url: c for c in run.captures if c.status in GONE}
     grouping = identifier.group(documents)
     for document in grouping.unidentified:
         if not _attach(document, grouping.groups):
@@ -250,20 +257,54 @@ def _own_urls(held: Holdings, agency: str, years: Sequence[int]) -> set[str]:
     }
 
 
-def _read(found: Found, years: Sequence[int], parse: Parse, tally: Tally, revisited: Collection[str]) -> list[Document]:
-    """The documents among the agency's report bodies; what cannot be parsed is a failure of its year."""
-    documents = []
+def _read(
+    found: Found,
+    years: Sequence[int],
+    parse: Parse,
+    tally: Tally,
+    revisited: Collection[str],
+    quick: Parse | None = None,
+) -> list[Document]:
+    """The documents among the agency's report bodies; what cannot be parsed is a failure of its year.
+    With `quick`, a body whose pictures need OCR is read fully only when no other rendering stands in."""
+    read: list[tuple[Capture, str, ReportRecord | ParseError]] = []
     for capture, sha256 in found.report_bodies(revisited):
         try:
-            record = parse(capture, sha256)
+            read.append((capture, sha256, (quick or parse)(capture, sha256)))
         except ParseError as exc:
+            read.append((capture, sha256, exc))
+    documents = []
+    for capture, sha256, record in read:
+        if isinstance(record, ReportRecord) and _deferred(record) and not _stood_in_for(capture, read):
+            try:
+                record = parse(capture, sha256)
+            except ParseError as exc:
+                record = exc
+        if isinstance(record, ParseError):
             year = capture.year  # the year the crawler read in the link, when the body says none
             if year is None or year in years:
-                tally.fail(year, _naming(capture.url, exc))
-            continue
-        if record.year is None or record.year in years:
+                tally.fail(year, _naming(capture.url, record))
+        elif record.year is None or record.year in years:
             documents.append(Document(capture, record))
     return documents
+
+
+def _deferred(record: ReportRecord) -> bool:
+    return any(w.code == DEFERRED for w in record.warnings)
+
+
+def _stood_in_for(capture: Capture, read: Sequence[tuple[Capture, str, ReportRecord | ParseError]]) -> bool:
+    """Whether a rendering read without OCR stands in for the picture-only `capture`: its linking page,
+    or an attachment beside it on that page, read with a report year and table values."""
+    near = {capture.referrer} - {None, capture.url}
+    return any(
+        isinstance(record, ReportRecord)
+        and not _deferred(record)
+        and record.year is not None
+        and table_values(record) > 0
+        and (other.url in near or (other.referrer in near and other.url != capture.url))
+        for other, _, record in read
+    )
 
 
 def _naming(url: str, exc: ParseError) -> str:
@@ -292,7 +333,7 @@ def _keep(
     region_code: str | None = None,
 ) -> None:
     if group.has_original:
-        record = _named(dated(_versioned_reading(held, group), group), name)
+        record = _noting_deferred(_named(dated(_versioned_reading(held, group), group), name), group)
         result = ingest(archive, group.agency, group.year, record, group.captures(), seen_at, region_code, held)
         tally.add(group.year, result, record)
     elif held.latest is not None:
@@ -306,6 +347,17 @@ def _named(record: ReportRecord, name: str | None) -> ReportRecord:
     """A record whose document names no issuing body gets the registry name of the report's agency
     (its `agency_missing` warning stays: the document itself does not say)."""
     return record if record.agency or not name else replace(record, agency=name)
+
+
+def _noting_deferred(record: ReportRecord, group: ReportGroup) -> ReportRecord:
+    """The versioned record says which renderings of the report were not read by OCR (left for a later
+    `nianbao reparse`, because another rendering carries the report). A warning is not content: noting
+    it makes no version."""
+    urls = [d.capture.url for d, _ in group.members if d is not group.primary and _deferred(d.record)]
+    if not urls or _deferred(record):
+        return record
+    message = f"not read by OCR yet (the report is read from another rendering): {', '.join(urls)}"
+    return replace(record, warnings=(*record.warnings, RecordWarning(DEFERRED, message)))
 
 
 def _attach(document: Document, groups: Sequence[ReportGroup]) -> bool:

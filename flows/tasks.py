@@ -1,4 +1,8 @@
-"""The Prefect tasks the flows are made of: crawl a batch, parse a capture, settle a batch, rebuild the catalog.
+"""The Prefect tasks the flows are made of: crawl a batch, settle a batch, rebuild the catalog.
+
+A batch is one settle task: its bodies are parsed inside it (flows/reading.py: the archive's parse
+cache, bounded worker processes), not as a Prefect task each, whose state round trips cost more than
+most parses.
 
 Every task is idempotent: raw bodies are content-addressed, captures keyed by (agency, url,
 fetched_at), versions created with put-if-absent. A task rerun after a crash therefore finds what the
@@ -7,7 +11,6 @@ first attempt wrote and creates nothing twice. Only transient causes are retried
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cache
@@ -16,12 +19,11 @@ from typing import TYPE_CHECKING, Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from nianbao.flows.settlement import Crawled, Holdings, Parse, settle
-from nianbao.parsers.errors import ParseError
+from nianbao.flows.reading import StoredReader
+from nianbao.flows.settlement import Crawled, Found, Holdings, read_holdings, settle, unvisited
 
 if TYPE_CHECKING:
     from nianbao.archive import Archive
-    from nianbao.archive.captures import Capture
     from nianbao.flows.summaries import AgencyOutcome
 
 
@@ -50,11 +52,6 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
         return False
     return False
 
-
-# Prefect 3.9's result cache is not safe for concurrent readers in one process: at 1,000 agencies two
-# settling threads failed with "OrderedDict mutated during iteration" and a KeyError on the cache file.
-# Parsing holds the GIL anyway, so taking turns costs little.
-PARSE_CACHE_LOCK = threading.Lock()
 
 RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_condition_fn": is_transient}
 
@@ -90,40 +87,6 @@ def crawl_agencies(
     }
 
 
-def parse_cache_key(context: Any, parameters: Mapping[str, Any]) -> str:
-    from nianbao.parsers.record import PARSER_VERSION
-
-    # "outcome": the cached value is {"record": ...} or {"error": ...}, no longer a bare record.
-    return f"parse-outcome-{PARSER_VERSION}-{parameters['sha256']}"
-
-
-@task(name="parse_capture", cache_key_fn=parse_cache_key, persist_result=True, **RETRIES)
-def parse_capture(archive_url: str, sha256: str, url: str, content_type: str | None) -> dict[str, Any]:
-    """{"record": the record as a dict} or {"error": why the body cannot be read}, parsed in a bounded
-    worker process (flows/parse_worker.py) and cached on the sha256 and the parser version.
-
-    No agency hint: the site a body was found on is not always its issuing body (a parent portal
-    reposts its departments' reports), and a hinted name would place a repost with the wrong agency.
-    Settlement names the body from the registry once the report's agency is known (see `settle`).
-    An unreadable document is an answer, not a failed task: a failed task costs seconds of Prefect's
-    failure handling and is parsed again on every rerun.
-    """
-    from nianbao.flows.parse_worker import parse_bounded
-
-    data = open_archive(archive_url).get_raw(sha256)
-    try:
-        return {"record": parse_bounded(data, url=url, content_type=content_type, agency=None)}
-    except ParseError as exc:
-        return {"error": str(exc)}
-
-
-def record_of(outcome: Mapping[str, Any]) -> dict[str, Any]:
-    """The record of a parse_capture outcome; ParseError with the reason when there is none."""
-    if "error" in outcome:
-        raise ParseError(outcome["error"])
-    return outcome["record"]
-
-
 @task(name="settle_agencies", cache_policy=NO_CACHE, **RETRIES)
 def settle_agencies(
     registry: str,
@@ -138,49 +101,43 @@ def settle_agencies(
     run_id: str | None = None,
 ) -> list[AgencyOutcome]:
     """Revisit held reports the crawl did not see, then parse, group, version and withdraw."""
-    from nianbao.flows.settlement import read_holdings
-
     archive = open_archive(archive_url)
-    held = read_holdings(archive, [a for a in agencies if not crawled[a].error], years)
-    revisited, revisit_run = revisit_unvisited(
-        registry, archive, archive_url, agencies, years, since, crawled, settings, held, run_id
-    )
+    ok = [a for a in agencies if not crawled[a].error]
+    held = read_holdings(archive, ok, years)
+    # The run's captures, listed once: what to revisit is read from them, and settling reuses them for
+    # every agency the revisit did not add to.
+    found = {a: Found.since(archive, a, since, crawled[a].run_ids) for a in ok}
+    revisited, revisit_run = revisit_unvisited(registry, archive_url, years, settings, held, found, run_id)
     if revisit_run is not None:  # a revisit under the run's own id adds no run to read
         crawled = {
             a: replace(c, run_ids=(*c.run_ids, revisit_run)) if c.run_ids and revisit_run not in c.run_ids else c
             for a, c in crawled.items()
         }
-    parse = cached_parser(archive_url)
-    return settle(archive, agencies, names, years, since, crawled, parse, revisited, held, regions=regions)
+        found = {a: f for a, f in found.items() if not unvisited(held, a, years, f)}  # the others list again
+    reader = cached_parser(archive_url)
+    return settle(
+        archive, agencies, names, years, since, crawled, reader, revisited, held,
+        regions=regions, quick=reader.quick, found=found,
+    )  # fmt: skip
 
 
-def cached_parser(archive_url: str) -> Parse:
-    """Parse a stored body through the cached `parse_capture` task. The record crosses the cache as a
-    dict (Prefect persists results with pickle, which a frozen record's read-only mappings refuse)."""
-    from nianbao.parsers.record import ReportRecord
-
-    def parse(capture: Capture, sha256: str) -> ReportRecord:
-        with PARSE_CACHE_LOCK:
-            outcome = parse_capture(archive_url, sha256, capture.url, capture.content_type)
-        return ReportRecord.from_dict(record_of(outcome))
-
-    return parse
+def cached_parser(archive_url: str) -> StoredReader:
+    """Parse stored bodies through the archive's parse cache (flows/reading.py), in bounded workers."""
+    return StoredReader(open_archive(archive_url))
 
 
 def revisit_unvisited(
     registry: str,
-    archive: Archive,
     archive_url: str,
-    agencies: Sequence[str],
     years: Sequence[int],
-    since: str,
-    crawled: Mapping[str, Crawled],
     settings: Mapping[str, Any],
     held: Holdings,
+    found: Mapping[str, Found],
     run_id: str | None = None,
 ) -> tuple[set[str], str | None]:
-    """Fetch (through the crawler, one process for the batch) the held report URLs this run missed: the
-    URLs, and the crawl run that fetched them (None when there were none).
+    """Fetch (through the crawler, one process for the batch) the held report URLs the run's captures
+    `found` (per agency that crawled) missed: the URLs, and the crawl run that fetched them (None when
+    there were none).
 
     Given the run's `run_id`, the revisit's captures carry it: they are part of the visit settled with the
     crawl's, and a WARC import, which settles visits by run, must see them together (a 404 at a moved
@@ -189,19 +146,14 @@ def revisit_unvisited(
     from nianbao.crawler.agencies import load_registry
     from nianbao.crawler.run import crawl
     from nianbao.flows.progress import report
-    from nianbao.flows.settlement import Found, unvisited
 
-    registered = {agency.id: agency for agency in load_registry(registry).agencies}
-    todo = {}
-    for agency in agencies:
-        if not crawled[agency].error:
-            found = Found.since(archive, agency, since, crawled[agency].run_ids)
-            todo[agency] = unvisited(held, agency, years, found)
+    todo = {agency: urls for agency, run in found.items() if (urls := unvisited(held, agency, years, run))}
+    if not todo:
+        return set(), None  # the usual case: the registry file is not read again
     # Each agency as its registry entry says (its hosts, delay, robots and address policy), only the
     # start URLs replaced by the held report URLs to revisit.
-    entries = [registered[a].entry(start_urls=urls) for a, urls in todo.items() if urls]
-    if not entries:
-        return set(), None
+    registered = {agency.id: agency for agency in load_registry(registry).agencies}
+    entries = [registered[a].entry(start_urls=urls) for a, urls in todo.items()]
     report(f"revisiting {sum(len(e['start_urls']) for e in entries)} held report URLs no listing links to")
     summary = crawl(entries, archive_url, settings_overrides=dict(settings), progress=report, run_id=run_id)
     return {url for entry in entries for url in entry["start_urls"]}, summary.run_id

@@ -186,11 +186,10 @@ class Intake:
 
 
 def _parse(archive_url: str, url: str, sha256: str, content_type: str | None) -> dict[str, Any]:
-    from nianbao.flows.tasks import PARSE_CACHE_LOCK, parse_capture, record_of
+    from nianbao.flows.reading import record_of
+    from nianbao.flows.tasks import cached_parser
 
-    with PARSE_CACHE_LOCK:
-        outcome = parse_capture(archive_url, sha256, url, content_type)
-    return record_of(outcome)
+    return record_of(cached_parser(archive_url).outcome(sha256, url, content_type, ocr=True)).to_dict()
 
 
 def _header_dict(lines: Sequence[tuple[str, str]], keep_case: bool = False) -> dict[str, str]:

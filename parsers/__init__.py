@@ -26,16 +26,19 @@ def parse(
     content_type: str | None = None,
     filename: str | None = None,
     agency: str | None = None,
+    ocr: bool = True,
 ) -> ReportRecord:
     """The canonical record of one report.
 
     `url`, `content_type` and `filename` help choose the reader (bytes win); `agency` is the caller's
     idea of the issuing body (e.g. the registry entry of the site), used only when the document names none.
+    `ocr=False` leaves pages that only pictures could give for later: they get an `ocr_deferred` warning
+    (seconds a page saved when another rendering of the report carries its text).
     """
     where = url or filename or "the document"
     if not data.strip():
         raise ParseError(f"{where} is empty")
     check_document_size(data, where)
     rendering = rendering_of(data, url=url, content_type=content_type, filename=filename)
-    document = read(rendering, data, url=url, content_type=content_type)
+    document = read(rendering, data, url=url, content_type=content_type, ocr=ocr)
     return ocr_verdict(document, to_record(document, agency_hint=agency))

@@ -30,8 +30,13 @@ READER_MODULES = {
 _CHARSET_READERS = ("html", "text")
 
 
-def read(rendering: str, data: bytes, *, url: str | None = None, content_type: str | None = None) -> Document:
-    """Read `data` with the reader for `rendering`."""
+_OCR_READERS = ("pdf", "image")
+
+
+def read(
+    rendering: str, data: bytes, *, url: str | None = None, content_type: str | None = None, ocr: bool = True
+) -> Document:
+    """Read `data` with the reader for `rendering`; `ocr=False`: recognise no pictures (see parsers.parse)."""
     try:
         module = importlib.import_module(READER_MODULES[rendering])
     except KeyError:
@@ -40,4 +45,6 @@ def read(rendering: str, data: bytes, *, url: str | None = None, content_type: s
         raise ParseError(f"the {rendering} reader is not available: {exc}") from exc
     if rendering in _CHARSET_READERS:
         return module.read(data, url=url, content_type=content_type)
+    if rendering in _OCR_READERS:
+        return module.read(data, url=url, ocr=ocr)
     return module.read(data, url=url)

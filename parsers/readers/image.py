@@ -27,10 +27,11 @@ MARGIN = 48  # pixels of white around a frame: a picture cropped to its table's 
 _PDF_MODES = ("1", "L", "RGB", "CMYK")
 
 
-def read(data: bytes, *, url: str | None = None, max_pages: int = pdf.MAX_PAGES) -> Document:
-    """Read a picture file; ParseError when it is not a readable picture or is too large to be a page."""
+def read(data: bytes, *, url: str | None = None, max_pages: int = pdf.MAX_PAGES, ocr: bool = True) -> Document:
+    """Read a picture file; ParseError when it is not a readable picture or is too large to be a page.
+    `ocr=False`: the frames are left unread with an `ocr_deferred` warning (see the PDF reader)."""
     where = url or "the picture"
-    document = pdf.read(_as_pdf(data, where, max_pages), url=url, max_pages=max_pages)
+    document = pdf.read(_as_pdf(data, where, max_pages), url=url, max_pages=max_pages, ocr=ocr)
     return replace(document, rendering=RENDERING)
 
 

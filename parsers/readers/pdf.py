@@ -110,8 +110,9 @@ class _PageContent:
     confidence: float = 1.0  # OCR: the lowest word confidence on the page
 
 
-def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> Document:
-    """Read a PDF; ParseError when it cannot be opened (corrupt, truncated, encrypted)."""
+def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES, ocr: bool = True) -> Document:
+    """Read a PDF; ParseError when it cannot be opened (corrupt, truncated, encrypted). `ocr=False`: pages
+    that need OCR are left unread with an `ocr_deferred` warning."""
     where = url or "the PDF"
     with _PDFIUM:
         check_pdf_streams(data, where)  # the streams' inflated sizes; pages and glyphs are counted as read
@@ -120,7 +121,7 @@ def read(data: bytes, *, url: str | None = None, max_pages: int = MAX_PAGES) -> 
         except pdfium.PdfiumError as exc:
             raise ParseError(_explain(exc, where)) from exc
         try:
-            return _read_pdf(pdf, where, max_pages)
+            return _read_pdf(pdf, where, max_pages, ocr)
         finally:
             pdf.close()
 
@@ -131,7 +132,7 @@ def _explain(exc: pdfium.PdfiumError, where: str) -> str:
     return f"{where} is not a readable PDF (corrupt or truncated): {exc}"
 
 
-def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
+def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int, recognise: bool = True) -> Document:
     warnings: list[tuple[str, str]] = []
     total = len(pdf)
     check_pdf_pages(total, where)
@@ -141,6 +142,7 @@ def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
         warnings.append(("page_cap", f"read the first {max_pages} of {total} pages"))
     pages = []
     recognised = 0
+    deferred: list[int] = []
     for number in range(1, min(total, max_pages) + 1):
         try:
             page = pdf[number - 1]
@@ -155,7 +157,9 @@ def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
                 check_glyphs=lambda n, number=number: check_pdf_glyphs(n, number, where),
             )
             content = _page_content(objects, number)
-            if (content.pictured or content.garbled) and recognised < MAX_OCR_PAGES:
+            if (content.pictured or content.garbled) and not recognise:
+                deferred.append(number)
+            elif (content.pictured or content.garbled) and recognised < MAX_OCR_PAGES:
                 content = _recognised(page, number, content, where, warnings)
                 recognised += content.recognised
             pages.append(content)
@@ -182,6 +186,9 @@ def _read_pdf(pdf: pdfium.PdfDocument, where: str, max_pages: int) -> Document:
                 f"text without Unicode mapping (glyph ids only) on pages {pages_named}" + _why_not_recognised(pages),
             )
         )
+    if deferred:
+        named = ", ".join(map(str, deferred))
+        warnings.append(("ocr_deferred", f"pages {named} of {where} need OCR; left for a later parse"))
     read_by_ocr = [(i + 1, content.confidence) for i, content in enumerate(pages) if content.recognised]
     if read_by_ocr:
         lowest = min(confidence for _, confidence in read_by_ocr)
