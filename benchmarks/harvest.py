@@ -24,6 +24,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from nianbao.flows.batches import BATCH_SIZE  # imports no Prefect: its home is set below first
+
 DELAY = 0.05  # fixed per-host delay instead of AutoThrottle: the simulated web is ours
 
 
@@ -32,6 +34,7 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=1000)
     parser.add_argument("--years", default="2023-2024", help="report years to harvest, e.g. 2023-2024")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="agencies per crawl process")
     args = parser.parse_args()
     first, _, last = args.years.partition("-")
     years = list(range(int(first), int(last or first) + 1))
@@ -59,16 +62,16 @@ def main() -> None:
         first_run, rerun_run = Timeline(), Timeline()
         archive_a = str(scratch / "prefect")
         wall, summary = timed_result(
-            lambda: first_run.timing(lambda: harvest_with_prefect(str(registry), archive_a, years))
+            lambda: first_run.timing(lambda: harvest_with_prefect(str(registry), archive_a, years, args.batch_size))
         )
         written = objects(archive_a)
         counts = summary.counts()
         rerun, again = timed_result(
-            lambda: rerun_run.timing(lambda: harvest_with_prefect(str(registry), archive_a, years))
+            lambda: rerun_run.timing(lambda: harvest_with_prefect(str(registry), archive_a, years, args.batch_size))
         )
         added = objects(archive_a) - written
         archive_b = str(scratch / "plain")
-        plain = timed(lambda: harvest_without_prefect(str(registry), archive_b, years))
+        plain = timed(lambda: harvest_without_prefect(str(registry), archive_b, years, args.batch_size))
         share = (wall - plain) / wall
         total = wall + startup
 
@@ -142,13 +145,15 @@ def warm_up() -> None:
     nothing()
 
 
-def harvest_with_prefect(registry: str, archive_url: str, years: list[int]):
+def harvest_with_prefect(registry: str, archive_url: str, years: list[int], batch_size: int):
     from nianbao.flows.harvest import harvest
 
-    return harvest(registry=registry, archive_url=archive_url, years=years, download_delay=DELAY)
+    return harvest(
+        registry=registry, archive_url=archive_url, years=years, download_delay=DELAY, batch_size=batch_size
+    )
 
 
-def harvest_without_prefect(registry: str, archive_url: str, years: list[int]) -> None:
+def harvest_without_prefect(registry: str, archive_url: str, years: list[int], batch_size: int) -> None:
     """The flow's work, its building blocks called directly: no Prefect task, cache, or server."""
     from nianbao.archive import connect
     from nianbao.archive.catalog import rebuild
@@ -172,7 +177,7 @@ def harvest_without_prefect(registry: str, archive_url: str, years: list[int]) -
     # Scheduled as the flow schedules it: two crawl processes at a time, each batch settled while the
     # next ones crawl.
     with ThreadPoolExecutor(max_workers=2) as crawls, ThreadPoolExecutor(max_workers=8) as settles:
-        crawled = [crawls.submit(crawl_batch, batch) for batch in family_batches(chosen, 50)]
+        crawled = [crawls.submit(crawl_batch, batch) for batch in family_batches(chosen, batch_size)]
         settling = [
             settles.submit(settle, archive, batch, names, years, since, outcome, reader, quick=reader.quick)
             for batch, outcome in (future.result() for future in as_completed(crawled))

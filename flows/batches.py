@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+BATCH_SIZE = 50  # agencies a crawl process takes (the harvest's default)
+
 
 def family_batches(entries: Sequence[Any], size: int) -> list[list[str]]:
     """Agency ids packed into batches of about `size`, whole families at a time, registry order kept."""

@@ -18,7 +18,7 @@ from prefect import flow
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from nianbao.flows.batches import BatchQueue, family_batches
+from nianbao.flows.batches import BATCH_SIZE, BatchQueue, family_batches
 from nianbao.flows.progress import report
 from nianbao.flows.registry_snapshot import keep as keep_registry
 from nianbao.flows.selection import default_years, resolve
@@ -38,7 +38,7 @@ def harvest(
     per_host: int = 2,
     requests: int = 32,
     crawl_processes: int = 2,
-    batch_size: int = 50,
+    batch_size: int = BATCH_SIZE,
     download_delay: float | None = None,
 ) -> RunSummary:
     """Harvest report `years` (default: last year) of the registry agencies matching the filters."""
