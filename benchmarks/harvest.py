@@ -24,8 +24,9 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from nianbao.flows.batches import BATCH_SIZE  # imports no Prefect: its home is set below first
+from nianbao.flows.batches import batch_size  # imports no Prefect: its home is set below first
 
+PROCESSES = 2  # crawl processes at once: the flow's default
 DELAY = 0.05  # fixed per-host delay instead of AutoThrottle: the simulated web is ours
 
 
@@ -34,7 +35,9 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=1000)
     parser.add_argument("--years", default="2023-2024", help="report years to harvest, e.g. 2023-2024")
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="agencies per crawl process")
+    parser.add_argument(
+        "--batch-size", type=int, help="agencies per crawl process (default: the flow's, flows.batches.batch_size)"
+    )
     args = parser.parse_args()
     first, _, last = args.years.partition("-")
     years = list(range(int(first), int(last or first) + 1))
@@ -145,15 +148,13 @@ def warm_up() -> None:
     nothing()
 
 
-def harvest_with_prefect(registry: str, archive_url: str, years: list[int], batch_size: int):
+def harvest_with_prefect(registry: str, archive_url: str, years: list[int], size: int | None):
     from nianbao.flows.harvest import harvest
 
-    return harvest(
-        registry=registry, archive_url=archive_url, years=years, download_delay=DELAY, batch_size=batch_size
-    )
+    return harvest(registry=registry, archive_url=archive_url, years=years, download_delay=DELAY, batch=size)
 
 
-def harvest_without_prefect(registry: str, archive_url: str, years: list[int], batch_size: int) -> None:
+def harvest_without_prefect(registry: str, archive_url: str, years: list[int], size: int | None) -> None:
     """The flow's work, its building blocks called directly: no Prefect task, cache, or server."""
     from nianbao.archive import connect
     from nianbao.archive.catalog import rebuild
@@ -176,8 +177,9 @@ def harvest_without_prefect(registry: str, archive_url: str, years: list[int], b
 
     # Scheduled as the flow schedules it: two crawl processes at a time, each batch settled while the
     # next ones crawl.
-    with ThreadPoolExecutor(max_workers=2) as crawls, ThreadPoolExecutor(max_workers=8) as settles:
-        crawled = [crawls.submit(crawl_batch, batch) for batch in family_batches(chosen, batch_size)]
+    with ThreadPoolExecutor(max_workers=PROCESSES) as crawls, ThreadPoolExecutor(max_workers=8) as settles:
+        batches = family_batches(chosen, size or batch_size(len(chosen), PROCESSES))
+        crawled = [crawls.submit(crawl_batch, batch) for batch in batches]
         settling = [
             settles.submit(settle, archive, batch, names, years, since, outcome, reader, quick=reader.quick)
             for batch, outcome in (future.result() for future in as_completed(crawled))

@@ -18,7 +18,7 @@ from prefect import flow
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from nianbao.flows.batches import BATCH_SIZE, BatchQueue, family_batches
+from nianbao.flows.batches import BatchQueue, batch_size, family_batches
 from nianbao.flows.progress import report
 from nianbao.flows.registry_snapshot import keep as keep_registry
 from nianbao.flows.selection import default_years, resolve
@@ -38,17 +38,20 @@ def harvest(
     per_host: int = 2,
     requests: int = 32,
     crawl_processes: int = 2,
-    batch_size: int = BATCH_SIZE,
+    batch: int | None = None,
     download_delay: float | None = None,
 ) -> RunSummary:
-    """Harvest report `years` (default: last year) of the registry agencies matching the filters."""
+    """Harvest report `years` (default: last year) of the registry agencies matching the filters.
+
+    `batch`: agencies a crawl process takes (default: flows.batches.batch_size of the run)."""
     report(f"harvest started: reading the registry {registry}")  # before anything that takes seconds
     years = sorted(years or default_years())
     names, chosen = resolve(registry, ids=agencies, regions=regions, levels=levels)
     region_codes = {e.id: e.region_code for e in chosen}
     work = Work(registry, archive_url, names, years, crawl_settings(per_host, requests, download_delay), region_codes)
     keep_registry(registry, archive_url)
-    outcomes = work.run(family_batches(chosen, batch_size), crawl_processes)
+    size = batch or batch_size(len(chosen), crawl_processes)
+    outcomes = work.run(family_batches(chosen, size), crawl_processes)
     summary = merge("harvest", years, outcomes)
     finish(archive_url, summary)
     return summary

@@ -66,3 +66,13 @@ def test_only_transient_failures_are_retried():
 
     assert all(retried(e) for e in (StoreUnavailable("s3"), ConflictError("race"), CrawlAborted("crashed")))
     assert not any(retried(e) for e in (ParseError("bad pdf"), RegistryError("bad entry"), ValueError("bug")))
+
+
+@pytest.mark.parametrize(
+    ("agencies", "processes", "size"),
+    [(6, 2, 50), (100, 2, 50), (200, 2, 100), (1000, 2, 125), (1000, 4, 125), (300, 0, 125)],
+)
+def test_batches_are_large_but_every_crawl_process_gets_one(agencies: int, processes: int, size: int) -> None:
+    from nianbao.flows.batches import batch_size
+
+    assert batch_size(agencies, processes) == size
