@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 # Agencies a crawl process takes: at least MIN_BATCH, and up to MAX_BATCH while every crawl process
-# still gets a batch. Each process costs seconds to start; at 1,000 agencies and 2 processes, batches
-# of 125 instead of 50 took the first harvest from 245.6 s to 170.6 s (benchmarks/harvest.py).
+# still gets a batch. Each process costs seconds to start, paid once per batch (at 1,000 agencies and
+# 2 processes, 9 batches instead of 20; `python -m benchmarks.harvest --batch-size N` compares).
 MIN_BATCH = 50
 MAX_BATCH = 125
 
