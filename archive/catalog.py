@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from nianbao.archive import analysis, keys, manifest
+from nianbao.archive import analysis, keys, manifest, revisits
 from nianbao.archive.agencies import current_registry
 from nianbao.archive.captures import Capture
 from nianbao.archive.errors import NotFound, StoreUnavailable
@@ -310,6 +310,10 @@ class CatalogWriter:
         if rows.num_rows:
             self._write(part, rows.cast(FILE_SCHEMAS[part[0]]))
 
+    def add_row(self, table: str, bucket: str, row: Mapping[str, Any]) -> None:
+        """A row in catalog form, its report year in `row["year"]` (as a catalog file reads back)."""
+        self.row(table, row["year"], bucket, **{name: value for name, value in row.items() if name != "year"})
+
     def row(self, table: str, year: int | None, bucket: str, **values: Any) -> None:
         part = (table, year, bucket)
         buffer = self._buffer(part)
@@ -454,23 +458,36 @@ class _Build:
         self, build: str, current: manifest.Manifest, buckets: Sequence[str]
     ) -> dict[str, tuple[manifest.Partition | None, manifest.Partition | None]]:
         """The buckets rebuilt: their files in `current` minus the touched agencies' rows, plus those
-        agencies' rows read from the archive now (after the run's own settle)."""
+        agencies' rows read from the archive now (after the run's own settle). A touched agency whose
+        versions are those its rows show (a visit that changed nothing) has its rows moved forward by
+        its observations and new captures instead (archive/revisits.py): no version record is read."""
         agencies = sorted(a for a in self.agencies or () if keys.catalog_bucket(a) in buckets)
         self.say(f"catalog: {len(agencies)} agencies in {len(buckets)} buckets")
+        held = {b: _held_rows(self.store, current.partitions.get(b)) for b in buckets}
+        listed = {a: _listing(self.store, a) for a in agencies}
+        old = _held_of(held.values(), agencies)
+        again = [a for a in agencies if listed[a][2] and listed[a][2] == _versions(old[a]["versions"])]
         writer = CatalogWriter(analysis.ReportFacts(self.registry))
         try:
             with ThreadPoolExecutor(max_workers=8) as pool:
+                moved = {a: _revisit(pool, self.store, listed[a][0], old[a]) for a in again}
+                revisited = {a: r for a, r in moved.items() if r is not None}
                 for agency in agencies:
-                    report_keys = list(self.store.list(keys.report_prefix(agency)))
-                    capture_keys = list(self.store.list(keys.captures_prefix(agency)))
-                    _add_agency(pool, self.store, writer, report_keys, capture_keys)
-            gone = pa.array(agencies, pa.string())
+                    report_keys, capture_keys, _ = listed[agency]
+                    if (revisit := revisited.get(agency)) is None:
+                        _add_agency(pool, self.store, writer, report_keys, capture_keys)
+                        continue
+                    for table, rows in revisit.rows.items():
+                        for row in rows:
+                            writer.add_row(table, keys.catalog_bucket(agency), row)
+                    fresh = revisits.unseen(capture_keys, old[agency])
+                    _add_captures(pool, self.store, writer, fresh, {k: list(v) for k, v in revisit.linked.items()})
+            touched = pa.array(agencies, pa.string())
+            rebuilt = pa.array([a for a in agencies if a not in revisited], pa.string())
             for bucket in buckets:
-                held = current.partitions.get(bucket)
-                for table, file_keys in held.files.items() if held else ():
-                    rows = _read_all(self.store, table, file_keys)
-                    kept = rows.filter(_not_of(table, rows, gone))
-                    for year in {manifest.year_of(key) for key in file_keys}:
+                for table, (rows, years) in held[bucket].items():
+                    kept = rows.filter(_not_of(table, rows, touched if table in revisits.PATCHED else rebuilt))
+                    for year in years:
                         same = pc.is_null(kept["year"]) if year is None else pc.equal(kept["year"], year)
                         writer.add_table((table, year, bucket), kept.filter(same).drop_columns(["year"]))
             uploaded = self._upload(build, writer)
@@ -507,6 +524,48 @@ class _Build:
         return {b: manifest.Partition(dict(files[b]), dict(rows[b])) for b in files}
 
 
+def _held_rows(store: Store, held: manifest.Partition | None) -> dict[str, tuple[pa.Table, set[int | None]]]:
+    """A bucket's rows as its files hold them, per table, with the report years they are filed under."""
+    tables = held.files.items() if held else ()
+    return {t: (_read_all(store, t, files), {manifest.year_of(key) for key in files}) for t, files in tables}
+
+
+def _listing(store: Store, agency: str) -> tuple[list[str], list[str], frozenset[tuple[int, int]]]:
+    """An agency's report and capture keys, and the (year, version) of every version it has."""
+    report_keys = list(store.list(keys.report_prefix(agency)))
+    capture_keys = list(store.list(keys.captures_prefix(agency)))
+    return report_keys, capture_keys, frozenset(v for key in report_keys if (v := keys.version_of(key)))
+
+
+def _held_of(
+    held: Iterable[Mapping[str, tuple[pa.Table, set[int | None]]]], agencies: Collection[str]
+) -> dict[str, dict[str, list[dict]]]:
+    """The rows of `agencies` in the tables a revisit rewrites, per agency and table."""
+    wanted = pa.array(sorted(agencies), pa.string())
+    rows: dict[str, dict[str, list[dict]]] = {a: {t: [] for t in revisits.PATCHED} for a in agencies}
+    for tables in held:
+        for table in revisits.PATCHED:
+            if table in tables:
+                found = tables[table][0]
+                for row in found.filter(pc.invert(_not_of(table, found, wanted))).to_pylist():
+                    owner = (row["report_agency"] or row["agency"]) if table == "captures" else row["agency"]
+                    rows[owner][table].append(row)
+    return rows
+
+
+def _versions(rows: Iterable[Mapping[str, Any]]) -> frozenset[tuple[int, int]]:
+    return frozenset((row["year"], row["version"]) for row in rows)
+
+
+def _revisit(
+    pool: ThreadPoolExecutor, store: Store, report_keys: list[str], held: dict[str, list[dict]]
+) -> revisits.Revisit | None:
+    """`revisits.revisit` of an agency with its observations read from the archive."""
+    observed = [key for key in report_keys if keys.observation_of(key)]
+    found = pool.map(_load, [store] * len(observed), observed)
+    return revisits.revisit(held, (Observation.from_dict(data) for data in found))
+
+
 def _add_agency(
     pool: ThreadPoolExecutor, store: Store, writer: CatalogWriter, report_keys: list[str], capture_keys: list[str]
 ) -> None:
@@ -526,7 +585,19 @@ def _add_agency(
             continue
         writer.add_report(versions, observations)
         for number, link in _links_of(versions, observations):
-            _link(linked[link.capture_key], versions[0].agency, year, number, link)
+            revisits.keep_link(linked[link.capture_key], versions[0].agency, year, number, link)
+    _add_captures(pool, store, writer, capture_keys, linked)
+
+
+def _add_captures(
+    pool: ThreadPoolExecutor,
+    store: Store,
+    writer: CatalogWriter,
+    capture_keys: list[str],
+    linked: dict[str, list[tuple[str, int, int, CaptureLink]]],
+) -> None:
+    """The rows of an agency's `capture_keys`, and of the captures its reports link (`linked`) that
+    another agency fetched or that were never stored."""
     for key, data in zip(capture_keys, pool.map(_load, [store] * len(capture_keys), capture_keys), strict=True):
         writer.add_capture(key, Capture.from_dict(data), linked.pop(key, []))
     others = sorted(linked)  # fetched for another agency, or linked by a version but never stored
@@ -568,14 +639,6 @@ def _links_of(versions: Sequence[Version], observations: Sequence[Observation]) 
     for observation in observations:
         for link in observation.captures:
             yield observation.version, link
-
-
-def _link(
-    links: list[tuple[str, int, int, CaptureLink]], agency: str, year: int, number: int, link: CaptureLink
-) -> None:
-    """Keep the first version a capture was linked to, once per (report, role)."""
-    if not any(a == agency and y == year and existing.role == link.role for a, y, _, existing in links):
-        links.append((agency, year, number, link))
 
 
 def _load(store: Store, key: str) -> Mapping[str, Any]:

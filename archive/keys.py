@@ -91,6 +91,20 @@ def first_version_of(key: str) -> tuple[str, int] | None:
     return None
 
 
+def version_of(key: str) -> tuple[int, int] | None:
+    """(year, version) when `key` is a version of a report, else None."""
+    parts = key.split("/")
+    if len(parts) == 5 and parts[0] == "reports" and parts[3] == "versions" and parts[4].endswith(".json"):
+        return int(parts[2]), int(parts[4].removesuffix(".json"))
+    return None
+
+
+def observation_of(key: str) -> bool:
+    """Whether `key` is an observation of a report."""
+    parts = key.split("/")
+    return len(parts) == 6 and parts[0] == "reports" and parts[3] == "observations"
+
+
 def head_key(agency: str, year: int) -> str:
     return f"{report_prefix(agency, year)}head.json"
 

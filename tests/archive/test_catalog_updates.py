@@ -187,3 +187,28 @@ def test_a_catalog_of_the_first_layout_is_rebuilt_and_its_files_retired(tmp_path
     monkeypatch.setattr(manifest, "GRACE", timedelta(0))
     store.update_catalog([agency])
     assert not store.store.exists(old)
+
+
+def test_an_update_after_a_visit_that_changed_nothing_keeps_the_record_rows_and_equals_a_rebuild(tmp_path) -> None:
+    url = str(tmp_path / "archive")
+    store = archive.connect(url)
+    agencies = _in_buckets(3)  # one bucket: agencies seen again unchanged beside one whose report changed
+    keep_registry(store.store, _registry(agencies))
+    for agency in agencies:
+        _settle(store, agency, 2023, "2024-03-01T00:00:00Z", new_received__total=5)
+    store.rebuild_catalog()
+    cells_before = archive.open(url).cells().num_rows
+
+    for agency in agencies[:2]:  # seen again, nothing changed: an observation, new captures
+        _settle(store, agency, 2023, "2025-03-01T00:00:00Z", new_received__total=5)
+    _settle(store, agencies[2], 2023, "2025-03-01T00:00:00Z", new_received__total=9)  # a new version
+    store.update_catalog(agencies)
+
+    incremental = _tables(url)
+    reader = archive.open(url)
+    assert [row["last_seen"].year for row in reader.reports().to_pylist()] == [2025] * 3, "a visit moves last_seen"
+    assert reader.cells().num_rows > cells_before, "the new version's cells are added beside the kept ones"
+    store.rebuild_catalog()
+    full = _tables(url)
+    for table in catalog.TABLES:
+        assert incremental[table] == full[table], table
