@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 from nianbao.archive import keys, pointers
 from nianbao.archive.captures import Capture, Validators
 from nianbao.archive.errors import IntegrityError
+from nianbao.archive.fanout import fan_out
 from nianbao.archive.stores import Store
 
 
@@ -63,8 +63,7 @@ def _advance_validators(store: Store, capture: Capture, capture_key: str) -> Non
 
 def validators(store: Store, agency: str) -> dict[str, Validators]:
     pointer_keys = list(store.list(keys.validators_prefix(agency)))
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        pointers = [json.loads(data) for data in pool.map(store.get, pointer_keys)]
+    pointers = [json.loads(data) for data in fan_out(store.get, pointer_keys)]
     return {
         p["url"]: Validators(url=p["url"], etag=p["etag"], last_modified=p["last_modified"], sha256=p["sha256"])
         for p in pointers
@@ -92,5 +91,4 @@ def run_captures(store: Store, agency: str, run_ids: Iterable[str], since: str, 
 
 
 def _load(store: Store, capture_keys: list[str]) -> Iterator[tuple[str, Capture]]:
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        yield from zip(capture_keys, pool.map(get_capture, [store] * len(capture_keys), capture_keys), strict=True)
+    yield from zip(capture_keys, fan_out(lambda key: get_capture(store, key), capture_keys), strict=True)

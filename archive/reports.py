@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -23,6 +22,7 @@ from typing import Any, TypeVar
 from nianbao.archive import keys, pointers
 from nianbao.archive.captures import Capture
 from nianbao.archive.errors import ConflictError, NotFound
+from nianbao.archive.fanout import fan_out
 from nianbao.archive.raw import encode
 from nianbao.archive.stores import Store
 from nianbao.parsers.record import ReportRecord
@@ -244,9 +244,7 @@ def holding(store: Store, agency: str, year: int) -> Holding:
 def holdings(store: Store, reports: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Holding]:
     """`holding` of many reports, read concurrently (each is a few round trips to a remote store)."""
     wanted = list(reports)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        found = pool.map(lambda report: holding(store, *report), wanted)
-        return dict(zip(wanted, found, strict=True))
+    return dict(zip(wanted, fan_out(lambda report: holding(store, *report), wanted), strict=True))
 
 
 def commit(
