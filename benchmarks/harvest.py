@@ -12,15 +12,23 @@ Prints, in one run on the same machine and the same simulated web:
      parse cache) into another fresh archive. Prefect's share = (2 − 4) / 2, with and without the
      server start-up.
 Each measurement is printed beside its goal (issue 9), and how long the first harvest stayed silent.
+The simulated web is served by a process of its own (`nianbao sim serve`), as real servers are apart
+from the harvest: in the harvest's process its serving thread would compete with the flow's threads
+for the interpreter lock, and its work would be counted as the harvest's.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -49,16 +57,11 @@ def main() -> None:
     from nianbao.flows.commands.options import prefect_console
 
     prefect_console()
-    from nianbao.simweb import Faults, SimWeb
-
     with (
-        SimWeb(seed=args.seed, agencies=args.agencies, years=(years[0], years[-1]), faults=Faults.none()) as web,
         tempfile.TemporaryDirectory(prefix="nianbao-bench-") as scratch_dir,
+        served(Path(scratch_dir), args.seed, args.agencies, years) as (registry, truth),
     ):
         scratch = Path(scratch_dir)
-        registry = scratch / "registry.yaml"
-        web.write_registry(registry)
-        truth = len(web.manifest["reports"])
         print(f"simulated web: {args.agencies} agencies, report years {years[0]}–{years[-1]}, {truth} reports")
 
         startup = timed(warm_up)
@@ -95,6 +98,28 @@ def main() -> None:
         print(f"{'baseline: same work without prefect':44}{plain:10.1f} s   ({describe(objects(archive_b))})")
         print(f"{'prefect share of the harvest wall time':44}{share:10.1%}     ≤ 10%")
         print(f"{'  counting the server start-up':44}{(total - plain) / total:10.1%}")
+
+
+@contextlib.contextmanager
+def served(scratch: Path, seed: int, agencies: int, years: list[int]) -> Iterator[tuple[Path, int]]:
+    """The simulated web served by `nianbao sim serve` in a process of its own, without faults:
+    its registry file and how many reports it publishes."""
+    registry, truth = scratch / "registry.yaml", scratch / "manifest.json"
+    command = [
+        sys.executable, "-m", "nianbao", "sim", "serve", "--agencies", str(agencies), "--seed", str(seed),
+        "--years", f"{years[0]}-{years[-1]}", "--faults", "none",
+        "--registry-out", str(registry), "--manifest-out", str(truth),
+    ]  # fmt: skip
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as server:
+        try:
+            assert server.stdout is not None
+            line = server.stdout.readline()  # "serving …" once the registry and manifest are written
+            if not line.startswith("serving"):
+                raise SystemExit(f"the simulated web did not start (exit status {server.wait()})")
+            yield registry, len(json.loads(truth.read_text(encoding="utf-8"))["reports"])
+        finally:
+            server.terminate()
+            server.wait()
 
 
 class Timeline:
