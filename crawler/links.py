@@ -39,7 +39,7 @@ a trap or a dump, and reading them all would hold the crawl for minutes. The cut
 class Link:
     url: str  # absolute, fragment removed
     text: str  # link text (or title attribute when longer), whitespace-normalised
-    via: str  # a | area | iframe | embed | object | onclick | script | data | viewer | json
+    via: str  # a | area | iframe | embed | object | onclick | script | data | viewer | json | img
 
 
 def parse_html(text: str) -> etree._Element | None:

@@ -35,6 +35,16 @@ _TITLE_KEYS = ("title", "name", "doctitle", "bt", "titlename", "subject", "wjmc"
 _URL_KEYS = ("url", "link", "href", "docurl", "path", "fileurl", "pageurl", "detailurl", "linkurl")
 _TOTAL_PAGE_KEYS = ("totalpages", "pagecount", "totalpage", "pages", "page_count", "total_pages")
 _EMBEDDED_VIA = ("iframe", "embed", "object", "viewer")
+# A report published as pictures of its pages (one <img> per page, no table, no document attached):
+# the pictures are the report. Page furniture (logos, banners, QR codes, buttons) is told apart by
+# the names sites give it, in the file name or in the class/id of an element around it.
+PICTURE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
+_FURNITURE = re.compile(
+    r"(?:^|[^a-z])(?:logo|banner|icon|qr|qrcode|ewm|erweima|share|btn|button|nav|navbar|head|header|foot|footer|top)(?:[^a-z]|$)",
+    re.IGNORECASE,
+)
+_PICTURES_MAX_NUMBERS = 40  # digit runs in a page's text: a report with its tables as text has hundreds
+_MAX_PICTURES = 60
 # A paged endpoint named in a script (`var listApi = "/api/gknb/list?page={page}&size=6"`): the later
 # pages of listings whose first page alone is static.
 _SCRIPT_API = re.compile(
@@ -114,7 +124,31 @@ def read_report(body: bytes, url: str, content_type: str | None) -> Findings:
         and (is_document_url(link.url) or link.via in _EMBEDDED_VIA)
         and viewer_target(link.url) is None  # the document itself is listed right after its viewer
     ]
+    if not attachments and doc is not None:
+        attachments = report_pictures(doc, url)
     return Findings(attachments=_unique(attachments))
+
+
+def report_pictures(doc: etree._Element, url: str) -> list[Link]:
+    """The pictures of a report published as pictures: none when the page has a table, numbers enough
+    to be the report itself, or no picture that is not page furniture."""
+    if next(doc.iter("table"), None) is not None:
+        return []
+    if len(re.findall(r"\d+", doc.text_content())) >= _PICTURES_MAX_NUMBERS:
+        return []
+    pictures = []
+    for image in doc.iter("img"):
+        # A lazily loaded picture names itself in data-original/data-src; its src is a placeholder.
+        source = image.get("data-original") or image.get("data-src") or image.get("src") or ""
+        picture = absolute(url, source)
+        if picture is None or not urlsplit(picture).path.lower().endswith(PICTURE_EXTENSIONS):
+            continue
+        around = [image, *image.iterancestors()]
+        names = " ".join(f"{e.get('class') or ''} {e.get('id') or ''}" for e in around)
+        if _FURNITURE.search(urlsplit(picture).path.rsplit("/", 1)[-1]) or _FURNITURE.search(names):
+            continue
+        pictures.append(Link(picture, " ".join((image.get("alt") or "").split()), "img"))
+    return pictures[:_MAX_PICTURES]
 
 
 def soft_404(body: bytes, content_type: str | None) -> str | None:

@@ -133,3 +133,20 @@ def test_attachment_titles_read_in_any_encoding_and_declaration(encoding, declar
     html = f'<html><head>{meta}</head><body><p>{prose * 3}</p><a href="/files/nb2023.pdf">{title}</a></body></html>'
     found = read_report(html.encode(encoding), "http://h/xxgknb/2024/1.htm", header)
     assert [link.text for link in found.attachments] == [title]
+
+
+def test_pictures_are_fetched_only_from_a_page_that_has_no_report_of_its_own() -> None:
+    """A page with its tables (or its numbers as text) or a document attached is the report: its
+    pictures (a chart, a seal) are not fetched as renderings."""
+    picture = '<div class="content"><img src="/u/W0201.jpg" alt="图表"></div>'
+    url = "http://h/art/2024/1.html"
+    with_table = f"<html><body><table><tr><td>1</td></tr></table>{picture}</body></html>"
+    numbers = " ".join(f"<p>第{n}项 {n * 3} 件</p>" for n in range(1, 30))
+    with_numbers = f"<html><body>{numbers}{picture}</body></html>"
+    with_pdf = f'<html><body><a href="/u/report.pdf">附件</a>{picture}</body></html>'
+    alone = f"<html><body><h1>2023年政府信息公开工作年度报告</h1>{picture}</body></html>"
+    found = {
+        name: [link.url for link in read_report(page.encode(), url, "text/html; charset=utf-8").attachments]
+        for name, page in (("table", with_table), ("numbers", with_numbers), ("pdf", with_pdf), ("alone", alone))
+    }
+    assert found == {"table": [], "numbers": [], "pdf": ["http://h/u/report.pdf"], "alone": ["http://h/u/W0201.jpg"]}

@@ -160,3 +160,27 @@ def test_year_filter_and_registry_entries_given_as_mappings(tmp_path: Path) -> N
         summary = crawl(entries, str(tmp_path / "archive"), years=[2011], settings_overrides=FAST)
     assert summary.agencies[0].reports_found == 1
     assert sorted(path for path, _ in site.log if path.startswith("/nb/t")) == ["/nb/t2011.html"]
+
+
+def test_a_report_published_as_pictures_is_kept_picture_by_picture(tmp_path: Path) -> None:
+    site = report_site(count=1, delay=0)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # the bytes are kept as fetched; reading them is the parser's
+    site.pages["/nb/t2010.html"] = Page(
+        '<html><body><img src="/img/site_logo.png"><h1>本地局2010年政府信息公开工作年度报告</h1>'
+        '<p><img src="/files/p1.png"></p><p><img src="/files/p2.png"></p></body></html>'.encode()
+    )
+    site.pages["/files/p1.png"] = Page(png + b"1", "image/png")
+    site.pages["/files/p2.png"] = Page(png + b"2", "image/png")
+    archive = tmp_path / "archive"
+    with serve(site) as base:
+        crawl(registry(tmp_path, base), str(archive), settings_overrides=FAST)
+    captures = {c.url.removeprefix(base): c for _, c in connect(str(archive)).captures("local")}
+    pictures = {
+        url: (c.kind, c.referrer.removeprefix(base)) for url, c in captures.items() if url.startswith("/files/")
+    }
+    assert pictures == {
+        "/files/p1.png": ("attachment", "/nb/t2010.html"),
+        "/files/p2.png": ("attachment", "/nb/t2010.html"),
+    }
+    assert "/img/site_logo.png" not in captures
+    assert connect(str(archive)).get_raw(captures["/files/p2.png"].sha256) == png + b"2"
