@@ -88,17 +88,18 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     warnings: list[tuple[str, str]] = []
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
-    metadata = _meta_tags(root)
-    html_title = _html_title(root)
-    texts = _Texts(root)
-    metadata.update({k: v for k, v in _metadata(root, texts).items() if k not in metadata})
-    crumb = _breadcrumb_title(root, texts)
-    _drop_furniture(root, texts)
+    page = _Page(root)
+    metadata = page.meta_tags()
+    html_title = page.html_title()
+    metadata.update({k: v for k, v in page.metadata().items() if k not in metadata})
+    crumb = page.breadcrumb_title()
+    page.drop_furniture()
     flow = _Flow()
     flow.visit(root.find("body") if root.find("body") is not None else root)
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
-    if text.lower().count("<table") > text.lower().count("</table"):
+    lowered = text.lower()
+    if lowered.count("<table") > lowered.count("</table"):
         blocks = _cut_last_row(blocks, flow.last_row_extent)
         warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row is incomplete"))
     if flow.images and not any(isinstance(b, TableBlock) for b in blocks):
@@ -124,9 +125,6 @@ def _parse(text: str, url: str | None) -> lxml.etree._Element:
     return root
 
 
-_STRING = lxml.etree.XPath("string()")  # an element's text_content()
-
-
 def _tag(el: lxml.etree._Element) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
@@ -134,12 +132,11 @@ def _tag(el: lxml.etree._Element) -> str:
 def _inline_text(el: lxml.etree._Element) -> str:
     """Text of an element with line breaks as spaces: labels split over <br>/<p>/<span> read whole."""
     if not len(el):  # the usual table cell: its own text only
-        return clean(el.text or "") if _tag(el) not in _DROP_TAGS else ""
+        return clean(el.text or "") if el.tag not in _DROP_TAGS else ""
     parts: list[str] = []
     for node in el.iter():
-        tag = node.tag
+        tag = node.tag  # in lower case from libxml2
         if isinstance(tag, str):
-            tag = tag.lower()
             if node is not el and tag in _INLINE_BREAKS:
                 parts.append(" ")
             if node.text and tag not in _DROP_TAGS:
@@ -152,22 +149,6 @@ def _inline_text(el: lxml.etree._Element) -> str:
 _INLINE_BREAKS = frozenset({"br", "p", "div", "li"})
 
 
-def _meta_tags(root: lxml.etree._Element) -> dict[str, str]:
-    found = {}
-    for meta in root.iter("meta"):
-        key = _META_NAMES.get((meta.get("name") or "").lower())
-        value = clean(meta.get("content") or "")
-        if key and value:
-            found[key] = value
-    return found
-
-
-def _html_title(root: lxml.etree._Element) -> str | None:
-    title = root.find(".//title")
-    text = clean(_STRING(title)) if title is not None else ""
-    return text or None
-
-
 def _report_part(title: str | None) -> str | None:
     """`上海市…年度报告_上海市人民政府` -> the part naming the report."""
     if not title:
@@ -176,120 +157,141 @@ def _report_part(title: str | None) -> str | None:
     return next((p for p in parts if _REPORTISH.search(p)), None)
 
 
-class _Texts:
-    """The text of every element (what `text_content()` gives) as a slice of the page's whole text, and
-    which elements hold a table, from one walk of the tree.
+_META_TAGS = frozenset({"td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"})
+_CRUMB_TAGS = frozenset({"div", "p", "span", "ul", "td", "nav"})
+_NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
+_BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
-    The metadata, breadcrumb and furniture passes gate every element on its text; asking lxml for each
-    element's text_content() re-reads its whole subtree (tens of thousands of calls on a portal page).
-    The passes read the tree as parsed: the furniture pass removes elements in document order, and an
-    element's own text never changes before it is visited (only earlier, disjoint or enclosing elements
-    are gone by then, and a removed element's tail stays with its parent).
+
+class _Page:
+    """The tree as parsed, read in one walk: every element's text (what text_content() gives, as a slice
+    of the page's whole text) and whether it holds a table; then, in one pass over what the walk
+    recorded, the page's title and <meta> names and the elements the metadata, breadcrumb and furniture
+    passes have to look at closely.
+
+    Asking lxml for each element's text_content() re-reads its whole subtree (tens of thousands of calls
+    on a portal page); here each text node is read once. libxml2's HTML parser gives tags in lower case,
+    so tags are compared as they come. Every verdict is about the tree as parsed: the passes run before
+    the furniture is removed, and no furniture verdict depends on what a removal changes.
     """
 
     def __init__(self, root: lxml.etree._Element) -> None:
+        self.root = root
         pieces: list[str] = []
         add = pieces.append
         offset = 0
-        starts: list[int] = []  # the open elements' text starts, innermost last
-        spans: dict[lxml.etree._Element, tuple[int, int]] = {}
+        # Per element, in document order (comments and processing instructions too, their tag "").
+        elements: list[lxml.etree._Element] = []
+        tags: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        holds_table: list[bool] = []
+        opened: list[int] = []  # indexes of the open elements, innermost last
         for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if event == "start":
+                opened.append(len(elements))
+                elements.append(el)
+                tags.append(el.tag)
                 starts.append(offset)
+                ends.append(offset)
+                holds_table.append(False)
                 text = el.text
                 if text:
                     add(text)
                     offset += len(text)
                 continue
-            # a comment's or processing instruction's text is not text: it spans nothing
-            spans[el] = (starts.pop() if event == "end" else offset, offset)
+            if event == "end":
+                index = opened.pop()
+                ends[index] = offset
+                if opened and (holds_table[index] or tags[index] == "table"):
+                    holds_table[opened[-1]] = True
+            else:  # a comment's or processing instruction's text is not text: it spans nothing
+                elements.append(el)
+                tags.append("")
+                starts.append(offset)
+                ends.append(offset)
+                holds_table.append(False)
             tail = el.tail
             if tail and el is not root:
                 add(tail)
                 offset += len(tail)
-        self.spans = spans
-        self.lengths = {el: end - start for el, (start, end) in spans.items()}
-        self.text = "".join(pieces)
-        self.with_table: set[lxml.etree._Element] = set()  # elements with a <table> below them
-        for table in root.iter("table"):
-            for ancestor in table.iterancestors():
-                if ancestor in self.with_table:
-                    break
-                self.with_table.add(ancestor)
+        self.text = text = "".join(pieces)
+        self.meta: list[lxml.etree._Element] = []
+        self.title: str | None = None
+        self.metadata_candidates: list[lxml.etree._Element] = []
+        self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
+        self.furniture: list[lxml.etree._Element] = []
+        for el, tag, start, end, holds in zip(elements, tags, starts, ends, holds_table, strict=True):
+            length = end - start
+            if tag in _META_TAGS and length <= 600 and _KEY_WORD.search(text, start, end):
+                self.metadata_candidates.append(el)
+            if tag in _CRUMB_TAGS and length <= 600:
+                marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+                marked = bool(marker != " " and _CRUMB_MARKER.search(marker))
+                # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
+                head = min(start + 40, end)
+                if marked or (text.find("位", start, head) >= 0 and _CRUMB_TEXT.match(clean(text[start:head]))):
+                    self.crumb_candidates.append((el, marked))
+            if el is root:
+                continue
+            if not tag or tag in _DROP_TAGS:  # comments go too: Word's <!--[if gte mso 9]> blocks are among them
+                self.furniture.append(el)
+                if tag == "meta":
+                    self.meta.append(el)
+                elif tag == "title" and self.title is None:
+                    self.title = clean(text[start:end]) or None
+            elif tag not in _NEVER_CHROME and length <= 1200 and not holds and _is_chrome(el, tag, text[start:end]):
+                self.furniture.append(el)
 
-    def of(self, el: lxml.etree._Element) -> str:
-        start, end = self.spans[el]
-        return self.text[start:end]
+    def meta_tags(self) -> dict[str, str]:
+        found = {}
+        for meta in self.meta:
+            key = _META_NAMES.get((meta.get("name") or "").lower())
+            value = clean(meta.get("content") or "")
+            if key and value:
+                found[key] = value
+        return found
 
-    def length(self, el: lxml.etree._Element) -> int:
-        return self.lengths.get(el, 0)
+    def html_title(self) -> str | None:
+        return self.title
 
+    def metadata(self) -> dict[str, str]:
+        """索引号 / 发布机构 / 发布日期 … pairs, as `key：value` text or as a label cell and its neighbour."""
+        found: dict[str, str] = {}
+        # Reverse document order visits inner elements before their ancestors: the tightest text wins.
+        for el in reversed(self.metadata_candidates):
+            line = _inline_text(el)
+            if not line or len(line) > 150:
+                continue
+            only = _KEY_ONLY.match(line)
+            if only:
+                neighbour = el.getnext()
+                value = _inline_text(neighbour) if neighbour is not None else ""
+                if value and not _KEY.match(value) and len(value) <= 80:
+                    found.setdefault(only.group(1), value)
+                continue
+            pieces = _KEY.split(line)
+            for key, value in zip(pieces[1::2], pieces[2::2], strict=False):
+                value = value.strip(" ：:")
+                if value and len(value) <= 80:
+                    found.setdefault(key, value)
+        return found
 
-def _metadata(root: lxml.etree._Element, texts: _Texts) -> dict[str, str]:
-    """索引号 / 发布机构 / 发布日期 … pairs, as `key：value` text or as a label cell and its neighbour."""
-    found: dict[str, str] = {}
-    # Reverse document order visits inner elements before their ancestors: the tightest text wins.
-    for el in reversed(
-        list(root.iter("td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"))
-    ):
-        if texts.length(el) > 600:
-            continue
-        raw = texts.of(el)
-        if not _KEY_WORD.search(raw):  # cheap gates before the careful text
-            continue
-        text = _inline_text(el)
-        if not text or len(text) > 150:
-            continue
-        only = _KEY_ONLY.match(text)
-        if only:
-            neighbour = el.getnext()
-            value = _inline_text(neighbour) if neighbour is not None else ""
-            if value and not _KEY.match(value) and len(value) <= 80:
-                found.setdefault(only.group(1), value)
-            continue
-        pieces = _KEY.split(text)
-        for key, value in zip(pieces[1::2], pieces[2::2], strict=False):
-            value = value.strip(" ：:")
-            if value and len(value) <= 80:
-                found.setdefault(key, value)
-    return found
+    def breadcrumb_title(self) -> str | None:
+        for el, marked in self.crumb_candidates:
+            line = _inline_text(el)
+            if len(line) > 200 or not (_CRUMB_TEXT.match(line) or marked):
+                continue
+            last = [p for p in _CRUMB_SEP.split(line) if p][-1:] or [""]
+            if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
+                return last[0]
+        return None
 
-
-def _breadcrumb_title(root: lxml.etree._Element, texts: _Texts) -> str | None:
-    for el in root.iter("div", "p", "span", "ul", "td", "nav"):
-        if texts.lengths.get(el, 0) > 600:
-            continue
-        attributes = el.attrib
-        marked = ("class" in attributes or "id" in attributes) and _CRUMB_MARKER.search(
-            f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-        )
-        start, end = texts.spans[el]
-        head = texts.text[start : min(start + 40, end)]
-        # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
-        if not (marked or ("位" in head and _CRUMB_TEXT.match(clean(head)))):
-            continue
-        text = _inline_text(el)
-        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or marked):
-            continue
-        last = [p for p in _CRUMB_SEP.split(text) if p][-1:] or [""]
-        if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
-            return last[0]
-    return None
-
-
-def _drop_furniture(root: lxml.etree._Element, texts: _Texts) -> None:
-    removed_until = -1  # the end of the last removed element's text: what lies inside it is gone with it
-    for el in list(root.iter()):
-        if el.getparent() is None:
-            continue
-        span = texts.spans.get(el)
-        if span is not None and span[0] < removed_until and span[1] <= removed_until and _inside_removed(el):
-            continue
-        # Comments and processing instructions go too: Word's <!--[if gte mso 9]> blocks are among them.
-        if not isinstance(el.tag, str) or _tag(el) in _DROP_TAGS or _is_chrome(el, texts):
-            _remove(el)
-            if span is not None:
-                removed_until = max(removed_until, span[1])
+    def drop_furniture(self) -> None:
+        """Remove the furniture, outermost first: what lies inside a removed element goes with it."""
+        for el in self.furniture:
+            if not _inside_removed(el):
+                _remove(el)
 
 
 def _inside_removed(el: lxml.etree._Element) -> bool:
@@ -300,18 +302,14 @@ def _inside_removed(el: lxml.etree._Element) -> bool:
     return _tag(top) != "html"
 
 
-def _is_chrome(el: lxml.etree._Element, texts: _Texts) -> bool:
+def _is_chrome(el: lxml.etree._Element, tag: str, raw: str) -> bool:
     """Page furniture: short, and marked as such by its class/id or its words, or a metadata block.
 
-    In order: longer than 300 characters (cleaned) is no furniture; a metadata block (two keys or more)
-    is, when it holds no table; a table, or what holds one, is not; a furniture class/id is; a short
-    text with furniture words is. The cleaned text is made only where a test needs it.
+    Called for elements of at most 1200 characters that hold no table and are no table part. In order:
+    longer than 300 characters (cleaned) is no furniture; a metadata block (two keys or more) is; a
+    table is not; a furniture class/id is; a short text with furniture words is.
     """
-    tag = el.tag.lower()
-    length = texts.lengths.get(el, 0)
-    if tag in _NEVER_CHROME or length > 1200 or el in texts.with_table:  # cheap gates first
-        return False
-    text = clean(texts.of(el))
+    text = clean(raw)
     if len(text) > 300:
         return False
     if tag in _BLOCK_HOLDERS and ("：" in text or ":" in text) and len({m.group(1) for m in _KEY.finditer(text)}) >= 2:
@@ -332,10 +330,6 @@ def _chrome_marker(css_class: str | None, element_id: str | None) -> bool:
 @lru_cache(maxsize=16384)
 def _chrome_words(text: str) -> bool:
     return bool(_CHROME_TEXT.search(text))
-
-
-_NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
-_BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
 def _remove(el: lxml.etree._Element) -> None:
@@ -386,7 +380,7 @@ class _Flow:
         self._buffer: list[str] = []
 
     def visit(self, el: lxml.etree._Element) -> None:
-        tag = _tag(el)
+        tag = el.tag  # in lower case from libxml2; a comment's is a function, which matches no name here
         if tag == "table" and not _is_layout(el):
             self._flush()
             self._table(el)
@@ -429,8 +423,8 @@ def _is_layout(table: lxml.etree._Element) -> bool:
     return table.find(".//table") is not None
 
 
-def _span(el: lxml.etree._Element, name: str) -> int:
-    value = el.get(name)
+def _span(value: str | None) -> int:
+    """A colspan/rowspan attribute's value, 1 when absent or unreadable, at most MAX_SPAN."""
     if not value:
         return 1
     match = value if value.isascii() and value.isdigit() else (m.group(1) if (m := _SPAN.match(value)) else None)
@@ -439,21 +433,36 @@ def _span(el: lxml.etree._Element, name: str) -> int:
 
 def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
     """The dense grid of a table (each cell a merged cell covers holds the merged cell's text), how
-    many cells its last row really has (before padding), and whether it was cut at MAX_CELLS."""
+    many cells its last row really has (before padding), and whether it was cut at MAX_CELLS.
+
+    Read straight from the tree, one pass over the cells; a cell with no span and no child element (most
+    of them) takes the short way.
+    """
     trs = list(table.iter("tr"))
+    height = len(trs)
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
     for r, tr in enumerate(trs):
         row, c = filled[r], 0
         for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
+            tag = cell.tag
+            if tag != "td" and tag != "th":  # libxml2's HTML parser gives tags in lower case
                 continue
             while c in row:
                 c += 1
-            text = _inline_text(cell)
-            rowspan = min(_span(cell, "rowspan"), len(trs) - r)
-            colspan = _span(cell, "colspan")
+            text = _inline_text(cell) if len(cell) else clean(cell.text or "")
+            rowspan_value, colspan_value = cell.get("rowspan"), cell.get("colspan")
+            if not rowspan_value and not colspan_value:  # one cell, at a free column
+                if count >= MAX_CELLS:
+                    truncated = True
+                    break
+                row[c] = text
+                count += 1
+                c += 1
+                continue
+            rowspan = min(_span(rowspan_value), height - r)
+            colspan = _span(colspan_value)
             if count + rowspan * colspan > MAX_CELLS:
                 truncated = True
                 break
