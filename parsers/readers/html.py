@@ -163,6 +163,9 @@ _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
 _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
+_NAMED = lxml.etree.XPath("descendant-or-self::*[@class or @id]")
+
+
 class _Page:
     """The tree as parsed, read in one walk: every element's text (what text_content() gives, as a slice
     of the page's whole text) and whether it holds a table; then, in one pass over what the walk
@@ -176,71 +179,67 @@ class _Page:
     """
 
     def __init__(self, root: lxml.etree._Element) -> None:
-        self.root = root
         pieces: list[str] = []
         add = pieces.append
         offset = 0
-        # Per element, in document order (comments and processing instructions too, their tag "").
-        elements: list[lxml.etree._Element] = []
-        tags: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        holds_table: list[bool] = []
-        opened: list[int] = []  # indexes of the open elements, innermost last
+        nodes: list[list] = []  # [element, text start, text end] in document order, comments too
+        opened: list[list] = []  # the open elements' nodes, innermost last
         for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if event == "start":
-                opened.append(len(elements))
-                elements.append(el)
-                tags.append(el.tag)
-                starts.append(offset)
-                ends.append(offset)
-                holds_table.append(False)
+                node = [el, offset, offset]
+                nodes.append(node)
+                opened.append(node)
                 text = el.text
                 if text:
                     add(text)
                     offset += len(text)
                 continue
             if event == "end":
-                index = opened.pop()
-                ends[index] = offset
-                if opened and (holds_table[index] or tags[index] == "table"):
-                    holds_table[opened[-1]] = True
+                opened.pop()[2] = offset
             else:  # a comment's or processing instruction's text is not text: it spans nothing
-                elements.append(el)
-                tags.append("")
-                starts.append(offset)
-                ends.append(offset)
-                holds_table.append(False)
+                nodes.append([el, offset, offset])
             tail = el.tail
             if tail and el is not root:
                 add(tail)
                 offset += len(tail)
         self.text = text = "".join(pieces)
+        holding_table: set[lxml.etree._Element] = set()  # elements with a <table> below them
+        for table in root.iter("table"):
+            for ancestor in table.iterancestors():
+                if ancestor in holding_table:
+                    break
+                holding_table.add(ancestor)
         self.meta: list[lxml.etree._Element] = []
         self.title: str | None = None
         self.metadata_candidates: list[lxml.etree._Element] = []
         self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
         self.furniture: list[lxml.etree._Element] = []
-        for el, tag, start, end, holds in zip(elements, tags, starts, ends, holds_table, strict=True):
-            length = end - start
-            if tag in _META_TAGS and length <= 600 and _KEY_WORD.search(text, start, end):
-                self.metadata_candidates.append(el)
-            if tag in _CRUMB_TAGS and length <= 600:
-                marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-                marked = bool(marker != " " and _CRUMB_MARKER.search(marker))
-                # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
-                head = min(start + 40, end)
-                if marked or (text.find("位", start, head) >= 0 and _CRUMB_TEXT.match(clean(text[start:head]))):
-                    self.crumb_candidates.append((el, marked))
-            if el is root:
+        named = set(_NAMED(root))  # elements with a class or id: the only ones a marker can name
+        for el, start, end in nodes:
+            tag = el.tag
+            if not isinstance(tag, str):  # comments go: Word's <!--[if gte mso 9]> blocks are among them
+                if el is not root:
+                    self.furniture.append(el)
                 continue
-            if not tag or tag in _DROP_TAGS:  # comments go too: Word's <!--[if gte mso 9]> blocks are among them
+            length = end - start
+            if length <= 600:
+                if tag in _META_TAGS and _KEY_WORD.search(text, start, end):
+                    self.metadata_candidates.append(el)
+                if tag in _CRUMB_TAGS:
+                    marked = el in named and _crumb_marker(el.get("class"), el.get("id"))
+                    # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
+                    head = min(start + 40, end)
+                    if marked or (text.find("位", start, head) >= 0 and _CRUMB_TEXT.match(clean(text[start:head]))):
+                        self.crumb_candidates.append((el, marked))
+            if tag in _NEVER_CHROME or el is root:
+                continue
+            if tag in _DROP_TAGS:
                 self.furniture.append(el)
                 if tag == "meta":
                     self.meta.append(el)
                 elif tag == "title" and self.title is None:
                     self.title = clean(text[start:end]) or None
-            elif tag not in _NEVER_CHROME and length <= 1200 and not holds and _is_chrome(el, tag, text[start:end]):
+            elif length <= 1200 and el not in holding_table and _is_chrome(el, tag, el in named, text[start:end]):
                 self.furniture.append(el)
 
     def meta_tags(self) -> dict[str, str]:
@@ -288,7 +287,7 @@ class _Page:
         return None
 
     def drop_furniture(self) -> None:
-        """Remove the furniture, outermost first: what lies inside a removed element goes with it."""
+        """Remove the furniture; what lies inside a removed element goes with it."""
         for el in self.furniture:
             if not _inside_removed(el):
                 _remove(el)
@@ -302,10 +301,10 @@ def _inside_removed(el: lxml.etree._Element) -> bool:
     return _tag(top) != "html"
 
 
-def _is_chrome(el: lxml.etree._Element, tag: str, raw: str) -> bool:
+def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool:
     """Page furniture: short, and marked as such by its class/id or its words, or a metadata block.
 
-    Called for elements of at most 1200 characters that hold no table and are no table part. In order:
+    Asked of elements of at most 1200 characters that hold no table and are no table part. In order:
     longer than 300 characters (cleaned) is no furniture; a metadata block (two keys or more) is; a
     table is not; a furniture class/id is; a short text with furniture words is.
     """
@@ -316,7 +315,7 @@ def _is_chrome(el: lxml.etree._Element, tag: str, raw: str) -> bool:
         return True  # the metadata block, already read into Document.metadata
     if tag == "table":
         return False
-    if tag not in _TEXT_TAGS and _chrome_marker(el.get("class"), el.get("id")):
+    if named and tag not in _TEXT_TAGS and _chrome_marker(el.get("class"), el.get("id")):
         return True
     return len(text) <= 40 and _chrome_words(text)
 
@@ -325,6 +324,11 @@ def _is_chrome(el: lxml.etree._Element, tag: str, raw: str) -> bool:
 @lru_cache(maxsize=4096)
 def _chrome_marker(css_class: str | None, element_id: str | None) -> bool:
     return bool(_CHROME.search(f"{css_class or ''} {element_id or ''}"))
+
+
+@lru_cache(maxsize=4096)
+def _crumb_marker(css_class: str | None, element_id: str | None) -> bool:
+    return bool(_CRUMB_MARKER.search(f"{css_class or ''} {element_id or ''}"))
 
 
 @lru_cache(maxsize=16384)
