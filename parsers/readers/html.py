@@ -9,6 +9,7 @@ and the article; it drops the furniture.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import lxml.etree
@@ -56,11 +57,25 @@ _CHROME = re.compile(
     r"qrcode|ewm|erweima|wza|fontsize|print|position|location|dqwz|search|login|copyright|bottom|related|pager)([\s_-]|$)",
     re.I,
 )
-_CHROME_TEXT = re.compile(
-    r"长者版|无障碍|关闭窗口|关闭本页|打印本页|【打印】|分享到|扫一扫|字体[:：]?\s*[【\[]?大|返回顶部|收藏本页|"
-    r"版权所有|ICP备|网站标识码|网站地图|联系我们|当前位置|您现在的位置|您的位置|您当前所在|"
-    r"上一篇|下一篇|相关链接|相关文章|相关阅读|我要纠错|【关闭】|【打印】"
+_CHROME_WORDS = (
+    "长者版", "无障碍", "关闭窗口", "关闭本页", "打印本页", "【打印】", "分享到", "扫一扫", "返回顶部", "收藏本页",
+    "版权所有", "ICP备", "网站标识码", "网站地图", "联系我们", "当前位置", "您现在的位置", "您的位置", "您当前所在",
+    "上一篇", "下一篇", "相关链接", "相关文章", "相关阅读", "我要纠错", "【关闭】",
+)  # fmt: skip
+_CHROME_TEXT = re.compile("|".join(map(re.escape, _CHROME_WORDS)) + r"|字体[:：]?\s*[【\[]?大")
+# The same words and keys in the raw text, whatever whitespace clean() would drop between their characters:
+# where an element's cleaned text holds one, its raw text holds the loose form.
+_GAP = r"[\s\u200b\ufeff]*"
+
+
+def _loose(word: str) -> str:
+    return _GAP.join(map(re.escape, word))
+
+
+_CHROME_TEXT_LOOSE = re.compile(
+    "|".join(map(_loose, _CHROME_WORDS)) + f"|字{_GAP}体{_GAP}(?:[:：]{_GAP})?(?:[【\\[]{_GAP})?大"
 )
+_KEY_LOOSE = re.compile("(?:" + "|".join(map(_loose, METADATA_KEYS)) + f"){_GAP}[:：]")
 _CRUMB_TEXT = re.compile(r"^\s*(当前位置|您现在的位置|您的位置|您当前所在位置|您所在的位置)")
 _CRUMB_MARKER = re.compile(r"crumb|position|location|dqwz", re.I)
 _CRUMB_SEP = re.compile(r"\s*(?:>|»|＞|›|→|/)\s*")
@@ -163,32 +178,41 @@ _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
 _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
-_NAMED = lxml.etree.XPath("descendant-or-self::*[@class or @id]")
+# Every class and id attribute of the page, each giving its element (getparent): one XPath is far cheaper
+# than asking every element, and than asking libxml2 for the elements having either.
+_CLASS_OR_ID = lxml.etree.XPath("//@class | //@id")
 
 
 class _Page:
     """The tree as parsed, read in one walk: every element's text (what text_content() gives, as a slice
-    of the page's whole text) and whether it holds a table; then, in one pass over what the walk
-    recorded, the page's title and <meta> names and the elements the metadata, breadcrumb and furniture
-    passes have to look at closely.
+    of the page's whole text), its parent, and the comments and dropped tags (script, head, title,
+    meta …); then the few elements the metadata, breadcrumb and furniture passes must look at closely,
+    found from the page's whole text.
 
     Asking lxml for each element's text_content() re-reads its whole subtree (tens of thousands of calls
-    on a portal page); here each text node is read once. libxml2's HTML parser gives tags in lower case,
-    so tags are compared as they come. Every verdict is about the tree as parsed: the passes run before
-    the furniture is removed, and no furniture verdict depends on what a removal changes.
+    on a portal page); here each text node is read once, and no element is asked anything unless a
+    word it must hold for a verdict occurs in its text: a search of the page's whole text finds each
+    such word once, and the elements whose text overlaps it are that place's ancestors and the elements
+    starting inside it (`_overlapping`). libxml2's HTML parser gives tags in lower case, so tags are
+    compared as they come. Every verdict is about the tree as parsed: the passes run before the
+    furniture is removed, and no furniture verdict depends on what a removal changes.
     """
 
     def __init__(self, root: lxml.etree._Element) -> None:
         pieces: list[str] = []
         add = pieces.append
         offset = 0
-        nodes: list[list] = []  # [element, text start, text end] in document order, comments too
-        opened: list[list] = []  # the open elements' nodes, innermost last
+        # [element, text start, text end, parent's node, index] in document order, comments too
+        nodes: list[list] = []
+        dropped: list[list] = []  # comments and elements of _DROP_TAGS
+        opened: list[list | None] = [None]  # the open elements' nodes, innermost last
         for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if event == "start":
-                node = [el, offset, offset]
+                node = [el, offset, offset, opened[-1], len(nodes)]
                 nodes.append(node)
                 opened.append(node)
+                if el.tag in _DROP_TAGS:
+                    dropped.append(node)
                 text = el.text
                 if text:
                     add(text)
@@ -197,50 +221,97 @@ class _Page:
             if event == "end":
                 opened.pop()[2] = offset
             else:  # a comment's or processing instruction's text is not text: it spans nothing
-                nodes.append([el, offset, offset])
+                node = [el, offset, offset, opened[-1], len(nodes)]
+                nodes.append(node)
+                dropped.append(node)
             tail = el.tail
             if tail and el is not root:
                 add(tail)
                 offset += len(tail)
         self.text = text = "".join(pieces)
+        self._nodes = nodes
+        self._starts = [node[1] for node in nodes]
+        index = {id(node[0]): node[4] for node in nodes}
+        named = {index[id(value.getparent())] for value in _CLASS_OR_ID(root)}  # a marker may name these, no other
+
+        self.meta = [node[0] for node in dropped if node[0].tag == "meta"]
+        titles = [node for node in dropped if node[0].tag == "title" and node[0] is not root]
+        self.title = (clean(text[titles[0][1] : titles[0][2]]) or None) if titles else None
+
+        self.metadata_candidates: list[lxml.etree._Element] = []
+        for i in sorted(self._overlapping(_KEY_WORD)):
+            el, start, end = nodes[i][:3]
+            if el.tag in _META_TAGS and end - start <= 600 and _KEY_WORD.search(text, start, end):
+                self.metadata_candidates.append(el)
+
+        self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
+        for i in sorted(named | self._starting_before("位", 40)):
+            el, start, end = nodes[i][:3]
+            if el.tag not in _CRUMB_TAGS or end - start > 600:
+                continue
+            marked = i in named and _crumb_marker(el.get("class"), el.get("id"))
+            # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
+            head = min(start + 40, end)
+            if marked or (text.find("位", start, head) >= 0 and _CRUMB_TEXT.match(clean(text[start:head]))):
+                self.crumb_candidates.append((el, bool(marked)))
+
+        # Furniture: what the parser drops, and elements a marker, a metadata block or furniture words
+        # may make furniture (no other element can be, see _is_chrome).
         holding_table: set[lxml.etree._Element] = set()  # elements with a <table> below them
         for table in root.iter("table"):
             for ancestor in table.iterancestors():
                 if ancestor in holding_table:
                     break
                 holding_table.add(ancestor)
-        self.meta: list[lxml.etree._Element] = []
-        self.title: str | None = None
-        self.metadata_candidates: list[lxml.etree._Element] = []
-        self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
-        self.furniture: list[lxml.etree._Element] = []
-        named = set(_NAMED(root))  # elements with a class or id: the only ones a marker can name
-        for el, start, end in nodes:
+        suspects = named | self._overlapping(_KEY_LOOSE) | self._overlapping(_CHROME_TEXT_LOOSE)
+        furniture = {node[4] for node in dropped if node[0] is not root}
+        for i in suspects:
+            el, start, end = nodes[i][:3]
             tag = el.tag
-            if not isinstance(tag, str):  # comments go: Word's <!--[if gte mso 9]> blocks are among them
-                if el is not root:
-                    self.furniture.append(el)
-                continue
-            length = end - start
-            if length <= 600:
-                if tag in _META_TAGS and _KEY_WORD.search(text, start, end):
-                    self.metadata_candidates.append(el)
-                if tag in _CRUMB_TAGS:
-                    marked = el in named and _crumb_marker(el.get("class"), el.get("id"))
-                    # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
-                    head = min(start + 40, end)
-                    if marked or (text.find("位", start, head) >= 0 and _CRUMB_TEXT.match(clean(text[start:head]))):
-                        self.crumb_candidates.append((el, marked))
-            if tag in _NEVER_CHROME or el is root:
-                continue
-            if tag in _DROP_TAGS:
-                self.furniture.append(el)
-                if tag == "meta":
-                    self.meta.append(el)
-                elif tag == "title" and self.title is None:
-                    self.title = clean(text[start:end]) or None
-            elif length <= 1200 and el not in holding_table and _is_chrome(el, tag, el in named, text[start:end]):
-                self.furniture.append(el)
+            if (
+                isinstance(tag, str)
+                and el is not root
+                and tag not in _NEVER_CHROME
+                and end - start <= 1200
+                and el not in holding_table
+                and _is_chrome(el, tag, i in named, text[start:end])
+            ):
+                furniture.add(i)
+        self.furniture = [nodes[i][0] for i in sorted(furniture)]
+
+    def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
+        """The nodes whose text overlaps a match of `pattern` in the page's whole text.
+
+        A superset of the nodes whose own text holds a match (the pattern has no anchors or look-arounds:
+        where an element's text has a match, the whole text has one overlapping it). Those overlapping
+        the match at [a, b) are the ancestors of the innermost element holding position a, and the
+        elements starting inside (a, b).
+        """
+        found: set[int] = set()
+        nodes, starts = self._nodes, self._starts
+        for match in pattern.finditer(self.text):
+            a, b = match.span()
+            first_after = bisect_right(starts, a)
+            found.update(range(first_after, bisect_left(starts, b, first_after)))
+            node = nodes[first_after - 1] if first_after else None  # the last element starting at or before a
+            while node is not None and node[2] <= a:  # up to the innermost element holding position a
+                node = node[3]
+            while node is not None:
+                found.add(node[4])
+                node = node[3]
+        return found
+
+    def _starting_before(self, word: str, within: int) -> set[int]:
+        """The nodes whose text holds `word` in its first `within` characters."""
+        found: set[int] = set()
+        nodes, starts, text = self._nodes, self._starts, self.text
+        position = text.find(word)
+        while position >= 0:
+            for i in range(bisect_left(starts, position - within + 1), bisect_right(starts, position)):
+                if nodes[i][2] > position:
+                    found.add(i)
+            position = text.find(word, position + 1)
+        return found
 
     def meta_tags(self) -> dict[str, str]:
         found = {}
@@ -287,7 +358,7 @@ class _Page:
         return None
 
     def drop_furniture(self) -> None:
-        """Remove the furniture; what lies inside a removed element goes with it."""
+        """Remove the furniture, in document order; what lies inside a removed element goes with it."""
         for el in self.furniture:
             if not _inside_removed(el):
                 _remove(el)
