@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import repeat
 
 import lxml.etree
 
@@ -498,6 +499,9 @@ def _is_layout(table: lxml.etree._Element) -> bool:
     return table.find(".//table") is not None
 
 
+_SPANS = lxml.etree.XPath(".//@rowspan | .//@colspan")
+
+
 def _span(value: str | None) -> int:
     """A colspan/rowspan attribute's value, 1 when absent or unreadable, at most MAX_SPAN."""
     if not value:
@@ -515,20 +519,17 @@ def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int,
     """
     trs = list(table.iter("tr"))
     height = len(trs)
+    spanning = {value.getparent() for value in _SPANS(table)}  # the few cells with a rowspan or colspan
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
     for r, tr in enumerate(trs):
         row, c = filled[r], 0
-        for cell in tr:
-            tag = cell.tag
-            if tag != "td" and tag != "th":  # libxml2's HTML parser gives tags in lower case
-                continue
+        for cell in tr.iterchildren("td", "th"):
             while c in row:
                 c += 1
             text = _inline_text(cell) if len(cell) else clean(cell.text or "")
-            rowspan_value, colspan_value = cell.get("rowspan"), cell.get("colspan")
-            if not rowspan_value and not colspan_value:  # one cell, at a free column
+            if cell not in spanning:  # one cell, at a free column
                 if count >= MAX_CELLS:
                     truncated = True
                     break
@@ -536,8 +537,8 @@ def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int,
                 count += 1
                 c += 1
                 continue
-            rowspan = min(_span(rowspan_value), height - r)
-            colspan = _span(colspan_value)
+            rowspan = min(_span(cell.get("rowspan")), height - r)
+            colspan = _span(cell.get("colspan"))
             if count + rowspan * colspan > MAX_CELLS:
                 truncated = True
                 break
@@ -554,5 +555,6 @@ def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int,
     width = max(max(row) for row in used) + 1
     # A row of blank cells is kept: a table 4 left blank prints its one data row that way, and blank
     # (not reported) is not missing. Only a <tr> with no cells at all is no row.
-    rows = tuple(tuple(row.get(c, "") for c in range(width)) for row in used)
+    blank = repeat("")  # endless, so one serves every row
+    rows = tuple(tuple(map(row.get, range(width), blank)) for row in used)
     return rows, max(used[-1]) + 1, truncated
