@@ -91,6 +91,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SEP = re.compile(r"\s*(?:_|\||--|—|－|-\s)\s*")
 _REPORTISH = re.compile(r"报告|年报")
+_TABLE_OPEN = re.compile("<table", re.I)  # counted in the text as it came: a cut page opens more than it closes
+_TABLE_CLOSE = re.compile("</table", re.I)
 
 _SPAN = re.compile(r"\s*(\d+)")
 MAX_SPAN = 50  # a colspan/rowspan beyond this is an authoring error or hostile; real reports stay under 25
@@ -114,8 +116,7 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     flow.visit(root.find("body") if root.find("body") is not None else root)
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
-    lowered = text.lower()
-    if lowered.count("<table") > lowered.count("</table"):
+    if len(_TABLE_OPEN.findall(text)) > len(_TABLE_CLOSE.findall(text)):
         blocks = _cut_last_row(blocks, flow.last_row_extent)
         warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row is incomplete"))
     if flow.images and not any(isinstance(b, TableBlock) for b in blocks):
