@@ -9,7 +9,9 @@ and the article; it drops the furniture.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import repeat
 
 import lxml.etree
 
@@ -56,11 +58,25 @@ _CHROME = re.compile(
     r"qrcode|ewm|erweima|wza|fontsize|print|position|location|dqwz|search|login|copyright|bottom|related|pager)([\s_-]|$)",
     re.I,
 )
-_CHROME_TEXT = re.compile(
-    r"长者版|无障碍|关闭窗口|关闭本页|打印本页|【打印】|分享到|扫一扫|字体[:：]?\s*[【\[]?大|返回顶部|收藏本页|"
-    r"版权所有|ICP备|网站标识码|网站地图|联系我们|当前位置|您现在的位置|您的位置|您当前所在|"
-    r"上一篇|下一篇|相关链接|相关文章|相关阅读|我要纠错|【关闭】|【打印】"
+_CHROME_WORDS = (
+    "长者版", "无障碍", "关闭窗口", "关闭本页", "打印本页", "【打印】", "分享到", "扫一扫", "返回顶部", "收藏本页",
+    "版权所有", "ICP备", "网站标识码", "网站地图", "联系我们", "当前位置", "您现在的位置", "您的位置", "您当前所在",
+    "上一篇", "下一篇", "相关链接", "相关文章", "相关阅读", "我要纠错", "【关闭】",
+)  # fmt: skip
+_CHROME_TEXT = re.compile("|".join(map(re.escape, _CHROME_WORDS)) + r"|字体[:：]?\s*[【\[]?大")
+# The same words and keys in the raw text, whatever whitespace clean() would drop between their characters:
+# where an element's cleaned text holds one, its raw text holds the loose form.
+_GAP = r"[\s\u200b\ufeff]*"
+
+
+def _loose(word: str) -> str:
+    return _GAP.join(map(re.escape, word))
+
+
+_CHROME_TEXT_LOOSE = re.compile(
+    "|".join(map(_loose, _CHROME_WORDS)) + f"|字{_GAP}体{_GAP}(?:[:：]{_GAP})?(?:[【\\[]{_GAP})?大"
 )
+_KEY_LOOSE = re.compile("(?:" + "|".join(map(_loose, METADATA_KEYS)) + f"){_GAP}[:：]")
 _CRUMB_TEXT = re.compile(r"^\s*(当前位置|您现在的位置|您的位置|您当前所在位置|您所在的位置)")
 _CRUMB_MARKER = re.compile(r"crumb|position|location|dqwz", re.I)
 _CRUMB_SEP = re.compile(r"\s*(?:>|»|＞|›|→|/)\s*")
@@ -75,6 +91,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SEP = re.compile(r"\s*(?:_|\||--|—|－|-\s)\s*")
 _REPORTISH = re.compile(r"报告|年报")
+_TABLE_OPEN = re.compile("<table", re.I)  # counted in the text as it came: a cut page opens more than it closes
+_TABLE_CLOSE = re.compile("</table", re.I)
 
 _SPAN = re.compile(r"\s*(\d+)")
 MAX_SPAN = 50  # a colspan/rowspan beyond this is an authoring error or hostile; real reports stay under 25
@@ -88,17 +106,17 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     warnings: list[tuple[str, str]] = []
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
-    metadata = _meta_tags(root)
-    html_title = _html_title(root)
-    texts = _Texts(root)
-    metadata.update({k: v for k, v in _metadata(root, texts).items() if k not in metadata})
-    crumb = _breadcrumb_title(root, texts)
-    _drop_furniture(root, texts)
+    page = _Page(root)
+    metadata = page.meta_tags()
+    html_title = page.html_title()
+    metadata.update({k: v for k, v in page.metadata().items() if k not in metadata})
+    crumb = page.breadcrumb_title()
+    page.drop_furniture()
     flow = _Flow()
     flow.visit(root.find("body") if root.find("body") is not None else root)
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
-    if text.lower().count("<table") > text.lower().count("</table"):
+    if len(_TABLE_OPEN.findall(text)) > len(_TABLE_CLOSE.findall(text)):
         blocks = _cut_last_row(blocks, flow.last_row_extent)
         warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row is incomplete"))
     if flow.images and not any(isinstance(b, TableBlock) for b in blocks):
@@ -124,9 +142,6 @@ def _parse(text: str, url: str | None) -> lxml.etree._Element:
     return root
 
 
-_STRING = lxml.etree.XPath("string()")  # an element's text_content()
-
-
 def _tag(el: lxml.etree._Element) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
@@ -134,12 +149,11 @@ def _tag(el: lxml.etree._Element) -> str:
 def _inline_text(el: lxml.etree._Element) -> str:
     """Text of an element with line breaks as spaces: labels split over <br>/<p>/<span> read whole."""
     if not len(el):  # the usual table cell: its own text only
-        return clean(el.text or "") if _tag(el) not in _DROP_TAGS else ""
+        return clean(el.text or "") if el.tag not in _DROP_TAGS else ""
     parts: list[str] = []
     for node in el.iter():
-        tag = node.tag
+        tag = node.tag  # in lower case from libxml2
         if isinstance(tag, str):
-            tag = tag.lower()
             if node is not el and tag in _INLINE_BREAKS:
                 parts.append(" ")
             if node.text and tag not in _DROP_TAGS:
@@ -152,22 +166,6 @@ def _inline_text(el: lxml.etree._Element) -> str:
 _INLINE_BREAKS = frozenset({"br", "p", "div", "li"})
 
 
-def _meta_tags(root: lxml.etree._Element) -> dict[str, str]:
-    found = {}
-    for meta in root.iter("meta"):
-        key = _META_NAMES.get((meta.get("name") or "").lower())
-        value = clean(meta.get("content") or "")
-        if key and value:
-            found[key] = value
-    return found
-
-
-def _html_title(root: lxml.etree._Element) -> str | None:
-    title = root.find(".//title")
-    text = clean(_STRING(title)) if title is not None else ""
-    return text or None
-
-
 def _report_part(title: str | None) -> str | None:
     """`上海市…年度报告_上海市人民政府` -> the part naming the report."""
     if not title:
@@ -176,120 +174,196 @@ def _report_part(title: str | None) -> str | None:
     return next((p for p in parts if _REPORTISH.search(p)), None)
 
 
-class _Texts:
-    """The text of every element (what `text_content()` gives) as a slice of the page's whole text, and
-    which elements hold a table, from one walk of the tree.
+_META_TAGS = frozenset({"td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"})
+_CRUMB_TAGS = frozenset({"div", "p", "span", "ul", "td", "nav"})
+_NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
+_BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
-    The metadata, breadcrumb and furniture passes gate every element on its text; asking lxml for each
-    element's text_content() re-reads its whole subtree (tens of thousands of calls on a portal page).
-    The passes read the tree as parsed: the furniture pass removes elements in document order, and an
-    element's own text never changes before it is visited (only earlier, disjoint or enclosing elements
-    are gone by then, and a removed element's tail stays with its parent).
+
+# Every class and id attribute of the page, each giving its element (getparent): one XPath is far cheaper
+# than asking every element, and than asking libxml2 for the elements having either.
+_CLASS_OR_ID = lxml.etree.XPath("//@class | //@id")
+
+
+class _Page:
+    """The tree as parsed, read in one walk: every element's text (what text_content() gives, as a slice
+    of the page's whole text), its parent, and the comments and dropped tags (script, head, title,
+    meta …); then the few elements the metadata, breadcrumb and furniture passes must look at closely,
+    found from the page's whole text.
+
+    Asking lxml for each element's text_content() re-reads its whole subtree (tens of thousands of calls
+    on a portal page); here each text node is read once, and no element is asked anything unless a
+    word it must hold for a verdict occurs in its text: a search of the page's whole text finds each
+    such word once, and the elements whose text overlaps it are that place's ancestors and the elements
+    starting inside it (`_overlapping`). libxml2's HTML parser gives tags in lower case, so tags are
+    compared as they come. Every verdict is about the tree as parsed: the passes run before the
+    furniture is removed, and no furniture verdict depends on what a removal changes.
     """
 
     def __init__(self, root: lxml.etree._Element) -> None:
         pieces: list[str] = []
         add = pieces.append
         offset = 0
-        starts: list[int] = []  # the open elements' text starts, innermost last
-        spans: dict[lxml.etree._Element, tuple[int, int]] = {}
+        # [element, text start, text end, parent's node, index] in document order, comments too
+        nodes: list[list] = []
+        dropped: list[list] = []  # comments and elements of _DROP_TAGS
+        opened: list[list | None] = [None]  # the open elements' nodes, innermost last
         for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if event == "start":
-                starts.append(offset)
+                node = [el, offset, offset, opened[-1], len(nodes)]
+                nodes.append(node)
+                opened.append(node)
+                if el.tag in _DROP_TAGS:
+                    dropped.append(node)
                 text = el.text
                 if text:
                     add(text)
                     offset += len(text)
                 continue
-            # a comment's or processing instruction's text is not text: it spans nothing
-            spans[el] = (starts.pop() if event == "end" else offset, offset)
+            if event == "end":
+                opened.pop()[2] = offset
+            else:  # a comment's or processing instruction's text is not text: it spans nothing
+                node = [el, offset, offset, opened[-1], len(nodes)]
+                nodes.append(node)
+                dropped.append(node)
             tail = el.tail
             if tail and el is not root:
                 add(tail)
                 offset += len(tail)
-        self.spans = spans
-        self.lengths = {el: end - start for el, (start, end) in spans.items()}
-        self.text = "".join(pieces)
-        self.with_table: set[lxml.etree._Element] = set()  # elements with a <table> below them
+        self.text = text = "".join(pieces)
+        self._nodes = nodes
+        self._starts = [node[1] for node in nodes]
+        index = {id(node[0]): node[4] for node in nodes}
+        named = {index[id(value.getparent())] for value in _CLASS_OR_ID(root)}  # a marker may name these, no other
+
+        self.meta = [node[0] for node in dropped if node[0].tag == "meta"]
+        titles = [node for node in dropped if node[0].tag == "title" and node[0] is not root]
+        self.title = (clean(text[titles[0][1] : titles[0][2]]) or None) if titles else None
+
+        self.metadata_candidates: list[lxml.etree._Element] = []
+        for i in sorted(self._overlapping(_KEY_WORD)):
+            el, start, end = nodes[i][:3]
+            if el.tag in _META_TAGS and end - start <= 600 and _KEY_WORD.search(text, start, end):
+                self.metadata_candidates.append(el)
+
+        self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
+        for i in sorted(named | self._starting_before("位", 40)):
+            el, start, end = nodes[i][:3]
+            if el.tag not in _CRUMB_TAGS or end - start > 600:
+                continue
+            marked = i in named and _crumb_marker(el.get("class"), el.get("id"))
+            # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
+            head = min(start + 40, end)
+            if marked or (text.find("位", start, head) >= 0 and _CRUMB_TEXT.match(clean(text[start:head]))):
+                self.crumb_candidates.append((el, bool(marked)))
+
+        # Furniture: what the parser drops, and elements a marker, a metadata block or furniture words
+        # may make furniture (no other element can be, see _is_chrome).
+        holding_table: set[lxml.etree._Element] = set()  # elements with a <table> below them
         for table in root.iter("table"):
             for ancestor in table.iterancestors():
-                if ancestor in self.with_table:
+                if ancestor in holding_table:
                     break
-                self.with_table.add(ancestor)
+                holding_table.add(ancestor)
+        suspects = named | self._overlapping(_KEY_LOOSE) | self._overlapping(_CHROME_TEXT_LOOSE)
+        furniture = {node[4] for node in dropped if node[0] is not root}
+        for i in suspects:
+            el, start, end = nodes[i][:3]
+            tag = el.tag
+            if (
+                isinstance(tag, str)
+                and el is not root
+                and tag not in _NEVER_CHROME
+                and end - start <= 1200
+                and el not in holding_table
+                and _is_chrome(el, tag, i in named, text[start:end])
+            ):
+                furniture.add(i)
+        self.furniture = [nodes[i][0] for i in sorted(furniture)]
 
-    def of(self, el: lxml.etree._Element) -> str:
-        start, end = self.spans[el]
-        return self.text[start:end]
+    def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
+        """The nodes whose text overlaps a match of `pattern` in the page's whole text.
 
-    def length(self, el: lxml.etree._Element) -> int:
-        return self.lengths.get(el, 0)
+        A superset of the nodes whose own text holds a match (the pattern has no anchors or look-arounds:
+        where an element's text has a match, the whole text has one overlapping it). Those overlapping
+        the match at [a, b) are the ancestors of the innermost element holding position a, and the
+        elements starting inside (a, b).
+        """
+        found: set[int] = set()
+        nodes, starts = self._nodes, self._starts
+        for match in pattern.finditer(self.text):
+            a, b = match.span()
+            first_after = bisect_right(starts, a)
+            found.update(range(first_after, bisect_left(starts, b, first_after)))
+            node = nodes[first_after - 1] if first_after else None  # the last element starting at or before a
+            while node is not None and node[2] <= a:  # up to the innermost element holding position a
+                node = node[3]
+            while node is not None:
+                found.add(node[4])
+                node = node[3]
+        return found
 
+    def _starting_before(self, word: str, within: int) -> set[int]:
+        """The nodes whose text holds `word` in its first `within` characters."""
+        found: set[int] = set()
+        nodes, starts, text = self._nodes, self._starts, self.text
+        position = text.find(word)
+        while position >= 0:
+            for i in range(bisect_left(starts, position - within + 1), bisect_right(starts, position)):
+                if nodes[i][2] > position:
+                    found.add(i)
+            position = text.find(word, position + 1)
+        return found
 
-def _metadata(root: lxml.etree._Element, texts: _Texts) -> dict[str, str]:
-    """索引号 / 发布机构 / 发布日期 … pairs, as `key：value` text or as a label cell and its neighbour."""
-    found: dict[str, str] = {}
-    # Reverse document order visits inner elements before their ancestors: the tightest text wins.
-    for el in reversed(
-        list(root.iter("td", "th", "li", "p", "div", "span", "dt", "dd", "label", "em", "b", "strong", "font"))
-    ):
-        if texts.length(el) > 600:
-            continue
-        raw = texts.of(el)
-        if not _KEY_WORD.search(raw):  # cheap gates before the careful text
-            continue
-        text = _inline_text(el)
-        if not text or len(text) > 150:
-            continue
-        only = _KEY_ONLY.match(text)
-        if only:
-            neighbour = el.getnext()
-            value = _inline_text(neighbour) if neighbour is not None else ""
-            if value and not _KEY.match(value) and len(value) <= 80:
-                found.setdefault(only.group(1), value)
-            continue
-        pieces = _KEY.split(text)
-        for key, value in zip(pieces[1::2], pieces[2::2], strict=False):
-            value = value.strip(" ：:")
-            if value and len(value) <= 80:
-                found.setdefault(key, value)
-    return found
+    def meta_tags(self) -> dict[str, str]:
+        found = {}
+        for meta in self.meta:
+            key = _META_NAMES.get((meta.get("name") or "").lower())
+            value = clean(meta.get("content") or "")
+            if key and value:
+                found[key] = value
+        return found
 
+    def html_title(self) -> str | None:
+        return self.title
 
-def _breadcrumb_title(root: lxml.etree._Element, texts: _Texts) -> str | None:
-    for el in root.iter("div", "p", "span", "ul", "td", "nav"):
-        if texts.lengths.get(el, 0) > 600:
-            continue
-        attributes = el.attrib
-        marked = ("class" in attributes or "id" in attributes) and _CRUMB_MARKER.search(
-            f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-        )
-        start, end = texts.spans[el]
-        head = texts.text[start : min(start + 40, end)]
-        # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
-        if not (marked or ("位" in head and _CRUMB_TEXT.match(clean(head)))):
-            continue
-        text = _inline_text(el)
-        if len(text) > 200 or not (_CRUMB_TEXT.match(text) or marked):
-            continue
-        last = [p for p in _CRUMB_SEP.split(text) if p][-1:] or [""]
-        if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
-            return last[0]
-    return None
+    def metadata(self) -> dict[str, str]:
+        """索引号 / 发布机构 / 发布日期 … pairs, as `key：value` text or as a label cell and its neighbour."""
+        found: dict[str, str] = {}
+        # Reverse document order visits inner elements before their ancestors: the tightest text wins.
+        for el in reversed(self.metadata_candidates):
+            line = _inline_text(el)
+            if not line or len(line) > 150:
+                continue
+            only = _KEY_ONLY.match(line)
+            if only:
+                neighbour = el.getnext()
+                value = _inline_text(neighbour) if neighbour is not None else ""
+                if value and not _KEY.match(value) and len(value) <= 80:
+                    found.setdefault(only.group(1), value)
+                continue
+            pieces = _KEY.split(line)
+            for key, value in zip(pieces[1::2], pieces[2::2], strict=False):
+                value = value.strip(" ：:")
+                if value and len(value) <= 80:
+                    found.setdefault(key, value)
+        return found
 
+    def breadcrumb_title(self) -> str | None:
+        for el, marked in self.crumb_candidates:
+            line = _inline_text(el)
+            if len(line) > 200 or not (_CRUMB_TEXT.match(line) or marked):
+                continue
+            last = [p for p in _CRUMB_SEP.split(line) if p][-1:] or [""]
+            if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
+                return last[0]
+        return None
 
-def _drop_furniture(root: lxml.etree._Element, texts: _Texts) -> None:
-    removed_until = -1  # the end of the last removed element's text: what lies inside it is gone with it
-    for el in list(root.iter()):
-        if el.getparent() is None:
-            continue
-        span = texts.spans.get(el)
-        if span is not None and span[0] < removed_until and span[1] <= removed_until and _inside_removed(el):
-            continue
-        # Comments and processing instructions go too: Word's <!--[if gte mso 9]> blocks are among them.
-        if not isinstance(el.tag, str) or _tag(el) in _DROP_TAGS or _is_chrome(el, texts):
-            _remove(el)
-            if span is not None:
-                removed_until = max(removed_until, span[1])
+    def drop_furniture(self) -> None:
+        """Remove the furniture, in document order; what lies inside a removed element goes with it."""
+        for el in self.furniture:
+            if not _inside_removed(el):
+                _remove(el)
 
 
 def _inside_removed(el: lxml.etree._Element) -> bool:
@@ -300,25 +374,21 @@ def _inside_removed(el: lxml.etree._Element) -> bool:
     return _tag(top) != "html"
 
 
-def _is_chrome(el: lxml.etree._Element, texts: _Texts) -> bool:
+def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool:
     """Page furniture: short, and marked as such by its class/id or its words, or a metadata block.
 
-    In order: longer than 300 characters (cleaned) is no furniture; a metadata block (two keys or more)
-    is, when it holds no table; a table, or what holds one, is not; a furniture class/id is; a short
-    text with furniture words is. The cleaned text is made only where a test needs it.
+    Asked of elements of at most 1200 characters that hold no table and are no table part. In order:
+    longer than 300 characters (cleaned) is no furniture; a metadata block (two keys or more) is; a
+    table is not; a furniture class/id is; a short text with furniture words is.
     """
-    tag = el.tag.lower()
-    length = texts.lengths.get(el, 0)
-    if tag in _NEVER_CHROME or length > 1200 or el in texts.with_table:  # cheap gates first
-        return False
-    text = clean(texts.of(el))
+    text = clean(raw)
     if len(text) > 300:
         return False
     if tag in _BLOCK_HOLDERS and ("：" in text or ":" in text) and len({m.group(1) for m in _KEY.finditer(text)}) >= 2:
         return True  # the metadata block, already read into Document.metadata
     if tag == "table":
         return False
-    if tag not in _TEXT_TAGS and _chrome_marker(el.get("class"), el.get("id")):
+    if named and tag not in _TEXT_TAGS and _chrome_marker(el.get("class"), el.get("id")):
         return True
     return len(text) <= 40 and _chrome_words(text)
 
@@ -329,13 +399,14 @@ def _chrome_marker(css_class: str | None, element_id: str | None) -> bool:
     return bool(_CHROME.search(f"{css_class or ''} {element_id or ''}"))
 
 
+@lru_cache(maxsize=4096)
+def _crumb_marker(css_class: str | None, element_id: str | None) -> bool:
+    return bool(_CRUMB_MARKER.search(f"{css_class or ''} {element_id or ''}"))
+
+
 @lru_cache(maxsize=16384)
 def _chrome_words(text: str) -> bool:
     return bool(_CHROME_TEXT.search(text))
-
-
-_NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
-_BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
 def _remove(el: lxml.etree._Element) -> None:
@@ -386,7 +457,7 @@ class _Flow:
         self._buffer: list[str] = []
 
     def visit(self, el: lxml.etree._Element) -> None:
-        tag = _tag(el)
+        tag = el.tag  # in lower case from libxml2; a comment's is a function, which matches no name here
         if tag == "table" and not _is_layout(el):
             self._flush()
             self._table(el)
@@ -429,8 +500,11 @@ def _is_layout(table: lxml.etree._Element) -> bool:
     return table.find(".//table") is not None
 
 
-def _span(el: lxml.etree._Element, name: str) -> int:
-    value = el.get(name)
+_SPANS = lxml.etree.XPath(".//@rowspan | .//@colspan")
+
+
+def _span(value: str | None) -> int:
+    """A colspan/rowspan attribute's value, 1 when absent or unreadable, at most MAX_SPAN."""
     if not value:
         return 1
     match = value if value.isascii() and value.isdigit() else (m.group(1) if (m := _SPAN.match(value)) else None)
@@ -439,21 +513,33 @@ def _span(el: lxml.etree._Element, name: str) -> int:
 
 def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
     """The dense grid of a table (each cell a merged cell covers holds the merged cell's text), how
-    many cells its last row really has (before padding), and whether it was cut at MAX_CELLS."""
+    many cells its last row really has (before padding), and whether it was cut at MAX_CELLS.
+
+    Read straight from the tree, one pass over the cells; a cell with no span and no child element (most
+    of them) takes the short way.
+    """
     trs = list(table.iter("tr"))
+    height = len(trs)
+    spanning = {value.getparent() for value in _SPANS(table)}  # the few cells with a rowspan or colspan
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
     for r, tr in enumerate(trs):
         row, c = filled[r], 0
-        for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
-                continue
+        for cell in tr.iterchildren("td", "th"):
             while c in row:
                 c += 1
-            text = _inline_text(cell)
-            rowspan = min(_span(cell, "rowspan"), len(trs) - r)
-            colspan = _span(cell, "colspan")
+            text = _inline_text(cell) if len(cell) else clean(cell.text or "")
+            if cell not in spanning:  # one cell, at a free column
+                if count >= MAX_CELLS:
+                    truncated = True
+                    break
+                row[c] = text
+                count += 1
+                c += 1
+                continue
+            rowspan = min(_span(cell.get("rowspan")), height - r)
+            colspan = _span(cell.get("colspan"))
             if count + rowspan * colspan > MAX_CELLS:
                 truncated = True
                 break
@@ -470,5 +556,6 @@ def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int,
     width = max(max(row) for row in used) + 1
     # A row of blank cells is kept: a table 4 left blank prints its one data row that way, and blank
     # (not reported) is not missing. Only a <tr> with no cells at all is no row.
-    rows = tuple(tuple(row.get(c, "") for c in range(width)) for row in used)
+    blank = repeat("")  # endless, so one serves every row
+    rows = tuple(tuple(map(row.get, range(width), blank)) for row in used)
     return rows, max(used[-1]) + 1, truncated

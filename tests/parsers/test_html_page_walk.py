@@ -1,0 +1,95 @@
+"""The HTML reader asks only the elements whose text holds a word their verdict needs (parsers.readers.html._Page).
+
+These tests hold that shortcut to the plain definition: on pages mixing furniture words, metadata keys,
+breadcrumbs, class markers and whitespace between characters, the elements it picks for the furniture,
+metadata and breadcrumb passes are exactly those that asking every element picks.
+"""
+
+import random
+
+import lxml.etree
+
+from nianbao.parsers.readers import html
+from nianbao.parsers.spacing import clean
+
+_WORDS = [
+    "长者版", "关闭 窗口", "打印本页", "【打印】", "字体：【大", "字 体 大", "版权所有", "ICP备", "当前位置",
+    "您现在的位置", "上一篇", "相关\u3000链接", "索引号：", "发布机构：", "发布 日期 ：", "来源:", "标题", "名称：",
+    "2019年政府信息公开工作年度报告", "首页", " > ", "0", "行政许可", "本年新\n制作", "位", "单位", "\xa0", "\u200b",
+    " ", "\n", "ICP", "备",
+]  # fmt: skip
+_TAGS = ["div", "p", "span", "td", "table", "tr", "li", "ul", "nav", "b", "font", "label", "dd", "br", "script", "h1"]
+_TAGS += ["o:p"]
+_CLASSES = [None, None, None, "nav", "crumb", "position", "MsoNormal", "share", "", "location dqwz", "footer-x"]
+
+
+def _node(rng: random.Random, depth: int) -> str:
+    if depth > 5 or rng.random() < 0.3:
+        return "".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 4)))
+    tag, css = rng.choice(_TAGS), rng.choice(_CLASSES)
+    attributes = (f' class="{css}"' if css is not None else "") + (' id="nav"' if rng.random() < 0.05 else "")
+    inner = "".join(_node(rng, depth + 1) for _ in range(rng.randint(0, 4)))
+    inner += "<!-- c -->" if rng.random() < 0.1 else ""
+    return f"<{tag}{attributes}>{inner}</{tag}>" + (rng.choice(_WORDS) if rng.random() < 0.4 else "")
+
+
+def _pages(count: int) -> list[lxml.etree._Element]:
+    rng = random.Random(10)
+    pages = []
+    for _ in range(count):
+        body = "".join(_node(rng, 0) for _ in range(rng.randint(1, 6)))
+        pages.append(html._parse(f"<html><head><title>t</title></head><body>{body}</body></html>", None))
+    return pages
+
+
+_STRING = lxml.etree.XPath("string()")  # what text_content() gives
+
+
+def _text(el: lxml.etree._Element) -> str:
+    return _STRING(el)
+
+
+def _asking_every_element(root: lxml.etree._Element) -> tuple[list, list, list]:
+    holding = {a for t in root.iter("table") for a in t.iterancestors()}
+    furniture, metadata, crumbs = [], [], []
+    for el in root.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        text = _text(el) if tag else ""
+        if tag in html._META_TAGS and len(text) <= 600 and html._KEY_WORD.search(text):
+            metadata.append(el)
+        if tag in html._CRUMB_TAGS and len(text) <= 600:
+            marker = (el.get("class") is not None or el.get("id") is not None) and html._crumb_marker(
+                el.get("class"), el.get("id")
+            )
+            if marker or ("位" in text[:40] and html._CRUMB_TEXT.match(clean(text[:40]))):
+                crumbs.append((el, bool(marker)))
+        if el is root:
+            continue
+        named = el.get("class") is not None or el.get("id") is not None
+        if (
+            not tag
+            or tag in html._DROP_TAGS
+            or (
+                tag not in html._NEVER_CHROME
+                and len(text) <= 1200
+                and el not in holding
+                and html._is_chrome(el, tag, named, text)
+            )
+        ):
+            furniture.append(el)
+    return furniture, metadata, crumbs
+
+
+def test_the_elements_asked_are_those_asking_every_element_finds():
+    pages = _pages(300)
+    picked = {"furniture": 0, "metadata": 0, "crumbs": 0}
+    for root in pages:
+        page = html._Page(root)
+        furniture, metadata, crumbs = _asking_every_element(root)
+        assert page.furniture == furniture
+        assert page.metadata_candidates == metadata
+        assert page.crumb_candidates == crumbs
+        picked["furniture"] += len(furniture)
+        picked["metadata"] += len(metadata)
+        picked["crumbs"] += len(crumbs)
+    assert min(picked.values()) >= 20, picked  # the pages do exercise every pass
