@@ -23,6 +23,7 @@ label in `labels.label_key` form (NFKC, no spaces or quotes), so it is stable ac
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ _UNIT_YUAN = re.compile(r"[(（]\s*(单位\s*[:：]?\s*)?元\s*[)）]|单位\s*[
 _TEN_THOUSAND = Decimal(10000)
 _DIGITS = re.compile(r"^\d+$")
 _METHOD_NAMES = {m: m.value for m in Method}
+_AMOUNT = "amount_wan_yuan"  # the one column read as an amount, not a count
+_new_provenance = functools.partial(tuple.__new__, Provenance)  # from a full tuple: skips the named arguments
 # Rows of the other template's table 3 a report may print instead of its own (hybrid layouts):
 # template -> (rows it may borrow, rows of its own they replace).
 _OTHER_2019 = APPLICATIONS_2019.row("other_handling")
@@ -91,7 +94,7 @@ class _Context:
     positions: dict[str, list[int]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     cells: list[_HeaderCells] = field(default_factory=list)  # per header row: its (position, key) pairs
-    layouts: dict[tuple[int, tuple[str, ...]], _Layout] = field(default_factory=dict)  # see `_layout`
+    header: _Header | None = None  # what the header rows so far say (`_header`)
     open: bool = True  # the previous row was a header row too: the next header row extends this one
     read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
 
@@ -116,7 +119,7 @@ class _Source(NamedTuple):
 class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
-        self.provenance: dict[tuple[str, str, str], tuple[_Source, int, Method | None]] = {}
+        self.provenance: dict[tuple[str, str, str], Provenance] = {}
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
         self.source: _Source | None = None
@@ -124,7 +127,7 @@ class _Reader:
         self.rows: dict[str, dict[str, dict[str, Value]]] = {ACTIVE: {}, APPLICATIONS: {}, REVIEW: {}}
         self.warnings: list[tuple[str, str]] = []
         self.context: _Context | None = None
-        self.row_specs = _row_specs(template)
+        self.row_specs = _row_specs(template.name)
 
     def grid(self, grid: TableBlock, index: int = 0) -> None:
         carried = self.context is not None
@@ -133,7 +136,7 @@ class _Reader:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
         for r, row in enumerate(rows):
             self.source = _Source(grid, index, r, columns[r])
-            kind = self._header_kind(row)
+            kind = _header_kind(row, self.template.name)
             if kind:
                 if not (self.context and self.context.kind == kind and self.context.open):
                     self.context = _Context(kind)
@@ -182,7 +185,7 @@ class _Reader:
             tables[REVIEW] = None
             self.warnings.append(("table_missing", f"table {REVIEW} ({self.template.table(REVIEW).heading}) not found"))
         kept = [
-            self._provenance(table, row, column) for table, row, column in self.provenance
+            provenance for (table, row, column), provenance in self.provenance.items()
             if tables.get(table) is not None and row in tables[table] and column in tables[table][row]
         ]  # fmt: skip
         return TableFindings(tables, self.warnings, kept)
@@ -223,16 +226,17 @@ class _Reader:
                     )
 
     def _note(self, table: str, row: str, column: str, position: int | None, method: Method | None = None) -> None:
-        """Records where one value came from (its cell in the rendering's grid) and how it was read; the
-        `Provenance` is built in `findings`, for the values kept."""
+        """Records where one value came from (its cell in the rendering's grid) and how it was read;
+        `findings` keeps the provenance of the values kept."""
         source = self.source
         if source is None or position is None:
             return
         src_column = source.columns[position] if position < len(source.columns) else position
-        self.provenance[(table, row, column)] = (source, src_column, method)
+        self.provenance[(table, row, column)] = self._provenance(table, row, column, source, src_column, method)
 
-    def _provenance(self, table: str, row: str, column: str) -> Provenance:
-        source, src_column, method = self.provenance[(table, row, column)]
+    def _provenance(
+        self, table: str, row: str, column: str, source: _Source, src_column: int, method: Method | None
+    ) -> Provenance:
         grid = source.grid
         page = bbox = confidence = None
         if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
@@ -246,34 +250,17 @@ class _Reader:
         where = (source.grid_index, source.row, src_column)
         return Provenance(table, row, column, _METHOD_NAMES[how], self.rendering, *where, page, bbox, confidence)
 
-    def _header_kind(self, row: tuple[str, ...]) -> str | None:
-        return _header_kind(row, self.template.name)
-
     def _locate(self, context: _Context, row: tuple[str, ...]) -> None:
         """Adds one header row's column labels to the context's positions (header rows arrive one by one;
         each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
         context.rows.append(row)
-        context.cells.append(_header_cells(row, context.kind, self.template.name))
-        positions: dict[str, set[int]] = {}
-        if context.kind == REVIEW:
-            starts: dict[str, int] = {}
-            for groups, _ in context.cells:
-                for i, group in groups:
-                    if group not in starts or i < starts[group]:
-                        starts[group] = i
-            for _, columns in context.cells:
-                for i, column in columns:
-                    group = max(((s, g) for g, s in starts.items() if s <= i), default=(None, None))[1]
-                    if group:
-                        positions.setdefault(f"{group}.{column}", set()).add(i)
-        else:
-            for _, columns in context.cells:
-                for i, column in columns:
-                    positions.setdefault(column, set()).add(i)
-            for i, column in context.cells[-1][1]:
+        cells = _header_cells(row, context.kind, self.template.name)
+        context.cells.append(cells)
+        context.header = _header(context.kind, tuple(context.cells))
+        context.positions = context.header.positions
+        if context.kind != REVIEW:
+            for i, column in cells[1]:
                 context.texts[column] = row[i]
-        context.positions = _exclusive(positions)
-        context.layouts.clear()
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
@@ -309,12 +296,23 @@ class _Reader:
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
             )
             return
-        values = {}
+        values: dict[str, Value] = {}
+        kind, source, notes = context.kind, self.source, self.provenance
+        # The usual grid (no per-cell origins): each value's provenance is the row's, with its column.
+        plain = source is not None and source.grid.origins is None
+        if plain:
+            how, grid_index, grid_row, src_columns = _METHOD_NAMES[source.grid.method], *source[1:]
         for column in columns:
             if column in raw:
                 text, position = raw[column]
-                values[column] = self._value(text, column, context, key)
-                self._note(context.kind, key, column, position)
+                count = _whole_count(text) if column != _AMOUNT else None
+                values[column] = count if count is not None else self._value(text, column, context, key)
+                if plain:
+                    src_column = src_columns[position] if position < len(src_columns) else position
+                    where = (grid_index, grid_row, src_column, None, None, None)
+                    notes[(kind, key, column)] = _new_provenance((kind, key, column, how, self.rendering, *where))
+                else:
+                    self._note(kind, key, column, position)
         unread = [column for column in columns if column not in raw]
         if unread:  # a column whose header was not found (misprinted, misread by OCR): absent, and said so
             self.warnings.append(
@@ -375,7 +373,7 @@ class _Reader:
             self.rows[REVIEW] = groups
 
     def _value(self, text: str, column: str, context: _Context, row: str) -> Value:
-        if column != "amount_wan_yuan" and (count := _whole_count(text)) is not None:
+        if column != _AMOUNT and (count := _whole_count(text)) is not None:
             return count  # the usual case, remembered per cell text
         cell = read_cell(text)
         if cell.kind == "blank":
@@ -384,7 +382,7 @@ class _Reader:
         if cell.kind == "text" or cell.number is None:
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a number"))
             return None
-        if column == "amount_wan_yuan":
+        if column == _AMOUNT:
             return self._amount(cell.number, cell.unit, label_key(context.texts.get(column, "")), where)
         if cell.number != cell.number.to_integral_value():
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a whole count"))
@@ -400,10 +398,11 @@ class _Reader:
         return float(number)
 
 
-@lru_cache(maxsize=8)
-def _row_specs(template: Template) -> dict[str, tuple[tuple[RowSpec, ...], tuple[tuple[str, ...], ...]]]:
+@lru_cache(maxsize=8)  # by name: hashing a Template hashes every label it holds
+def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple[tuple[str, ...], ...]]]:
     """Per table: the rows a data row may name (table 3 with the other template's 其他处理 rows) and
     their label tuples, built once per template (match_row's cache key)."""
+    template = TEMPLATES[template_name]
     specs = {}
     for kind in (ACTIVE, APPLICATIONS):
         rows = template.table(kind).rows
@@ -420,7 +419,7 @@ _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REV
 def _match_row(labels: tuple[str, ...], template_name: str, kind: str) -> RowMatch:
     """`match_row` against one table's rows, remembered by names (hashing the rows' label tuples on every
     call would cost more than the match)."""
-    return match_row(labels, _row_specs(TEMPLATES[template_name])[kind][1])
+    return match_row(labels, _row_specs(template_name)[kind][1])
 
 
 _HeaderCells = tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]
@@ -459,6 +458,37 @@ def _header_cells(row: tuple[str, ...], kind: str, template_name: str) -> _Heade
         return groups, tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, REVIEW_COLUMNS)))
     columns = TEMPLATES[template_name].table(ACTIVE).columns if kind == ACTIVE else APPLICANT_COLUMNS
     return (), tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, columns)))
+
+
+class _Header:
+    """What a context's header rows say, the same for every report printing that header: each column's
+    positions, and the layouts of the data rows under it (`_layout`), worked out once and kept."""
+
+    def __init__(self, positions: dict[str, list[int]]) -> None:
+        self.positions = positions
+        self.layouts: dict[tuple[int, int, tuple[str, ...]], _Layout] = {}
+
+
+@lru_cache(maxsize=4096)
+def _header(kind: str, cells: tuple[_HeaderCells, ...]) -> _Header:
+    """The columns' positions from a context's header rows (their `_header_cells`, in order)."""
+    positions: dict[str, set[int]] = {}
+    if kind == REVIEW:
+        starts: dict[str, int] = {}
+        for groups, _ in cells:
+            for i, group in groups:
+                if group not in starts or i < starts[group]:
+                    starts[group] = i
+        for _, columns in cells:
+            for i, column in columns:
+                group = max(((s, g) for g, s in starts.items() if s <= i), default=(None, None))[1]
+                if group:
+                    positions.setdefault(f"{group}.{column}", set()).add(i)
+    else:
+        for _, columns in cells:
+            for i, column in columns:
+                positions.setdefault(column, set()).add(i)
+    return _Header(_exclusive(positions))
 
 
 def _exclusive(positions: dict[str, set[int]]) -> dict[str, list[int]]:
@@ -515,15 +545,16 @@ class _Layout:
 
 
 def _layout(context: _Context, label_end: int, columns: list[str]) -> _Layout:
-    key = (label_end, tuple(columns))
-    layout = context.layouts.get(key)
+    width = len(context.rows[0])
+    key = (width, label_end, tuple(columns))
+    layouts = context.header.layouts
+    layout = layouts.get(key)
     if layout is None:
         positions = {k: [p for p in context.positions.get(k, []) if p > label_end] for k in columns}
         located = [k for k in columns if positions[k]]
         covered = {p for k in located for p in positions[k]}
-        width = len(context.rows[0])
         uncovered = tuple(i for i in range(label_end + 1, width) if i not in covered)
-        layout = context.layouts[key] = _Layout(positions, located, uncovered, _header_order(context, columns))
+        layout = layouts[key] = _Layout(positions, located, uncovered, _header_order(context, columns))
     return layout
 
 
