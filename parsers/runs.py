@@ -11,7 +11,7 @@ only when the digits allow one split at all (000); 693665 stays blank. Nothing i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 from typing import Any
@@ -72,50 +72,55 @@ def resolve_runs(pending: Sequence[Pending], known: Mapping[str, Mapping[str, Ma
 
 
 def _readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
-    check = _row_rule(p) or (lambda v: True)  # no rule: only a digit string with one split at all reads
-    found: list[tuple[int, ...]] = []
-    for parts in _splits(p.digits, len(p.columns), budget):
-        if check(dict(zip(p.columns, parts, strict=True))):
-            found.append(parts)
-            if len(found) > _MAX_SPLITS:
-                break
-    return found
-
-
-def _row_rule(p: Pending) -> Callable[[dict[str, int]], bool] | None:
-    if p.kind == "applications" and set(p.columns) == {*_APPLICANTS, "total"}:
-        return lambda v: v["total"] == sum(v[c] for c in _APPLICANTS)
-    if p.kind == "review_litigation":
-        groups = {c.split(".")[0] for c in p.columns}
-        if all(f"{g}.{c}" in p.columns for g in groups for c in (*_REVIEW_PARTS, "total")):
-            return lambda v: all(v[f"{g}.total"] == sum(v[f"{g}.{c}"] for c in _REVIEW_PARTS) for g in groups)
-    return None
-
-
-def _splits(digits: str, parts: int, budget: list[int]) -> Iterator[tuple[int, ...]]:
-    """Every way to cut `digits` into `parts` numbers without leading zeros, while `budget[0]` steps last.
+    """Every way to cut the digits into one number per column, without leading zeros, that the row's
+    rule allows (no rule: only a digit string with one split at all reads), searched depth first while
+    `budget[0]` steps last; more than `_MAX_SPLITS` stops the search (the row is ambiguous anyway).
 
     A search cut short by the budget yields only some readings; the caller then sees either none or
-    several, or one where more existed: so a row whose search ran out is reported unread (see below).
+    several, or one where more existed: so a row whose search ran out is reported unread.
     """
+    check = _row_rule(p)
+    digits, length = p.digits, len(p.digits)
+    found: list[tuple[int, ...]] = []
 
-    def walk(start: int, left: int, acc: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+    # Written as one recursive function, not a generator per level: a long digit string walks
+    # thousands of nodes, and each generator frame cost more than the cut it makes.
+    def walk(start: int, left: int, acc: tuple[int, ...]) -> bool:  # False: stop searching
         budget[0] -= 1
         if budget[0] < 0:
-            return
-        rest = len(digits) - start
+            return False
         if left == 1:
             piece = digits[start:]
             if piece and (piece == "0" or piece[0] != "0"):
-                yield (*acc, int(piece))
-            return
-        if rest < left:
-            return
-        ends = [start + 1] if digits[start] == "0" else range(start + 1, len(digits) - left + 2)
-        for end in ends:
-            yield from walk(end, left - 1, (*acc, int(digits[start:end])))
+                parts = (*acc, int(piece))
+                if check is None or check(parts):
+                    found.append(parts)
+                    return len(found) <= _MAX_SPLITS
+            return True
+        if length - start < left:
+            return True
+        ends = (start + 1,) if digits[start] == "0" else range(start + 1, length - left + 2)
+        for end in ends:  # noqa: SIM110 -- all() over a generator would cost a frame per level
+            if not walk(end, left - 1, (*acc, int(digits[start:end]))):
+                return False
+        return True
 
-    yield from walk(0, parts, ())
+    walk(0, len(p.columns), ())
+    return found
+
+
+def _row_rule(p: Pending) -> Callable[[tuple[int, ...]], bool] | None:
+    """The rule a row's own values must satisfy, over its values in `p.columns` order."""
+    at = {column: i for i, column in enumerate(p.columns)}
+    if p.kind == "applications" and set(p.columns) == {*_APPLICANTS, "total"}:
+        total, parts = at["total"], [at[c] for c in _APPLICANTS]
+        return lambda v: v[total] == sum(v[i] for i in parts)
+    if p.kind == "review_litigation":
+        groups = {c.split(".")[0] for c in p.columns}
+        if all(f"{g}.{c}" in p.columns for g in groups for c in (*_REVIEW_PARTS, "total")):
+            sums = [(at[f"{g}.total"], [at[f"{g}.{c}"] for c in _REVIEW_PARTS]) for g in groups]
+            return lambda v: all(v[total] == sum(v[i] for i in parts) for total, parts in sums)
+    return None
 
 
 def _joint(
