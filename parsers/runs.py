@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
+from operator import itemgetter
 from typing import Any
 
 from nianbao.parsers.templates import APPLICANT_COLUMNS, RESULT_ROWS_2019, RESULT_ROWS_2021, REVIEW_COLUMNS
@@ -113,13 +114,13 @@ def _row_rule(p: Pending) -> Callable[[tuple[int, ...]], bool] | None:
     """The rule a row's own values must satisfy, over its values in `p.columns` order."""
     at = {column: i for i, column in enumerate(p.columns)}
     if p.kind == "applications" and set(p.columns) == {*_APPLICANTS, "total"}:
-        total, parts = at["total"], [at[c] for c in _APPLICANTS]
-        return lambda v: v[total] == sum(v[i] for i in parts)
+        total, parts = at["total"], itemgetter(*(at[c] for c in _APPLICANTS))
+        return lambda v: v[total] == sum(parts(v))
     if p.kind == "review_litigation":
         groups = {c.split(".")[0] for c in p.columns}
         if all(f"{g}.{c}" in p.columns for g in groups for c in (*_REVIEW_PARTS, "total")):
-            sums = [(at[f"{g}.total"], [at[f"{g}.{c}"] for c in _REVIEW_PARTS]) for g in groups]
-            return lambda v: all(v[total] == sum(v[i] for i in parts) for total, parts in sums)
+            sums = [(at[f"{g}.total"], itemgetter(*(at[f"{g}.{c}"] for c in _REVIEW_PARTS))) for g in groups]
+            return lambda v: all(v[total] == sum(parts(v)) for total, parts in sums)
     return None
 
 

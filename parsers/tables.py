@@ -276,17 +276,23 @@ class _Reader:
         if matched is None:
             if labels and any(is_number(c) for c in row[label_end + 1 :]):
                 key = EXTRA_PREFIX + label_key(labels[-1])
-                columns = sorted(context.positions, key=lambda k: context.positions[k][0])
+                columns = tuple(sorted(context.positions, key=lambda k: context.positions[k][0]))
                 self._store(context, key, row, label_end, columns, labels)
             return False
         if matched.key in self.rows[context.kind] or (context.kind, matched.key) in self.pending_keys:
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
             return True
-        self._store(context, matched.key, row, label_end, list(matched.columns), labels)
+        self._store(context, matched.key, row, label_end, matched.columns, labels)
         return True
 
     def _store(
-        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: list[str], labels: list[str]
+        self,
+        context: _Context,
+        key: str,
+        row: tuple[str, ...],
+        label_end: int,
+        columns: tuple[str, ...],
+        labels: list[str],
     ) -> None:
         if self._run_together(context, key, row, label_end, columns):
             return
@@ -297,7 +303,7 @@ class _Reader:
             )
             return
         values: dict[str, Value] = {}
-        kind, source, notes = context.kind, self.source, self.provenance
+        kind, source, notes, rendering = context.kind, self.source, self.provenance, self.rendering
         # The usual grid (no per-cell origins): each value's provenance is the row's, with its column.
         plain = source is not None and source.grid.origins is None
         if plain:
@@ -309,8 +315,8 @@ class _Reader:
                 values[column] = count if count is not None else self._value(text, column, context, key)
                 if plain:
                     src_column = src_columns[position] if position < len(src_columns) else position
-                    where = (grid_index, grid_row, src_column, None, None, None)
-                    notes[(kind, key, column)] = _new_provenance((kind, key, column, how, self.rendering, *where))
+                    where = (kind, key, column, how, rendering, grid_index, grid_row, src_column, None, None, None)
+                    notes[(kind, key, column)] = _new_provenance(where)
                 else:
                     self._note(kind, key, column, position)
         unread = [column for column in columns if column not in raw]
@@ -321,7 +327,7 @@ class _Reader:
         self.rows[context.kind][key] = values
 
     def _run_together(
-        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: list[str]
+        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: tuple[str, ...]
     ) -> bool:
         """A row whose values a text dump ran together into one digit string (the reader marks such
         cells `inferred`): kept for `resolve_runs`, which splits it only where the arithmetic allows one reading."""
@@ -355,7 +361,7 @@ class _Reader:
         return not context.read_blank
 
     def _review_row(self, row: tuple[str, ...], label_end: int, context: _Context) -> None:
-        columns = [f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS]
+        columns = _REVIEW_KEYS
         if self._run_together(context, "", row, label_end, columns):
             return
         raw = _values(row, label_end, context, columns)
@@ -413,6 +419,7 @@ def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 
 
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
+_REVIEW_KEYS = tuple(f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS)  # group.column, in order
 
 
 @lru_cache(maxsize=65536)
@@ -542,11 +549,13 @@ class _Layout:
     located: list[str]  # the columns the header places
     uncovered: tuple[int, ...]  # positions right of the labels under no located column
     order: list[str]  # the columns left to right (`_header_order`)
+    # (column, position) when the header places every column at one position (the usual case), else None
+    single: tuple[tuple[str, int], ...] | None
 
 
-def _layout(context: _Context, label_end: int, columns: list[str]) -> _Layout:
+def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Layout:
     width = len(context.rows[0])
-    key = (width, label_end, tuple(columns))
+    key = (width, label_end, columns)
     layouts = context.header.layouts
     layout = layouts.get(key)
     if layout is None:
@@ -554,12 +563,14 @@ def _layout(context: _Context, label_end: int, columns: list[str]) -> _Layout:
         located = [k for k in columns if positions[k]]
         covered = {p for k in located for p in positions[k]}
         uncovered = tuple(i for i in range(label_end + 1, width) if i not in covered)
-        layout = layouts[key] = _Layout(positions, located, uncovered, _header_order(context, columns))
+        single = tuple((k, positions[k][0]) for k in columns) if all(len(positions[k]) == 1 for k in columns) else None
+        order = _header_order(context, columns)
+        layout = layouts[key] = _Layout(positions, located, uncovered, order, single if columns else None)
     return layout
 
 
 def _values(
-    row: tuple[str, ...], label_end: int, context: _Context, columns: list[str]
+    row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...]
 ) -> dict[str, tuple[str, int]] | None:
     """Raw cell text and its position in the row, per column: by header position when the row lines up,
     else in header order."""
@@ -567,7 +578,9 @@ def _values(
     positions, located = layout.positions, layout.located
     width = len(context.rows[0])
     if located and len(row) == width:
-        stray = any(is_number(row[i]) for i in layout.uncovered)
+        stray = bool(layout.uncovered) and any(is_number(row[i]) for i in layout.uncovered)
+        if not stray and layout.single is not None:
+            return {k: (row[p], p) for k, p in layout.single}
         if not stray and len(located) == len(columns):
             return {k: _pick(row, positions[k]) for k in columns}
     cells = list(enumerate(row))[label_end + 1 :]
@@ -589,7 +602,7 @@ def _values(
     return None
 
 
-def _header_order(context: _Context, columns: list[str]) -> list[str]:
+def _header_order(context: _Context, columns: tuple[str, ...]) -> list[str]:
     """The columns left to right as the header places them; the template's order when the header does
     not place every column apart (a text dump's header rows, one per level, all starting at cell 0)."""
     starts = [context.positions[k][0] for k in columns if context.positions.get(k)]
