@@ -296,8 +296,8 @@ class _Reader:
     ) -> None:
         if self._run_together(context, key, row, label_end, columns):
             return
-        raw = _values(row, label_end, context, columns)
-        if raw is None:
+        cells = _values(row, label_end, context, columns)
+        if cells is None:
             self.warnings.append(
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
             )
@@ -308,19 +308,17 @@ class _Reader:
         plain = source is not None and source.grid.origins is None
         if plain:
             how, grid_index, grid_row, src_columns = _METHOD_NAMES[source.grid.method], *source[1:]
-        for column in columns:
-            if column in raw:
-                text, position = raw[column]
-                count = _whole_count(text) if column != _AMOUNT else None
-                values[column] = count if count is not None else self._value(text, column, context, key)
-                if plain:
-                    src_column = src_columns[position] if position < len(src_columns) else position
-                    where = (kind, key, column, how, rendering, grid_index, grid_row, src_column, None, None, None)
-                    notes[(kind, key, column)] = _new_provenance(where)
-                else:
-                    self._note(kind, key, column, position)
-        unread = [column for column in columns if column not in raw]
-        if unread:  # a column whose header was not found (misprinted, misread by OCR): absent, and said so
+        for column, text, position in cells:
+            count = _whole_count(text) if column != _AMOUNT else None
+            values[column] = count if count is not None else self._value(text, column, context, key)
+            if plain:
+                src_column = src_columns[position] if position < len(src_columns) else position
+                where = (kind, key, column, how, rendering, grid_index, grid_row, src_column, None, None, None)
+                notes[(kind, key, column)] = _new_provenance(where)
+            else:
+                self._note(kind, key, column, position)
+        if len(cells) < len(columns):  # a column whose header was not found (misprinted, misread by OCR)
+            unread = [column for column in columns if column not in values]  # absent, and said so
             self.warnings.append(
                 ("cell_missing", f"{context.kind}.{key}: no column found for {', '.join(unread)}; left out")
             )
@@ -364,17 +362,15 @@ class _Reader:
         columns = _REVIEW_KEYS
         if self._run_together(context, "", row, label_end, columns):
             return
-        raw = _values(row, label_end, context, columns)
-        if raw is None:
+        cells = _values(row, label_end, context, columns)
+        if cells is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
         groups: dict[str, dict[str, Value]] = {}
-        for column in columns:
-            if column in raw:
-                group, key = column.split(".")
-                text, position = raw[column]
-                groups.setdefault(group, {})[key] = self._value(text, key, context, group)
-                self._note(REVIEW, group, key, position)
+        for column, text, position in cells:
+            group, key = column.split(".")
+            groups.setdefault(group, {})[key] = self._value(text, key, context, group)
+            self._note(REVIEW, group, key, position)
         if groups:
             self.rows[REVIEW] = groups
 
@@ -549,6 +545,7 @@ class _Layout:
     located: list[str]  # the columns the header places
     uncovered: tuple[int, ...]  # positions right of the labels under no located column
     order: list[str]  # the columns left to right (`_header_order`)
+    in_order: bool  # the columns left to right are the columns in the template's order
     # (column, position) when the header places every column at one position (the usual case), else None
     single: tuple[tuple[str, int], ...] | None
 
@@ -565,24 +562,25 @@ def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Lay
         uncovered = tuple(i for i in range(label_end + 1, width) if i not in covered)
         single = tuple((k, positions[k][0]) for k in columns) if all(len(positions[k]) == 1 for k in columns) else None
         order = _header_order(context, columns)
-        layout = layouts[key] = _Layout(positions, located, uncovered, order, single if columns else None)
+        in_order = order == list(columns)
+        layout = layouts[key] = _Layout(positions, located, uncovered, order, in_order, single if columns else None)
     return layout
 
 
 def _values(
     row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...]
-) -> dict[str, tuple[str, int]] | None:
-    """Raw cell text and its position in the row, per column: by header position when the row lines up,
-    else in header order."""
+) -> list[tuple[str, str, int]] | None:
+    """(column, raw cell text, its position in the row) in the columns' order, for the columns read: by
+    header position when the row lines up, else in header order."""
     layout = _layout(context, label_end, columns)
     positions, located = layout.positions, layout.located
     width = len(context.rows[0])
     if located and len(row) == width:
         stray = bool(layout.uncovered) and any(is_number(row[i]) for i in layout.uncovered)
         if not stray and layout.single is not None:
-            return {k: (row[p], p) for k, p in layout.single}
+            return [(k, row[p], p) for k, p in layout.single]
         if not stray and len(located) == len(columns):
-            return {k: _pick(row, positions[k]) for k in columns}
+            return [(k, *_pick(row, positions[k])) for k in columns]
     cells = list(enumerate(row))[label_end + 1 :]
     trimmed = _trim(cells)
     order = layout.order
@@ -591,14 +589,17 @@ def _values(
     padded = len(cells) > len(order) and not any(text for _, text in cells[len(order) :])
     for candidate in (trimmed, cells, cells[: len(order)] if padded else ()):
         if len(candidate) == len(order):
-            return {k: (text, i) for k, (i, text) in zip(order, candidate, strict=True)}
+            if layout.in_order:
+                return [(k, text, i) for k, (i, text) in zip(order, candidate, strict=True)]
+            by_column = {k: (text, i) for k, (i, text) in zip(order, candidate, strict=True)}
+            return [(k, *by_column[k]) for k in columns]
     if located and len(row) == width and len(located) < len(columns):
-        return {k: _pick(row, positions[k]) for k in located}
+        return [(k, *_pick(row, positions[k])) for k in located]
     if len(row) < width:  # a row cut short (a page ending mid-table): what it has, by position
         reached = [k for k in located if max(positions[k]) < len(row)]
         covered = {p for k in reached for p in positions[k]}
         if reached and not any(is_number(row[i]) for i in range(label_end + 1, len(row)) if i not in covered):
-            return {k: _pick(row, positions[k]) for k in reached}
+            return [(k, *_pick(row, positions[k])) for k in reached]
     return None
 
 
