@@ -83,30 +83,36 @@ def _readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
     check = _row_rule(p)
     digits, length = p.digits, len(p.digits)
     found: list[tuple[int, ...]] = []
+    acc: list[int] = []  # the numbers cut so far, on the way down
+    remaining = budget[0]
 
-    # Written as one recursive function, not a generator per level: a long digit string walks
-    # thousands of nodes, and each generator frame cost more than the cut it makes.
-    def walk(start: int, left: int, acc: tuple[int, ...]) -> bool:  # False: stop searching
-        budget[0] -= 1
-        if budget[0] < 0:
+    # One recursive function, not a generator per level, and the cut numbers on one list: a long digit
+    # string walks thousands of nodes, and per-node frames and tuples cost more than the cuts.
+    def walk(start: int, left: int) -> bool:  # False: stop searching
+        nonlocal remaining
+        remaining -= 1
+        if remaining < 0:
             return False
-        if left == 1:
-            piece = digits[start:]
-            if piece and (piece == "0" or piece[0] != "0"):
-                parts = (*acc, int(piece))
+        if left == 1:  # the rest is the last number: no leading zero (0 itself excepted)
+            if start < length and (digits[start] != "0" or start == length - 1):
+                parts = (*acc, int(digits[start:]))
                 if check is None or check(parts):
                     found.append(parts)
                     return len(found) <= _MAX_SPLITS
             return True
         if length - start < left:
             return True
-        ends = (start + 1,) if digits[start] == "0" else range(start + 1, length - left + 2)
-        for end in ends:  # noqa: SIM110 -- all() over a generator would cost a frame per level
-            if not walk(end, left - 1, (*acc, int(digits[start:end]))):
+        last = start + 1 if digits[start] == "0" else length - left + 1
+        for end in range(start + 1, last + 1):
+            acc.append(int(digits[start:end]))
+            going = walk(end, left - 1)
+            acc.pop()
+            if not going:
                 return False
         return True
 
-    walk(0, len(p.columns), ())
+    walk(0, len(p.columns))
+    budget[0] = remaining
     return found
 
 
