@@ -67,7 +67,6 @@ _TEN_THOUSAND = Decimal(10000)
 _DIGITS = re.compile(r"^\d+$")
 _METHOD_NAMES = {m: m.value for m in Method}
 _AMOUNT = "amount_wan_yuan"  # the one column read as an amount, not a count
-_new_provenance = functools.partial(tuple.__new__, Provenance)  # from a full tuple: skips the named arguments
 # Rows of the other template's table 3 a report may print instead of its own (hybrid layouts):
 # template -> (rows it may borrow, rows of its own they replace).
 _OTHER_2019 = APPLICATIONS_2019.row("other_handling")
@@ -93,7 +92,6 @@ class _Context:
     rows: list[tuple[str, ...]] = field(default_factory=list)
     positions: dict[str, list[int]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
-    cells: list[_HeaderCells] = field(default_factory=list)  # per header row: its (position, key) pairs
     header: _Header | None = None  # what the header rows so far say (`_header`)
     open: bool = True  # the previous row was a header row too: the next header row extends this one
     read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
@@ -116,6 +114,11 @@ class _Source(NamedTuple):
     columns: tuple[int, ...]
 
 
+# Named tuples built from a full tuple, skipping the named arguments' handling: one per row, one per value.
+_new_source = functools.partial(tuple.__new__, _Source)
+_new_provenance = functools.partial(tuple.__new__, Provenance)
+
+
 class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
@@ -135,7 +138,7 @@ class _Reader:
         if note:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
         for r, row in enumerate(rows):
-            self.source = _Source(grid, index, r, columns[r])
+            self.source = _new_source((grid, index, r, columns[r]))
             kind = _header_kind(row, self.template.name)
             if kind:
                 if not (self.context and self.context.kind == kind and self.context.open):
@@ -184,9 +187,10 @@ class _Reader:
         else:
             tables[REVIEW] = None
             self.warnings.append(("table_missing", f"table {REVIEW} ({self.template.table(REVIEW).heading}) not found"))
+        present = {table: rows for table, rows in tables.items() if rows is not None}
         kept = [
             provenance for (table, row, column), provenance in self.provenance.items()
-            if tables.get(table) is not None and row in tables[table] and column in tables[table][row]
+            if (rows := present.get(table)) is not None and (values := rows.get(row)) is not None and column in values
         ]  # fmt: skip
         return TableFindings(tables, self.warnings, kept)
 
@@ -255,8 +259,7 @@ class _Reader:
         each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
         context.rows.append(row)
         cells = _header_cells(row, context.kind, self.template.name)
-        context.cells.append(cells)
-        context.header = _header(context.kind, tuple(context.cells))
+        context.header = _header(context.kind, context.header, cells)
         context.positions = context.header.positions
         if context.kind != REVIEW:
             for i, column in cells[1]:
@@ -467,14 +470,16 @@ class _Header:
     """What a context's header rows say, the same for every report printing that header: each column's
     positions, and the layouts of the data rows under it (`_layout`), worked out once and kept."""
 
-    def __init__(self, positions: dict[str, list[int]]) -> None:
+    def __init__(self, cells: tuple[_HeaderCells, ...], positions: dict[str, list[int]]) -> None:
+        self.cells = cells  # the header rows' `_header_cells`, in order
         self.positions = positions
         self.layouts: dict[tuple[int, int, tuple[str, ...]], _Layout] = {}
 
 
-@lru_cache(maxsize=4096)
-def _header(kind: str, cells: tuple[_HeaderCells, ...]) -> _Header:
-    """The columns' positions from a context's header rows (their `_header_cells`, in order)."""
+@lru_cache(maxsize=4096)  # by the header so far (its identity: the same rows give the same object) and one row
+def _header(kind: str, before: _Header | None, row: _HeaderCells) -> _Header:
+    """The header after one more header row: the columns' positions from all its rows' `_header_cells`."""
+    cells = (*before.cells, row) if before is not None else (row,)
     positions: dict[str, set[int]] = {}
     if kind == REVIEW:
         starts: dict[str, int] = {}
@@ -491,7 +496,7 @@ def _header(kind: str, cells: tuple[_HeaderCells, ...]) -> _Header:
         for _, columns in cells:
             for i, column in columns:
                 positions.setdefault(column, set()).add(i)
-    return _Header(_exclusive(positions))
+    return _Header(cells, _exclusive(positions))
 
 
 def _exclusive(positions: dict[str, set[int]]) -> dict[str, list[int]]:

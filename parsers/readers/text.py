@@ -61,7 +61,7 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
     split = any(isinstance(b, TableBlock) and b.origins is not None for b in blocks)
-    if _RUN_TOGETHER.search(text) and not split:
+    if not split and _RUN_TOGETHER.search(text):
         warnings.append(
             (
                 "cells_run_together",
