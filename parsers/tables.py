@@ -236,7 +236,15 @@ class _Reader:
         if source is None or position is None:
             return
         src_column = source.columns[position] if position < len(source.columns) else position
-        self.provenance[(table, row, column)] = self._provenance(table, row, column, source, src_column, method)
+        grid = source.grid
+        if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
+            where = (source.grid_index, source.row, src_column, None, None, None)
+            provenance = _new_provenance(
+                (table, row, column, _METHOD_NAMES[method or grid.method], self.rendering, *where)
+            )
+        else:
+            provenance = self._provenance(table, row, column, source, src_column, method)
+        self.provenance[(table, row, column)] = provenance
 
     def _provenance(
         self, table: str, row: str, column: str, source: _Source, src_column: int, method: Method | None
@@ -312,8 +320,8 @@ class _Reader:
         if plain:
             how, grid_index, grid_row, src_columns = _METHOD_NAMES[source.grid.method], *source[1:]
         for column, text, position in cells:
-            count = _whole_count(text) if column != _AMOUNT else None
-            values[column] = count if count is not None else self._value(text, column, context, key)
+            count = _count(text) if column != _AMOUNT else _UNREAD
+            values[column] = count if count is not _UNREAD else self._value(text, column, context, key)
             if plain:
                 src_column = src_columns[position] if position < len(src_columns) else position
                 where = (kind, key, column, how, rendering, grid_index, grid_row, src_column, None, None, None)
@@ -520,6 +528,18 @@ def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
                 rank = (int(label_key(label) == key), len(label), column.key)
                 best = max(best, rank) if best else rank
     return best[2] if best else None
+
+
+_UNREAD = object()  # what `_count` gives for a cell `_value` must read (and maybe warn about)
+
+
+@lru_cache(maxsize=65536)
+def _count(text: str) -> Value | object:
+    """The whole count a cell prints, None for a blank cell, `_UNREAD` for anything else (the usual
+    cells answered in one remembered step)."""
+    if (count := _whole_count(text)) is not None:
+        return count
+    return None if read_cell(text).kind == "blank" else _UNREAD
 
 
 @lru_cache(maxsize=65536)

@@ -341,8 +341,10 @@ def _is_pipe_line(line: str) -> bool:
 
 
 def _dense(rows: list[list[str]]) -> TableBlock:
-    width = max(len(r) for r in rows)
-    return TableBlock(tuple(tuple(r + [""] * (width - len(r))) for r in rows), method=Method.TEXT)
+    width = max(map(len, rows))
+    return TableBlock(
+        tuple([tuple(r) if len(r) == width else (*r, *[""] * (width - len(r))) for r in rows]), method=Method.TEXT
+    )
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
@@ -387,9 +389,9 @@ def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
     # Each line split once: its cells, None for a lone `|` opening a row.
     split = [None if bar else _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
     lone_bars = split.count(None)
-    one_cell_lines = sum(1 for cells in split if cells is not None and len(cells) - cells.count("") <= 1)
+    one_cell_lines = sum([len(cells) - cells.count("") <= 1 for cells in split if cells is not None])
     rows: list[list[str]] = []
-    if any(a is None and b is None for a, b in pairwise(split)):
+    if lone_bars > 1 and any(a is None and b is None for a, b in pairwise(split)):
         # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
         # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
         return _cell_table([c for cells in split for c in ((_BLANK_CELL,) if cells is None else cells) if c])
