@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from itertools import product
 from operator import itemgetter
 from typing import Any
@@ -171,18 +171,19 @@ def _total_last_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]
     return [numbers for _, numbers in sorted(found)]
 
 
+@lru_cache(maxsize=4096)  # digit strings repeat (1000001, 0000101): counted once
 def _walk_steps(digits: str, parts: int) -> int:
-    """How many steps `_searched_readings` takes over every split of `digits` into `parts` numbers."""
+    """How many steps `_searched_readings` takes over every split of `digits` into `parts` numbers:
+    counted level by level, from the last number (one step wherever it starts) up to the first."""
     length = len(digits)
-
-    @cache
-    def steps(start: int, left: int) -> int:
-        if left == 1 or length - start < left:
-            return 1
-        last = start + 1 if digits[start] == "0" else length - left + 1
-        return 1 + sum(steps(end, left - 1) for end in range(start + 1, last + 1))
-
-    return steps(0, parts)
+    below = [1] * (length + 1)  # steps from each start with one number left
+    for left in range(2, parts + 1):
+        here = [1] * (length + 1)
+        for start in range(length - left + 1):
+            last = start + 1 if digits[start] == "0" else length - left + 1
+            here[start] = 1 + sum(below[start + 1 : last + 1])
+        below = here
+    return below[0]
 
 
 def _row_rule(p: Pending) -> Callable[[tuple[int, ...]], bool] | None:
