@@ -106,6 +106,11 @@ def _show(value: Value) -> str:
     return "blank" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _blank(values: list[Value]) -> bool:
+    """Every value blank (an empty list too)."""
+    return values.count(None) == len(values)
+
+
 def _prefixed(prefix: str, explain: Callable[[], str]) -> str:
     return prefix + explain()
 
@@ -128,7 +133,7 @@ def _r1(table: Table, column: str) -> Check:
     values = [table[row].get(column) for row in _R1_ROWS]
     left, right = values[:2], values[2:]
     explain = partial(_r1_detail, left, right)
-    if all(v is None for v in left) or all(v is None for v in right):
+    if _blank(left) or _blank(right):
         return Check("R1", scope, None, partial(_prefixed, "not applicable (a side is all blank): ", explain))
     return Check("R1", scope, _sum(left) == _sum(right), explain)
 
@@ -139,7 +144,7 @@ def _r1_detail(left: list[Value], right: list[Value]) -> str:
 
 def _total_check(rule: str, scope: str, total: Value, values: Sequence[Value], explain: Callable[[], str]) -> Check:
     """A printed total against the sum of its parts; not applicable when either side is blank."""
-    if total is None or all(v is None for v in values):
+    if total is None or _blank(values):
         return Check(rule, scope, None, partial(_prefixed, "not applicable (blank): ", explain))
     return Check(rule, scope, total == _sum(values), explain)
 
