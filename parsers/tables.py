@@ -606,18 +606,12 @@ def _values(
             return [(k, row[p], p) for k, p in layout.single]
         if not stray and len(located) == len(columns):
             return [(k, *_pick(row, positions[k])) for k in columns]
-    cells = list(enumerate(row))[label_end + 1 :]
-    trimmed = _trim(cells)
-    order = layout.order
-    # A dense grid pads short rows with blanks on the right: a row with blank values of its own at the
-    # left (0 printed as blank) is read by cutting only the padding.
-    padded = len(cells) > len(order) and not any(text for _, text in cells[len(order) :])
-    for candidate in (trimmed, cells, cells[: len(order)] if padded else ()):
-        if len(candidate) == len(order):
-            if layout.in_order:
-                return [(k, text, i) for k, (i, text) in zip(order, candidate, strict=True)]
-            by_column = {k: (text, i) for k, (i, text) in zip(order, candidate, strict=True)}
-            return [(k, *by_column[k]) for k in columns]
+    if (span := _in_order_span(row, label_end + 1, len(layout.order))) is not None:
+        order = layout.order
+        if layout.in_order:
+            return [(k, row[i], i) for k, i in zip(order, span, strict=True)]
+        by_column = {k: (row[i], i) for k, i in zip(order, span, strict=True)}
+        return [(k, *by_column[k]) for k in columns]
     if located and len(row) == width and len(located) < len(columns):
         return [(k, *_pick(row, positions[k])) for k in located]
     if len(row) < width:  # a row cut short (a page ending mid-table): what it has, by position
@@ -637,13 +631,23 @@ def _header_order(context: _Context, columns: tuple[str, ...]) -> list[str]:
     return sorted(columns, key=lambda k: context.positions[k][0])
 
 
-def _trim(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    start, end = 0, len(cells)
-    while start < end and not cells[start][1]:
-        start += 1
-    while end > start and not cells[end - 1][1]:
-        end -= 1
-    return cells[start:end]
+def _in_order_span(row: tuple[str, ...], start: int, count: int) -> range | None:
+    """The positions of a row's `count` values read in order after its labels (which end before
+    `start`): its values with blanks trimmed at both ends, else all of them, else, where a dense grid
+    padded a short row with blanks on the right (a row with blank values of its own at the left, 0
+    printed as blank), the first `count`; None when none of these is `count` long."""
+    low, high = start, len(row)
+    while low < high and not row[low]:
+        low += 1
+    while high > low and not row[high - 1]:
+        high -= 1
+    if high - low == count:
+        return range(low, high)
+    if len(row) - start == count:
+        return range(start, len(row))
+    if (len(row) - start > count and not any(row[start + count :])) or count == 0:
+        return range(start, start + count)
+    return None
 
 
 def _run_at(row: tuple[str, ...], position: int) -> tuple[int, int]:
