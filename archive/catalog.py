@@ -263,7 +263,7 @@ class CatalogWriter:
                     cells["value"].append(value)
         self._maybe_flush(part)
         for check in record.checks if record else ():
-            self.row("checks", year, bucket, agency=agency, version=number, is_current=is_current, **check.__dict__)
+            self.row("checks", year, bucket, agency=agency, version=number, is_current=is_current, **check.to_dict())
 
     def add_capture(
         self, key: str, capture: Capture | None, links: Sequence[tuple[str, int, int, CaptureLink]]

@@ -46,11 +46,14 @@ def read_cell(text: str) -> Cell:
     return Cell("number", -number if sign == "-" else number, unit)
 
 
+# Asked of every cell by the readers and the mapping, often several times: remembered per text.
+@lru_cache(maxsize=65536)
 def is_value(text: str) -> bool:
     """A number or a blank: what a data cell may hold."""
     return read_cell(text).kind != "text"
 
 
+@lru_cache(maxsize=65536)
 def is_number(text: str) -> bool:
     return read_cell(text).kind == "number"
 

@@ -16,7 +16,8 @@ about the report: it is recorded, the numbers are never changed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 from nianbao.parsers.record import Check, Section, Table, Value
 from nianbao.parsers.templates import (
@@ -67,12 +68,12 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
     applications = tables.get("applications")
     if applications is not None and template in ("2019", "2021"):
         result_rows = _result_rows(template, applications)
-        checks.extend(_r1(applications, column) for column in _COLUMNS)
-        checks.extend(_r2(applications, row) for row in applications)
-        checks.extend(_r3(applications, column, result_rows) for column in _COLUMNS)
+        checks.extend([_r1(applications, column) for column in _COLUMNS])
+        checks.extend([_r2(applications, row) for row in applications])
+        checks.extend([_r3(applications, column, result_rows) for column in _COLUMNS])
     review = tables.get("review_litigation")
     if review is not None:
-        checks.extend(_r4(review, group) for group, _ in REVIEW_GROUPS if group in review)
+        checks.extend([_r4(review, group) for group, _ in REVIEW_GROUPS if group in review])
     checks.extend(_r7(template, tables, sections))
     return tuple(checks)
 
@@ -87,18 +88,31 @@ def _result_rows(template: str, table: Table) -> tuple[str, ...]:
     return own
 
 
+# The rules' texts are written only when read (`Check.detail`): a report has dozens of checks, and most
+# texts are never looked at. Each writer below takes the values the rule compared.
+
+
 def _sum(values: Sequence[Value]) -> Value:
-    return sum(v for v in values if v is not None)
+    return sum([v for v in values if v is not None])
 
 
 def _terms(names: Sequence[str], values: Sequence[Value]) -> str:
-    return " + ".join(f"{n} {_show(v)}" for n, v in zip(names, values, strict=True))
+    return " + ".join([f"{n} {_show(v)}" for n, v in zip(names, values, strict=True)])
 
 
 def _show(value: Value) -> str:
     if type(value) is int:  # the usual case first: counts
         return str(value)
     return "blank" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _blank(values: list[Value]) -> bool:
+    """Every value blank (an empty list too)."""
+    return values.count(None) == len(values)
+
+
+def _prefixed(prefix: str, explain: Callable[[], str]) -> str:
+    return prefix + explain()
 
 
 def _cell(table: Table, row: str, column: str) -> tuple[bool, Value]:
@@ -108,34 +122,42 @@ def _cell(table: Table, row: str, column: str) -> tuple[bool, Value]:
     return True, table[row].get(column)
 
 
+_R1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
 def _r1(table: Table, column: str) -> Check:
     scope = f"applications.{column}"
-    rows = ("new_received", "carried_over", "total_processed", "carried_forward")
-    found = [_cell(table, row, column) for row in rows]
-    if not all(f for f, _ in found):
-        missing = [r for r, (f, _) in zip(rows, found, strict=True) if not f]
+    if not all(row in table for row in _R1_ROWS):
+        missing = [r for r in _R1_ROWS if r not in table]
         return Check("R1", scope, None, f"not applicable: rows not found: {', '.join(missing)}")
-    values = [v for _, v in found]
+    values = [table[row].get(column) for row in _R1_ROWS]
     left, right = values[:2], values[2:]
-    detail = f"{_terms(rows[:2], left)} = {_show(_sum(left))}; {_terms(rows[2:], right)} = {_show(_sum(right))}"
-    if all(v is None for v in left) or all(v is None for v in right):
-        return Check("R1", scope, None, f"not applicable (a side is all blank): {detail}")
-    return Check("R1", scope, _sum(left) == _sum(right), detail)
+    explain = partial(_r1_detail, left, right)
+    if _blank(left) or _blank(right):
+        return Check("R1", scope, None, partial(_prefixed, "not applicable (a side is all blank): ", explain))
+    return Check("R1", scope, _sum(left) == _sum(right), explain)
 
 
-def _total_check(rule: str, scope: str, total: Value, values: Sequence[Value], detail: str) -> Check:
+def _r1_detail(left: list[Value], right: list[Value]) -> str:
+    return f"{_terms(_R1_ROWS[:2], left)} = {_show(_sum(left))}; {_terms(_R1_ROWS[2:], right)} = {_show(_sum(right))}"
+
+
+def _total_check(rule: str, scope: str, total: Value, values: Sequence[Value], explain: Callable[[], str]) -> Check:
     """A printed total against the sum of its parts; not applicable when either side is blank."""
-    if total is None or all(v is None for v in values):
-        return Check(rule, scope, None, f"not applicable (blank): {detail}")
-    return Check(rule, scope, total == _sum(values), detail)
+    if total is None or _blank(values):
+        return Check(rule, scope, None, partial(_prefixed, "not applicable (blank): ", explain))
+    return Check(rule, scope, total == _sum(values), explain)
+
+
+def _parts_detail(names: Sequence[str], total: Value, values: list[Value]) -> str:
+    return f"total {_show(total)}; {_terms(names, values)} = {_show(_sum(values))}"
 
 
 def _r2(table: Table, row: str) -> Check:
-    scope = f"applications.{row}"
-    values = [table[row].get(c) for c in _APPLICANTS]
-    total = table[row].get("total")
-    detail = f"total {_show(total)}; {_terms(_APPLICANTS, values)} = {_show(_sum(values))}"
-    return _total_check("R2", scope, total, values, detail)
+    cells = table[row]
+    values = [cells.get(c) for c in _APPLICANTS]
+    total = cells.get("total")
+    return _total_check("R2", f"applications.{row}", total, values, partial(_parts_detail, _APPLICANTS, total, values))
 
 
 def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
@@ -146,16 +168,19 @@ def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
         names = (["total_processed"] if not found_total else []) + missing
         return Check("R3", scope, None, f"not applicable: rows not found: {', '.join(names)}")
     values = [table[r].get(column) for r in result_rows]
-    detail = f"total_processed {_show(total)}; sum of {len(result_rows)} result rows = {_show(_sum(values))}"
-    return _total_check("R3", scope, total, values, detail)
+    return _total_check("R3", scope, total, values, partial(_r3_detail, total, values))
+
+
+def _r3_detail(total: Value, values: list[Value]) -> str:
+    return f"total_processed {_show(total)}; sum of {len(values)} result rows = {_show(_sum(values))}"
 
 
 def _r4(table: Table, group: str) -> Check:
-    scope = f"review_litigation.{group}"
-    values = [table[group].get(c) for c in _REVIEW_PARTS]
-    total = table[group].get("total")
-    detail = f"total {_show(total)}; {_terms(_REVIEW_PARTS, values)} = {_show(_sum(values))}"
-    return _total_check("R4", scope, total, values, detail)
+    cells = table[group]
+    values = [cells.get(c) for c in _REVIEW_PARTS]
+    total = cells.get("total")
+    explain = partial(_parts_detail, _REVIEW_PARTS, total, values)
+    return _total_check("R4", f"review_litigation.{group}", total, values, explain)
 
 
 def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Section]) -> list[Check]:

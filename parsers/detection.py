@@ -19,14 +19,24 @@ UNKNOWN = "unknown"
 _MODERN_HEADINGS = ("收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况")
 
 
+# Each template's detection labels in `label_key` form, worked out once.
+_DETECT_KEYS = {name: tuple(label_key(label) for label in t.detect_labels) for name, t in TEMPLATES.items()}
+
+
 def detect_template(document: Document) -> str:
     cells = "".join(map(label_key, chain.from_iterable(row for table in document.tables() for row in table.rows)))
-    for haystack in (cells, label_key(document.text())):
-        scores = {name: sum(label_key(label) in haystack for label in t.detect_labels) for name, t in TEMPLATES.items()}
-        best = max(scores, key=lambda name: scores[name])
-        if scores[best]:
-            return best
-    text = label_key(document.text())
+    if best := _best(cells):
+        return best
+    text = label_key(document.text())  # normalised only when the cells named no template
+    if best := _best(text):
+        return best
     if not text or any(label_key(h) in text for h in _MODERN_HEADINGS):
         return UNKNOWN
     return LEGACY
+
+
+def _best(haystack: str) -> str | None:
+    """The template most of whose detection labels the haystack holds; None when it holds none."""
+    scores = {name: sum(key in haystack for key in keys) for name, keys in _DETECT_KEYS.items()}
+    best = max(scores, key=lambda name: scores[name])
+    return best if scores[best] else None

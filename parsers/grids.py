@@ -13,6 +13,7 @@ it is (the mapping then warns).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 
 from nianbao.parsers.cells import has_number, is_number, last_text
@@ -23,7 +24,7 @@ _MAX_CHOICES = 64
 
 def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
     """(rows, source columns per row, a note when the grid was changed)."""
-    identity = tuple(tuple(range(len(r))) for r in rows)
+    identity = _identity(tuple(map(len, rows)))
     first_data = next((i for i, row in enumerate(rows) if has_number(row)), None)
     if not first_data or len({len(r) for r in rows}) != 1:
         return rows, identity, None
@@ -53,6 +54,12 @@ def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
         f"{', '.join(str(j + 1) for j in dropped)} empty or a span copy in every data row: dropped"
     )
     return out, columns, note
+
+
+@lru_cache(maxsize=1024)  # grids repeat their shape (the template's tables): one answer per shape
+def _identity(widths: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """Source columns of an unchanged grid: each row's own positions."""
+    return tuple(tuple(range(width)) for width in widths)
 
 
 def _without(row: tuple[str, ...], dropped: tuple[int, ...]) -> tuple[str, ...]:

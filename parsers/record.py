@@ -7,7 +7,7 @@ source, kept distinct from 0). A table that could not be read is None, with a wa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -24,17 +24,48 @@ class Section:
     text: str
 
 
-@dataclass(frozen=True)
 class Check:
     """One consistency rule applied to one scope (a column, a row or a group).
 
     `passed` is None when the rule is not applicable (its checked total or all its addends blank).
+    `detail` says why, for people; a report gets dozens of checks whose texts are mostly never read,
+    so it may be given as a function that writes it, called the first time it is read (then kept).
+    A check compares, hashes, prints and pickles as its four values.
     """
 
-    rule: str
-    scope: str
-    passed: bool | None
-    detail: str
+    __slots__ = ("_detail", "passed", "rule", "scope")
+
+    def __init__(self, rule: str, scope: str, passed: bool | None, detail: str | Callable[[], str]) -> None:
+        self.rule = rule
+        self.scope = scope
+        self.passed = passed
+        self._detail = detail
+
+    @property
+    def detail(self) -> str:
+        if not isinstance(self._detail, str):
+            self._detail = self._detail()
+        return self._detail
+
+    def _values(self) -> tuple[str, str, bool | None, str]:
+        return self.rule, self.scope, self.passed, self.detail
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "scope": self.scope, "passed": self.passed, "detail": self.detail}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Check):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"Check(rule={self.rule!r}, scope={self.scope!r}, passed={self.passed!r}, detail={self.detail!r})"
+
+    def __reduce__(self) -> tuple[type[Check], tuple[str, str, bool | None, str]]:
+        return Check, self._values()
 
 
 @dataclass(frozen=True)
@@ -116,7 +147,7 @@ class ReportRecord:
             "active_disclosure": thaw_table(self.active_disclosure),
             "applications": thaw_table(self.applications),
             "review_litigation": thaw_table(self.review_litigation),
-            "checks": [{"rule": c.rule, "scope": c.scope, "passed": c.passed, "detail": c.detail} for c in self.checks],
+            "checks": [c.to_dict() for c in self.checks],
             "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
             "parser_version": self.parser_version,
             "provenance": [p.to_dict() for p in self.provenance],

@@ -11,9 +11,11 @@ only when the digits allow one split at all (000); 693665 stays blank. Nothing i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
+from operator import itemgetter
 from typing import Any
 
 from nianbao.parsers.templates import APPLICANT_COLUMNS, RESULT_ROWS_2019, RESULT_ROWS_2021, REVIEW_COLUMNS
@@ -72,50 +74,130 @@ def resolve_runs(pending: Sequence[Pending], known: Mapping[str, Mapping[str, Ma
 
 
 def _readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
-    check = _row_rule(p) or (lambda v: True)  # no rule: only a digit string with one split at all reads
+    """Every way to cut the digits into one number per column, without leading zeros, that the row's
+    rule allows (no rule: only a digit string with one split at all reads), searched depth first while
+    `budget[0]` steps last; more than `_MAX_SPLITS` stops the search (the row is ambiguous anyway).
+
+    A search cut short by the budget yields only some readings; the caller then sees either none or
+    several, or one where more existed: so a row whose search ran out is reported unread.
+    """
+    if (fast := _total_last_readings(p, budget)) is not None:
+        return fast
+    return _searched_readings(p, budget)
+
+
+def _searched_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
+    """`_readings` by walking every split in order, checking the row's rule at each leaf."""
+    check = _row_rule(p)
+    digits, length = p.digits, len(p.digits)
     found: list[tuple[int, ...]] = []
-    for parts in _splits(p.digits, len(p.columns), budget):
-        if check(dict(zip(p.columns, parts, strict=True))):
-            found.append(parts)
-            if len(found) > _MAX_SPLITS:
-                break
+    acc: list[int] = []  # the numbers cut so far, on the way down
+    remaining = budget[0]
+
+    # One recursive function, not a generator per level, and the cut numbers on one list: a long digit
+    # string walks thousands of nodes, and per-node frames and tuples cost more than the cuts.
+    def walk(start: int, left: int) -> bool:  # False: stop searching
+        nonlocal remaining
+        remaining -= 1
+        if remaining < 0:
+            return False
+        if left == 1:  # the rest is the last number: no leading zero (0 itself excepted)
+            if start < length and (digits[start] != "0" or start == length - 1):
+                parts = (*acc, int(digits[start:]))
+                if check is None or check(parts):
+                    found.append(parts)
+                    return len(found) <= _MAX_SPLITS
+            return True
+        if length - start < left:
+            return True
+        last = start + 1 if digits[start] == "0" else length - left + 1
+        for end in range(start + 1, last + 1):
+            acc.append(int(digits[start:end]))
+            going = walk(end, left - 1)
+            acc.pop()
+            if not going:
+                return False
+        return True
+
+    walk(0, len(p.columns))
+    budget[0] = remaining
     return found
 
 
-def _row_rule(p: Pending) -> Callable[[dict[str, int]], bool] | None:
+def _total_last_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]] | None:
+    """`_readings` of a table 3 row printed with 总计 last (the usual order), found without walking every
+    split: the last number is the total, so the others are cut with their running sum bounded by it.
+
+    Same readings in the same order as `_searched_readings`, and the same budget: the walk's step count
+    is counted (not walked) first, and a search that would run out of budget, or find more readings than
+    `_MAX_SPLITS`, is left to the walk itself. None when the row is not of this kind.
+    """
+    if p.kind != "applications" or p.columns[-1:] != ("total",) or set(p.columns) != {*_APPLICANTS, "total"}:
+        return None
+    digits, length, parts = p.digits, len(p.digits), len(p.columns) - 1
+    steps = _walk_steps(digits, parts + 1)
+    if steps > budget[0]:
+        return None
+    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (cut positions, numbers)
+    cuts: list[int] = []
+    acc: list[int] = []
+
+    def cut(start: int, left: int, total: int, room: int, grand: int) -> None:
+        """Cuts digits[start:room] into `left` numbers summing to `total` (of the row's total `grand`)."""
+        if left == 1:
+            if start < room and (digits[start] != "0" or start == room - 1) and int(digits[start:room]) == total:
+                found.append(((*cuts, room), (*acc, total, grand)))
+            return
+        if room - start < left:
+            return
+        last = start + 1 if digits[start] == "0" else room - left + 1
+        for end in range(start + 1, last + 1):
+            number = int(digits[start:end])
+            if number > total:
+                break  # longer cuts only grow
+            cuts.append(end)
+            acc.append(number)
+            cut(end, left - 1, total - number, room, grand)
+            acc.pop()
+            cuts.pop()
+
+    for room in range(parts, length):  # where the total starts
+        if digits[room] != "0" or room == length - 1:
+            grand = int(digits[room:])
+            cut(0, parts, grand, room, grand)
+    if len(found) > _MAX_SPLITS:
+        return None
+    budget[0] -= steps
+    return [numbers for _, numbers in sorted(found)]
+
+
+@lru_cache(maxsize=4096)  # digit strings repeat (1000001, 0000101): counted once
+def _walk_steps(digits: str, parts: int) -> int:
+    """How many steps `_searched_readings` takes over every split of `digits` into `parts` numbers:
+    counted level by level, from the last number (one step wherever it starts) up to the first."""
+    length = len(digits)
+    below = [1] * (length + 1)  # steps from each start with one number left
+    for left in range(2, parts + 1):
+        here = [1] * (length + 1)
+        for start in range(length - left + 1):
+            last = start + 1 if digits[start] == "0" else length - left + 1
+            here[start] = 1 + sum(below[start + 1 : last + 1])
+        below = here
+    return below[0]
+
+
+def _row_rule(p: Pending) -> Callable[[tuple[int, ...]], bool] | None:
+    """The rule a row's own values must satisfy, over its values in `p.columns` order."""
+    at = {column: i for i, column in enumerate(p.columns)}
     if p.kind == "applications" and set(p.columns) == {*_APPLICANTS, "total"}:
-        return lambda v: v["total"] == sum(v[c] for c in _APPLICANTS)
+        total, parts = at["total"], itemgetter(*(at[c] for c in _APPLICANTS))
+        return lambda v: v[total] == sum(parts(v))
     if p.kind == "review_litigation":
         groups = {c.split(".")[0] for c in p.columns}
         if all(f"{g}.{c}" in p.columns for g in groups for c in (*_REVIEW_PARTS, "total")):
-            return lambda v: all(v[f"{g}.total"] == sum(v[f"{g}.{c}"] for c in _REVIEW_PARTS) for g in groups)
+            sums = [(at[f"{g}.total"], itemgetter(*(at[f"{g}.{c}"] for c in _REVIEW_PARTS))) for g in groups]
+            return lambda v: all(v[total] == sum(parts(v)) for total, parts in sums)
     return None
-
-
-def _splits(digits: str, parts: int, budget: list[int]) -> Iterator[tuple[int, ...]]:
-    """Every way to cut `digits` into `parts` numbers without leading zeros, while `budget[0]` steps last.
-
-    A search cut short by the budget yields only some readings; the caller then sees either none or
-    several, or one where more existed: so a row whose search ran out is reported unread (see below).
-    """
-
-    def walk(start: int, left: int, acc: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
-        budget[0] -= 1
-        if budget[0] < 0:
-            return
-        rest = len(digits) - start
-        if left == 1:
-            piece = digits[start:]
-            if piece and (piece == "0" or piece[0] != "0"):
-                yield (*acc, int(piece))
-            return
-        if rest < left:
-            return
-        ends = [start + 1] if digits[start] == "0" else range(start + 1, len(digits) - left + 2)
-        for end in ends:
-            yield from walk(end, left - 1, (*acc, int(digits[start:end])))
-
-    yield from walk(0, parts, ())
 
 
 def _joint(

@@ -23,6 +23,7 @@ label in `labels.label_key` form (NFKC, no spaces or quotes), so it is stable ac
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ _UNIT_YUAN = re.compile(r"[(（]\s*(单位\s*[:：]?\s*)?元\s*[)）]|单位\s*[
 _TEN_THOUSAND = Decimal(10000)
 _DIGITS = re.compile(r"^\d+$")
 _METHOD_NAMES = {m: m.value for m in Method}
+_AMOUNT = "amount_wan_yuan"  # the one column read as an amount, not a count
 # Rows of the other template's table 3 a report may print instead of its own (hybrid layouts):
 # template -> (rows it may borrow, rows of its own they replace).
 _OTHER_2019 = APPLICATIONS_2019.row("other_handling")
@@ -90,8 +92,7 @@ class _Context:
     rows: list[tuple[str, ...]] = field(default_factory=list)
     positions: dict[str, list[int]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
-    cells: list[_HeaderCells] = field(default_factory=list)  # per header row: its (position, key) pairs
-    layouts: dict[tuple[int, tuple[str, ...]], _Layout] = field(default_factory=dict)  # see `_layout`
+    header: _Header | None = None  # what the header rows so far say (`_header`)
     open: bool = True  # the previous row was a header row too: the next header row extends this one
     read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
 
@@ -113,10 +114,15 @@ class _Source(NamedTuple):
     columns: tuple[int, ...]
 
 
+# Named tuples built from a full tuple, skipping the named arguments' handling: one per row, one per value.
+_new_source = functools.partial(tuple.__new__, _Source)
+_new_provenance = functools.partial(tuple.__new__, Provenance)
+
+
 class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
-        self.provenance: dict[tuple[str, str, str], tuple[_Source, int, Method | None]] = {}
+        self.provenance: dict[tuple[str, str, str], Provenance] = {}
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
         self.source: _Source | None = None
@@ -124,7 +130,7 @@ class _Reader:
         self.rows: dict[str, dict[str, dict[str, Value]]] = {ACTIVE: {}, APPLICATIONS: {}, REVIEW: {}}
         self.warnings: list[tuple[str, str]] = []
         self.context: _Context | None = None
-        self.row_specs = _row_specs(template)
+        self.row_specs = _row_specs(template.name)
 
     def grid(self, grid: TableBlock, index: int = 0) -> None:
         carried = self.context is not None
@@ -132,8 +138,8 @@ class _Reader:
         if note:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
         for r, row in enumerate(rows):
-            self.source = _Source(grid, index, r, columns[r])
-            kind = self._header_kind(row)
+            self.source = _new_source((grid, index, r, columns[r]))
+            kind = _header_kind(row, self.template.name)
             if kind:
                 if not (self.context and self.context.kind == kind and self.context.open):
                     self.context = _Context(kind)
@@ -181,9 +187,10 @@ class _Reader:
         else:
             tables[REVIEW] = None
             self.warnings.append(("table_missing", f"table {REVIEW} ({self.template.table(REVIEW).heading}) not found"))
+        present = {table: rows for table, rows in tables.items() if rows is not None}
         kept = [
-            self._provenance(table, row, column) for table, row, column in self.provenance
-            if tables.get(table) is not None and row in tables[table] and column in tables[table][row]
+            provenance for (table, row, column), provenance in self.provenance.items()
+            if (rows := present.get(table)) is not None and (values := rows.get(row)) is not None and column in values
         ]  # fmt: skip
         return TableFindings(tables, self.warnings, kept)
 
@@ -223,16 +230,25 @@ class _Reader:
                     )
 
     def _note(self, table: str, row: str, column: str, position: int | None, method: Method | None = None) -> None:
-        """Records where one value came from (its cell in the rendering's grid) and how it was read; the
-        `Provenance` is built in `findings`, for the values kept."""
+        """Records where one value came from (its cell in the rendering's grid) and how it was read;
+        `findings` keeps the provenance of the values kept."""
         source = self.source
         if source is None or position is None:
             return
         src_column = source.columns[position] if position < len(source.columns) else position
-        self.provenance[(table, row, column)] = (source, src_column, method)
+        grid = source.grid
+        if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
+            where = (source.grid_index, source.row, src_column, None, None, None)
+            provenance = _new_provenance(
+                (table, row, column, _METHOD_NAMES[method or grid.method], self.rendering, *where)
+            )
+        else:
+            provenance = self._provenance(table, row, column, source, src_column, method)
+        self.provenance[(table, row, column)] = provenance
 
-    def _provenance(self, table: str, row: str, column: str) -> Provenance:
-        source, src_column, method = self.provenance[(table, row, column)]
+    def _provenance(
+        self, table: str, row: str, column: str, source: _Source, src_column: int, method: Method | None
+    ) -> Provenance:
         grid = source.grid
         page = bbox = confidence = None
         if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
@@ -246,34 +262,16 @@ class _Reader:
         where = (source.grid_index, source.row, src_column)
         return Provenance(table, row, column, _METHOD_NAMES[how], self.rendering, *where, page, bbox, confidence)
 
-    def _header_kind(self, row: tuple[str, ...]) -> str | None:
-        return _header_kind(row, self.template.name)
-
     def _locate(self, context: _Context, row: tuple[str, ...]) -> None:
         """Adds one header row's column labels to the context's positions (header rows arrive one by one;
         each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
         context.rows.append(row)
-        context.cells.append(_header_cells(row, context.kind, self.template.name))
-        positions: dict[str, set[int]] = {}
-        if context.kind == REVIEW:
-            starts: dict[str, int] = {}
-            for groups, _ in context.cells:
-                for i, group in groups:
-                    if group not in starts or i < starts[group]:
-                        starts[group] = i
-            for _, columns in context.cells:
-                for i, column in columns:
-                    group = max(((s, g) for g, s in starts.items() if s <= i), default=(None, None))[1]
-                    if group:
-                        positions.setdefault(f"{group}.{column}", set()).add(i)
-        else:
-            for _, columns in context.cells:
-                for i, column in columns:
-                    positions.setdefault(column, set()).add(i)
-            for i, column in context.cells[-1][1]:
+        cells = _header_cells(row, context.kind, self.template.name)
+        context.header = _header(context.kind, context.header, cells)
+        context.positions = context.header.positions
+        if context.kind != REVIEW:
+            for i, column in cells[1]:
                 context.texts[column] = row[i]
-        context.positions = _exclusive(positions)
-        context.layouts.clear()
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
         labels, label_end = _label_cells(row)
@@ -289,41 +287,56 @@ class _Reader:
         if matched is None:
             if labels and any(is_number(c) for c in row[label_end + 1 :]):
                 key = EXTRA_PREFIX + label_key(labels[-1])
-                columns = sorted(context.positions, key=lambda k: context.positions[k][0])
+                columns = tuple(sorted(context.positions, key=lambda k: context.positions[k][0]))
                 self._store(context, key, row, label_end, columns, labels)
             return False
         if matched.key in self.rows[context.kind] or (context.kind, matched.key) in self.pending_keys:
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
             return True
-        self._store(context, matched.key, row, label_end, list(matched.columns), labels)
+        self._store(context, matched.key, row, label_end, matched.columns, labels)
         return True
 
     def _store(
-        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: list[str], labels: list[str]
+        self,
+        context: _Context,
+        key: str,
+        row: tuple[str, ...],
+        label_end: int,
+        columns: tuple[str, ...],
+        labels: list[str],
     ) -> None:
         if self._run_together(context, key, row, label_end, columns):
             return
-        raw = _values(row, label_end, context, columns)
-        if raw is None:
+        cells = _values(row, label_end, context, columns)
+        if cells is None:
             self.warnings.append(
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
             )
             return
-        values = {}
-        for column in columns:
-            if column in raw:
-                text, position = raw[column]
-                values[column] = self._value(text, column, context, key)
-                self._note(context.kind, key, column, position)
-        unread = [column for column in columns if column not in raw]
-        if unread:  # a column whose header was not found (misprinted, misread by OCR): absent, and said so
+        values: dict[str, Value] = {}
+        kind, source, notes, rendering = context.kind, self.source, self.provenance, self.rendering
+        # The usual grid (no per-cell origins): each value's provenance is the row's, with its column.
+        plain = source is not None and source.grid.origins is None
+        if plain:
+            how, grid_index, grid_row, src_columns = _METHOD_NAMES[source.grid.method], *source[1:]
+        for column, text, position in cells:
+            count = _count(text) if column != _AMOUNT else _UNREAD
+            values[column] = count if count is not _UNREAD else self._value(text, column, context, key)
+            if plain:
+                src_column = src_columns[position] if position < len(src_columns) else position
+                where = (kind, key, column, how, rendering, grid_index, grid_row, src_column, None, None, None)
+                notes[(kind, key, column)] = _new_provenance(where)
+            else:
+                self._note(kind, key, column, position)
+        if len(cells) < len(columns):  # a column whose header was not found (misprinted, misread by OCR)
+            unread = [column for column in columns if column not in values]  # absent, and said so
             self.warnings.append(
                 ("cell_missing", f"{context.kind}.{key}: no column found for {', '.join(unread)}; left out")
             )
         self.rows[context.kind][key] = values
 
     def _run_together(
-        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: list[str]
+        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: tuple[str, ...]
     ) -> bool:
         """A row whose values a text dump ran together into one digit string (the reader marks such
         cells `inferred`): kept for `resolve_runs`, which splits it only where the arithmetic allows one reading."""
@@ -357,25 +370,23 @@ class _Reader:
         return not context.read_blank
 
     def _review_row(self, row: tuple[str, ...], label_end: int, context: _Context) -> None:
-        columns = [f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS]
+        columns = _REVIEW_KEYS
         if self._run_together(context, "", row, label_end, columns):
             return
-        raw = _values(row, label_end, context, columns)
-        if raw is None:
+        cells = _values(row, label_end, context, columns)
+        if cells is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
         groups: dict[str, dict[str, Value]] = {}
-        for column in columns:
-            if column in raw:
-                group, key = column.split(".")
-                text, position = raw[column]
-                groups.setdefault(group, {})[key] = self._value(text, key, context, group)
-                self._note(REVIEW, group, key, position)
+        for column, text, position in cells:
+            group, key = column.split(".")
+            groups.setdefault(group, {})[key] = self._value(text, key, context, group)
+            self._note(REVIEW, group, key, position)
         if groups:
             self.rows[REVIEW] = groups
 
     def _value(self, text: str, column: str, context: _Context, row: str) -> Value:
-        if column != "amount_wan_yuan" and (count := _whole_count(text)) is not None:
+        if column != _AMOUNT and (count := _whole_count(text)) is not None:
             return count  # the usual case, remembered per cell text
         cell = read_cell(text)
         if cell.kind == "blank":
@@ -384,7 +395,7 @@ class _Reader:
         if cell.kind == "text" or cell.number is None:
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a number"))
             return None
-        if column == "amount_wan_yuan":
+        if column == _AMOUNT:
             return self._amount(cell.number, cell.unit, label_key(context.texts.get(column, "")), where)
         if cell.number != cell.number.to_integral_value():
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a whole count"))
@@ -400,10 +411,11 @@ class _Reader:
         return float(number)
 
 
-@lru_cache(maxsize=8)
-def _row_specs(template: Template) -> dict[str, tuple[tuple[RowSpec, ...], tuple[tuple[str, ...], ...]]]:
+@lru_cache(maxsize=8)  # by name: hashing a Template hashes every label it holds
+def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple[tuple[str, ...], ...]]]:
     """Per table: the rows a data row may name (table 3 with the other template's 其他处理 rows) and
     their label tuples, built once per template (match_row's cache key)."""
+    template = TEMPLATES[template_name]
     specs = {}
     for kind in (ACTIVE, APPLICATIONS):
         rows = template.table(kind).rows
@@ -414,13 +426,14 @@ def _row_specs(template: Template) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 
 
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
+_REVIEW_KEYS = tuple(f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS)  # group.column, in order
 
 
 @lru_cache(maxsize=65536)
 def _match_row(labels: tuple[str, ...], template_name: str, kind: str) -> RowMatch:
     """`match_row` against one table's rows, remembered by names (hashing the rows' label tuples on every
     call would cost more than the match)."""
-    return match_row(labels, _row_specs(TEMPLATES[template_name])[kind][1])
+    return match_row(labels, _row_specs(template_name)[kind][1])
 
 
 _HeaderCells = tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]
@@ -461,6 +474,39 @@ def _header_cells(row: tuple[str, ...], kind: str, template_name: str) -> _Heade
     return (), tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, columns)))
 
 
+class _Header:
+    """What a context's header rows say, the same for every report printing that header: each column's
+    positions, and the layouts of the data rows under it (`_layout`), worked out once and kept."""
+
+    def __init__(self, cells: tuple[_HeaderCells, ...], positions: dict[str, list[int]]) -> None:
+        self.cells = cells  # the header rows' `_header_cells`, in order
+        self.positions = positions
+        self.layouts: dict[tuple[int, int, tuple[str, ...]], _Layout] = {}
+
+
+@lru_cache(maxsize=4096)  # by the header so far (its identity: the same rows give the same object) and one row
+def _header(kind: str, before: _Header | None, row: _HeaderCells) -> _Header:
+    """The header after one more header row: the columns' positions from all its rows' `_header_cells`."""
+    cells = (*before.cells, row) if before is not None else (row,)
+    positions: dict[str, set[int]] = {}
+    if kind == REVIEW:
+        starts: dict[str, int] = {}
+        for groups, _ in cells:
+            for i, group in groups:
+                if group not in starts or i < starts[group]:
+                    starts[group] = i
+        for _, columns in cells:
+            for i, column in columns:
+                group = max(((s, g) for g, s in starts.items() if s <= i), default=(None, None))[1]
+                if group:
+                    positions.setdefault(f"{group}.{column}", set()).add(i)
+    else:
+        for _, columns in cells:
+            for i, column in columns:
+                positions.setdefault(column, set()).add(i)
+    return _Header(cells, _exclusive(positions))
+
+
 def _exclusive(positions: dict[str, set[int]]) -> dict[str, list[int]]:
     """Each column's positions without those another column also claims, unless that leaves none.
 
@@ -482,6 +528,18 @@ def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
                 rank = (int(label_key(label) == key), len(label), column.key)
                 best = max(best, rank) if best else rank
     return best[2] if best else None
+
+
+_UNREAD = object()  # what `_count` gives for a cell `_value` must read (and maybe warn about)
+
+
+@lru_cache(maxsize=65536)
+def _count(text: str) -> Value | object:
+    """The whole count a cell prints, None for a blank cell, `_UNREAD` for anything else (the usual
+    cells answered in one remembered step)."""
+    if (count := _whole_count(text)) is not None:
+        return count
+    return None if read_cell(text).kind == "blank" else _UNREAD
 
 
 @lru_cache(maxsize=65536)
@@ -512,53 +570,59 @@ class _Layout:
     located: list[str]  # the columns the header places
     uncovered: tuple[int, ...]  # positions right of the labels under no located column
     order: list[str]  # the columns left to right (`_header_order`)
+    in_order: bool  # the columns left to right are the columns in the template's order
+    # (column, position) when the header places every column at one position (the usual case), else None
+    single: tuple[tuple[str, int], ...] | None
 
 
-def _layout(context: _Context, label_end: int, columns: list[str]) -> _Layout:
-    key = (label_end, tuple(columns))
-    layout = context.layouts.get(key)
+def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Layout:
+    width = len(context.rows[0])
+    key = (width, label_end, columns)
+    layouts = context.header.layouts
+    layout = layouts.get(key)
     if layout is None:
         positions = {k: [p for p in context.positions.get(k, []) if p > label_end] for k in columns}
         located = [k for k in columns if positions[k]]
         covered = {p for k in located for p in positions[k]}
-        width = len(context.rows[0])
         uncovered = tuple(i for i in range(label_end + 1, width) if i not in covered)
-        layout = context.layouts[key] = _Layout(positions, located, uncovered, _header_order(context, columns))
+        single = tuple((k, positions[k][0]) for k in columns) if all(len(positions[k]) == 1 for k in columns) else None
+        order = _header_order(context, columns)
+        in_order = order == list(columns)
+        layout = layouts[key] = _Layout(positions, located, uncovered, order, in_order, single if columns else None)
     return layout
 
 
 def _values(
-    row: tuple[str, ...], label_end: int, context: _Context, columns: list[str]
-) -> dict[str, tuple[str, int]] | None:
-    """Raw cell text and its position in the row, per column: by header position when the row lines up,
-    else in header order."""
+    row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...]
+) -> list[tuple[str, str, int]] | None:
+    """(column, raw cell text, its position in the row) in the columns' order, for the columns read: by
+    header position when the row lines up, else in header order."""
     layout = _layout(context, label_end, columns)
     positions, located = layout.positions, layout.located
     width = len(context.rows[0])
     if located and len(row) == width:
-        stray = any(is_number(row[i]) for i in layout.uncovered)
+        stray = bool(layout.uncovered) and any(is_number(row[i]) for i in layout.uncovered)
+        if not stray and layout.single is not None:
+            return [(k, row[p], p) for k, p in layout.single]
         if not stray and len(located) == len(columns):
-            return {k: _pick(row, positions[k]) for k in columns}
-    cells = list(enumerate(row))[label_end + 1 :]
-    trimmed = _trim(cells)
-    order = layout.order
-    # A dense grid pads short rows with blanks on the right: a row with blank values of its own at the
-    # left (0 printed as blank) is read by cutting only the padding.
-    padded = len(cells) > len(order) and not any(text for _, text in cells[len(order) :])
-    for candidate in (trimmed, cells, cells[: len(order)] if padded else ()):
-        if len(candidate) == len(order):
-            return {k: (text, i) for k, (i, text) in zip(order, candidate, strict=True)}
+            return [(k, *_pick(row, positions[k])) for k in columns]
+    if (span := _in_order_span(row, label_end + 1, len(layout.order))) is not None:
+        order = layout.order
+        if layout.in_order:
+            return [(k, row[i], i) for k, i in zip(order, span, strict=True)]
+        by_column = {k: (row[i], i) for k, i in zip(order, span, strict=True)}
+        return [(k, *by_column[k]) for k in columns]
     if located and len(row) == width and len(located) < len(columns):
-        return {k: _pick(row, positions[k]) for k in located}
+        return [(k, *_pick(row, positions[k])) for k in located]
     if len(row) < width:  # a row cut short (a page ending mid-table): what it has, by position
         reached = [k for k in located if max(positions[k]) < len(row)]
         covered = {p for k in reached for p in positions[k]}
         if reached and not any(is_number(row[i]) for i in range(label_end + 1, len(row)) if i not in covered):
-            return {k: _pick(row, positions[k]) for k in reached}
+            return [(k, *_pick(row, positions[k])) for k in reached]
     return None
 
 
-def _header_order(context: _Context, columns: list[str]) -> list[str]:
+def _header_order(context: _Context, columns: tuple[str, ...]) -> list[str]:
     """The columns left to right as the header places them; the template's order when the header does
     not place every column apart (a text dump's header rows, one per level, all starting at cell 0)."""
     starts = [context.positions[k][0] for k in columns if context.positions.get(k)]
@@ -567,13 +631,23 @@ def _header_order(context: _Context, columns: list[str]) -> list[str]:
     return sorted(columns, key=lambda k: context.positions[k][0])
 
 
-def _trim(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    start, end = 0, len(cells)
-    while start < end and not cells[start][1]:
-        start += 1
-    while end > start and not cells[end - 1][1]:
-        end -= 1
-    return cells[start:end]
+def _in_order_span(row: tuple[str, ...], start: int, count: int) -> range | None:
+    """The positions of a row's `count` values read in order after its labels (which end before
+    `start`): its values with blanks trimmed at both ends, else all of them, else, where a dense grid
+    padded a short row with blanks on the right (a row with blank values of its own at the left, 0
+    printed as blank), the first `count`; None when none of these is `count` long."""
+    low, high = start, len(row)
+    while low < high and not row[low]:
+        low += 1
+    while high > low and not row[high - 1]:
+        high -= 1
+    if high - low == count:
+        return range(low, high)
+    if len(row) - start == count:
+        return range(start, len(row))
+    if (len(row) - start > count and not any(row[start + count :])) or count == 0:
+        return range(start, start + count)
+    return None
 
 
 def _run_at(row: tuple[str, ...], position: int) -> tuple[int, int]:

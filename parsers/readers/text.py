@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from typing import NamedTuple
 
 from nianbao.parsers.cells import is_value
 from nianbao.parsers.charsets import decode
@@ -60,7 +61,7 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
     split = any(isinstance(b, TableBlock) and b.origins is not None for b in blocks)
-    if _RUN_TOGETHER.search(text) and not split:
+    if not split and _RUN_TOGETHER.search(text):
         warnings.append(
             (
                 "cells_run_together",
@@ -91,28 +92,60 @@ def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return {k: v for k, v in metadata.items() if v}, lines[i:]
 
 
+class _Facts(NamedTuple):
+    """What the table finders ask of one line."""
+
+    text: str  # clean
+    cell: bool  # short enough, and free of 。, tabs and bars: may be one cell
+    separator: bool  # blank, a lone `|` or bars alone
+    value: bool  # a cell holding a number or a blank mark
+    opens_row: bool  # a lone `|` at the line's start
+    bar: bool  # a lone `|`, wherever it sits
+    pipe: bool  # a `|`-flattened line
+    tabs: bool  # a tab-separated line
+    blank: bool
+    run: bool  # label+digits with no separator, or a long digit string alone
+
+
+# A report's lines repeat (the template's labels, small numbers, bars): their facts are remembered;
+# a paragraph longer than this is asked about once and not kept.
+_MEMO_LINE = 200
+
+
+@lru_cache(maxsize=65536)
+def _facts(line: str) -> _Facts:
+    text = clean(line)
+    cell = 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
+    stripped = line.strip()
+    return _Facts(
+        text, cell, not stripped.strip("|"), cell and is_value(text), _opens_row(line), stripped == "|",
+        _is_pipe_line(line), "\t" in line.strip(" ") and bool(stripped), not stripped,
+        bool(text) and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text)),
+    )  # fmt: skip
+
+
 class _Lines:
-    """The body's lines with what the table finders ask of each line computed once: its clean text,
-    whether it may be a cell, a separator, a value. The finders try every line as a table start; asking
-    these again per try made the reader quadratic in the length of a run of short lines."""
+    """The body's lines with what the table finders ask of each line computed once (`_Facts`, one list
+    per fact). The finders try every line as a table start; asking again per try made the reader
+    quadratic in the length of a run of short lines."""
 
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
-        self.text = [clean(line) for line in raw]
-        self.cell = [
-            0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
-            for line, text in zip(raw, self.text, strict=True)
-        ]
-        self.separator = [_is_separator(line) for line in raw]
-        self.value = [cell and is_value(text) for cell, text in zip(self.cell, self.text, strict=True)]
+        facts = [_facts(line) if len(line) <= _MEMO_LINE else _facts.__wrapped__(line) for line in raw]
+        columns = [list(column) for column in zip(*facts, strict=True)] if facts else [[] for _ in _Facts._fields]
+        (
+            self.text, self.cell, self.separator, self.value, self.opens_row, self.bar, self.pipe, self.tabs,
+            self.blank, self.run,
+        ) = columns  # fmt: skip
         # Where the run of consecutive cell lines starting at each line ends, and values before each line.
-        self.cells_end = [0] * (len(raw) + 1)
-        self.values_before = [0] * (len(raw) + 1)
-        self.cells_end[len(raw)] = len(raw)
-        for i in range(len(raw) - 1, -1, -1):
-            self.cells_end[i] = self.cells_end[i + 1] if self.cell[i] else i
-        for i, value in enumerate(self.value):
-            self.values_before[i + 1] = self.values_before[i] + value
+        n = len(raw)
+        self.cells_end = [n] * (n + 1)
+        end = n
+        for i in range(n - 1, -1, -1):
+            if not self.cell[i]:
+                end = i
+            self.cells_end[i] = end
+        self.values_before = [0, *accumulate(self.value)]
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -123,30 +156,29 @@ def _blocks(raw: list[str]) -> list[Block]:
     lines = _Lines(raw)
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
     # starts with one (a tenth of the lines or more), it opens a row.
-    wrapped_bars = sum(map(_opens_row, raw)) * 10 < sum(1 for line in raw if line.strip())
+    wrapped_bars = sum(lines.opens_row) * 10 < len(raw) - sum(lines.blank)
     no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
     i = 0
     while i < len(raw):
-        line = raw[i]
-        if "\t" in line.strip(" ") and line.strip():
+        if lines.tabs[i]:
             # Inside a tab table, a line of tabs alone is a row of blank cells (a table 4 left blank).
             j = _run(raw, i, lambda s: "\t" in s)
             blocks.append(_tab_table(raw[i:j]))
             i = j
-        elif _is_pipe_line(line) and not _opens_bare_cells(lines, i):
+        elif lines.pipe[i] and not _opens_bare_cells(lines, i):
             j = _pipe_run_end(lines, i, wrapped_bars)
-            blocks.extend(_pipe_table(_closed_cells(raw[i:j])))
+            blocks.extend(_pipe_table(*_closed_cells(lines, i, j)))
             i = j
         else:
             if i >= no_run_before:
                 j, stop = _run_together_end(lines, i)
                 if j > i:
-                    blocks.extend(_run_together_tables(raw[i:j]))
+                    blocks.extend(_run_together_tables(lines.text[i:j]))
                     i = j
                     continue
                 no_run_before = stop
             if (j := _cell_run_end(lines, i)) > i:
-                blocks.extend(_cell_table(raw[i:j]))
+                blocks.extend(_cell_table([lines.text[k] for k in range(i, j) if not lines.separator[k]]))
                 i = j
                 continue
             if lines.text[i]:
@@ -162,9 +194,9 @@ def _is_separator(line: str) -> bool:
 
 def _opens_bare_cells(lines: _Lines, i: int) -> bool:
     """A lone `|` line followed by a bare cell: the bars separate cells, one a line (not a `|` table)."""
-    if lines.raw[i].strip() != "|":
+    if not lines.bar[i]:
         return False
-    following = next((j for j in range(i + 1, len(lines)) if lines.raw[j].strip()), None)
+    following = next((j for j in range(i + 1, len(lines)) if not lines.blank[j]), None)
     return following is not None and lines.cell[following]
 
 
@@ -203,16 +235,15 @@ def _run_together_end(lines: _Lines, start: int) -> tuple[int, int]:
     when none starts at `start`: a later start sees the same lines but fewer of them."""
     n = len(lines.raw)
     i, end, runs = start, start, 0
-    while i < n and (lines.cell[i] or not lines.raw[i].strip()):
-        text = lines.text[i]
-        if text:
-            runs += bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
+    while i < n and (lines.cell[i] or lines.blank[i]):
+        if lines.text[i]:
+            runs += lines.run[i]
             end = i + 1
         i += 1
     return (end if runs >= _MIN_RUN_ROWS else start), i
 
 
-def _run_together_tables(lines: list[str]) -> list[Block]:
+def _run_together_tables(texts: list[str]) -> list[Block]:
     """One row a line: [label, digits] (the digits `inferred`: they may be several cells run together),
     [digits] for a line of digits alone, [text] for a header line. Section headings (三、收到和处理…)
     stay paragraphs and cut the run into one grid per table."""
@@ -227,8 +258,7 @@ def _run_together_tables(lines: list[str]) -> list[Block]:
         rows.clear()
         origins.clear()
 
-    for line in lines:
-        text = clean(line)
+    for text in texts:
         if not text:
             continue
         if match := _RUN_ROW.match(text):
@@ -238,7 +268,7 @@ def _run_together_tables(lines: list[str]) -> list[Block]:
         elif _DIGIT_ROW.match(text):
             rows.append(["", text])
             origins.append([text_origin, inferred])
-        elif _HEADING_LINE.match(text):
+        elif _is_heading(text):
             flush()
             blocks.append(TextBlock(text))
         else:
@@ -248,8 +278,9 @@ def _run_together_tables(lines: list[str]) -> list[Block]:
     return blocks
 
 
-def _cell_table(lines: list[str]) -> list[Block]:
-    """Rows from one cell a line: a run of labels, then a run of values, is one row.
+def _cell_table(cells: list[str]) -> list[Block]:
+    """Rows from one cell a line (`cells`: clean, separators left out): a run of labels, then a run of
+    values, is one row.
 
     A dump gives header cells in whatever order it walked a multi-level header, so header lines are
     not trusted for column order: each becomes its own row (all in column 0), and the mapping then
@@ -257,13 +288,12 @@ def _cell_table(lines: list[str]) -> list[Block]:
     there are more than two, the ones before it are header lines (or parent labels, which match
     nothing and do no harm). Section headings opening the run stay paragraphs.
     """
-    cells = [clean(line) for line in lines if not _is_separator(line)]
     blocks: list[Block] = []
     while cells and _SECTION_HEADING.match(cells[0]) and not is_value(cells[0]):
         blocks.append(TextBlock(cells.pop(0)))
     segment: list[str] = []
     for cell in [*cells, None]:
-        if cell is None or _HEADING_LINE.match(cell):  # a section heading between two tables: a paragraph
+        if cell is None or _is_heading(cell):  # a section heading between two tables: a paragraph
             if segment:
                 blocks.append(_dense(_label_value_rows(segment)))
             if cell is not None:
@@ -272,6 +302,10 @@ def _cell_table(lines: list[str]) -> list[Block]:
         else:
             segment.append(cell)
     return blocks
+
+
+def _is_heading(text: str) -> bool:
+    return text[1:2] == "、" and bool(_HEADING_LINE.match(text))  # most cells fail the cheap test
 
 
 def _label_value_rows(cells: list[str]) -> list[list[str]]:
@@ -307,8 +341,10 @@ def _is_pipe_line(line: str) -> bool:
 
 
 def _dense(rows: list[list[str]]) -> TableBlock:
-    width = max(len(r) for r in rows)
-    return TableBlock(tuple(tuple(r + [""] * (width - len(r))) for r in rows), method=Method.TEXT)
+    width = max(map(len, rows))
+    return TableBlock(
+        tuple([tuple(r) if len(r) == width else (*r, *[""] * (width - len(r))) for r in rows]), method=Method.TEXT
+    )
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
@@ -318,26 +354,30 @@ def _tab_table(lines: list[str]) -> TableBlock:
 def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
     """End of a run of `|` lines; where `wrapped_bars`, a bare cell whose closing bar fell onto the
     next line (`x` then `|`) stays inside the run."""
-    end = start
-    while end < len(lines):
-        if _is_pipe_line(lines.raw[end]):
+    end, n = start, len(lines.raw)
+    while end < n:
+        if lines.pipe[end]:
             end += 1
-        elif wrapped_bars and end + 1 < len(lines) and lines.cell[end] and lines.raw[end + 1].strip() == "|":
+        elif wrapped_bars and end + 1 < n and lines.cell[end] and lines.bar[end + 1]:
             end += 2
         else:
             break
     return end
 
 
-def _closed_cells(lines: list[str]) -> list[str]:
-    """`x` followed by a lone `|` inside a `|` table is the cell `x |` whose bar wrapped."""
+def _closed_cells(lines: _Lines, start: int, end: int) -> tuple[list[str], list[bool]]:
+    """The table's lines and which open a row: `x` followed by a lone `|` inside a `|` table is the cell
+    `x |` whose bar wrapped."""
     out: list[str] = []
-    for line in lines:
-        if line.strip() == "|" and out and "|" not in out[-1]:
+    opens: list[bool] = []
+    for k in range(start, end):
+        if lines.bar[k] and out and "|" not in out[-1]:
             out[-1] = out[-1].rstrip() + " |"
+            opens[-1] = False
         else:
-            out.append(line)
-    return out
+            out.append(lines.raw[k])
+            opens.append(lines.opens_row[k])
+    return out, opens
 
 
 def _opens_row(line: str) -> bool:
@@ -345,29 +385,32 @@ def _opens_row(line: str) -> bool:
     return line.startswith("|") and line.rstrip() == "|"
 
 
-def _pipe_table(lines: list[str]) -> list[Block]:
-    lone_bars = sum(1 for line in lines if _opens_row(line))
-    one_cell_lines = sum(1 for line in lines if not _opens_row(line) and sum(1 for c in _pipe_cells(line) if c) <= 1)
+def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
+    # Each line split once: its cells, None for a lone `|` opening a row.
+    split = [None if bar else _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
+    lone_bars = split.count(None)
+    one_cell_lines = sum([len(cells) - cells.count("") <= 1 for cells in split if cells is not None])
     rows: list[list[str]] = []
-    if _blank_bars(lines):
-        # One cell a line closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
-        return _cell_table([_BLANK_CELL if _opens_row(line) else c for line in lines for c in _bar_cells(line)])
+    if lone_bars > 1 and any(a is None and b is None for a, b in pairwise(split)):
+        # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
+        # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
+        return _cell_table([c for cells in split for c in ((_BLANK_CELL,) if cells is None else cells) if c])
     if not lone_bars and len(lines) >= 8 and one_cell_lines * 5 >= len(lines) * 4:
         # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
-        return _cell_table([c for line in lines for c in _pipe_cells(line) if c])
+        return _cell_table([c for cells in split for c in cells if c])
     if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
         row: list[str] = []
-        for line in lines:
-            if _opens_row(line):
+        for cells in split:
+            if cells is None:
                 if row:
                     rows.append(row)
                 row = []
             else:
-                row.extend(_pipe_cells(line))
+                row.extend(cells)
         if row:
             rows.append(row)
     else:
-        rows = [_pipe_cells(line) for line in lines if not _RULE_LINE.match(line)]
+        rows = [list(cells) for line, cells in zip(lines, split, strict=True) if not _RULE_LINE.match(line)]
     rows = [r for r in rows if any(r) or len(r) > 1]  # `| | |` is a row of blank cells
     return [_dense(rows)] if rows else []
 
@@ -375,24 +418,9 @@ def _pipe_table(lines: list[str]) -> list[Block]:
 _BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
 
 
-def _blank_bars(lines: list[str]) -> bool:
-    """Lone `|` lines two in a row: they stand for blank cells, not for row openers."""
-    return any(_opens_row(a) and _opens_row(b) for a, b in pairwise(lines))
-
-
-def _bar_cells(line: str) -> list[str]:
-    if _opens_row(line):
-        return [""]  # placeholder turned into a blank cell by the caller
-    return [c for c in _pipe_cells(line) if c]
-
-
-def _pipe_cells(line: str) -> list[str]:
-    """Cells of one `|`-flattened line; `||` continues the cell to its left (a span), `| |` is blank."""
-    return list(_pipe_line_cells(line))
-
-
-@lru_cache(maxsize=16384)  # a table's lines are split several times (its shape, then its rows)
+@lru_cache(maxsize=16384)  # lines repeat across reports (the template's labels, bars, small numbers)
 def _pipe_line_cells(line: str) -> tuple[str, ...]:
+    """Cells of one `|`-flattened line; `||` continues the cell to its left (a span), `| |` is blank."""
     stripped = line.strip()
     if stripped.startswith("|"):
         stripped = stripped[1:]

@@ -1,0 +1,39 @@
+"""The two ways `runs` finds the readings of a run-together row agree: the walk over every split, and
+the bounded cut of a table 3 row printed with 总计 last (its step count counted, not walked)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from nianbao.parsers import runs
+from nianbao.parsers.runs import Pending
+
+_ROW = (*runs._APPLICANTS, "total")
+
+
+def _digits(rng: random.Random) -> str:
+    if rng.random() < 0.5:  # a row whose total is the sum of its parts, as printed
+        parts = [rng.choice([0, 0, 1, 2, 3, 7, 10, 25, 100, 1234]) for _ in range(6)]
+        return "".join(map(str, [*parts, sum(parts)]))
+    return "".join(rng.choice("0123456789" if rng.random() < 0.5 else "0012") for _ in range(rng.randint(1, 22)))
+
+
+@pytest.mark.parametrize(("budget", "most"), [(100_000, 2000), (3000, 2000), (100_000, 3), (400, 50)])
+def test_the_bounded_cut_finds_the_walks_readings_in_its_order_and_spends_its_budget(monkeypatch, budget, most):
+    monkeypatch.setattr(runs, "_MAX_SPLITS", most)
+    rng = random.Random(budget + most)
+    taken = 0
+    for _ in range(300):
+        row = Pending("applications", "granted", _digits(rng), _ROW, 1)
+        walked_budget, cut_budget = [budget], [budget]
+        walked = runs._searched_readings(row, walked_budget)
+        cut = runs._total_last_readings(row, cut_budget)
+        if cut is None:  # left to the walk: it would run out of budget or find too many readings
+            assert walked_budget[0] < 0 or len(walked) > most
+            continue
+        taken += 1
+        assert cut == walked
+        assert cut_budget[0] == walked_budget[0] >= 0
+    assert taken > 100
