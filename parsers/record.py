@@ -104,16 +104,18 @@ class Provenance(NamedTuple):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Provenance:
-        values = {name: data.get(name) for name in PROVENANCE_FIELDS}
-        if values["bbox"] is not None:
-            values["bbox"] = tuple(values["bbox"])
-        return cls(**values)
+        # Positional, in field order: a settle reads back hundreds per body, keywords cost twice as much.
+        values = [data.get(name) for name in PROVENANCE_FIELDS]
+        if values[_BBOX] is not None:
+            values[_BBOX] = tuple(values[_BBOX])
+        return cls._make(values)
 
 
 PROVENANCE_FIELDS = (
     "table", "row", "column", "method", "rendering", "source_table", "source_row", "source_column",
     "page", "bbox", "confidence",
 )  # fmt: skip
+_BBOX = PROVENANCE_FIELDS.index("bbox")
 
 
 @dataclass(frozen=True)

@@ -39,3 +39,32 @@ def test_fixture_matches_its_golden(path):
         assert failed == sorted(expected["failed_checks"])
     if "section_headings" in expected:
         assert [s["heading"] for s in record["sections"]] == expected["section_headings"]
+
+
+READABLE_PDFS = [
+    p
+    for p in sorted((FIXTURES / "pdf").glob("*.pdf"))
+    if "error" not in json.loads(p.with_suffix(".expected.json").read_text())
+]
+
+
+@pytest.mark.parametrize("path", [*DOCUMENTS, *READABLE_PDFS], ids=lambda p: p.name)
+def test_a_record_read_back_from_its_dict_is_the_same_record(path):
+    """The parse cache and the archive keep records as dicts: reading one back loses nothing (values,
+    provenance with PDF boxes, checks, warnings)."""
+    from nianbao.parsers.record import ReportRecord
+
+    record = parse(path.read_bytes(), filename=path.name)
+    assert ReportRecord.from_dict(record.to_dict()) == record
+    assert ReportRecord.from_dict(record.to_dict()).to_dict() == record.to_dict()
+
+
+def test_a_pdf_record_read_back_keeps_every_cell_box():
+    from nianbao.parsers.record import ReportRecord
+    from tests.parsers import pdf_layouts
+
+    record = parse(pdf_layouts.hybrid_pdf(), filename="hybrid.pdf")
+    boxes = [p.bbox for p in record.provenance if p.bbox is not None]
+    assert len(boxes) > 100
+    assert [p.bbox for p in ReportRecord.from_dict(record.to_dict()).provenance if p.bbox is not None] == boxes
+    assert ReportRecord.from_dict(record.to_dict()) == record
