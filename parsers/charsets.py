@@ -8,6 +8,11 @@ beautifulsoup4's `EncodingDetector` finds the byte-order mark and the declared c
 <meta>, the XML declaration). Its `UnicodeDammit` is not used for the decode itself: on a declaration
 that fails it falls back to windows-1252 and returns mojibake without saying so, and it does not read
 GB2312 as GB18030; the order above decodes strictly and warns when it had to guess.
+
+GBK and BIG5 bytes decode in each other's codec without an error (both are pairs of high bytes), so a
+page that declares the wrong one of the two would silently read as nonsense. A declared GB18030 or BIG5
+decode is therefore weighed against the other: the words every report uses (政府, 信息, 公开, 年度,
+报告, in either script) show up in the right decode and only by chance in the wrong one.
 """
 
 from __future__ import annotations
@@ -21,6 +26,13 @@ from nianbao.parsers.errors import ParseError
 
 _DECLARATION_WINDOW = 8192  # where a <meta> charset may sit: after a long <head> of scripts and styles
 _HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
+# The legacy Chinese codecs that read each other's bytes without an error, by the name decode uses.
+_RIVALS = {"gb18030": "big5", "big5": "gb18030", "big5-hkscs": "gb18030", "cp950": "gb18030"}
+# Frequent characters of reports in both scripts: counted to tell a right decode from a wrong one.
+_COMMON = re.compile(
+    "[的是不了在和年月日政府信息公开開报報告工作申请請人民县縣机機关關数數件依法行复復议議诉訴讼訟总總计計资資讯訊]"
+)
+_WEIGHED = 20_000  # characters weighed: enough for a verdict, bounded on a huge page
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
 
 
@@ -31,9 +43,10 @@ def decode(data: bytes, *, content_type: str | None = None) -> tuple[str, str | 
         return stripped.decode(encoding, errors="replace"), None
     for declared in _declared(data, content_type):
         try:
-            return data.decode(declared), None
+            text = data.decode(declared)
         except (UnicodeDecodeError, LookupError):
             continue
+        return _rival(data, declared, text) or (text, None)
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
@@ -47,6 +60,21 @@ def decode(data: bytes, *, content_type: str | None = None) -> tuple[str, str | 
     except LookupError:
         encoding, text = "gb18030", data.decode("gb18030", errors="replace")
     return text, f"no usable charset declared; decoded as {encoding} (guessed from the bytes)"
+
+
+def _rival(data: bytes, declared: str, text: str) -> tuple[str, str] | None:
+    """The other legacy Chinese decode, with a warning, when the bytes read far better in it."""
+    rival = _RIVALS.get(declared)
+    if rival is None:
+        return None
+    try:
+        other = data.decode(rival)
+    except UnicodeDecodeError:
+        return None
+    found, instead = len(_COMMON.findall(text, 0, _WEIGHED)), len(_COMMON.findall(other, 0, _WEIGHED))
+    if instead >= 10 and instead > 3 * found:
+        return other, f"the page declares {declared} but its bytes read as {rival}; decoded as {rival}"
+    return None
 
 
 def _declared(data: bytes, content_type: str | None) -> list[str]:

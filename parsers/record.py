@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-PARSER_VERSION = "0.2.1"
+PARSER_VERSION = "0.2.2"  # 0.2.2: a page declaring the wrong one of GBK and BIG5 reads right
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]

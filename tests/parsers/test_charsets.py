@@ -26,6 +26,10 @@ CASES = [
     ("big5", "utf-8", True),
     ("utf-8", "gb2312", False),  # a gb2312 declaration over UTF-8 bytes that do not decode as GB18030
     ("gbk", "gb2312", False),  # GB2312 declared, GBK-only characters printed: read as GB18030
+    ("gbk", "big5", True),  # the wrong one of the two legacy codecs: both decode without an error
+    ("big5", "gbk", True),
+    ("big5", "big5", False),
+    ("gbk", "gbk", False),
 ]
 
 
