@@ -470,18 +470,18 @@ class _Build:
         writer = CatalogWriter(analysis.ReportFacts(self.registry))
         try:
             with ThreadPoolExecutor(max_workers=8) as pool:
-                moved = {a: _revisit(pool, self.store, listed[a][0], old[a]) for a in again}
+                moved = {a: _revisit(pool, self.store, listed[a], old[a]) for a in again}
                 revisited = {a: r for a, r in moved.items() if r is not None}
                 for agency in agencies:
                     report_keys, capture_keys, _ = listed[agency]
                     if (revisit := revisited.get(agency)) is None:
                         _add_agency(pool, self.store, writer, report_keys, capture_keys)
                         continue
+                    bucket = keys.catalog_bucket(agency)
                     for table, rows in revisit.rows.items():
                         for row in rows:
-                            writer.add_row(table, keys.catalog_bucket(agency), row)
-                    fresh = revisits.unseen(capture_keys, old[agency])
-                    _add_captures(pool, self.store, writer, fresh, {k: list(v) for k, v in revisit.linked.items()})
+                            writer.add_row(table, bucket, row)
+                    _add_captures(pool, self.store, writer, revisit.fresh, revisit.linked)
             touched = pa.array(agencies, pa.string())
             rebuilt = pa.array([a for a in agencies if a not in revisited], pa.string())
             for bucket in buckets:
@@ -547,8 +547,8 @@ def _held_of(
         for table in revisits.PATCHED:
             if table in tables:
                 found = tables[table][0]
-                for row in found.filter(pc.invert(_not_of(table, found, wanted))).to_pylist():
-                    owner = (row["report_agency"] or row["agency"]) if table == "captures" else row["agency"]
+                mine = found.filter(pc.is_in(_owners(table, found), value_set=wanted))
+                for owner, row in zip(_owners(table, mine).to_pylist(), mine.to_pylist(), strict=True):
                     rows[owner][table].append(row)
     return rows
 
@@ -558,12 +558,16 @@ def _versions(rows: Iterable[Mapping[str, Any]]) -> frozenset[tuple[int, int]]:
 
 
 def _revisit(
-    pool: ThreadPoolExecutor, store: Store, report_keys: list[str], held: dict[str, list[dict]]
+    pool: ThreadPoolExecutor,
+    store: Store,
+    listing: tuple[list[str], list[str], frozenset[tuple[int, int]]],
+    held: dict[str, list[dict]],
 ) -> revisits.Revisit | None:
-    """`revisits.revisit` of an agency with its observations read from the archive."""
+    """`revisits.revisit` of an agency (its `_listing`) with its observations read from the archive."""
+    report_keys, capture_keys, _ = listing
     observed = [key for key in report_keys if keys.observation_of(key)]
     found = pool.map(_load, [store] * len(observed), observed)
-    return revisits.revisit(held, (Observation.from_dict(data) for data in found))
+    return revisits.revisit(held, (Observation.from_dict(data) for data in found), capture_keys)
 
 
 def _add_agency(
@@ -593,23 +597,28 @@ def _add_captures(
     pool: ThreadPoolExecutor,
     store: Store,
     writer: CatalogWriter,
-    capture_keys: list[str],
-    linked: dict[str, list[tuple[str, int, int, CaptureLink]]],
+    capture_keys: Sequence[str],
+    linked: Mapping[str, Sequence[tuple[str, int, int, CaptureLink]]],
 ) -> None:
     """The rows of an agency's `capture_keys`, and of the captures its reports link (`linked`) that
     another agency fetched or that were never stored."""
     for key, data in zip(capture_keys, pool.map(_load, [store] * len(capture_keys), capture_keys), strict=True):
-        writer.add_capture(key, Capture.from_dict(data), linked.pop(key, []))
-    others = sorted(linked)  # fetched for another agency, or linked by a version but never stored
+        writer.add_capture(key, Capture.from_dict(data), linked.get(key, []))
+    listed = set(capture_keys)
+    others = sorted(k for k in linked if k not in listed)  # fetched for another agency, or never stored
     for key, data in zip(others, pool.map(_load_if_any, [store] * len(others), others), strict=True):
         writer.add_capture(key, Capture.from_dict(data) if data is not None else None, linked[key])
 
 
+def _owners(table: str, rows: pa.Table) -> pa.Array:
+    """The agency each row belongs to: its own, but a capture's is its report's agency, else the agency
+    that fetched it."""
+    return rows["agency"] if table != "captures" else pc.coalesce(rows["report_agency"], rows["agency"])
+
+
 def _not_of(table: str, rows: pa.Table, agencies: pa.Array) -> pa.Array:
-    """The mask of rows that do not belong to `agencies` (a capture belongs to its report's agency, else
-    to the agency that fetched it)."""
-    owner = rows["agency"] if table != "captures" else pc.coalesce(rows["report_agency"], rows["agency"])
-    return pc.invert(pc.is_in(owner, value_set=agencies))
+    """The mask of rows that do not belong to `agencies` (`_owners`)."""
+    return pc.invert(pc.is_in(_owners(table, rows), value_set=agencies))
 
 
 def _read_all(store: Store, table: str, files: Sequence[str], columns: Sequence[str] | None = None) -> pa.Table:

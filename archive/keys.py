@@ -85,18 +85,17 @@ def version_key(agency: str, year: int, version: int) -> str:
 
 def first_version_of(key: str) -> tuple[str, int] | None:
     """(agency, year) when `key` is a report's first version (one per report), else None."""
-    parts = key.split("/")
-    if len(parts) == 5 and parts[0] == "reports" and parts[3] == "versions" and parts[4] == f"{1:06d}.json":
-        return parts[1], int(parts[2])
-    return None
+    found = version_of(key)
+    return (key.split("/")[1], found[0]) if found is not None and found[1] == 1 else None
 
 
 def version_of(key: str) -> tuple[int, int] | None:
     """(year, version) when `key` is a version of a report, else None."""
     parts = key.split("/")
-    if len(parts) == 5 and parts[0] == "reports" and parts[3] == "versions" and parts[4].endswith(".json"):
-        return int(parts[2]), int(parts[4].removesuffix(".json"))
-    return None
+    if len(parts) != 5 or parts[0] != "reports" or parts[3] != "versions" or not parts[4].endswith(".json"):
+        return None
+    year, number = parts[2], parts[4].removesuffix(".json")
+    return (int(year), int(number)) if year.isdigit() and number.isdigit() else None
 
 
 def observation_of(key: str) -> bool:

@@ -23,16 +23,21 @@ PATCHED = ("reports", "versions", "captures")  # the tables whose rows of a revi
 
 @dataclass(frozen=True)
 class Revisit:
-    """An agency's reports, versions and captures rows after the run; `linked`: the links of the
-    captures its rows do not show yet (written by the caller with the capture records)."""
+    """An agency's reports, versions and captures rows after the run; `fresh`: the keys of its captures
+    its rows do not hold yet, and `linked`: the links of the captures its rows do not show yet (both
+    written by the caller with the capture records)."""
 
     rows: Mapping[str, list[Row]]
+    fresh: list[str]
     linked: Mapping[str, list[Link]]
 
 
-def revisit(held: Mapping[str, list[Row]], observations: Iterable[Observation]) -> Revisit | None:
+def revisit(
+    held: Mapping[str, list[Row]], observations: Iterable[Observation], capture_keys: Sequence[str]
+) -> Revisit | None:
     """The agency's `held` rows (per table in PATCHED, each with its `year`) moved forward by every
-    observation of its reports; None when a rebuild could give other rows."""
+    observation of its reports and by its captures (`capture_keys`, all it has); None when a rebuild
+    could give other rows."""
     seen: dict[tuple[int, int], datetime] = {}
     linked: dict[str, list[Link]] = {}
     for observation in observations:
@@ -54,14 +59,9 @@ def revisit(held: Mapping[str, list[Row]], observations: Iterable[Observation]) 
         report = (row["agency"], row["year"])
         latest[report] = max(latest.get(report, row["last_seen"]), row["last_seen"])
     reports = [_seen(row, latest.get((row["agency"], row["year"]))) for row in held["reports"]]
-    new = {key: links for key, links in linked.items() if key not in held_keys}
-    return Revisit({"reports": reports, "versions": versions, "captures": list(held["captures"])}, new)
-
-
-def unseen(capture_keys: Sequence[str], held: Mapping[str, list[Row]]) -> list[str]:
-    """The capture keys of the agency's listing its rows do not hold yet (the run's captures)."""
-    held_keys = {r["capture_key"] for r in held["captures"]}
-    return [key for key in capture_keys if key not in held_keys]
+    rows = {"reports": reports, "versions": versions, "captures": list(held["captures"])}
+    fresh = [key for key in capture_keys if key not in held_keys]
+    return Revisit(rows, fresh, {key: links for key, links in linked.items() if key not in held_keys})
 
 
 def _seen(row: Row, at: datetime | None) -> Row:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -104,18 +105,23 @@ def main() -> None:
 def served(scratch: Path, seed: int, agencies: int, years: list[int]) -> Iterator[tuple[Path, int]]:
     """The simulated web served by `nianbao sim serve` in a process of its own, without faults:
     its registry file and how many reports it publishes."""
-    registry, truth = scratch / "registry.yaml", scratch / "manifest.json"
+    registry, truth, log = scratch / "registry.yaml", scratch / "manifest.json", scratch / "simweb.log"
     command = [
         sys.executable, "-m", "nianbao", "sim", "serve", "--agencies", str(agencies), "--seed", str(seed),
         "--years", f"{years[0]}-{years[-1]}", "--faults", "none",
         "--registry-out", str(registry), "--manifest-out", str(truth),
     ]  # fmt: skip
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as server:
+    with (
+        log.open("w", encoding="utf-8") as errors,
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True) as server,
+    ):
         try:
             assert server.stdout is not None
             line = server.stdout.readline()  # "serving …" once the registry and manifest are written
             if not line.startswith("serving"):
-                raise SystemExit(f"the simulated web did not start (exit status {server.wait()})")
+                status = server.wait()
+                said = log.read_text(encoding="utf-8").strip().splitlines()[-1:] or ["nothing"]
+                raise SystemExit(f"the simulated web did not start (exit status {status}): {said[0]}")
             yield registry, len(json.loads(truth.read_text(encoding="utf-8"))["reports"])
         finally:
             server.terminate()
@@ -145,8 +151,6 @@ class Timeline:
         )
 
     def timing(self, fn):
-        import logging
-
         started = time.perf_counter()
         lines = self.lines
 

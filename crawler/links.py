@@ -17,6 +17,7 @@ from lxml import etree
 from nianbao.crawler.titles import normalise
 
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".ofd", ".rtf", ".txt", ".zip", ".rar")
+PICTURE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")  # a report's page as a picture
 _JS_URL = re.compile(
     r"""(?:window\.open|location(?:\.href)?\s*=|location\.assign|location\.replace|open(?:File|Pdf|Doc|Url)?)\s*\(?\s*['"]([^'"\s]+)['"]"""
     r"""|['"]([^'"\s<>]+?\.(?:pdf|docx?|wps|xlsx?|ofd|rtf)(?:\?[^'"\s<>]*)?)['"]""",

@@ -21,6 +21,7 @@ from nianbao.archive.decoding import page_text
 from nianbao.crawler.agencies import ApiHint, Hints
 from nianbao.crawler.links import (
     MAX_LINKS_PER_PAGE,
+    PICTURE_EXTENSIONS,
     Link,
     absolute,
     extract_links,
@@ -38,7 +39,6 @@ _EMBEDDED_VIA = ("iframe", "embed", "object", "viewer")
 # A report published as pictures of its pages (one <img> per page, no table, no document attached):
 # the pictures are the report. Page furniture (logos, banners, QR codes, buttons) is told apart by
 # the names sites give it, in the file name or in the class/id of an element around it.
-PICTURE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 _FURNITURE = re.compile(
     r"(?:^|[^a-z])(?:logo|banner|icon|qr|qrcode|ewm|erweima|share|btn|button|nav|navbar|head|header|foot|footer|top)(?:[^a-z]|$)",
     re.IGNORECASE,
