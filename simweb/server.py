@@ -68,12 +68,21 @@ class Traffic:
 
 
 class _Body:
-    """A size-bounded LRU of rendered bodies with their ETags."""
+    """A size-bounded LRU of rendered bodies with their ETags. The ETag of a body once rendered is kept
+    after the body is evicted, as a real server answers a conditional request from a file's metadata:
+    a revalidation of a large web (more bodies than the cache holds) then costs no rendering."""
 
     def __init__(self, limit: int) -> None:
         self._items: OrderedDict[Any, tuple[bytes, str]] = OrderedDict()
+        self._etags: dict[Any, str] = {}  # tens of bytes per body ever rendered
         self._size = 0
         self._limit = limit
+        self.renders = 0  # bodies rendered, for tests and benchmarks
+
+    def etag(self, key: Any, render: Callable[[], bytes]) -> str:
+        """The body's ETag, rendering the body only if it was never rendered."""
+        known = self._etags.get(key)
+        return known if known is not None else self.get(key, render)[1]
 
     def get(self, key: Any, render: Callable[[], bytes]) -> tuple[bytes, str]:
         hit = self._items.get(key)
@@ -81,8 +90,10 @@ class _Body:
             self._items.move_to_end(key)
             return hit
         body = render()
+        self.renders += 1
         entry = (body, '"' + hashlib.sha1(body).hexdigest()[:20] + '"')
         self._items[key] = entry
+        self._etags[key] = entry[1]
         self._size += len(body)
         while self._size > self._limit and len(self._items) > 1:
             _key, (old, _etag) = self._items.popitem(last=False)
@@ -355,13 +366,14 @@ class SimWeb:
         if "oversized" in resource.faults:
             return await self._oversized(writer, method)
         key = resource.cache_key or (generation, host, target)
-        body, etag = self._cache.get(key, resource.render)
+        etag = self._cache.etag(key, resource.render)
         extra = [("ETag", etag), ("Last-Modified", _http_date(resource.modified))]
         if _not_modified(headers, etag, resource.modified):
             self._write_head(writer, 304, None, None, keep, extra)
             self.traffic.requests[-1] = Request(self.traffic.requests[-1].at, url, method, 304)
             await writer.drain()
             return keep
+        body, etag = self._cache.get(key, resource.render)
         if "truncated" in resource.faults:
             self._write_head(writer, 200, resource.content_type, len(body) * 2, False, extra)
             if method != "HEAD":

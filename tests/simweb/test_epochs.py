@@ -34,6 +34,21 @@ def test_conditional_requests_get_304(small):
     assert get(url, method="HEAD").body == b""
 
 
+def test_a_revalidation_past_the_body_cache_renders_nothing(small):
+    """A web larger than the body cache: the ETag of an evicted body still answers a conditional
+    request (304) without rendering the body again; an unconditional one renders it, same ETag."""
+    urls = [u["url"] for r in small.manifest["reports"][:6] for u in r["urls"]]
+    etags = {url: get(url).headers["etag"] for url in urls}
+    small._cache._limit = 1  # keeps one body: the next one rendered evicts every other
+    small._cache.get(("another", "body"), lambda: b"x")
+    rendered = small._cache.renders
+    assert all(get(url, {"If-None-Match": etag}).status == 304 for url, etag in etags.items())
+    assert small._cache.renders == rendered
+    again = get(urls[-1])
+    assert again.status == 200 and again.headers["etag"] == etags[urls[-1]]
+    assert small._cache.renders == rendered + 1
+
+
 def test_advance_epoch_adds_corrects_withdraws_and_redesigns(small):
     before = small.manifest
     etags = {u["url"]: get(u["url"]).headers["etag"] for r in before["reports"] for u in r["urls"]}
