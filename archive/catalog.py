@@ -17,8 +17,8 @@ import json
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -30,6 +30,7 @@ from nianbao.archive import analysis, keys, manifest, revisits
 from nianbao.archive.agencies import current_registry
 from nianbao.archive.captures import Capture
 from nianbao.archive.errors import NotFound, StoreUnavailable
+from nianbao.archive.fanout import fan_out
 from nianbao.archive.reports import CaptureLink, Observation, Role, Version
 from nianbao.archive.stores import Store
 from nianbao.parsers.record import ReportRecord
@@ -445,11 +446,10 @@ class _Build:
         self.say(f"{len(listed)} agencies")
         writer = CatalogWriter(analysis.ReportFacts(self.registry))
         try:
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                for done, (_, (report_keys, capture_keys)) in enumerate(sorted(listed.items()), 1):
-                    _add_agency(pool, self.store, writer, report_keys, capture_keys)
-                    if done % 100 == 0:
-                        self.say(f"{done}/{len(listed)} agencies")
+            for done, (_, (report_keys, capture_keys)) in enumerate(sorted(listed.items()), 1):
+                _add_agency(self.store, writer, report_keys, capture_keys)
+                if done % 100 == 0:
+                    self.say(f"{done}/{len(listed)} agencies")
             return self._upload(build, writer)
         finally:
             writer.cleanup()
@@ -469,19 +469,22 @@ class _Build:
         again = [a for a in agencies if listed[a][2] and listed[a][2] == _versions(old[a]["versions"])]
         writer = CatalogWriter(analysis.ReportFacts(self.registry))
         try:
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                moved = {a: _revisit(pool, self.store, listed[a], old[a]) for a in again}
-                revisited = {a: r for a, r in moved.items() if r is not None}
-                for agency in agencies:
-                    report_keys, capture_keys, _ = listed[agency]
-                    if (revisit := revisited.get(agency)) is None:
-                        _add_agency(pool, self.store, writer, report_keys, capture_keys)
-                        continue
-                    bucket = keys.catalog_bucket(agency)
-                    for table, rows in revisit.rows.items():
-                        for row in rows:
-                            writer.add_row(table, bucket, row)
-                    _add_captures(pool, self.store, writer, revisit.fresh, revisit.linked)
+            # The observations of every agency seen again, then the fresh captures of those moved
+            # forward, each read at once: per agency, a remote store's round trips would add up.
+            observed = _load_many(self.store, [k for a in again for k in listed[a][0] if keys.observation_of(k)])
+            moved = {a: _revisit(observed, listed[a], old[a]) for a in again}
+            revisited = {a: r for a, r in moved.items() if r is not None}
+            fresh = _load_many(self.store, [k for r in revisited.values() for k in r.fresh])
+            for agency in agencies:
+                report_keys, capture_keys, _ = listed[agency]
+                if (revisit := revisited.get(agency)) is None:
+                    _add_agency(self.store, writer, report_keys, capture_keys)
+                    continue
+                bucket = keys.catalog_bucket(agency)
+                for table, rows in revisit.rows.items():
+                    for row in rows:
+                        writer.add_row(table, bucket, row)
+                _add_captures(self.store, writer, revisit.fresh, revisit.linked, fresh)
             touched = pa.array(agencies, pa.string())
             rebuilt = pa.array([a for a in agencies if a not in revisited], pa.string())
             for bucket in buckets:
@@ -558,21 +561,17 @@ def _versions(rows: Iterable[Mapping[str, Any]]) -> frozenset[tuple[int, int]]:
 
 
 def _revisit(
-    pool: ThreadPoolExecutor,
-    store: Store,
+    observed: Mapping[str, Mapping[str, Any]],
     listing: tuple[list[str], list[str], frozenset[tuple[int, int]]],
     held: dict[str, list[dict]],
 ) -> revisits.Revisit | None:
-    """`revisits.revisit` of an agency (its `_listing`) with its observations read from the archive."""
+    """`revisits.revisit` of an agency (its `_listing`) with its observations (read: `observed`)."""
     report_keys, capture_keys, _ = listing
-    observed = [key for key in report_keys if keys.observation_of(key)]
-    found = pool.map(_load, [store] * len(observed), observed)
+    found = (observed[key] for key in report_keys if keys.observation_of(key))
     return revisits.revisit(held, (Observation.from_dict(data) for data in found), capture_keys)
 
 
-def _add_agency(
-    pool: ThreadPoolExecutor, store: Store, writer: CatalogWriter, report_keys: list[str], capture_keys: list[str]
-) -> None:
+def _add_agency(store: Store, writer: CatalogWriter, report_keys: list[str], capture_keys: list[str]) -> None:
     """One agency's reports (years ascending) and the captures it fetched."""
     found: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for key in report_keys:
@@ -581,33 +580,40 @@ def _add_agency(
             found[int(parts[2])][parts[3] == "observations"].append(key)
     linked: dict[str, list[tuple[str, int, int, CaptureLink]]] = defaultdict(list)
     for year, (version_keys, observation_keys) in sorted(found.items()):
-        versions = [Version.from_dict(d) for d in pool.map(_load, [store] * len(version_keys), version_keys)]
-        observations = [
-            Observation.from_dict(d) for d in pool.map(_load, [store] * len(observation_keys), observation_keys)
-        ]
+        versions = [Version.from_dict(d) for d in fan_out(partial(_load, store), version_keys)]
+        observations = [Observation.from_dict(d) for d in fan_out(partial(_load, store), observation_keys)]
         if not versions:
             continue
         writer.add_report(versions, observations)
         for number, link in _links_of(versions, observations):
             revisits.keep_link(linked[link.capture_key], versions[0].agency, year, number, link)
-    _add_captures(pool, store, writer, capture_keys, linked)
+    _add_captures(store, writer, capture_keys, linked)
 
 
 def _add_captures(
-    pool: ThreadPoolExecutor,
     store: Store,
     writer: CatalogWriter,
     capture_keys: Sequence[str],
     linked: Mapping[str, Sequence[tuple[str, int, int, CaptureLink]]],
+    loaded: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> None:
-    """The rows of an agency's `capture_keys`, and of the captures its reports link (`linked`) that
-    another agency fetched or that were never stored."""
-    for key, data in zip(capture_keys, pool.map(_load, [store] * len(capture_keys), capture_keys), strict=True):
+    """The rows of an agency's `capture_keys` (their records read, or given: `loaded`), and of the
+    captures its reports link (`linked`) that another agency fetched or that were never stored."""
+    records = (loaded or {}).get
+    found = [records(key) for key in capture_keys]
+    if any(data is None for data in found):
+        found = list(fan_out(partial(_load, store), capture_keys))
+    for key, data in zip(capture_keys, found, strict=True):
         writer.add_capture(key, Capture.from_dict(data), linked.get(key, []))
     listed = set(capture_keys)
     others = sorted(k for k in linked if k not in listed)  # fetched for another agency, or never stored
-    for key, data in zip(others, pool.map(_load_if_any, [store] * len(others), others), strict=True):
+    for key, data in zip(others, fan_out(partial(_load_if_any, store), others), strict=True):
         writer.add_capture(key, Capture.from_dict(data) if data is not None else None, linked[key])
+
+
+def _load_many(store: Store, wanted: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+    """The JSON objects at `wanted`, read at once."""
+    return dict(zip(wanted, fan_out(partial(_load, store), wanted), strict=True))
 
 
 def _owners(table: str, rows: pa.Table) -> pa.Array:
