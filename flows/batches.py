@@ -8,29 +8,37 @@ from typing import Any
 
 # Agencies a crawl process takes: at least MIN_BATCH, and up to MAX_BATCH while every crawl process
 # still gets a batch. Each process costs seconds to start, paid once per batch (at 1,000 agencies and
-# 2 processes, 9 batches instead of 20; `python -m benchmarks.harvest --batch-size N` compares).
+# 2 processes, 8 batches instead of 20; `python -m benchmarks.harvest --batch-size N` compares).
 MIN_BATCH = 50
 MAX_BATCH = 125
 
 
 def batch_size(agencies: int, processes: int) -> int:
-    """Agencies a batch holds for a run of `agencies` crawled by `processes` processes at once."""
-    shared = -(-agencies // max(processes, 1))  # ceiling: every process gets a batch
-    return max(MIN_BATCH, min(MAX_BATCH, shared))
+    """Agencies a batch holds for a run of `agencies` crawled by `processes` processes at once: as few
+    rounds of `processes` batches as MAX_BATCH allows, shared evenly, so that the last round keeps every
+    process busy (9 batches on 2 processes leave one crawling alone at the end)."""
+    width = max(processes, 1)
+    rounds = -(-agencies // (width * MAX_BATCH))  # ceilings
+    return max(MIN_BATCH, -(-agencies // (width * max(rounds, 1))))
 
 
 def family_batches(entries: Sequence[Any], size: int) -> list[list[str]]:
-    """Agency ids packed into batches of about `size`, whole families at a time, registry order kept."""
+    """Agency ids packed into as many batches as `size` asks for, whole families at a time, registry order
+    kept: a batch ends at the family boundary nearest to its even share, so batches come out alike
+    (a family that would mostly fall beyond the share starts the next batch)."""
     chosen = {e.id: e for e in entries}
     families: dict[str, list[str]] = {}
     for entry in entries:
         families.setdefault(_root(entry, chosen), []).append(entry.id)
+    share = len(chosen) / max(-(-len(chosen) // max(size, 1)), 1)
     batches: list[list[str]] = []
+    placed = 0
     for members in families.values():
-        if batches and len(batches[-1]) + len(members) <= size:
+        if batches and placed + len(members) / 2 <= share * len(batches):
             batches[-1] += members
         else:
             batches.append(list(members))
+        placed += len(members)
     return batches
 
 

@@ -70,9 +70,23 @@ def test_only_transient_failures_are_retried():
 
 @pytest.mark.parametrize(
     ("agencies", "processes", "size"),
-    [(6, 2, 50), (100, 2, 50), (200, 2, 100), (1000, 2, 125), (1000, 4, 125), (300, 0, 125)],
+    [(6, 2, 50), (100, 2, 50), (200, 2, 100), (1000, 2, 125), (1000, 4, 125), (300, 2, 75), (300, 0, 100)],
 )
 def test_batches_are_large_but_every_crawl_process_gets_one(agencies: int, processes: int, size: int) -> None:
     from nianbao.flows.batches import batch_size
 
     assert batch_size(agencies, processes) == size
+
+
+def test_batches_come_out_alike_in_whole_rounds_of_the_crawl_processes() -> None:
+    from nianbao.flows.batches import batch_size
+
+    # 100 families of 10 (a city and its departments), 1,000 agencies, 2 crawl processes: 8 batches
+    # of 120-130 (4 whole rounds), where filling each batch up to the size left a ninth of 40.
+    registry = [Entry(f"c{c}", None) for c in range(100)]
+    registry += [Entry(f"c{c}-d{d}", f"c{c}") for c in range(100) for d in range(9)]
+    registry.sort(key=lambda e: (e.id.split("-")[0], e.parent is not None, e.id))
+    batches = family_batches(registry, batch_size(len(registry), 2))
+    assert len(batches) == 8 and all(120 <= len(b) <= 130 for b in batches)
+    assert sorted(a for b in batches for a in b) == sorted(e.id for e in registry)
+    assert all(len({a.split("-")[0] for a in b}) * 10 == len(b) for b in batches)  # families whole
