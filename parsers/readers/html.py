@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import repeat
+from operator import itemgetter
 
 import lxml.etree
 
@@ -111,9 +112,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     html_title = page.html_title()
     metadata.update({k: v for k, v in page.metadata().items() if k not in metadata})
     crumb = page.breadcrumb_title()
-    page.drop_furniture()
-    flow = _Flow()
-    flow.visit(root.find("body") if root.find("body") is not None else root)
+    flow = _Flow(page)
+    flow.read(page.body())
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
     if len(_TABLE_OPEN.findall(text)) > len(_TABLE_CLOSE.findall(text)):
@@ -140,10 +140,6 @@ def _parse(text: str, url: str | None) -> lxml.etree._Element:
         raise ParseError(f"{url or 'the page'} is not readable HTML: Document is empty")
     check_html_parse(parser.error_log, url or "the page")  # a limit hit drops content silently otherwise
     return root
-
-
-def _tag(el: lxml.etree._Element) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
 def _inline_text(el: lxml.etree._Element) -> str:
@@ -180,6 +176,11 @@ _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
 _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
+# A node's fields (_Page): the element, its text's start and end in the page's text, its parent's node, its
+# index, its tag, its own text (el.text), and the index of the first node after its subtree.
+_EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER = range(8)
+_first = itemgetter(_EL)
+
 # Every class and id attribute of the page, each giving its element (getparent): one XPath is far cheaper
 # than asking every element, and than asking libxml2 for the elements having either.
 _CLASS_OR_ID = lxml.etree.XPath("//@class | //@id")
@@ -204,26 +205,30 @@ class _Page:
         pieces: list[str] = []
         add = pieces.append
         offset = 0
-        # [element, text start, text end, parent's node, index] in document order, comments too
+        # Per node, in document order, comments too: [element, text start, text end, parent's node, index,
+        # tag ("" for a comment), own text, index after its subtree] (see _EL … _AFTER).
         nodes: list[list] = []
         dropped: list[list] = []  # comments and elements of _DROP_TAGS
         opened: list[list | None] = [None]  # the open elements' nodes, innermost last
         for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if event == "start":
-                node = [el, offset, offset, opened[-1], len(nodes)]
+                text = el.text
+                tag = el.tag
+                node = [el, offset, offset, opened[-1], len(nodes), tag, text, 0]
                 nodes.append(node)
                 opened.append(node)
-                if el.tag in _DROP_TAGS:
+                if tag in _DROP_TAGS:
                     dropped.append(node)
-                text = el.text
                 if text:
                     add(text)
                     offset += len(text)
                 continue
             if event == "end":
-                opened.pop()[2] = offset
+                node = opened.pop()
+                node[2] = offset
+                node[7] = len(nodes)
             else:  # a comment's or processing instruction's text is not text: it spans nothing
-                node = [el, offset, offset, opened[-1], len(nodes)]
+                node = [el, offset, offset, opened[-1], len(nodes), "", None, len(nodes) + 1]
                 nodes.append(node)
                 dropped.append(node)
             tail = el.tail
@@ -233,7 +238,8 @@ class _Page:
         self.text = text = "".join(pieces)
         self._nodes = nodes
         self._starts = [node[1] for node in nodes]
-        index = {id(node[0]): node[4] for node in nodes}
+        # Element -> its node's index, built in C (a comprehension here costs a tenth of the walk).
+        self._index = index = dict(zip(map(id, map(_first, nodes)), range(len(nodes)), strict=True))
         named = {index[id(value.getparent())] for value in _CLASS_OR_ID(root)}  # a marker may name these, no other
 
         self.meta = [node[0] for node in dropped if node[0].tag == "meta"]
@@ -279,6 +285,7 @@ class _Page:
                 and _is_chrome(el, tag, i in named, text[start:end])
             ):
                 furniture.add(i)
+        self.removed = frozenset(furniture)
         self.furniture = [nodes[i][0] for i in sorted(furniture)]
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
@@ -359,19 +366,10 @@ class _Page:
                 return last[0]
         return None
 
-    def drop_furniture(self) -> None:
-        """Remove the furniture, in document order; what lies inside a removed element goes with it."""
-        for el in self.furniture:
-            if not _inside_removed(el):
-                _remove(el)
-
-
-def _inside_removed(el: lxml.etree._Element) -> bool:
-    """Whether an ancestor of el was removed (the top of its tree is no longer the document's root)."""
-    top = el
-    while (parent := top.getparent()) is not None:
-        top = parent
-    return _tag(top) != "html"
+    def body(self) -> list:
+        """The node the article's flow starts from: the root's <body>, else the root."""
+        body = self._nodes[0][0].find("body")
+        return self._nodes[self._index[id(body)]] if body is not None else self._nodes[0]
 
 
 def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool:
@@ -409,18 +407,6 @@ def _chrome_words(text: str) -> bool:
     return bool(_CHROME_TEXT.search(text))
 
 
-def _remove(el: lxml.etree._Element) -> None:
-    """Remove an element but keep its tail text, which belongs to the parent."""
-    parent = el.getparent()
-    if el.tail:
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
 def _cut_last_row(blocks: tuple[Block, ...], extent: int) -> tuple[Block, ...]:
     """A page cut inside a table: its last row ends where the page does, not at the table's width.
 
@@ -447,46 +433,77 @@ def _title_in_body(blocks: tuple[Block, ...]) -> str | None:
 
 
 class _Flow:
-    """Walks the article in reading order, cutting text into paragraphs at block boundaries."""
+    """Walks the article in reading order, cutting text into paragraphs at block boundaries.
 
-    def __init__(self) -> None:
+    It reads the page's nodes and whole text as the page walk left them, not the tree: the text between
+    two places where something happens (a block opens or closes, a <br>, a table, furniture) is one
+    slice of the page's text. Furniture is skipped whole, its tail kept where it stood, which is what
+    removing it from the tree would leave.
+    """
+
+    def __init__(self, page: _Page) -> None:
         self.blocks: list[Block] = []
         self.warnings: list[tuple[str, str]] = []
         self.images = 0
         self.last_row_extent = 0  # real cells in the last row of the last table, before padding
+        self._page = page
         self._buffer: list[str] = []
 
-    def visit(self, el: lxml.etree._Element) -> None:
-        tag = el.tag  # in lower case from libxml2; a comment's is a function, which matches no name here
-        if tag == "table" and not _is_layout(el):
-            self._flush()
-            self._table(el)
-        elif tag == "br":
-            self._buffer.append(_LINE_BREAK)
-        else:
+    def read(self, top: list) -> None:
+        nodes, removed, text, add = self._page._nodes, self._page.removed, self._page.text, self._buffer.append
+        cursor = top[_START]
+        blocks: list[list] = []  # the open block elements' nodes, innermost last
+        i, stop = top[_INDEX], top[_AFTER]
+        while i < stop:
+            node = nodes[i]
+            while blocks and blocks[-1][_AFTER] <= i:  # blocks ending before this node: their text is complete
+                end = blocks.pop()[_END]
+                add(text[cursor:end])
+                cursor = end
+                self._flush()
+            tag = node[_NODE_TAG]
+            if i in removed or tag == "br" or (tag == "table" and not self._is_layout(node)):
+                add(text[cursor : node[_START]])
+                if tag == "br" and i not in removed:
+                    add(_LINE_BREAK)
+                elif tag == "table" and i not in removed:
+                    self._flush()
+                    self._table(node)
+                cursor = node[_END]  # its tail follows, as it would after a removal
+                i = node[_AFTER]
+                continue
             if tag == "img":
                 self.images += 1
-            block = tag in _BLOCK_TAGS
-            if block:
+            elif tag in _BLOCK_TAGS:
+                add(text[cursor : node[_START]])
+                cursor = node[_START]
                 self._flush()
-            if el.text:
-                self._buffer.append(el.text)
-            for child in el:
-                self.visit(child)
-            if block:
-                self._flush()
-        if el.tail:
-            self._buffer.append(el.tail)
+                blocks.append(node)
+            i += 1
+        while blocks:
+            end = blocks.pop()[_END]
+            add(text[cursor:end])
+            cursor = end
+            self._flush()
 
     def _flush(self) -> None:
         for line in "".join(self._buffer).split(_LINE_BREAK):
             text = clean(line)
             if text:
                 self.blocks.append(TextBlock(text))
-        self._buffer = []
+        self._buffer.clear()
 
-    def _table(self, table: lxml.etree._Element) -> None:
-        rows, self.last_row_extent, truncated = _grid(table)
+    def _is_layout(self, table: list) -> bool:
+        """A table holding tables (left after the furniture) lays out the page; its cells are flow, not data."""
+        page = self._page
+        for inner in table[_EL].iter("table"):
+            node = page._nodes[page._index[id(inner)]]
+            if node is not table and not _under_removed(node, table, page.removed):
+                return True
+        return False
+
+    def _table(self, table: list) -> None:
+        rows, self.last_row_extent, truncated = _grid(table, self._page)
         if truncated:
             self.warnings.append(("table_truncated", f"a table exceeds {MAX_CELLS} cells; the rest was dropped"))
         if rows and len(rows[0]) == 1:  # a one-column table is a box of paragraphs
@@ -495,9 +512,13 @@ class _Flow:
             self.blocks.append(TableBlock(rows))
 
 
-def _is_layout(table: lxml.etree._Element) -> bool:
-    """A table holding tables lays out the page; its cells are flow, not data."""
-    return table.find(".//table") is not None
+def _under_removed(node: list, top: list, removed: frozenset[int]) -> bool:
+    """Whether a node or one of its ancestors below `top` is furniture."""
+    while node is not top:
+        if node[_INDEX] in removed:
+            return True
+        node = node[_PARENT]
+    return False
 
 
 _SPANS = lxml.etree.XPath(".//@rowspan | .//@colspan")
@@ -511,25 +532,67 @@ def _span(value: str | None) -> int:
     return max(1, min(int(match), MAX_SPAN)) if match else 1
 
 
-def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
+def _rows(table: list, page: _Page) -> list[list[list]]:
+    """Per <tr> of the table (furniture left out), its <td>/<th> children's nodes, in document order.
+
+    libxml2 finds the rows and their cells; the page's nodes say which lie in furniture (a <tr> or a cell
+    never is furniture itself, see _NEVER_CHROME, but may sit in a removed <thead> or <div>).
+    """
+    nodes, index, removed = page._nodes, page._index, page.removed
+    rows: list[list[list]] = []
+    for tr in table[_EL].iter("tr"):
+        node = nodes[index[id(tr)]]
+        if removed and _under_removed(node, table, removed):
+            continue
+        rows.append([nodes[index[id(cell)]] for cell in tr.iterchildren("td", "th")])
+    return rows
+
+
+def _cell_text(cell: list, page: _Page) -> str:
+    """A cell's text with line breaks as spaces, furniture left out (as `_inline_text` reads it once
+    the furniture is gone): its slice of the page's text, a space where a <br>/<p>/<div>/<li> starts."""
+    if cell[_AFTER] == cell[_INDEX] + 1:  # the usual cell: no child, its own text only
+        return clean(cell[_OWN_TEXT] or "")
+    nodes, removed, text = page._nodes, page.removed, page.text
+    parts: list[str] = []
+    cursor = cell[_START]
+    j, stop = cell[_INDEX] + 1, cell[_AFTER]
+    while j < stop:
+        node = nodes[j]
+        if j in removed:  # all of it goes (comments and <script> too), its tail stays
+            parts.append(text[cursor : node[_START]])
+            cursor = node[_END]
+            j = node[_AFTER]
+            continue
+        if node[_NODE_TAG] in _INLINE_BREAKS:
+            parts.append(text[cursor : node[_START]])
+            parts.append(" ")
+            cursor = node[_START]
+        j += 1
+    parts.append(text[cursor : cell[_END]])
+    return clean("".join(parts))
+
+
+def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
     """The dense grid of a table (each cell a merged cell covers holds the merged cell's text), how
     many cells its last row really has (before padding), and whether it was cut at MAX_CELLS.
 
-    Read straight from the tree, one pass over the cells; a cell with no span and no child element (most
+    Read from the page's nodes, one pass over the cells; a cell with no span and no child element (most
     of them) takes the short way.
     """
-    trs = list(table.iter("tr"))
+    trs = _rows(table, page)
     height = len(trs)
-    spanning = {value.getparent() for value in _SPANS(table)}  # the few cells with a rowspan or colspan
+    spanning = {value.getparent() for value in _SPANS(table[_EL])}  # the few cells with a rowspan or colspan
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
-    for r, tr in enumerate(trs):
+    for r, cells in enumerate(trs):
         row, c = filled[r], 0
-        for cell in tr.iterchildren("td", "th"):
+        for node in cells:
             while c in row:
                 c += 1
-            text = _inline_text(cell) if len(cell) else clean(cell.text or "")
+            text = _cell_text(node, page)
+            cell = node[_EL]
             if cell not in spanning:  # one cell, at a free column
                 if count >= MAX_CELLS:
                     truncated = True
