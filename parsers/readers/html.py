@@ -176,6 +176,8 @@ _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
 _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
+_SPANS = lxml.etree.XPath("//@rowspan | //@colspan")
+
 # A node's fields (_Page): the element, its text's start and end in the page's text, its parent's node, its
 # index, its tag, its own text (el.text), and the index of the first node after its subtree.
 _EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER = range(8)
@@ -204,19 +206,23 @@ class _Page:
     def __init__(self, root: lxml.etree._Element) -> None:
         pieces: list[str] = []
         add = pieces.append
-        offset = 0
+        offset = count = 0
         # Per node, in document order, comments too: [element, text start, text end, parent's node, index,
         # tag ("" for a comment), own text, index after its subtree] (see _EL … _AFTER).
         nodes: list[list] = []
+        new = nodes.append
         dropped: list[list] = []  # comments and elements of _DROP_TAGS
-        opened: list[list | None] = [None]  # the open elements' nodes, innermost last
+        parent: list | None = None  # the innermost open element's node
+        outer: list[list | None] = []  # the open elements' parents' nodes
         for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if event == "start":
                 text = el.text
                 tag = el.tag
-                node = [el, offset, offset, opened[-1], len(nodes), tag, text, 0]
-                nodes.append(node)
-                opened.append(node)
+                node = [el, offset, offset, parent, count, tag, text, 0]
+                new(node)
+                count += 1
+                outer.append(parent)
+                parent = node
                 if tag in _DROP_TAGS:
                     dropped.append(node)
                 if text:
@@ -224,17 +230,21 @@ class _Page:
                     offset += len(text)
                 continue
             if event == "end":
-                node = opened.pop()
+                node = parent
                 node[2] = offset
-                node[7] = len(nodes)
+                node[7] = count
+                parent = outer.pop()
             else:  # a comment's or processing instruction's text is not text: it spans nothing
-                node = [el, offset, offset, opened[-1], len(nodes), "", None, len(nodes) + 1]
-                nodes.append(node)
+                node = [el, offset, offset, parent, count, "", None, count + 1]
+                new(node)
+                count += 1
                 dropped.append(node)
             tail = el.tail
-            if tail and el is not root:
+            if tail:
                 add(tail)
                 offset += len(tail)
+        if root.tail:  # the last piece, and not the page's
+            pieces.pop()
         self.text = text = "".join(pieces)
         self._nodes = nodes
         self._starts = [node[1] for node in nodes]
@@ -286,6 +296,7 @@ class _Page:
             ):
                 furniture.add(i)
         self.removed = frozenset(furniture)
+        self._spanning: set[lxml.etree._Element] | None = None
         self.furniture = [nodes[i][0] for i in sorted(furniture)]
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
@@ -365,6 +376,12 @@ class _Page:
             if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
                 return last[0]
         return None
+
+    def spanning(self) -> set[lxml.etree._Element]:
+        """The elements with a rowspan or colspan (the few cells a grid must spread), found once per page."""
+        if self._spanning is None:
+            self._spanning = {value.getparent() for value in _SPANS(self._nodes[0][_EL])}
+        return self._spanning
 
     def body(self) -> list:
         """The node the article's flow starts from: the root's <body>, else the root."""
@@ -521,7 +538,6 @@ def _under_removed(node: list, top: list, removed: frozenset[int]) -> bool:
     return False
 
 
-_SPANS = lxml.etree.XPath(".//@rowspan | .//@colspan")
 
 
 def _span(value: str | None) -> int:
@@ -533,19 +549,24 @@ def _span(value: str | None) -> int:
 
 
 def _rows(table: list, page: _Page) -> list[list[list]]:
-    """Per <tr> of the table (furniture left out), its <td>/<th> children's nodes, in document order.
-
-    libxml2 finds the rows and their cells; the page's nodes say which lie in furniture (a <tr> or a cell
-    never is furniture itself, see _NEVER_CHROME, but may sit in a removed <thead> or <div>).
-    """
-    nodes, index, removed = page._nodes, page._index, page.removed
+    """Per <tr> of the table (furniture left out), its <td>/<th> children's nodes, in document order."""
+    nodes, removed = page._nodes, page.removed
+    first, after = table[_INDEX] + 1, table[_AFTER]
+    parts = [node for node in nodes[first:after] if node[_NODE_TAG] in _ROW_TAGS]
+    if removed and any(first <= i < after for i in removed):  # rare: furniture inside the table
+        parts = [node for node in parts if not _under_removed(node, table, removed)]
     rows: list[list[list]] = []
-    for tr in table[_EL].iter("tr"):
-        node = nodes[index[id(tr)]]
-        if removed and _under_removed(node, table, removed):
-            continue
-        rows.append([nodes[index[id(cell)]] for cell in tr.iterchildren("td", "th")])
+    cells_of: dict[int, list[list]] = {}  # a <tr>'s index -> its cells
+    for node in parts:
+        if node[_NODE_TAG] == "tr":
+            rows.append(cells := [])
+            cells_of[node[_INDEX]] = cells
+        elif (cells := cells_of.get(node[_PARENT][_INDEX])) is not None:  # a <td>/<th> of a <tr>
+            cells.append(node)
     return rows
+
+
+_ROW_TAGS = frozenset({"tr", "td", "th"})
 
 
 def _cell_text(cell: list, page: _Page) -> str:
@@ -582,7 +603,7 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
     """
     trs = _rows(table, page)
     height = len(trs)
-    spanning = {value.getparent() for value in _SPANS(table[_EL])}  # the few cells with a rowspan or colspan
+    spanning = page.spanning()  # the few cells with a rowspan or colspan
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
@@ -591,7 +612,8 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
         for node in cells:
             while c in row:
                 c += 1
-            text = _cell_text(node, page)
+            # the usual cell has no child: its own text only
+            text = clean(node[_OWN_TEXT] or "") if node[_AFTER] == node[_INDEX] + 1 else _cell_text(node, page)
             cell = node[_EL]
             if cell not in spanning:  # one cell, at a free column
                 if count >= MAX_CELLS:
