@@ -378,9 +378,10 @@ class _Page:
         return None
 
     def spanning(self) -> set[lxml.etree._Element]:
-        """The elements with a rowspan or colspan (the few cells a grid must spread), found once per page."""
+        """The elements with a rowspan or colspan over 1 (the few cells a grid must spread), found once per
+        page (Word writes rowspan=1 colspan=1 on many cells: those are plain cells)."""
         if self._spanning is None:
-            self._spanning = {value.getparent() for value in _SPANS(self._nodes[0][_EL])}
+            self._spanning = {value.getparent() for value in _SPANS(self._nodes[0][_EL]) if _span(value) > 1}
         return self._spanning
 
     def body(self) -> list:
@@ -540,6 +541,7 @@ def _under_removed(node: list, top: list, removed: frozenset[int]) -> bool:
 
 
 
+@lru_cache(maxsize=1024)  # a page's spans are a few values ("2", "3"), asked of every spanning cell
 def _span(value: str | None) -> int:
     """A colspan/rowspan attribute's value, 1 when absent or unreadable, at most MAX_SPAN."""
     if not value:
@@ -613,7 +615,7 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
             while c in row:
                 c += 1
             # the usual cell has no child: its own text only
-            text = clean(node[_OWN_TEXT] or "") if node[_AFTER] == node[_INDEX] + 1 else _cell_text(node, page)
+            text = _clean_cell(node[_OWN_TEXT] or "") if node[_AFTER] == node[_INDEX] + 1 else _cell_text(node, page)
             cell = node[_EL]
             if cell not in spanning:  # one cell, at a free column
                 if count >= MAX_CELLS:
@@ -642,5 +644,10 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
     # A row of blank cells is kept: a table 4 left blank prints its one data row that way, and blank
     # (not reported) is not missing. Only a <tr> with no cells at all is no row.
     blank = repeat("")  # endless, so one serves every row
-    rows = tuple(tuple(map(row.get, range(width), blank)) for row in used)
+    rows = tuple([tuple(map(row.get, range(width), blank)) for row in used])
     return rows, max(used[-1]) + 1, truncated
+
+
+# Cell texts repeat within a page and across pages (the template's labels, 0, blanks): their clean form
+# is remembered in one call, without the wrapper's frame.
+_clean_cell = lru_cache(maxsize=65536)(clean)
