@@ -248,9 +248,11 @@ class _Page:
         self.text = text = "".join(pieces)
         self._nodes = nodes
         self._starts = [node[1] for node in nodes]
-        # Element -> its node's index, built in C (a comprehension here costs a tenth of the walk).
-        self._index = index = dict(zip(map(id, map(_first, nodes)), range(len(nodes)), strict=True))
-        named = {index[id(value.getparent())] for value in _CLASS_OR_ID(root)}  # a marker may name these, no other
+        self._index: dict[lxml.etree._Element, int] | None = None  # element -> its node's index, when asked
+        # A marker may name these, no other. The elements are picked out of the nodes, not looked up one by
+        # one: a map from every element to its node would cost a fifth of the walk.
+        marked = {value.getparent() for value in _CLASS_OR_ID(root)}
+        named = {node[_INDEX] for node in nodes if node[_EL] in marked} if marked else set()
 
         self.meta = [node[0] for node in dropped if node[0].tag == "meta"]
         titles = [node for node in dropped if node[0].tag == "title" and node[0] is not root]
@@ -386,8 +388,19 @@ class _Page:
 
     def body(self) -> list:
         """The node the article's flow starts from: the root's <body>, else the root."""
-        body = self._nodes[0][0].find("body")
-        return self._nodes[self._index[id(body)]] if body is not None else self._nodes[0]
+        nodes = self._nodes
+        i = 1
+        while i < len(nodes):  # the root's children, one subtree at a time
+            if nodes[i][_NODE_TAG] == "body":
+                return nodes[i]
+            i = nodes[i][_AFTER]
+        return nodes[0]
+
+    def node(self, el: lxml.etree._Element) -> list:
+        """The node of an element (rarely asked: the map is built the first time)."""
+        if self._index is None:
+            self._index = dict(zip(map(_first, self._nodes), range(len(self._nodes)), strict=True))
+        return self._nodes[self._index[el]]
 
 
 def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool:
@@ -515,8 +528,7 @@ class _Flow:
         """A table holding tables (left after the furniture) lays out the page; its cells are flow, not data."""
         page = self._page
         for inner in table[_EL].iter("table"):
-            node = page._nodes[page._index[id(inner)]]
-            if node is not table and not _under_removed(node, table, page.removed):
+            if inner is not table[_EL] and not _under_removed(page.node(inner), table, page.removed):
                 return True
         return False
 
