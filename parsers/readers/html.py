@@ -88,7 +88,10 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 _TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})  # article text, whatever its class says
 _LINE_BREAK = "\u2028"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters libxml2 must not see. Pages rarely hold any: a search for each (memchr in C) says so for a
+# fifth of what one regex pass over the page costs; the regex then removes them.
+_CONTROL_CHARS = (*map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))), "\ufffe", "\uffff")
+_CONTROL = re.compile("[" + "".join(map(re.escape, _CONTROL_CHARS)) + "]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SEP = re.compile(r"\s*(?:_|\||--|—|－|-\s)\s*")
 _REPORTISH = re.compile(r"报告|年报")
@@ -126,7 +129,9 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
 
 
 def _parse(text: str, url: str | None) -> lxml.etree._Element:
-    text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if any(c in text for c in _CONTROL_CHARS):
+        text = _CONTROL.sub("", text)
     if not text.strip():
         raise ParseError(f"{url or 'the page'} holds no HTML")
     # lxml.etree's HTML parser builds the same tree as lxml.html's without lxml.html's element classes,
