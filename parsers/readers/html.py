@@ -204,8 +204,8 @@ class _Page:
     word it must hold for a verdict occurs in its text: a search of the page's whole text finds each
     such word once, and the elements whose text overlaps it are that place's ancestors and the elements
     starting inside it (`_overlapping`). libxml2's HTML parser gives tags in lower case, so tags are
-    compared as they come. Every verdict is about the tree as parsed: the passes run before the
-    furniture is removed, and no furniture verdict depends on what a removal changes.
+    compared as they come. Every verdict is about the tree as parsed: the tree is never changed (the
+    flow skips the furniture, see _Flow), and no furniture verdict depends on what a removal would change.
     """
 
     def __init__(self, root: lxml.etree._Element) -> None:
