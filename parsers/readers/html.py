@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import repeat
+from operator import itemgetter
 
 import lxml.etree
 
@@ -87,7 +88,10 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 _TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})  # article text, whatever its class says
 _LINE_BREAK = "\u2028"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters libxml2 must not see. Pages rarely hold any: a search for each (memchr in C) says so for a
+# fifth of what one regex pass over the page costs; the regex then removes them.
+_CONTROL_CHARS = (*map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))), "\ufffe", "\uffff")
+_CONTROL = re.compile("[" + "".join(map(re.escape, _CONTROL_CHARS)) + "]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SEP = re.compile(r"\s*(?:_|\||--|—|－|-\s)\s*")
 _REPORTISH = re.compile(r"报告|年报")
@@ -111,9 +115,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     html_title = page.html_title()
     metadata.update({k: v for k, v in page.metadata().items() if k not in metadata})
     crumb = page.breadcrumb_title()
-    page.drop_furniture()
-    flow = _Flow()
-    flow.visit(root.find("body") if root.find("body") is not None else root)
+    flow = _Flow(page)
+    flow.read(page.body())
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
     if len(_TABLE_OPEN.findall(text)) > len(_TABLE_CLOSE.findall(text)):
@@ -126,7 +129,9 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
 
 
 def _parse(text: str, url: str | None) -> lxml.etree._Element:
-    text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if any(c in text for c in _CONTROL_CHARS):
+        text = _CONTROL.sub("", text)
     if not text.strip():
         raise ParseError(f"{url or 'the page'} holds no HTML")
     # lxml.etree's HTML parser builds the same tree as lxml.html's without lxml.html's element classes,
@@ -140,10 +145,6 @@ def _parse(text: str, url: str | None) -> lxml.etree._Element:
         raise ParseError(f"{url or 'the page'} is not readable HTML: Document is empty")
     check_html_parse(parser.error_log, url or "the page")  # a limit hit drops content silently otherwise
     return root
-
-
-def _tag(el: lxml.etree._Element) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
 def _inline_text(el: lxml.etree._Element) -> str:
@@ -180,6 +181,13 @@ _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
 _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
+_SPANS = lxml.etree.XPath("//@rowspan | //@colspan")
+
+# A node's fields (_Page): the element, its text's start and end in the page's text, its parent's node, its
+# index, its tag, its own text (el.text), and the index of the first node after its subtree.
+_EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER = range(8)
+_first = itemgetter(_EL)
+
 # Every class and id attribute of the page, each giving its element (getparent): one XPath is far cheaper
 # than asking every element, and than asking libxml2 for the elements having either.
 _CLASS_OR_ID = lxml.etree.XPath("//@class | //@id")
@@ -196,45 +204,60 @@ class _Page:
     word it must hold for a verdict occurs in its text: a search of the page's whole text finds each
     such word once, and the elements whose text overlaps it are that place's ancestors and the elements
     starting inside it (`_overlapping`). libxml2's HTML parser gives tags in lower case, so tags are
-    compared as they come. Every verdict is about the tree as parsed: the passes run before the
-    furniture is removed, and no furniture verdict depends on what a removal changes.
+    compared as they come. Every verdict is about the tree as parsed: the tree is never changed (the
+    flow skips the furniture, see _Flow), and no furniture verdict depends on what a removal would change.
     """
 
     def __init__(self, root: lxml.etree._Element) -> None:
         pieces: list[str] = []
         add = pieces.append
-        offset = 0
-        # [element, text start, text end, parent's node, index] in document order, comments too
+        offset = count = 0
+        # Per node, in document order, comments too: [element, text start, text end, parent's node, index,
+        # tag ("" for a comment), own text, index after its subtree] (see _EL … _AFTER).
         nodes: list[list] = []
+        new = nodes.append
         dropped: list[list] = []  # comments and elements of _DROP_TAGS
-        opened: list[list | None] = [None]  # the open elements' nodes, innermost last
+        parent: list | None = None  # the innermost open element's node
+        outer: list[list | None] = []  # the open elements' parents' nodes
         for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if event == "start":
-                node = [el, offset, offset, opened[-1], len(nodes)]
-                nodes.append(node)
-                opened.append(node)
-                if el.tag in _DROP_TAGS:
-                    dropped.append(node)
                 text = el.text
+                tag = el.tag
+                node = [el, offset, offset, parent, count, tag, text, 0]
+                new(node)
+                count += 1
+                outer.append(parent)
+                parent = node
+                if tag in _DROP_TAGS:
+                    dropped.append(node)
                 if text:
                     add(text)
                     offset += len(text)
                 continue
             if event == "end":
-                opened.pop()[2] = offset
+                node = parent
+                node[2] = offset
+                node[7] = count
+                parent = outer.pop()
             else:  # a comment's or processing instruction's text is not text: it spans nothing
-                node = [el, offset, offset, opened[-1], len(nodes)]
-                nodes.append(node)
+                node = [el, offset, offset, parent, count, "", None, count + 1]
+                new(node)
+                count += 1
                 dropped.append(node)
             tail = el.tail
-            if tail and el is not root:
+            if tail:
                 add(tail)
                 offset += len(tail)
+        if root.tail:  # the last piece, and not the page's
+            pieces.pop()
         self.text = text = "".join(pieces)
         self._nodes = nodes
         self._starts = [node[1] for node in nodes]
-        index = {id(node[0]): node[4] for node in nodes}
-        named = {index[id(value.getparent())] for value in _CLASS_OR_ID(root)}  # a marker may name these, no other
+        self._index: dict[lxml.etree._Element, int] | None = None  # element -> its node's index, when asked
+        # A marker may name these, no other. The elements are picked out of the nodes, not looked up one by
+        # one: a map from every element to its node would cost a fifth of the walk.
+        marked = {value.getparent() for value in _CLASS_OR_ID(root)}
+        named = {node[_INDEX] for node in nodes if node[_EL] in marked} if marked else set()
 
         self.meta = [node[0] for node in dropped if node[0].tag == "meta"]
         titles = [node for node in dropped if node[0].tag == "title" and node[0] is not root]
@@ -279,6 +302,8 @@ class _Page:
                 and _is_chrome(el, tag, i in named, text[start:end])
             ):
                 furniture.add(i)
+        self.removed = frozenset(furniture)
+        self._spanning: set[lxml.etree._Element] | None = None
         self.furniture = [nodes[i][0] for i in sorted(furniture)]
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
@@ -359,19 +384,28 @@ class _Page:
                 return last[0]
         return None
 
-    def drop_furniture(self) -> None:
-        """Remove the furniture, in document order; what lies inside a removed element goes with it."""
-        for el in self.furniture:
-            if not _inside_removed(el):
-                _remove(el)
+    def spanning(self) -> set[lxml.etree._Element]:
+        """The elements with a rowspan or colspan over 1 (the few cells a grid must spread), found once per
+        page (Word writes rowspan=1 colspan=1 on many cells: those are plain cells)."""
+        if self._spanning is None:
+            self._spanning = {value.getparent() for value in _SPANS(self._nodes[0][_EL]) if _span(value) > 1}
+        return self._spanning
 
+    def body(self) -> list:
+        """The node the article's flow starts from: the root's <body>, else the root."""
+        nodes = self._nodes
+        i = 1
+        while i < len(nodes):  # the root's children, one subtree at a time
+            if nodes[i][_NODE_TAG] == "body":
+                return nodes[i]
+            i = nodes[i][_AFTER]
+        return nodes[0]
 
-def _inside_removed(el: lxml.etree._Element) -> bool:
-    """Whether an ancestor of el was removed (the top of its tree is no longer the document's root)."""
-    top = el
-    while (parent := top.getparent()) is not None:
-        top = parent
-    return _tag(top) != "html"
+    def node(self, el: lxml.etree._Element) -> list:
+        """The node of an element (rarely asked: the map is built the first time)."""
+        if self._index is None:
+            self._index = dict(zip(map(_first, self._nodes), range(len(self._nodes)), strict=True))
+        return self._nodes[self._index[el]]
 
 
 def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool:
@@ -409,18 +443,6 @@ def _chrome_words(text: str) -> bool:
     return bool(_CHROME_TEXT.search(text))
 
 
-def _remove(el: lxml.etree._Element) -> None:
-    """Remove an element but keep its tail text, which belongs to the parent."""
-    parent = el.getparent()
-    if el.tail:
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
 def _cut_last_row(blocks: tuple[Block, ...], extent: int) -> tuple[Block, ...]:
     """A page cut inside a table: its last row ends where the page does, not at the table's width.
 
@@ -447,46 +469,76 @@ def _title_in_body(blocks: tuple[Block, ...]) -> str | None:
 
 
 class _Flow:
-    """Walks the article in reading order, cutting text into paragraphs at block boundaries."""
+    """Walks the article in reading order, cutting text into paragraphs at block boundaries.
 
-    def __init__(self) -> None:
+    It reads the page's nodes and whole text as the page walk left them, not the tree: the text between
+    two places where something happens (a block opens or closes, a <br>, a table, furniture) is one
+    slice of the page's text. Furniture is skipped whole, its tail kept where it stood, which is what
+    removing it from the tree would leave.
+    """
+
+    def __init__(self, page: _Page) -> None:
         self.blocks: list[Block] = []
         self.warnings: list[tuple[str, str]] = []
         self.images = 0
         self.last_row_extent = 0  # real cells in the last row of the last table, before padding
+        self._page = page
         self._buffer: list[str] = []
 
-    def visit(self, el: lxml.etree._Element) -> None:
-        tag = el.tag  # in lower case from libxml2; a comment's is a function, which matches no name here
-        if tag == "table" and not _is_layout(el):
-            self._flush()
-            self._table(el)
-        elif tag == "br":
-            self._buffer.append(_LINE_BREAK)
-        else:
+    def read(self, top: list) -> None:
+        nodes, removed, text, add = self._page._nodes, self._page.removed, self._page.text, self._buffer.append
+        cursor = top[_START]
+        blocks: list[list] = []  # the open block elements' nodes, innermost last
+        i, stop = top[_INDEX], top[_AFTER]
+        while i < stop:
+            node = nodes[i]
+            while blocks and blocks[-1][_AFTER] <= i:  # blocks ending before this node: their text is complete
+                end = blocks.pop()[_END]
+                add(text[cursor:end])
+                cursor = end
+                self._flush()
+            tag = node[_NODE_TAG]
+            if i in removed or tag == "br" or (tag == "table" and not self._is_layout(node)):
+                add(text[cursor : node[_START]])
+                if tag == "br" and i not in removed:
+                    add(_LINE_BREAK)
+                elif tag == "table" and i not in removed:
+                    self._flush()
+                    self._table(node)
+                cursor = node[_END]  # its tail follows, as it would after a removal
+                i = node[_AFTER]
+                continue
             if tag == "img":
                 self.images += 1
-            block = tag in _BLOCK_TAGS
-            if block:
+            elif tag in _BLOCK_TAGS:
+                add(text[cursor : node[_START]])
+                cursor = node[_START]
                 self._flush()
-            if el.text:
-                self._buffer.append(el.text)
-            for child in el:
-                self.visit(child)
-            if block:
-                self._flush()
-        if el.tail:
-            self._buffer.append(el.tail)
+                blocks.append(node)
+            i += 1
+        while blocks:
+            end = blocks.pop()[_END]
+            add(text[cursor:end])
+            cursor = end
+            self._flush()
 
     def _flush(self) -> None:
         for line in "".join(self._buffer).split(_LINE_BREAK):
             text = clean(line)
             if text:
                 self.blocks.append(TextBlock(text))
-        self._buffer = []
+        self._buffer.clear()
 
-    def _table(self, table: lxml.etree._Element) -> None:
-        rows, self.last_row_extent, truncated = _grid(table)
+    def _is_layout(self, table: list) -> bool:
+        """A table holding tables (left after the furniture) lays out the page; its cells are flow, not data."""
+        page = self._page
+        for inner in table[_EL].iter("table"):
+            if inner is not table[_EL] and not _under_removed(page.node(inner), table, page.removed):
+                return True
+        return False
+
+    def _table(self, table: list) -> None:
+        rows, self.last_row_extent, truncated = _grid(table, self._page)
         if truncated:
             self.warnings.append(("table_truncated", f"a table exceeds {MAX_CELLS} cells; the rest was dropped"))
         if rows and len(rows[0]) == 1:  # a one-column table is a box of paragraphs
@@ -495,14 +547,18 @@ class _Flow:
             self.blocks.append(TableBlock(rows))
 
 
-def _is_layout(table: lxml.etree._Element) -> bool:
-    """A table holding tables lays out the page; its cells are flow, not data."""
-    return table.find(".//table") is not None
+def _under_removed(node: list, top: list, removed: frozenset[int]) -> bool:
+    """Whether a node or one of its ancestors below `top` is furniture."""
+    while node is not top:
+        if node[_INDEX] in removed:
+            return True
+        node = node[_PARENT]
+    return False
 
 
-_SPANS = lxml.etree.XPath(".//@rowspan | .//@colspan")
 
 
+@lru_cache(maxsize=1024)  # a page's spans are a few values ("2", "3"), asked of every spanning cell
 def _span(value: str | None) -> int:
     """A colspan/rowspan attribute's value, 1 when absent or unreadable, at most MAX_SPAN."""
     if not value:
@@ -511,25 +567,73 @@ def _span(value: str | None) -> int:
     return max(1, min(int(match), MAX_SPAN)) if match else 1
 
 
-def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
+def _rows(table: list, page: _Page) -> list[list[list]]:
+    """Per <tr> of the table (furniture left out), its <td>/<th> children's nodes, in document order."""
+    nodes, removed = page._nodes, page.removed
+    first, after = table[_INDEX] + 1, table[_AFTER]
+    parts = [node for node in nodes[first:after] if node[_NODE_TAG] in _ROW_TAGS]
+    if removed and any(first <= i < after for i in removed):  # rare: furniture inside the table
+        parts = [node for node in parts if not _under_removed(node, table, removed)]
+    rows: list[list[list]] = []
+    cells_of: dict[int, list[list]] = {}  # a <tr>'s index -> its cells
+    for node in parts:
+        if node[_NODE_TAG] == "tr":
+            rows.append(cells := [])
+            cells_of[node[_INDEX]] = cells
+        elif (cells := cells_of.get(node[_PARENT][_INDEX])) is not None:  # a <td>/<th> of a <tr>
+            cells.append(node)
+    return rows
+
+
+_ROW_TAGS = frozenset({"tr", "td", "th"})
+
+
+def _cell_text(cell: list, page: _Page) -> str:
+    """A cell's text with line breaks as spaces, furniture left out (as `_inline_text` reads it once
+    the furniture is gone): its slice of the page's text, a space where a <br>/<p>/<div>/<li> starts."""
+    if cell[_AFTER] == cell[_INDEX] + 1:  # the usual cell: no child, its own text only
+        return clean(cell[_OWN_TEXT] or "")
+    nodes, removed, text = page._nodes, page.removed, page.text
+    parts: list[str] = []
+    cursor = cell[_START]
+    j, stop = cell[_INDEX] + 1, cell[_AFTER]
+    while j < stop:
+        node = nodes[j]
+        if j in removed:  # all of it goes (comments and <script> too), its tail stays
+            parts.append(text[cursor : node[_START]])
+            cursor = node[_END]
+            j = node[_AFTER]
+            continue
+        if node[_NODE_TAG] in _INLINE_BREAKS:
+            parts.append(text[cursor : node[_START]])
+            parts.append(" ")
+            cursor = node[_START]
+        j += 1
+    parts.append(text[cursor : cell[_END]])
+    return clean("".join(parts))
+
+
+def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
     """The dense grid of a table (each cell a merged cell covers holds the merged cell's text), how
     many cells its last row really has (before padding), and whether it was cut at MAX_CELLS.
 
-    Read straight from the tree, one pass over the cells; a cell with no span and no child element (most
+    Read from the page's nodes, one pass over the cells; a cell with no span and no child element (most
     of them) takes the short way.
     """
-    trs = list(table.iter("tr"))
+    trs = _rows(table, page)
     height = len(trs)
-    spanning = {value.getparent() for value in _SPANS(table)}  # the few cells with a rowspan or colspan
+    spanning = page.spanning()  # the few cells with a rowspan or colspan
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
-    for r, tr in enumerate(trs):
+    for r, cells in enumerate(trs):
         row, c = filled[r], 0
-        for cell in tr.iterchildren("td", "th"):
+        for node in cells:
             while c in row:
                 c += 1
-            text = _inline_text(cell) if len(cell) else clean(cell.text or "")
+            # the usual cell has no child: its own text only
+            text = _clean_cell(node[_OWN_TEXT] or "") if node[_AFTER] == node[_INDEX] + 1 else _cell_text(node, page)
+            cell = node[_EL]
             if cell not in spanning:  # one cell, at a free column
                 if count >= MAX_CELLS:
                     truncated = True
@@ -557,5 +661,10 @@ def _grid(table: lxml.etree._Element) -> tuple[tuple[tuple[str, ...], ...], int,
     # A row of blank cells is kept: a table 4 left blank prints its one data row that way, and blank
     # (not reported) is not missing. Only a <tr> with no cells at all is no row.
     blank = repeat("")  # endless, so one serves every row
-    rows = tuple(tuple(map(row.get, range(width), blank)) for row in used)
+    rows = tuple([tuple(map(row.get, range(width), blank)) for row in used])
     return rows, max(used[-1]) + 1, truncated
+
+
+# Cell texts repeat within a page and across pages (the template's labels, 0, blanks): their clean form
+# is remembered in one call, without the wrapper's frame.
+_clean_cell = lru_cache(maxsize=65536)(clean)

@@ -49,6 +49,17 @@ def test_labels_split_over_br_p_span_and_nbsp_read_whole():
     assert grid.rows == (("本年新制作数量", "商业企业", "社会公益组织"),)
 
 
+def test_a_cell_reads_in_document_order_and_without_its_furniture():
+    # The text after a child element follows that child's own children (申请 after 行政 许可), and a
+    # furniture element inside a cell goes while its tail stays.
+    table = (
+        "<table><tr><td><p>行政<br/>许可</p>申请</td><td>12<span class='share'>分享到</span>件</td>"
+        "<td>3<!-- a note --></td></tr></table>"
+    )
+    (grid,) = read(_page(table).encode()).tables()
+    assert grid.rows == (("行政许可申请", "12件", "3"),)
+
+
 def test_hostile_spans_are_capped():
     (grid,) = read(
         _page('<table><tr><td colspan="100000" rowspan="100000">x</td><td>y</td></tr></table>').encode()
