@@ -165,7 +165,7 @@ def _parts_detail(names: Sequence[str], total: Value, values: list[Value]) -> st
 
 def _r2(table: Table, row: str) -> Check:
     cells = table[row]
-    values = [cells.get(c) for c in _APPLICANTS]
+    values = list(map(cells.get, _APPLICANTS))
     total = cells.get("total")
     return _total_check("R2", f"applications.{row}", total, values, partial(_parts_detail, _APPLICANTS, total, values))
 
@@ -187,7 +187,7 @@ def _r3_detail(total: Value, values: list[Value]) -> str:
 
 def _r4(table: Table, group: str) -> Check:
     cells = table[group]
-    values = [cells.get(c) for c in _REVIEW_PARTS]
+    values = list(map(cells.get, _REVIEW_PARTS))
     total = cells.get("total")
     explain = partial(_parts_detail, _REVIEW_PARTS, total, values)
     return _total_check("R4", f"review_litigation.{group}", total, values, explain)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import combinations
 
-from nianbao.parsers.cells import has_number, is_number, last_text
+from nianbao.parsers.cells import is_number, last_text
 
 Rows = tuple[tuple[str, ...], ...]
 _MAX_CHOICES = 64
@@ -38,7 +38,7 @@ def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
     unheaded_mask = ((1 << width) - 1) & ~headed if headed else 0  # no header row: no column unheaded
     if not any(numbers & unheaded_mask for numbers, _ in data_masks):
         return rows, identity, None
-    data = [row for row in rows[first_data:] if has_number(row)]
+    data = [row for row, (_, numbers, _) in zip(rows[first_data:], masks[first_data:], strict=True) if numbers]
     unheaded = [j for j in range(width) if unheaded_mask >> j & 1]
     repeated = (1 << width) - 1
     for _, repeats in data_masks:

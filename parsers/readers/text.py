@@ -144,7 +144,7 @@ class _Lines:
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
         facts = [_facts(line) if len(line) <= _MEMO_LINE else _facts.__wrapped__(line) for line in raw]
-        columns = [list(column) for column in zip(*facts, strict=True)] if facts else [[] for _ in _Facts._fields]
+        columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
         (
             self.text, self.cell, self.separator, self.value, self.opens_row, self.bar, self.pipe, self.tabs,
             self.blank, self.run,
