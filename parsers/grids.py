@@ -25,7 +25,7 @@ _MAX_CHOICES = 64
 def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
     """(rows, source columns per row, a note when the grid was changed)."""
     identity = _identity(tuple(map(len, rows)))
-    masks = [_masks(row) for row in rows]
+    masks = [row_masks(row) for row in rows]
     first_data = next((i for i, (_, numbers, _) in enumerate(masks) if numbers), None)
     if not first_data or len({len(r) for r in rows}) != 1:
         return rows, identity, None
@@ -72,7 +72,7 @@ def _identity(widths: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
 
 
 @lru_cache(maxsize=4096)  # rows repeat (the template's header and label rows, rows of zeros)
-def _masks(row: tuple[str, ...]) -> tuple[int, int, int]:
+def row_masks(row: tuple[str, ...]) -> tuple[int, int, int]:
     """Bit masks of a row's positions: filled; holding a number; empty or a copy of the cell to the left."""
     filled = numbers = repeats = 0
     for j, cell in enumerate(row):

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from nianbao.parsers.cells import has_number, is_number, is_value, last_text, read_cell
 from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
-from nianbao.parsers.grids import realign
+from nianbao.parsers.grids import realign, row_masks
 from nianbao.parsers.labels import RowMatch, is_header, label_key, match_row
 from nianbao.parsers.record import Provenance, Provenances, Value
 from nianbao.parsers.runs import Pending, resolve_runs
@@ -585,6 +585,8 @@ class _Layout:
     in_order: bool  # the columns left to right are the columns in the template's order
     # (column, position) when the header places every column at one position (the usual case), else None
     single: tuple[tuple[str, int], ...] | None
+    # (column, position) per row shape (`_values`)
+    plans: dict[tuple[int, int, int], tuple[tuple[str, int], ...] | None] = field(default_factory=dict)
 
 
 def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Layout:
@@ -608,30 +610,63 @@ def _values(
     row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...]
 ) -> list[tuple[str, str, int]] | None:
     """(column, raw cell text, its position in the row) in the columns' order, for the columns read: by
-    header position when the row lines up, else in header order."""
+    header position when the row lines up, else in header order.
+
+    Where each column's cell sits depends on the layout and on the row's shape (its length, which cells
+    are filled, which hold numbers), except under a header span over several positions: the positions
+    are remembered per shape with the layout (rows of one table share a few shapes)."""
     layout = _layout(context, label_end, columns)
+    filled, numbers, _ = row_masks(row)
+    shape = (len(row), filled, numbers)
+    placed = layout.plans.get(shape, _UNPLANNED)
+    if placed is _UNPLANNED:
+        placed, by_shape = _placed(row, label_end, layout, len(context.rows[0]), columns)
+        if by_shape and len(layout.plans) < _MAX_PLANS:
+            layout.plans[shape] = placed
+    return None if placed is None else [(k, row[t], p) for k, t, p in placed]
+
+
+_UNPLANNED = object()
+_MAX_PLANS = 256  # shapes remembered per layout: a real table has a few
+
+
+def _placed(
+    row: tuple[str, ...], label_end: int, layout: _Layout, width: int, columns: tuple[str, ...]
+) -> tuple[tuple[tuple[str, int, int], ...] | None, bool]:
+    """(column, its text's position, its position) in the columns' order for the columns read, or None;
+    and whether the row's shape alone decided them (no header span over several positions was picked
+    from: `_pick` may take a span's text from a position other than the one it names)."""
     positions, located = layout.positions, layout.located
-    width = len(context.rows[0])
+    by_shape = True
+
+    def pick(k: str) -> tuple[str, int, int]:
+        nonlocal by_shape
+        if len(positions[k]) == 1:
+            return k, positions[k][0], positions[k][0]
+        by_shape = False
+        text_at, position = _pick_at(row, positions[k])
+        return k, text_at, position
+
     if located and len(row) == width:
         stray = bool(layout.uncovered) and any(is_number(row[i]) for i in layout.uncovered)
         if not stray and layout.single is not None:
-            return [(k, row[p], p) for k, p in layout.single]
+            return tuple((k, p, p) for k, p in layout.single), True
         if not stray and len(located) == len(columns):
-            return [(k, *_pick(row, positions[k])) for k in columns]
+            return tuple(pick(k) for k in columns), by_shape
     if (span := _in_order_span(row, label_end + 1, len(layout.order))) is not None:
         order = layout.order
         if layout.in_order:
-            return [(k, row[i], i) for k, i in zip(order, span, strict=True)]
-        by_column = {k: (row[i], i) for k, i in zip(order, span, strict=True)}
-        return [(k, *by_column[k]) for k in columns]
+            return tuple((k, i, i) for k, i in zip(order, span, strict=True)), True
+        by_column = dict(zip(order, span, strict=True))
+        return tuple((k, by_column[k], by_column[k]) for k in columns), True
     if located and len(row) == width and len(located) < len(columns):
-        return [(k, *_pick(row, positions[k])) for k in located]
+        return tuple(pick(k) for k in located), by_shape
     if len(row) < width:  # a row cut short (a page ending mid-table): what it has, by position
         reached = [k for k in located if max(positions[k]) < len(row)]
         covered = {p for k in reached for p in positions[k]}
         if reached and not any(is_number(row[i]) for i in range(label_end + 1, len(row)) if i not in covered):
-            return [(k, *_pick(row, positions[k])) for k in reached]
-    return None
+            return tuple(pick(k) for k in reached), by_shape
+    return None, True
 
 
 def _header_order(context: _Context, columns: tuple[str, ...]) -> list[str]:
@@ -672,15 +707,16 @@ def _run_at(row: tuple[str, ...], position: int) -> tuple[int, int]:
     return start, end
 
 
-def _pick(row: tuple[str, ...], positions: list[int]) -> tuple[str, int]:
-    """The cell under a header span, when spans differ between the header and the row.
+def _pick_at(row: tuple[str, ...], positions: list[int]) -> tuple[int, int]:
+    """The cell under a header span, when spans differ between the header and the row: the position its
+    text is taken from, and the position it is noted at.
 
     Dense grids copy a merged cell into every column it covers, so a header spanning columns 2-3 may
     sit over a value spanning 1-2 and another at 3. Equal neighbours form runs; the header's value is
     the run that overlaps it most, and of those the one lying most inside it.
     """
     if len(positions) == 1:  # the usual case: the header names one column; its cell is the value
-        return row[positions[0]], positions[0]
+        return positions[0], positions[0]
     runs = sorted({_run_at(row, p) for p in positions if p < len(row)})  # only runs under the header can win
     wanted = set(positions)
 
@@ -690,4 +726,4 @@ def _pick(row: tuple[str, ...], positions: list[int]) -> tuple[str, int]:
 
     best = max(runs, key=score)
     inside = [p for p in positions if best[0] <= p <= best[1]]
-    return row[best[0]], (inside[0] if inside else best[0])
+    return best[0], (inside[0] if inside else best[0])
