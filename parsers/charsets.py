@@ -81,8 +81,10 @@ def _declared(data: bytes, content_type: str | None) -> list[str]:
     found = []
     if content_type and (match := _HEADER.search(content_type)):
         found.append(match.group(1))
-    if declared := EncodingDetector.find_declared_encoding(
-        data[:_DECLARATION_WINDOW], is_html=True, search_entire_document=True
+    window = data[:_DECLARATION_WINDOW]
+    # Both declarations (<?xml … encoding=…?>, <meta … charset=…>) open with `<`: a text file has none.
+    if b"<" in window and (
+        declared := EncodingDetector.find_declared_encoding(window, is_html=True, search_entire_document=True)
     ):
         found.append(declared)
     return [_superset(name) for name in found]

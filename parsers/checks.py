@@ -61,6 +61,16 @@ _QUOTES: tuple[tuple[re.Pattern[str], tuple[tuple[str, str, str], ...]], ...] = 
 )
 _RULES_QUOTE = re.compile(r"(?:公开|制发|发布|制定)(?:政府)?规章" + _COUNT)
 _NORMATIVE_QUOTE = re.compile(r"(?<!部门)(?<!其他)(?:行政)?规范性文件" + _COUNT)
+# A search led by a look-behind or a choice of words tries the pattern at every character of the
+# overview; each match holds a word (its anchor) a known number of characters (its leads) from its
+# start, so the pattern is tried only there (`_search`), nearest the text's start first.
+_ANCHORS: dict[re.Pattern[str], tuple[str, tuple[int, ...]]] = {
+    _QUOTES[0][0]: ("申请", tuple(2 + a + b for a in (0, 1, 2) for b in (0, 4, 5, 6))),
+    _QUOTES[2][0]: ("申请", tuple(2 + a + b for a in (0, 1) for b in (0, 4, 6))),
+    _QUOTES[4][0]: ("诉讼", (0, 2)),
+    _RULES_QUOTE: ("规章", (2, 4)),
+    _NORMATIVE_QUOTE: ("规范性文件", (0, 2)),
+}
 
 
 def check_record(template: str, tables: Mapping[str, Table | None], sections: Sequence[Section]) -> tuple[Check, ...]:
@@ -155,7 +165,7 @@ def _parts_detail(names: Sequence[str], total: Value, values: list[Value]) -> st
 
 def _r2(table: Table, row: str) -> Check:
     cells = table[row]
-    values = [cells.get(c) for c in _APPLICANTS]
+    values = list(map(cells.get, _APPLICANTS))
     total = cells.get("total")
     return _total_check("R2", f"applications.{row}", total, values, partial(_parts_detail, _APPLICANTS, total, values))
 
@@ -177,7 +187,7 @@ def _r3_detail(total: Value, values: list[Value]) -> str:
 
 def _r4(table: Table, group: str) -> Check:
     cells = table[group]
-    values = [cells.get(c) for c in _REVIEW_PARTS]
+    values = list(map(cells.get, _REVIEW_PARTS))
     total = cells.get("total")
     explain = partial(_parts_detail, _REVIEW_PARTS, total, values)
     return _total_check("R4", f"review_litigation.{group}", total, values, explain)
@@ -195,7 +205,7 @@ def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Se
     )
     checks = []
     for pattern, cells in quotes:
-        match = pattern.search(overview)
+        match = _search(pattern, overview)
         if not match:
             continue
         quoted = int(match.group(1))
@@ -210,3 +220,20 @@ def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Se
         else:
             checks.append(Check("R7", scope, quoted == _sum(values), detail))
     return checks
+
+
+def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`pattern.search(text)`, the pattern tried only where its anchor allows a match to start."""
+    if (anchored := _ANCHORS.get(pattern)) is None:
+        return pattern.search(text)
+    anchor, leads = anchored
+    places = []
+    at = text.find(anchor)
+    while at >= 0:
+        places.append(at)
+        at = text.find(anchor, at + 1)
+    # The pattern's look-behinds see the text before a start, as a search's do.
+    for start in sorted({at - lead for at in places for lead in leads if at >= lead}):
+        if match := pattern.match(text, start):
+            return match
+    return None

@@ -7,7 +7,7 @@ the document is a modern report whose tables could not be read (then the templat
 
 from __future__ import annotations
 
-from itertools import chain
+from functools import lru_cache
 
 from nianbao.parsers.document import Document
 from nianbao.parsers.labels import label_key
@@ -24,7 +24,7 @@ _DETECT_KEYS = {name: tuple(label_key(label) for label in t.detect_labels) for n
 
 
 def detect_template(document: Document) -> str:
-    cells = "".join(map(label_key, chain.from_iterable(row for table in document.tables() for row in table.rows)))
+    cells = "".join([_row_key(row) for table in document.tables() for row in table.rows])
     if best := _best(cells):
         return best
     text = label_key(document.text())  # normalised only when the cells named no template
@@ -33,6 +33,12 @@ def detect_template(document: Document) -> str:
     if not text or any(label_key(h) in text for h in _MODERN_HEADINGS):
         return UNKNOWN
     return LEGACY
+
+
+@lru_cache(maxsize=4096)  # rows repeat (the template's header and label rows, rows of zeros)
+def _row_key(row: tuple[str, ...]) -> str:
+    """A row's cells in `label_key` form, run together: one remembered step per row, not per cell."""
+    return "".join(map(label_key, row))
 
 
 def _best(haystack: str) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import combinations
 
-from nianbao.parsers.cells import has_number, is_number, last_text
+from nianbao.parsers.cells import is_number, last_text
 
 Rows = tuple[tuple[str, ...], ...]
 _MAX_CHOICES = 64
@@ -25,17 +25,26 @@ _MAX_CHOICES = 64
 def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
     """(rows, source columns per row, a note when the grid was changed)."""
     identity = _identity(tuple(map(len, rows)))
-    first_data = next((i for i, row in enumerate(rows) if has_number(row)), None)
+    masks = [row_masks(row) for row in rows]
+    first_data = next((i for i, (_, numbers, _) in enumerate(masks) if numbers), None)
     if not first_data or len({len(r) for r in rows}) != 1:
         return rows, identity, None
     width = len(rows[0])
-    headers = [row for row in rows[:first_data] if any(row)]
-    data = [row for row in rows[first_data:] if has_number(row)]
-    unheaded = [j for j, column in enumerate(zip(*headers, strict=True)) if not any(column)]
-    if not unheaded or not any(is_number(row[j]) for row in data for j in unheaded):
+    # Columns as bit masks (one remembered per row): the header's filled, the data rows' numbers and copies.
+    headed = 0
+    for filled, _, _ in masks[:first_data]:
+        headed |= filled
+    data_masks = [(numbers, repeats) for _, numbers, repeats in masks[first_data:] if numbers]
+    unheaded_mask = ((1 << width) - 1) & ~headed if headed else 0  # no header row: no column unheaded
+    if not any(numbers & unheaded_mask for numbers, _ in data_masks):
         return rows, identity, None
+    data = [row for row, (_, numbers, _) in zip(rows[first_data:], masks[first_data:], strict=True) if numbers]
+    unheaded = [j for j in range(width) if unheaded_mask >> j & 1]
+    repeated = (1 << width) - 1
+    for _, repeats in data_masks:
+        repeated &= repeats
     start = min(last_text(row) for row in data) + 1
-    copies = [j for j in range(max(start, 1), width) if all(not row[j] or row[j] == row[j - 1] for row in data)]
+    copies = [j for j in range(max(start, 1), width) if repeated >> j & 1]
     if len(copies) < len(unheaded):
         return rows, identity, None
     readings = {}
@@ -60,6 +69,20 @@ def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
 def _identity(widths: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
     """Source columns of an unchanged grid: each row's own positions."""
     return tuple(tuple(range(width)) for width in widths)
+
+
+@lru_cache(maxsize=4096)  # rows repeat (the template's header and label rows, rows of zeros)
+def row_masks(row: tuple[str, ...]) -> tuple[int, int, int]:
+    """Bit masks of a row's positions: filled; holding a number; empty or a copy of the cell to the left."""
+    filled = numbers = repeats = 0
+    for j, cell in enumerate(row):
+        if cell:
+            filled |= 1 << j
+            if is_number(cell):
+                numbers |= 1 << j
+        if not cell or (j and cell == row[j - 1]):
+            repeats |= 1 << j
+    return filled, numbers, repeats
 
 
 def _without(row: tuple[str, ...], dropped: tuple[int, ...]) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import MappingProxyType
 
 from nianbao.parsers.checks import check_record
@@ -16,7 +17,7 @@ from nianbao.parsers.identity import (
     title_agency,
     title_year,
 )
-from nianbao.parsers.record import ReportRecord, Warning, freeze_table
+from nianbao.parsers.record import Provenance, ReportRecord, Warning, freeze_table
 from nianbao.parsers.sections import find_sections
 from nianbao.parsers.tables import find_tables
 from nianbao.parsers.templates import TABLE_KEYS, TEMPLATES
@@ -28,12 +29,12 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
     text = document.text()
     sections = find_sections(text)
     tables: dict = dict.fromkeys(TABLE_KEYS)
-    provenance: tuple = ()
+    provenance: Sequence[Provenance] = ()
     if template in TEMPLATES:
         findings = find_tables(document, TEMPLATES[template])
         tables = findings.tables
         warnings.extend(findings.warnings)
-        provenance = tuple(findings.provenance)
+        provenance = findings.provenance  # written when first read
     elif template == LEGACY:
         warnings.append(("legacy_template", "free-form report (before the 2019 template): text and sections only"))
     else:

@@ -7,7 +7,7 @@ source, kept distinct from 0). A table that could not be read is None, with a wa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -111,6 +111,52 @@ class Provenance(NamedTuple):
         return cls._make(values)
 
 
+class Provenances(Sequence[Provenance]):
+    """A record's provenance, written the first time it is read.
+
+    A report has hundreds of values, each with its provenance; a parse alone never reads them (the
+    record's dict and the catalog do), so the mapping hands over a function that writes them. Compares,
+    hashes, prints and pickles as the tuple it stands for.
+    """
+
+    __slots__ = ("_items", "_write")
+
+    def __init__(self, write: Callable[[], tuple[Provenance, ...]]) -> None:
+        self._write: Callable[[], tuple[Provenance, ...]] | None = write
+        self._items: tuple[Provenance, ...] = ()
+
+    def _tuple(self) -> tuple[Provenance, ...]:
+        if self._write is not None:
+            self._items, self._write = self._write(), None
+        return self._items
+
+    def __getitem__(self, index):  # type: ignore[override]  # an index or a slice, as a tuple takes
+        return self._tuple()[index]
+
+    def __len__(self) -> int:
+        return len(self._tuple())
+
+    def __iter__(self) -> Iterator[Provenance]:
+        return iter(self._tuple())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._tuple()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Provenances):
+            other = other._tuple()
+        return self._tuple() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._tuple())
+
+    def __repr__(self) -> str:
+        return repr(self._tuple())
+
+    def __reduce__(self) -> tuple[type[tuple], tuple[tuple[Provenance, ...]]]:
+        return tuple, (self._tuple(),)
+
+
 PROVENANCE_FIELDS = (
     "table", "row", "column", "method", "rendering", "source_table", "source_row", "source_column",
     "page", "bbox", "confidence",
@@ -134,7 +180,7 @@ class ReportRecord:
     warnings: tuple[Warning, ...] = ()
     metadata: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     parser_version: str = PARSER_VERSION
-    provenance: tuple[Provenance, ...] = ()
+    provenance: Sequence[Provenance] = ()  # a tuple, or `Provenances` (written when first read)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -80,10 +80,40 @@ def _readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
 
     A search cut short by the budget yields only some readings; the caller then sees either none or
     several, or one where more existed: so a row whose search ran out is reported unread.
+
+    The search's outcome is remembered per digit string (`_search`): with the steps it took, the
+    budget is spent as a search of its own would spend it, and runs out where that search would.
     """
+    if budget[0] >= 0 and (searched := _search(p.kind, p.columns, p.digits)) is not None:
+        found, steps = searched
+        if steps <= budget[0]:
+            budget[0] -= steps
+            return list(found)
+        budget[0] = -1  # the search would have run out on the way: what it found is not all there is
+        return []
+    return _search_within(p, budget)
+
+
+def _search_within(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
     if (fast := _total_last_readings(p, budget)) is not None:
         return fast
     return _searched_readings(p, budget)
+
+
+_REMEMBERED = 64  # readings of one row kept by `_search`; more (an ambiguous row) are searched again
+
+
+@lru_cache(maxsize=4096)  # the same digit strings recur (0000000, 1000001): one search each
+def _search(kind: str, columns: tuple[str, ...], digits: str) -> tuple[tuple[tuple[int, ...], ...], int] | None:
+    """A row's readings as a search given the whole budget finds them, and the steps it took (more than
+    the whole budget when it ran out); None when they are too many to keep."""
+    budget = [_MAX_NODES]
+    found = _search_within(Pending(kind, "", digits, columns, 0), budget)
+    if budget[0] < 0:
+        return (), _MAX_NODES + 1
+    if len(found) > _REMEMBERED:
+        return None
+    return tuple(found), _MAX_NODES - budget[0]
 
 
 def _searched_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:

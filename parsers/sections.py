@@ -12,7 +12,9 @@ import re
 from nianbao.parsers.record import Section
 
 _NUMERALS = "一二三四五六七八九十"
-_HEADING = re.compile(rf"(?<![第\d{_NUMERALS}])([{_NUMERALS}])\s*[、.．]\s*")
+# The numeral first and the character before it checked after: a search led by the numerals skips the
+# text fast, one led by a look-behind tries every position.
+_HEADING = re.compile(rf"([{_NUMERALS}])(?<![第\d{_NUMERALS}].)\s*[、.．]\s*")
 _ENDINGS = re.compile(r"概述|概况|总体情况|情况|措施|事项|说明")
 _STOP = re.compile(r"[\n。；;：:（(]")
 _MAX_HEADING = 40

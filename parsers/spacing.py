@@ -11,7 +11,10 @@ from functools import lru_cache
 
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef“”‘’《》"
 _SPACES = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
-_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+# A space, then the characters either side of it checked: a search led by the space skips the text fast,
+# one led by a look-behind tries every character.
+_BETWEEN_CJK = re.compile(f" (?<=[{_CJK}] )(?=[{_CJK}])")
+_INVISIBLE = ("\u200b", "\ufeff")  # what _SPACES collapses and str.split does not (it takes str.isspace)
 
 
 def clean(text: str) -> str:
@@ -26,4 +29,8 @@ _MEMO_LENGTH = 200
 
 @lru_cache(maxsize=65536)
 def _clean(text: str) -> str:
-    return _BETWEEN_CJK.sub("", _SPACES.sub(" ", text)).strip()
+    if _INVISIBLE[0] in text or _INVISIBLE[1] in text:
+        return _BETWEEN_CJK.sub("", _SPACES.sub(" ", text)).strip()
+    # The usual text: str.split's whitespace is \s, so runs collapse and the ends go in one C call.
+    collapsed = " ".join(text.split())
+    return _BETWEEN_CJK.sub("", collapsed) if " " in collapsed else collapsed

@@ -26,16 +26,17 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from nianbao.parsers.cells import has_number, is_number, is_value, last_text, read_cell
 from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
-from nianbao.parsers.grids import realign
+from nianbao.parsers.grids import realign, row_masks
 from nianbao.parsers.labels import RowMatch, is_header, label_key, match_row
-from nianbao.parsers.record import Provenance, Value
+from nianbao.parsers.record import Provenance, Provenances, Value
 from nianbao.parsers.runs import Pending, resolve_runs
 from nianbao.parsers.templates import (
     APPLICANT_COLUMNS,
@@ -83,7 +84,7 @@ class TableFindings:
 
     tables: dict[str, dict[str, dict[str, Value]] | None]
     warnings: list[tuple[str, str]] = field(default_factory=list)
-    provenance: list[Provenance] = field(default_factory=list)
+    provenance: Sequence[Provenance] = ()
 
 
 @dataclass
@@ -122,7 +123,10 @@ _new_provenance = functools.partial(tuple.__new__, Provenance)
 class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
-        self.provenance: dict[tuple[str, str, str], Provenance] = {}
+        # Where each value came from, noted as it is read and written out as provenance when first read
+        # (`_written`): a row's values as (table, row, cells, source), one value as (table, row, column,
+        # position, method, source).
+        self.notes: list[tuple] = []
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
         self.source: _Source | None = None
@@ -188,11 +192,7 @@ class _Reader:
             tables[REVIEW] = None
             self.warnings.append(("table_missing", f"table {REVIEW} ({self.template.table(REVIEW).heading}) not found"))
         present = {table: rows for table, rows in tables.items() if rows is not None}
-        kept = [
-            provenance for (table, row, column), provenance in self.provenance.items()
-            if (rows := present.get(table)) is not None and (values := rows.get(row)) is not None and column in values
-        ]  # fmt: skip
-        return TableFindings(tables, self.warnings, kept)
+        return TableFindings(tables, self.warnings, Provenances(partial(_written, self.notes, self.rendering, present)))
 
     def _hybrid_rows(self, rows: tuple[RowSpec, ...], found: dict) -> tuple[RowSpec, ...]:
         """The template's table 3 rows, or, when the report printed the other template's 其他处理 rows
@@ -230,37 +230,9 @@ class _Reader:
                     )
 
     def _note(self, table: str, row: str, column: str, position: int | None, method: Method | None = None) -> None:
-        """Records where one value came from (its cell in the rendering's grid) and how it was read;
-        `findings` keeps the provenance of the values kept."""
-        source = self.source
-        if source is None or position is None:
-            return
-        src_column = source.columns[position] if position < len(source.columns) else position
-        grid = source.grid
-        if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
-            where = (source.grid_index, source.row, src_column, None, None, None)
-            provenance = _new_provenance(
-                (table, row, column, _METHOD_NAMES[method or grid.method], self.rendering, *where)
-            )
-        else:
-            provenance = self._provenance(table, row, column, source, src_column, method)
-        self.provenance[(table, row, column)] = provenance
-
-    def _provenance(
-        self, table: str, row: str, column: str, source: _Source, src_column: int, method: Method | None
-    ) -> Provenance:
-        grid = source.grid
-        page = bbox = confidence = None
-        if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
-            how = method or grid.method
-        else:
-            try:
-                origin = grid.origin(source.row, src_column)
-            except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
-                origin = CellOrigin(grid.method)
-            how, page, bbox, confidence = method or origin.method, origin.page, origin.bbox, origin.confidence
-        where = (source.grid_index, source.row, src_column)
-        return Provenance(table, row, column, _METHOD_NAMES[how], self.rendering, *where, page, bbox, confidence)
+        """Notes where one value came from (its cell in the rendering's grid) and how it was read."""
+        if self.source is not None and position is not None:
+            self.notes.append((table, row, column, position, method, self.source))
 
     def _locate(self, context: _Context, row: tuple[str, ...]) -> None:
         """Adds one header row's column labels to the context's positions (header rows arrive one by one;
@@ -274,9 +246,8 @@ class _Reader:
                 context.texts[column] = row[i]
 
     def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
-        labels, label_end = _label_cells(row)
+        labels, label_end, match = _row_plan(row, self.template.name, context.kind)
         rows, _ = self.row_specs[context.kind]
-        match = _match_row(tuple(labels), self.template.name, context.kind)
         if match.tied:
             names = ", ".join(rows[i].key for i in match.tied)
             self.warnings.append(
@@ -303,7 +274,7 @@ class _Reader:
         row: tuple[str, ...],
         label_end: int,
         columns: tuple[str, ...],
-        labels: list[str],
+        labels: tuple[str, ...],
     ) -> None:
         if self._run_together(context, key, row, label_end, columns):
             return
@@ -314,20 +285,11 @@ class _Reader:
             )
             return
         values: dict[str, Value] = {}
-        kind, source, notes, rendering = context.kind, self.source, self.provenance, self.rendering
-        # The usual grid (no per-cell origins): each value's provenance is the row's, with its column.
-        plain = source is not None and source.grid.origins is None
-        if plain:
-            how, grid_index, grid_row, src_columns = _METHOD_NAMES[source.grid.method], *source[1:]
-        for column, text, position in cells:
+        for column, text, _ in cells:
             count = _count(text) if column != _AMOUNT else _UNREAD
             values[column] = count if count is not _UNREAD else self._value(text, column, context, key)
-            if plain:
-                src_column = src_columns[position] if position < len(src_columns) else position
-                where = (kind, key, column, how, rendering, grid_index, grid_row, src_column, None, None, None)
-                notes[(kind, key, column)] = _new_provenance(where)
-            else:
-                self._note(kind, key, column, position)
+        if self.source is not None:  # the row's values noted at once
+            self.notes.append((context.kind, key, cells, self.source))
         if len(cells) < len(columns):  # a column whose header was not found (misprinted, misread by OCR)
             unread = [column for column in columns if column not in values]  # absent, and said so
             self.warnings.append(
@@ -551,6 +513,56 @@ def _whole_count(text: str) -> int | None:
     return int(cell.number)
 
 
+def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dict[str, Value]]]) -> tuple:
+    """The provenance of the values kept in `tables`, from the reader's notes: a value noted twice has
+    its last note, in the place of its first."""
+    written: dict[tuple[str, str, str], Provenance] = {}
+    for note in notes:
+        if len(note) == 4:  # a row's values
+            table, row, cells, source = note
+            for column, _, position in cells:
+                written[(table, row, column)] = _provenance(table, row, column, position, None, source, rendering)
+        else:
+            table, row, column, position, method, source = note
+            written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
+    return tuple(
+        provenance for (table, row, column), provenance in written.items()
+        if (rows := tables.get(table)) is not None and (values := rows.get(row)) is not None and column in values
+    )  # fmt: skip
+
+
+def _provenance(
+    table: str, row: str, column: str, position: int, method: Method | None, source: _Source, rendering: str
+) -> Provenance:
+    src_column = source.columns[position] if position < len(source.columns) else position
+    grid = source.grid
+    if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
+        where = (source.grid_index, source.row, src_column, None, None, None)
+        return _new_provenance((table, row, column, _METHOD_NAMES[method or grid.method], rendering, *where))
+    try:
+        origin = grid.origin(source.row, src_column)
+    except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
+        origin = CellOrigin(grid.method)
+    how, page, bbox, confidence = method or origin.method, origin.page, origin.bbox, origin.confidence
+    where = (source.grid_index, source.row, src_column)
+    return Provenance(table, row, column, _METHOD_NAMES[how], rendering, *where, page, bbox, confidence)
+
+
+class _RowPlan(NamedTuple):
+    """What a data row's labels say under one table: its label cells, where they end, the row they name."""
+
+    labels: tuple[str, ...]
+    label_end: int
+    match: RowMatch
+
+
+@lru_cache(maxsize=4096)
+def _row_plan(row: tuple[str, ...], template_name: str, kind: str) -> _RowPlan:
+    """A data row's labels and the template row they name, worked out in one remembered step."""
+    labels, label_end = _label_cells(row)
+    return _RowPlan(tuple(labels), label_end, _match_row(tuple(labels), template_name, kind))
+
+
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
     """The distinct non-empty label cells of a row (outermost first) and the index of the last one."""
     label_end = last_text(row)
@@ -573,6 +585,8 @@ class _Layout:
     in_order: bool  # the columns left to right are the columns in the template's order
     # (column, position) when the header places every column at one position (the usual case), else None
     single: tuple[tuple[str, int], ...] | None
+    # (column, position) per row shape (`_values`)
+    plans: dict[tuple[int, int, int], tuple[tuple[str, int], ...] | None] = field(default_factory=dict)
 
 
 def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Layout:
@@ -596,30 +610,63 @@ def _values(
     row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...]
 ) -> list[tuple[str, str, int]] | None:
     """(column, raw cell text, its position in the row) in the columns' order, for the columns read: by
-    header position when the row lines up, else in header order."""
+    header position when the row lines up, else in header order.
+
+    Where each column's cell sits depends on the layout and on the row's shape (its length, which cells
+    are filled, which hold numbers), except under a header span over several positions: the positions
+    are remembered per shape with the layout (rows of one table share a few shapes)."""
     layout = _layout(context, label_end, columns)
+    filled, numbers, _ = row_masks(row)
+    shape = (len(row), filled, numbers)
+    placed = layout.plans.get(shape, _UNPLANNED)
+    if placed is _UNPLANNED:
+        placed, by_shape = _placed(row, label_end, layout, len(context.rows[0]), columns)
+        if by_shape and len(layout.plans) < _MAX_PLANS:
+            layout.plans[shape] = placed
+    return None if placed is None else [(k, row[t], p) for k, t, p in placed]
+
+
+_UNPLANNED = object()
+_MAX_PLANS = 256  # shapes remembered per layout: a real table has a few
+
+
+def _placed(
+    row: tuple[str, ...], label_end: int, layout: _Layout, width: int, columns: tuple[str, ...]
+) -> tuple[tuple[tuple[str, int, int], ...] | None, bool]:
+    """(column, its text's position, its position) in the columns' order for the columns read, or None;
+    and whether the row's shape alone decided them (no header span over several positions was picked
+    from: `_pick` may take a span's text from a position other than the one it names)."""
     positions, located = layout.positions, layout.located
-    width = len(context.rows[0])
+    by_shape = True
+
+    def pick(k: str) -> tuple[str, int, int]:
+        nonlocal by_shape
+        if len(positions[k]) == 1:
+            return k, positions[k][0], positions[k][0]
+        by_shape = False
+        text_at, position = _pick_at(row, positions[k])
+        return k, text_at, position
+
     if located and len(row) == width:
         stray = bool(layout.uncovered) and any(is_number(row[i]) for i in layout.uncovered)
         if not stray and layout.single is not None:
-            return [(k, row[p], p) for k, p in layout.single]
+            return tuple((k, p, p) for k, p in layout.single), True
         if not stray and len(located) == len(columns):
-            return [(k, *_pick(row, positions[k])) for k in columns]
+            return tuple(pick(k) for k in columns), by_shape
     if (span := _in_order_span(row, label_end + 1, len(layout.order))) is not None:
         order = layout.order
         if layout.in_order:
-            return [(k, row[i], i) for k, i in zip(order, span, strict=True)]
-        by_column = {k: (row[i], i) for k, i in zip(order, span, strict=True)}
-        return [(k, *by_column[k]) for k in columns]
+            return tuple((k, i, i) for k, i in zip(order, span, strict=True)), True
+        by_column = dict(zip(order, span, strict=True))
+        return tuple((k, by_column[k], by_column[k]) for k in columns), True
     if located and len(row) == width and len(located) < len(columns):
-        return [(k, *_pick(row, positions[k])) for k in located]
+        return tuple(pick(k) for k in located), by_shape
     if len(row) < width:  # a row cut short (a page ending mid-table): what it has, by position
         reached = [k for k in located if max(positions[k]) < len(row)]
         covered = {p for k in reached for p in positions[k]}
         if reached and not any(is_number(row[i]) for i in range(label_end + 1, len(row)) if i not in covered):
-            return [(k, *_pick(row, positions[k])) for k in reached]
-    return None
+            return tuple(pick(k) for k in reached), by_shape
+    return None, True
 
 
 def _header_order(context: _Context, columns: tuple[str, ...]) -> list[str]:
@@ -660,15 +707,16 @@ def _run_at(row: tuple[str, ...], position: int) -> tuple[int, int]:
     return start, end
 
 
-def _pick(row: tuple[str, ...], positions: list[int]) -> tuple[str, int]:
-    """The cell under a header span, when spans differ between the header and the row.
+def _pick_at(row: tuple[str, ...], positions: list[int]) -> tuple[int, int]:
+    """The cell under a header span, when spans differ between the header and the row: the position its
+    text is taken from, and the position it is noted at.
 
     Dense grids copy a merged cell into every column it covers, so a header spanning columns 2-3 may
     sit over a value spanning 1-2 and another at 3. Equal neighbours form runs; the header's value is
     the run that overlaps it most, and of those the one lying most inside it.
     """
     if len(positions) == 1:  # the usual case: the header names one column; its cell is the value
-        return row[positions[0]], positions[0]
+        return positions[0], positions[0]
     runs = sorted({_run_at(row, p) for p in positions if p < len(row)})  # only runs under the header can win
     wanted = set(positions)
 
@@ -678,4 +726,4 @@ def _pick(row: tuple[str, ...], positions: list[int]) -> tuple[str, int]:
 
     best = max(runs, key=score)
     inside = [p for p in positions if best[0] <= p <= best[1]]
-    return row[best[0]], (inside[0] if inside else best[0])
+    return best[0], (inside[0] if inside else best[0])

@@ -34,7 +34,12 @@ _HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
 _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
 # Markdown `|---|:--:|` rules and lone `|` lines; `| | |` is a row of blank cells, not a rule.
 _RULE_LINE = re.compile(r"^\s*\|?\s*$|^[\s|:+]*[-=][\s|:+\-=]*$")
-_RUN_TOGETHER = re.compile(r"指标名称\s*计量单位|[\u4e00-\u9fff](条|件|个|次)\d{5,}")
+# Legacy tables whose cells ran together: 指标名称计量单位…, or a Han character, a unit and five digits.
+# The unit is searched first (a search led by one of four characters skips the text fast), the
+# character before it checked after.
+_RUN_TOGETHER_HEADER = re.compile(r"指标名称\s*计量单位")
+_RUN_TOGETHER_UNIT = re.compile(r"[条件个次]\d{5}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _REPORTISH = re.compile(r"报告|年报|報告|年報")  # Traditional on mirror sites
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]、")
 # A report section heading (二、主动公开政府信息情况), not a table 3 row label (三、本年度办理结果).
@@ -61,7 +66,7 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
     split = any(isinstance(b, TableBlock) and b.origins is not None for b in blocks)
-    if not split and _RUN_TOGETHER.search(text):
+    if not split and _runs_together(text):
         warnings.append(
             (
                 "cells_run_together",
@@ -73,6 +78,13 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
         blocks=blocks, rendering="text", title=metadata.get("标题") or _title(blocks), metadata=metadata,
         warnings=tuple(warnings),
     )  # fmt: skip
+
+
+def _runs_together(text: str) -> bool:
+    """Whether the text holds a table whose cells ran together with no separator."""
+    if _RUN_TOGETHER_HEADER.search(text):
+        return True
+    return any(_HAN.match(text, m.start() - 1) for m in _RUN_TOGETHER_UNIT.finditer(text, 1))
 
 
 def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -132,7 +144,7 @@ class _Lines:
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
         facts = [_facts(line) if len(line) <= _MEMO_LINE else _facts.__wrapped__(line) for line in raw]
-        columns = [list(column) for column in zip(*facts, strict=True)] if facts else [[] for _ in _Facts._fields]
+        columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
         (
             self.text, self.cell, self.separator, self.value, self.opens_row, self.bar, self.pipe, self.tabs,
             self.blank, self.run,

@@ -1,3 +1,5 @@
+import random
+
 from nianbao.parsers.checks import check_record
 from nianbao.parsers.record import Section
 from nianbao.parsers.templates import APPLICANT_COLUMNS, TEMPLATES
@@ -90,3 +92,30 @@ def test_missing_rows_make_rules_not_applicable():
     table = {"new_received": dict.fromkeys(COLUMNS, 1)}
     checks = check_record("2021", {"applications": table}, ())
     assert all(c.passed is None for c in checks if c.rule in ("R1", "R3"))
+
+
+def test_an_anchored_quote_search_finds_what_the_patterns_own_search_finds():
+    from nianbao.parsers import checks
+
+    slots = [
+        ["", "部门", "其他", "复议", "上", "，"],
+        ["新收", "收到", "受理", "接收", "答复", "办结", "公开", "制发", "发布", "制定", "上年", "行政", "", "申"],
+        ["", "各类", "了", "的", "政府", "结转"],
+        ["", "政府信息公开", "信息公开", "依申请公开", "行政"],
+        ["申请", "诉讼", "规章", "规范性文件", "行政复议", "案件", "请"],
+        ["", "案件", "共计", "共", "总计", "合计", "累计", "申请"],
+        ["", " "],
+        ["1", "23", "", "0"],
+        ["", " "],
+        ["件", "起", "宗", "个"],
+    ]
+    patterns = [pattern for pattern, _ in checks._QUOTES] + [checks._RULES_QUOTE, checks._NORMATIVE_QUOTE]
+    rng = random.Random(12)
+    found = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(slot) for _ in range(rng.randint(1, 3)) for slot in slots if rng.random() < 0.9)
+        for pattern in patterns:
+            expected, got = pattern.search(text), checks._search(pattern, text)
+            assert (got and (got.span(), got.groups())) == (expected and (expected.span(), expected.groups())), text
+            found += expected is not None
+    assert found > 1000

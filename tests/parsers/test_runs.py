@@ -37,3 +37,18 @@ def test_the_bounded_cut_finds_the_walks_readings_in_its_order_and_spends_its_bu
         assert cut == walked
         assert cut_budget[0] == walked_budget[0] >= 0
     assert taken > 100
+
+
+@pytest.mark.parametrize("budget", [100_000, 5000, 300])
+def test_a_remembered_search_gives_the_searchs_readings_and_spends_its_budget(budget):
+    rng = random.Random(budget)
+    kinds = [("applications", _ROW), ("active_disclosure", ("issued", "repealed", "in_force"))]
+    rows = [Pending(kind, "r", _digits(rng), columns, 1) for kind, columns in kinds for _ in range(150)]
+    remembered, searched = [budget], [budget]
+    for row in rows * 2:  # the second time round, every search is remembered
+        expected = runs._search_within(row, searched)
+        got = runs._readings(row, remembered)
+        assert (remembered[0] < 0) == (searched[0] < 0)
+        if searched[0] >= 0:
+            assert got == expected
+            assert remembered[0] == searched[0]
