@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -218,7 +219,9 @@ class ReportRecord:
             warnings=tuple(Warning(w["code"], w["message"]) for w in data.get("warnings", ())),
             metadata=MappingProxyType(dict(data.get("metadata", {}))),
             parser_version=data.get("parser_version", PARSER_VERSION),
-            provenance=tuple(Provenance.from_dict(p) for p in data.get("provenance", ())),
+            # Read back when first read: a settle reads hundreds of records back to compare their
+            # content, and their provenance was most of each read.
+            provenance=Provenances(partial(_read_provenance, data.get("provenance", ()))),
         )
 
     def tables(self) -> dict[str, Table | None]:
@@ -227,6 +230,10 @@ class ReportRecord:
             "applications": self.applications,
             "review_litigation": self.review_litigation,
         }
+
+
+def _read_provenance(items: Sequence[Mapping[str, Any]]) -> tuple[Provenance, ...]:
+    return tuple(Provenance.from_dict(p) for p in items)
 
 
 def freeze_table(table: Mapping[str, Mapping[str, Value]] | None) -> Table | None:
