@@ -13,7 +13,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-PARSER_VERSION = "0.2.2"  # 0.2.2: a page declaring the wrong one of GBK and BIG5 reads right
+PARSER_VERSION = "0.2.3"  # 0.2.3: an HTML cell whose text follows a child element reads in document order
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]
