@@ -28,6 +28,7 @@ from nianbao.parsers.cells import is_value
 from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
+from nianbao.parsers.memos import Memo
 from nianbao.parsers.spacing import clean
 
 _HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
@@ -122,10 +123,20 @@ class _Facts(NamedTuple):
 # A report's lines repeat (the template's labels, small numbers, bars): their facts are remembered;
 # a paragraph longer than this is asked about once and not kept.
 _MEMO_LINE = 200
+_FACTS: Memo[str, _Facts] = Memo(65536)
 
 
-@lru_cache(maxsize=65536)
 def _facts(line: str) -> _Facts:
+    """The line's facts, remembered (a dict hit: every line of every report asks)."""
+    facts = _FACTS.get(line)
+    if facts is None:
+        facts = _line_facts(line)
+        if len(line) <= _MEMO_LINE:
+            _FACTS.keep(line, facts)
+    return facts
+
+
+def _line_facts(line: str) -> _Facts:
     text = clean(line)
     cell = 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
     stripped = line.strip()
@@ -137,30 +148,37 @@ def _facts(line: str) -> _Facts:
 
 
 class _Lines:
-    """The body's lines with what the table finders ask of each line computed once (`_Facts`, one list
+    """The body's lines with what the table finders ask of each line computed once (`_Facts`, one tuple
     per fact). The finders try every line as a table start; asking again per try made the reader
     quadratic in the length of a run of short lines."""
 
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
-        facts = [_facts(line) if len(line) <= _MEMO_LINE else _facts.__wrapped__(line) for line in raw]
+        get = _FACTS.get
+        facts = [get(line) or _facts(line) for line in raw]
         columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
         (
             self.text, self.cell, self.separator, self.value, self.opens_row, self.bar, self.pipe, self.tabs,
             self.blank, self.run,
         ) = columns  # fmt: skip
-        # Where the run of consecutive cell lines starting at each line ends, and values before each line.
-        n = len(raw)
-        self.cells_end = [n] * (n + 1)
-        end = n
-        for i in range(n - 1, -1, -1):
-            if not self.cell[i]:
-                end = i
-            self.cells_end[i] = end
-        self.values_before = [0, *accumulate(self.value)]
+        self.values_before = [0, *accumulate(self.value)]  # values before each line
+        self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
     def __len__(self) -> int:
         return len(self.raw)
+
+    def cells_end(self, start: int) -> int:
+        """Where the run of consecutive cell lines holding `start` ends. The finders ask at each line of
+        a run in turn: the run found last answers them all, so the lines are scanned once."""
+        first, end = self._run
+        if first <= start < end:
+            return end
+        try:
+            end = self.cell.index(False, start)
+        except ValueError:
+            end = len(self.raw)
+        self._run = (start, end)
+        return end
 
 
 def _blocks(raw: list[str]) -> list[Block]:
@@ -219,7 +237,7 @@ def _cell_run_end(lines: _Lines, start: int) -> int:
     saved as text), where the run ends at the last cell followed so.
     """
     n = len(lines.raw)
-    end = lines.cells_end[start]
+    end = lines.cells_end(start)
     values = lines.values_before[end] - lines.values_before[start]
     if values >= _MIN_VALUES and values * 4 >= end - start:
         return end
