@@ -139,13 +139,15 @@ class _Reader:
 
     def grid(self, grid: TableBlock, index: int = 0) -> None:
         carried = self.context is not None
-        rows, columns, note = realign(grid.rows)
+        name = self.template.name
+        readings = _readings(grid.rows, name)
+        rows, columns, note = realign(grid.rows, [reading.masks for reading in readings])
         if note:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
-        name = self.template.name
+            readings = _readings(rows, name)
         for r, row in enumerate(rows):
             self.source = _new_source((grid, index, r, columns[r]))
-            reading = _READINGS.get((row, name)) or _RowReading.kept(row, name)
+            reading = readings[r]
             kind = reading.kind
             if kind:
                 if not (self.context and self.context.kind == kind and self.context.open):
@@ -262,12 +264,12 @@ class _Reader:
             if labels and any(is_number(c) for c in row[label_end + 1 :]):
                 key = EXTRA_PREFIX + label_key(labels[-1])
                 columns = tuple(sorted(context.positions, key=lambda k: context.positions[k][0]))
-                self._store(context, key, row, label_end, columns, labels, reading.shape())
+                self._store(context, key, row, label_end, columns, labels, reading.masks)
             return False
         if matched.key in self.rows[context.kind] or (context.kind, matched.key) in self.pending_keys:
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
             return True
-        self._store(context, matched.key, row, label_end, matched.columns, labels, reading.shape())
+        self._store(context, matched.key, row, label_end, matched.columns, labels, reading.masks)
         return True
 
     def _store(
@@ -568,18 +570,18 @@ def _row_plan(row: tuple[str, ...], template_name: str, kind: str) -> _RowPlan:
 
 
 class _RowReading:
-    """What the mapping asks of one row under one template (the table its header names, its labels' plan
-    per table, its masks), each worked out once and kept with the row: one memo lookup a row, not one per
-    question, each hashing and comparing the row again."""
+    """What the mapping asks of one row under one template (its masks, the table its header names, its
+    labels' plan per table), each worked out once and kept with the row: one memo lookup a row, not one
+    per question, each hashing and comparing the row again."""
 
     __slots__ = ("kind", "masks", "plans", "row", "template_name")
 
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
         self.row = row
         self.template_name = template_name
+        self.masks = row_masks(row)
         self.kind = _header_kind(row, template_name)
         self.plans: dict[str, _RowPlan] = {}
-        self.masks: tuple[int, int, int] | None = None
 
     @classmethod
     def kept(cls, row: tuple[str, ...], template_name: str) -> _RowReading:
@@ -591,13 +593,13 @@ class _RowReading:
             plan = self.plans[kind] = _row_plan(self.row, self.template_name, kind)
         return plan
 
-    def shape(self) -> tuple[int, int, int]:
-        if self.masks is None:
-            self.masks = row_masks(self.row)
-        return self.masks
-
 
 _READINGS: Memo[tuple[tuple[str, ...], str], _RowReading] = Memo(4096)
+
+
+def _readings(rows: tuple[tuple[str, ...], ...], template_name: str) -> list[_RowReading]:
+    get = _READINGS.get
+    return [get((row, template_name)) or _RowReading.kept(row, template_name) for row in rows]
 
 
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:

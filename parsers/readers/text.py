@@ -323,7 +323,8 @@ def _cell_table(cells: list[str]) -> list[Block]:
         blocks.append(TextBlock(cells.pop(0)))
     segment: list[str] = []
     for cell in [*cells, None]:
-        if cell is None or _is_heading(cell):  # a section heading between two tables: a paragraph
+        # A section heading between two tables: a paragraph (most cells fail the cheap test, inline).
+        if cell is None or (cell[1:2] == "、" and _is_heading(cell)):
             if segment:
                 blocks.append(_dense(_label_value_rows(segment)))
             if cell is not None:
