@@ -20,7 +20,6 @@ A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive d
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import accumulate, pairwise
 from typing import NamedTuple
 
@@ -154,8 +153,9 @@ class _Lines:
 
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
-        get = _FACTS.get
-        facts = [get(line) or _facts(line) for line in raw]
+        facts = list(map(_FACTS.get, raw))  # a report's lines mostly remembered: one C-level pass
+        if None in facts:
+            facts = [known or _facts(line) for known, line in zip(facts, raw, strict=True)]
         columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
         (
             self.text, self.cell, self.separator, self.value, self.opens_row, self.bar, self.pipe, self.tabs,
@@ -418,7 +418,8 @@ def _opens_row(line: str) -> bool:
 
 def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
     # Each line split once: its cells, None for a lone `|` opening a row.
-    split = [None if bar else _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
+    known = _PIPE_CELLS.get
+    split = [None if bar else known(line) or _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
     lone_bars = split.count(None)
     one_cell_lines = sum([len(cells) - cells.count("") <= 1 for cells in split if cells is not None])
     rows: list[list[str]] = []
@@ -449,7 +450,10 @@ def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
 _BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
 
 
-@lru_cache(maxsize=16384)  # lines repeat across reports (the template's labels, bars, small numbers)
+# Lines repeat across reports (the template's labels, bars, small numbers): their cells are remembered.
+_PIPE_CELLS: Memo[str, tuple[str, ...]] = Memo(16384)
+
+
 def _pipe_line_cells(line: str) -> tuple[str, ...]:
     """Cells of one `|`-flattened line; `||` continues the cell to its left (a span), `| |` is blank."""
     stripped = line.strip()
@@ -463,7 +467,7 @@ def _pipe_line_cells(line: str) -> tuple[str, ...]:
             cells.append(cells[-1])
         else:
             cells.append(clean(raw))
-    return tuple(cells)
+    return _PIPE_CELLS.keep(line, tuple(cells))
 
 
 def _title(blocks: tuple[Block, ...]) -> str | None:
