@@ -399,6 +399,8 @@ def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
 def _closed_cells(lines: _Lines, start: int, end: int) -> tuple[list[str], list[bool]]:
     """The table's lines and which open a row: `x` followed by a lone `|` inside a `|` table is the cell
     `x |` whose bar wrapped."""
+    if True not in lines.bar[start:end]:  # no lone `|` (rows one a line): the lines as they are
+        return list(lines.raw[start:end]), list(lines.opens_row[start:end])
     out: list[str] = []
     opens: list[bool] = []
     for k in range(start, end):
