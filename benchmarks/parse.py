@@ -31,6 +31,7 @@ from pathlib import Path
 
 from nianbao.parsers import parse
 from nianbao.parsers.charsets import decode
+from nianbao.parsers.memos import Memo
 from nianbao.parsers.sniff import rendering_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,14 +42,14 @@ _READABLE = (".html", ".htm", ".txt", ".pdf", ".docx")
 GOALS: dict[str, tuple[float, float | None]] = {"html": (500, 5.0), "text": (1500, None), "pdf": (10, None)}
 
 
-def _parser_memos() -> list[functools._lru_cache_wrapper]:
-    """Every memo (lru_cache) of the parsers' modules: label, cell and row readings are remembered, and
-    a stream of new reports mostly finds them warm (same template labels, small numbers); "cold"
-    clears them all before each parse."""
+def _parser_memos() -> list[functools._lru_cache_wrapper | Memo]:
+    """Every memo (lru_cache or dict `Memo`) of the parsers' modules: label, cell and row readings are
+    remembered, and a stream of new reports mostly finds them warm (same template labels, small numbers);
+    "cold" clears them all before each parse."""
     memos = []
     for name, module in list(sys.modules.items()):
         if name.startswith("nianbao.parsers"):
-            memos += [f for f in vars(module).values() if isinstance(f, functools._lru_cache_wrapper)]
+            memos += [f for f in vars(module).values() if isinstance(f, (functools._lru_cache_wrapper, Memo))]
     return memos
 
 

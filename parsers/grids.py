@@ -22,10 +22,14 @@ Rows = tuple[tuple[str, ...], ...]
 _MAX_CHOICES = 64
 
 
-def realign(rows: Rows) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
-    """(rows, source columns per row, a note when the grid was changed)."""
+def realign(
+    rows: Rows, masks: list[tuple[int, int, int]] | None = None
+) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
+    """(rows, source columns per row, a note when the grid was changed); `masks`, the rows' `row_masks`
+    when the caller has them."""
     identity = _identity(tuple(map(len, rows)))
-    masks = [row_masks(row) for row in rows]
+    if masks is None:
+        masks = [row_masks(row) for row in rows]
     first_data = next((i for i, (_, numbers, _) in enumerate(masks) if numbers), None)
     if not first_data or len({len(r) for r in rows}) != 1:
         return rows, identity, None

@@ -36,6 +36,7 @@ from nianbao.parsers.cells import has_number, is_number, is_value, last_text, re
 from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
 from nianbao.parsers.grids import realign, row_masks
 from nianbao.parsers.labels import RowMatch, is_header, label_key, match_row
+from nianbao.parsers.memos import Memo
 from nianbao.parsers.record import Provenance, Provenances, Value
 from nianbao.parsers.runs import Pending, resolve_runs
 from nianbao.parsers.templates import (
@@ -138,12 +139,16 @@ class _Reader:
 
     def grid(self, grid: TableBlock, index: int = 0) -> None:
         carried = self.context is not None
-        rows, columns, note = realign(grid.rows)
+        name = self.template.name
+        readings = _readings(grid.rows, name)
+        rows, columns, note = realign(grid.rows, [reading.masks for reading in readings])
         if note:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
+            readings = _readings(rows, name)
         for r, row in enumerate(rows):
             self.source = _new_source((grid, index, r, columns[r]))
-            kind = _header_kind(row, self.template.name)
+            reading = readings[r]
+            kind = reading.kind
             if kind:
                 if not (self.context and self.context.kind == kind and self.context.open):
                     self.context = _Context(kind)
@@ -160,7 +165,7 @@ class _Reader:
             if not any(row):
                 continue  # a row of empty cells (a spacer) neither ends a header nor ends the table
             self.context.open = False
-            matched = self._data_row(row, self.context)
+            matched = self._data_row(row, self.context, reading)
             if carried and not matched:
                 self.context = None  # the grid before ended the table; this grid is something else
                 continue
@@ -245,8 +250,8 @@ class _Reader:
             for i, column in cells[1]:
                 context.texts[column] = row[i]
 
-    def _data_row(self, row: tuple[str, ...], context: _Context) -> bool:
-        labels, label_end, match = _row_plan(row, self.template.name, context.kind)
+    def _data_row(self, row: tuple[str, ...], context: _Context, reading: _RowReading) -> bool:
+        labels, label_end, match = reading.plan(context.kind)
         rows, _ = self.row_specs[context.kind]
         if match.tied:
             names = ", ".join(rows[i].key for i in match.tied)
@@ -259,12 +264,12 @@ class _Reader:
             if labels and any(is_number(c) for c in row[label_end + 1 :]):
                 key = EXTRA_PREFIX + label_key(labels[-1])
                 columns = tuple(sorted(context.positions, key=lambda k: context.positions[k][0]))
-                self._store(context, key, row, label_end, columns, labels)
+                self._store(context, key, row, label_end, columns, labels, reading.masks)
             return False
         if matched.key in self.rows[context.kind] or (context.kind, matched.key) in self.pending_keys:
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
             return True
-        self._store(context, matched.key, row, label_end, matched.columns, labels)
+        self._store(context, matched.key, row, label_end, matched.columns, labels, reading.masks)
         return True
 
     def _store(
@@ -275,10 +280,11 @@ class _Reader:
         label_end: int,
         columns: tuple[str, ...],
         labels: tuple[str, ...],
+        masks: tuple[int, int, int],
     ) -> None:
         if self._run_together(context, key, row, label_end, columns):
             return
-        cells = _values(row, label_end, context, columns)
+        cells = _values(row, label_end, context, columns, masks)
         if cells is None:
             self.warnings.append(
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
@@ -335,7 +341,7 @@ class _Reader:
         columns = _REVIEW_KEYS
         if self._run_together(context, "", row, label_end, columns):
             return
-        cells = _values(row, label_end, context, columns)
+        cells = _values(row, label_end, context, columns, row_masks(row))
         if cells is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
@@ -563,6 +569,39 @@ def _row_plan(row: tuple[str, ...], template_name: str, kind: str) -> _RowPlan:
     return _RowPlan(tuple(labels), label_end, _match_row(tuple(labels), template_name, kind))
 
 
+class _RowReading:
+    """What the mapping asks of one row under one template (its masks, the table its header names, its
+    labels' plan per table), each worked out once and kept with the row: one memo lookup a row, not one
+    per question, each hashing and comparing the row again."""
+
+    __slots__ = ("kind", "masks", "plans", "row", "template_name")
+
+    def __init__(self, row: tuple[str, ...], template_name: str) -> None:
+        self.row = row
+        self.template_name = template_name
+        self.masks = row_masks(row)
+        self.kind = _header_kind(row, template_name)
+        self.plans: dict[str, _RowPlan] = {}
+
+    @classmethod
+    def kept(cls, row: tuple[str, ...], template_name: str) -> _RowReading:
+        return _READINGS.keep((row, template_name), cls(row, template_name))
+
+    def plan(self, kind: str) -> _RowPlan:
+        plan = self.plans.get(kind)
+        if plan is None:
+            plan = self.plans[kind] = _row_plan(self.row, self.template_name, kind)
+        return plan
+
+
+_READINGS: Memo[tuple[tuple[str, ...], str], _RowReading] = Memo(4096)
+
+
+def _readings(rows: tuple[tuple[str, ...], ...], template_name: str) -> list[_RowReading]:
+    get = _READINGS.get
+    return [get((row, template_name)) or _RowReading.kept(row, template_name) for row in rows]
+
+
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
     """The distinct non-empty label cells of a row (outermost first) and the index of the last one."""
     label_end = last_text(row)
@@ -607,16 +646,17 @@ def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Lay
 
 
 def _values(
-    row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...]
+    row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...], masks: tuple[int, int, int]
 ) -> list[tuple[str, str, int]] | None:
     """(column, raw cell text, its position in the row) in the columns' order, for the columns read: by
     header position when the row lines up, else in header order.
 
     Where each column's cell sits depends on the layout and on the row's shape (its length, which cells
     are filled, which hold numbers), except under a header span over several positions: the positions
-    are remembered per shape with the layout (rows of one table share a few shapes)."""
+    are remembered per shape with the layout (rows of one table share a few shapes); `masks` are the
+    row's `row_masks`."""
     layout = _layout(context, label_end, columns)
-    filled, numbers, _ = row_masks(row)
+    filled, numbers, _ = masks
     shape = (len(row), filled, numbers)
     placed = layout.plans.get(shape, _UNPLANNED)
     if placed is _UNPLANNED:

@@ -20,7 +20,6 @@ A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive d
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import accumulate, pairwise
 from typing import NamedTuple
 
@@ -28,6 +27,7 @@ from nianbao.parsers.cells import is_value
 from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
+from nianbao.parsers.memos import Memo
 from nianbao.parsers.spacing import clean
 
 _HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
@@ -122,10 +122,20 @@ class _Facts(NamedTuple):
 # A report's lines repeat (the template's labels, small numbers, bars): their facts are remembered;
 # a paragraph longer than this is asked about once and not kept.
 _MEMO_LINE = 200
+_FACTS: Memo[str, _Facts] = Memo(65536)
 
 
-@lru_cache(maxsize=65536)
 def _facts(line: str) -> _Facts:
+    """The line's facts, remembered (a dict hit: every line of every report asks)."""
+    facts = _FACTS.get(line)
+    if facts is None:
+        facts = _line_facts(line)
+        if len(line) <= _MEMO_LINE:
+            _FACTS.keep(line, facts)
+    return facts
+
+
+def _line_facts(line: str) -> _Facts:
     text = clean(line)
     cell = 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
     stripped = line.strip()
@@ -137,30 +147,38 @@ def _facts(line: str) -> _Facts:
 
 
 class _Lines:
-    """The body's lines with what the table finders ask of each line computed once (`_Facts`, one list
+    """The body's lines with what the table finders ask of each line computed once (`_Facts`, one tuple
     per fact). The finders try every line as a table start; asking again per try made the reader
     quadratic in the length of a run of short lines."""
 
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
-        facts = [_facts(line) if len(line) <= _MEMO_LINE else _facts.__wrapped__(line) for line in raw]
+        facts = list(map(_FACTS.get, raw))  # a report's lines mostly remembered: one C-level pass
+        if None in facts:
+            facts = [known or _facts(line) for known, line in zip(facts, raw, strict=True)]
         columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
         (
             self.text, self.cell, self.separator, self.value, self.opens_row, self.bar, self.pipe, self.tabs,
             self.blank, self.run,
         ) = columns  # fmt: skip
-        # Where the run of consecutive cell lines starting at each line ends, and values before each line.
-        n = len(raw)
-        self.cells_end = [n] * (n + 1)
-        end = n
-        for i in range(n - 1, -1, -1):
-            if not self.cell[i]:
-                end = i
-            self.cells_end[i] = end
-        self.values_before = [0, *accumulate(self.value)]
+        self.values_before = [0, *accumulate(self.value)]  # values before each line
+        self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
     def __len__(self) -> int:
         return len(self.raw)
+
+    def cells_end(self, start: int) -> int:
+        """Where the run of consecutive cell lines holding `start` ends. The finders ask at each line of
+        a run in turn: the run found last answers them all, so the lines are scanned once."""
+        first, end = self._run
+        if first <= start < end:
+            return end
+        try:
+            end = self.cell.index(False, start)
+        except ValueError:
+            end = len(self.raw)
+        self._run = (start, end)
+        return end
 
 
 def _blocks(raw: list[str]) -> list[Block]:
@@ -219,7 +237,7 @@ def _cell_run_end(lines: _Lines, start: int) -> int:
     saved as text), where the run ends at the last cell followed so.
     """
     n = len(lines.raw)
-    end = lines.cells_end[start]
+    end = lines.cells_end(start)
     values = lines.values_before[end] - lines.values_before[start]
     if values >= _MIN_VALUES and values * 4 >= end - start:
         return end
@@ -305,7 +323,8 @@ def _cell_table(cells: list[str]) -> list[Block]:
         blocks.append(TextBlock(cells.pop(0)))
     segment: list[str] = []
     for cell in [*cells, None]:
-        if cell is None or _is_heading(cell):  # a section heading between two tables: a paragraph
+        # A section heading between two tables: a paragraph (most cells fail the cheap test, inline).
+        if cell is None or (cell[1:2] == "、" and _is_heading(cell)):
             if segment:
                 blocks.append(_dense(_label_value_rows(segment)))
             if cell is not None:
@@ -380,6 +399,8 @@ def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
 def _closed_cells(lines: _Lines, start: int, end: int) -> tuple[list[str], list[bool]]:
     """The table's lines and which open a row: `x` followed by a lone `|` inside a `|` table is the cell
     `x |` whose bar wrapped."""
+    if True not in lines.bar[start:end]:  # no lone `|` (rows one a line): the lines as they are
+        return list(lines.raw[start:end]), list(lines.opens_row[start:end])
     out: list[str] = []
     opens: list[bool] = []
     for k in range(start, end):
@@ -399,7 +420,8 @@ def _opens_row(line: str) -> bool:
 
 def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
     # Each line split once: its cells, None for a lone `|` opening a row.
-    split = [None if bar else _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
+    known = _PIPE_CELLS.get
+    split = [None if bar else known(line) or _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
     lone_bars = split.count(None)
     one_cell_lines = sum([len(cells) - cells.count("") <= 1 for cells in split if cells is not None])
     rows: list[list[str]] = []
@@ -430,7 +452,10 @@ def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
 _BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
 
 
-@lru_cache(maxsize=16384)  # lines repeat across reports (the template's labels, bars, small numbers)
+# Lines repeat across reports (the template's labels, bars, small numbers): their cells are remembered.
+_PIPE_CELLS: Memo[str, tuple[str, ...]] = Memo(16384)
+
+
 def _pipe_line_cells(line: str) -> tuple[str, ...]:
     """Cells of one `|`-flattened line; `||` continues the cell to its left (a span), `| |` is blank."""
     stripped = line.strip()
@@ -444,7 +469,7 @@ def _pipe_line_cells(line: str) -> tuple[str, ...]:
             cells.append(cells[-1])
         else:
             cells.append(clean(raw))
-    return tuple(cells)
+    return _PIPE_CELLS.keep(line, tuple(cells))
 
 
 def _title(blocks: tuple[Block, ...]) -> str | None:
