@@ -599,12 +599,9 @@ def _add_captures(
 ) -> None:
     """The rows of an agency's `capture_keys` (their records read, or given: `loaded`), and of the
     captures its reports link (`linked`) that another agency fetched or that were never stored."""
-    records = (loaded or {}).get
-    found = [records(key) for key in capture_keys]
-    if any(data is None for data in found):
-        found = list(fan_out(partial(_load, store), capture_keys))
-    for key, data in zip(capture_keys, found, strict=True):
-        writer.add_capture(key, Capture.from_dict(data), linked.get(key, []))
+    found = loaded if loaded is not None else _load_many(store, capture_keys)
+    for key in capture_keys:
+        writer.add_capture(key, Capture.from_dict(found[key]), linked.get(key, []))
     listed = set(capture_keys)
     others = sorted(k for k in linked if k not in listed)  # fetched for another agency, or never stored
     for key, data in zip(others, fan_out(partial(_load_if_any, store), others), strict=True):

@@ -73,32 +73,30 @@ class _Body:
     a revalidation of a large web (more bodies than the cache holds) then costs no rendering."""
 
     def __init__(self, limit: int) -> None:
-        self._items: OrderedDict[Any, tuple[bytes, str]] = OrderedDict()
-        self._etags: dict[Any, str] = {}  # tens of bytes per body ever rendered
+        self._items: OrderedDict[Any, bytes] = OrderedDict()
+        self._etags: dict[Any, str] = {}  # of every body ever rendered: tens of bytes each
         self._size = 0
         self._limit = limit
         self.renders = 0  # bodies rendered, for tests and benchmarks
 
     def etag(self, key: Any, render: Callable[[], bytes]) -> str:
         """The body's ETag, rendering the body only if it was never rendered."""
-        known = self._etags.get(key)
-        return known if known is not None else self.get(key, render)[1]
+        return self._etags[key] if key in self._etags else self.get(key, render)[1]
 
     def get(self, key: Any, render: Callable[[], bytes]) -> tuple[bytes, str]:
         hit = self._items.get(key)
         if hit is not None:
             self._items.move_to_end(key)
-            return hit
+            return hit, self._etags[key]
         body = render()
         self.renders += 1
-        entry = (body, '"' + hashlib.sha1(body).hexdigest()[:20] + '"')
-        self._items[key] = entry
-        self._etags[key] = entry[1]
+        self._items[key] = body
+        self._etags[key] = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
         self._size += len(body)
         while self._size > self._limit and len(self._items) > 1:
-            _key, (old, _etag) = self._items.popitem(last=False)
+            _key, old = self._items.popitem(last=False)
             self._size -= len(old)
-        return entry
+        return body, self._etags[key]
 
 
 @lru_cache(maxsize=4096)
@@ -373,7 +371,7 @@ class SimWeb:
             self.traffic.requests[-1] = Request(self.traffic.requests[-1].at, url, method, 304)
             await writer.drain()
             return keep
-        body, etag = self._cache.get(key, resource.render)
+        body, _ = self._cache.get(key, resource.render)
         if "truncated" in resource.faults:
             self._write_head(writer, 200, resource.content_type, len(body) * 2, False, extra)
             if method != "HEAD":

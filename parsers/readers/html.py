@@ -556,8 +556,6 @@ def _under_removed(node: list, top: list, removed: frozenset[int]) -> bool:
     return False
 
 
-
-
 @lru_cache(maxsize=1024)  # a page's spans are a few values ("2", "3"), asked of every spanning cell
 def _span(value: str | None) -> int:
     """A colspan/rowspan attribute's value, 1 when absent or unreadable, at most MAX_SPAN."""

@@ -217,11 +217,6 @@ def _blocks(raw: list[str]) -> list[Block]:
     return blocks
 
 
-def _is_separator(line: str) -> bool:
-    """Blank, a lone `|`, or bars alone (`|||`, a span's remains): between cells, never a cell."""
-    return not line.strip().strip("|")
-
-
 def _opens_bare_cells(lines: _Lines, i: int) -> bool:
     """A lone `|` line followed by a bare cell: the bars separate cells, one a line (not a `|` table)."""
     if not lines.bar[i]:
