@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import Table, TableFinder
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+from pdfplumber.utils import obj_to_bbox
 
 _AXIS_TOLERANCE = 0.01  # points: a segment this close to horizontal or vertical is a ruling line
 
@@ -236,9 +237,68 @@ class _EdgePage:
         self.bbox = (0.0, 0.0, width, height)
 
 
+_SETTINGS = TableSettings.resolve(None)
+
+
 def find_tables(edges: tuple[dict, ...], width: float, height: float) -> list[Table]:
-    """Tables as pdfplumber finds them from ruling lines (its edge merging, intersections and cell
-    finding are pure functions of the edges: reused, not rewritten)."""
+    """Tables as pdfplumber's TableFinder finds them from ruling lines: its edge merging,
+    intersections and grouping of cells into tables (pure functions of the edges) are reused; only the
+    cell search is ours (`_cells`), the same cells found without its quadratic rescans."""
     if not edges:
         return []
-    return TableFinder(_EdgePage(edges, width, height)).tables  # type: ignore[arg-type]
+    page = _EdgePage(edges, width, height)
+    finder = TableFinder.__new__(TableFinder)  # its steps one by one, the cell search replaced
+    finder.page, finder.settings = page, _SETTINGS  # type: ignore[assignment]
+    intersections = edges_to_intersections(
+        finder.get_edges(), _SETTINGS.intersection_x_tolerance, _SETTINGS.intersection_y_tolerance
+    )
+    return [Table(page, group) for group in cells_to_tables(_cells(intersections))]  # type: ignore[arg-type]
+
+
+_Point = tuple[float, float]
+_Sides = dict[_Point, set[tuple[float, float, float, float]]]  # a point's edges (as boxes) in one direction
+
+
+def _cells(intersections: dict) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's `intersections_to_cells`, result for result: for each intersection in sorted order,
+    the smallest cell whose corners are intersections joined by shared edges. Written here because
+    pdfplumber rebuilds every point's edge set and rescans all later points for each pair it tries
+    (quadratic; 10 % of a ruled report's parse); here each point's edges are a set once and the points
+    below and to the right come from its column and row."""
+    vertical = {p: {obj_to_bbox(e) for e in found["v"]} for p, found in intersections.items()}
+    horizontal = {p: {obj_to_bbox(e) for e in found["h"]} for p, found in intersections.items()}
+    points = sorted(intersections)
+    columns: dict[float, list[_Point]] = {}
+    rows: dict[float, list[_Point]] = {}
+    for point in points:  # in sorted order: a column's points top to bottom, a row's left to right
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+    across = {point: j for row in rows.values() for j, point in enumerate(row)}  # a point's place in its row
+    cells = []
+    for column in columns.values():  # columns in order, each top to bottom: the points' sorted order
+        for i, point in enumerate(column):
+            right = rows[point[1]][across[point] + 1 :]
+            cell = _smallest_cell(point, column[i + 1 :], right, vertical, horizontal)
+            if cell is not None:
+                cells.append(cell)
+    return cells
+
+
+def _smallest_cell(
+    point: _Point, below: list[_Point], right: list[_Point], vertical: _Sides, horizontal: _Sides
+) -> tuple[float, float, float, float] | None:
+    down, across = vertical[point], horizontal[point]
+    for low in below:
+        if down.isdisjoint(vertical[low]):
+            continue
+        for side in right:
+            if across.isdisjoint(horizontal[side]):
+                continue
+            corner = (side[0], low[1])
+            if (
+                corner in vertical
+                and not vertical[corner].isdisjoint(vertical[side])
+                and not horizontal[corner].isdisjoint(horizontal[low])
+            ):
+                return (point[0], point[1], corner[0], corner[1])
+    return None

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
+import random
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from pdfplumber.table import TableFinder, edges_to_intersections, intersections_to_cells, merge_edges
 
 from nianbao.parsers.document import Document, TableBlock
 from nianbao.parsers.errors import ParseError
-from nianbao.parsers.readers import pdf
+from nianbao.parsers.readers import pdf, pdf_objects
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 PDFS = sorted(FIXTURES.glob("*.pdf"))
@@ -106,3 +109,53 @@ def test_every_cell_equals_pdfplumbers_reading_of_the_same_box(name: str, corpus
     missing = [(k, t) for k, t in theirs.items() if _near(k, ours) is None]
     shown = set(ours.values())
     assert all(text in shown or any(text and s.endswith(text) for s in shown) or not text for _, text in missing)
+
+
+def _ruled_grid(rng: random.Random) -> list[dict]:
+    """Edges of a ruled grid with random column widths and row heights, some inner segments left out
+    (merged cells), some sides drawn in pieces and a stray short line."""
+    xs = [0.0]
+    for _ in range(rng.randint(1, 9)):
+        xs.append(xs[-1] + rng.choice((20.0, 35.5, 60.0, 90.25)))
+    ys = [0.0]
+    for _ in range(rng.randint(1, 14)):
+        ys.append(ys[-1] + rng.choice((12.0, 18.5, 30.0)))
+    edges = []
+    for i, y in enumerate(ys):
+        for x0, x1 in itertools.pairwise(xs):
+            if 0 < i < len(ys) - 1 and rng.random() < 0.15:
+                continue  # a merged cell: no line between two rows here
+            edges.append(pdf_objects._edge(x0, y, x1, y))
+    for j, x in enumerate(xs):
+        for y0, y1 in itertools.pairwise(ys):
+            if 0 < j < len(xs) - 1 and rng.random() < 0.15:
+                continue
+            edges.append(pdf_objects._edge(x, y0, x, y1))
+    edges.append(pdf_objects._edge(xs[0] + 3, ys[-1] + 20, xs[0] + 40, ys[-1] + 20))
+    return [e for e in edges if e is not None]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_cell_search_finds_pdfplumbers_cells_in_its_order(seed: int) -> None:
+    """Our cell search against pdfplumber's own `intersections_to_cells` on ruled grids with merged
+    cells and broken lines: the same cells, in the same order."""
+    edges = _ruled_grid(random.Random(seed))
+    intersections = edges_to_intersections(merge_edges(edges, 3, 3, 3, 3), 3, 3)
+    assert pdf_objects._cells(intersections) == intersections_to_cells(intersections)
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_tables_found_on_every_fixture_page_equal_pdfplumbers_table_finder(path: Path) -> None:
+    try:
+        document = pdf_objects.open_document(path.read_bytes())
+    except Exception:  # the encrypted and truncated fixtures: nothing to compare
+        return
+    for index in range(len(document)):
+        try:
+            objects = pdf_objects.read_page(document[index], max_drawn=100_000)
+        except Exception:
+            continue
+        page = pdf_objects._EdgePage(objects.edges, objects.width, objects.height)
+        theirs = TableFinder(page).tables if objects.edges else []  # type: ignore[arg-type]
+        ours = pdf_objects.find_tables(objects.edges, objects.width, objects.height)
+        assert [t.cells for t in ours] == [t.cells for t in theirs]
