@@ -76,9 +76,10 @@ def read_page(
     try:
         if check_glyphs is not None:  # before the walk too: a text object per glyph would be walked
             check_glyphs(pdfium_c.FPDFText_CountChars(textpage))
-        for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-            _walk(pdfium_c.FPDFPage_GetObject(page, index), _IDENTITY, origin, edges, counts, max_drawn, depth=0)
-        chars, unmapped, glyphs = _chars(textpage, origin)
+        raw = page.raw  # the handle itself: a helper object is converted at each of thousands of calls
+        for index in range(pdfium_c.FPDFPage_CountObjects(raw)):
+            _walk(pdfium_c.FPDFPage_GetObject(raw, index), _IDENTITY, origin, edges, counts, max_drawn, depth=0)
+        chars, unmapped, glyphs = _chars(textpage.raw, origin)
     finally:
         textpage.close()
     return PageObjects(
@@ -93,11 +94,12 @@ def read_page(
     )
 
 
-def _chars(textpage: pdfium.PdfTextPage, origin: tuple[float, float]) -> tuple[tuple[Char, ...], int, int]:
+def _chars(textpage: ctypes.c_void_p, origin: tuple[float, float]) -> tuple[tuple[Char, ...], int, int]:
     left, top = origin
     count = pdfium_c.FPDFText_CountChars(textpage)
     codes = _codes(textpage, count)
     box = pdfium_c.FS_RECTF()
+    box_out = ctypes.byref(box)  # made once, not at each call
     matrix = pdfium_c.FS_MATRIX()
     sizes: dict[tuple[float, float], float] = {}
     chars = []
@@ -112,7 +114,7 @@ def _chars(textpage: pdfium.PdfTextPage, origin: tuple[float, float]) -> tuple[t
             continue
         if pdfium_c.FPDFText_HasUnicodeMapError(textpage, i) == 1:
             unmapped += 1
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, i, box)
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, i, box_out)
         # The font size times the text matrix's vertical scale; glyphs of one font size and one box
         # height share it, so the matrix (the costly call) is asked once per such pair.
         key = (pdfium_c.FPDFText_GetFontSize(textpage, i), round(box.top - box.bottom, 2))
@@ -129,7 +131,7 @@ def _chars(textpage: pdfium.PdfTextPage, origin: tuple[float, float]) -> tuple[t
 _BLANKS = frozenset((0x20, 0x0A, 0x0D, 0xA0))
 
 
-def _codes(textpage: pdfium.PdfTextPage, count: int) -> list[int] | None:
+def _codes(textpage: ctypes.c_void_p, count: int) -> list[int] | None:
     """Every character's code in one call, or None when the text holds surrogate pairs (then the
     UTF-16 units no longer line up with character indices)."""
     buffer = (ctypes.c_ushort * (count + 1))()
