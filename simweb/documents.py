@@ -118,6 +118,16 @@ def pdf(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def table_png(report: Report, number: int) -> bytes:
+    """The report's `number`th (1-based) table as a PNG picture: one picture of a report page of pictures."""
+    from nianbao.simweb.pictures import table_picture
+
+    grids = [grid for _heading, _text, grid in _blocks(report) if grid is not None]
+    buffer = io.BytesIO()
+    table_picture(grids[number - 1]).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def image_pdf(report: Report) -> bytes:
     """图片版: each page a picture of one table (ruled, merged cells, Chinese text), no text layer at all."""
     from reportlab.lib.pagesizes import A4
