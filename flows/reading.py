@@ -9,6 +9,9 @@ safe for concurrent readers.
 OCR off the critical path: `quick` reads a body with OCR left for later (a picture-only PDF costs
 seconds a page to recognise, a text rendering milliseconds); settlement asks for the full read only
 for a document no other rendering of its report stands in for (flows/settlement.py).
+
+The pictures of a report page (a report published as pictures) are one reading: `pictures` keeps it
+under a key made of their sha256s in the page's order.
 """
 
 from __future__ import annotations

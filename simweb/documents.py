@@ -118,13 +118,27 @@ def pdf(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def pictured_grids(report: Report) -> list[Grid]:
+    """The tables of a report page of pictures, a picture each in the page's order: table 3, the long
+    one, cut in two as a phone screenshot cuts it (its head and first rows, then the rest)."""
+    grids = [grid for _heading, _text, grid in _blocks(report) if grid is not None]
+    first, applications, *rest = grids
+    cut = screen_cut(applications)
+    return [first, applications[:cut], applications[cut:], *rest]
+
+
+def screen_cut(grid: Grid) -> int:
+    """The row the grid is cut before: the last one no merged cell crosses in its upper half."""
+    crossed = {r + k for r, _col, cell in placed(grid) for k in range(1, cell.rowspan)}
+    return max(r for r in range(1, max(2, len(grid) // 2)) if r not in crossed)
+
+
 def table_png(report: Report, number: int) -> bytes:
-    """The report's `number`th (1-based) table as a PNG picture: one picture of a report page of pictures."""
+    """The `number`th (1-based) picture of a report page of pictures, as PNG."""
     from nianbao.simweb.pictures import table_picture
 
-    grids = [grid for _heading, _text, grid in _blocks(report) if grid is not None]
     buffer = io.BytesIO()
-    table_picture(grids[number - 1]).save(buffer, format="PNG", optimize=True)
+    table_picture(pictured_grids(report)[number - 1]).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 

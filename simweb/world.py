@@ -29,7 +29,7 @@ EMBEDS = {
     "gb2312": ("a",),
 }
 PICTURES = "pictures"  # a rendering: the detail page shows the report's tables as pictures, nothing else
-PICTURED_TABLES = 3  # tables 2-4 of the template, a picture each (slots 5-7 beside ATTACHMENT_KINDS')
+PICTURED_TABLES = 4  # pictures of tables 2-4, table 3 cut in two (slots 5-8 beside ATTACHMENT_KINDS')
 ATTACHMENT_KINDS = {"pdf": ("pdf", 1), "docx": ("docx", 2), "text": ("txt", 3), "image-pdf": ("pdf", 4)}
 NON_REPORT_TITLES = ("关于{y}年政府信息公开工作要点落实情况的函", "{name}{y}年政务公开工作要点")
 

@@ -115,7 +115,7 @@ def test_a_simulated_report_published_as_pictures_is_crawled_settled_and_read_ba
     store = archive.connect(url)
     agency = web.world.agency(report.agency)
     reader = StoredReader(store)
-    crawled = {agency.id: Crawled(None, summary.downloaded)}
+    crawled = {agency.id: Crawled(None, summary.to_dict()["downloaded"])}
     found = {agency.id: Found.since(store, agency.id, "2000-01-01T00:00:00Z")}
     [outcome] = settle(
         store, [agency.id], {agency.id: agency.name}, [2024], "2000-01-01T00:00:00Z", crawled, reader,
@@ -131,6 +131,8 @@ def test_a_simulated_report_published_as_pictures_is_crawled_settled_and_read_ba
     assert right >= 0.85 * total, (right, total)
     ocr_cells = [p for p in record["provenance"] if p["method"] == "ocr"]
     assert ocr_cells and all(0.0 < p["confidence"] <= 1.0 for p in ocr_cells if p["confidence"] is not None)
-    # Each cell names its picture: tables 2, 3 and 4 are pictures 1, 2 and 3 of the page.
-    pages = {p["table"]: p["page"] for p in ocr_cells}
-    assert pages == {"active_disclosure": 1, "applications": 2, "review_litigation": 3}
+    # Each cell names its picture: table 2 is picture 1, table 3 is cut across pictures 2 and 3 and
+    # read whole, table 4 is picture 4.
+    pages = {(p["table"], p["page"]) for p in ocr_cells}
+    assert pages == {("active_disclosure", 1), ("applications", 2), ("applications", 3), ("review_litigation", 4)}
+    assert (record["year"], record["title"]) == (2024, report.title)  # named by the page the pictures are on
