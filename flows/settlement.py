@@ -473,7 +473,10 @@ def reparse_reports(
                 documents.append(Document(shown[0][0], read_pictures(shown), tuple(c for c, _ in shown[1:])))
             except ParseError as exc:
                 tally.fail(year, _naming(shown[0][0].url, exc))
-        groups = Identifier({}).group(documents).groups
+        grouping = Identifier({}).group(documents)
+        groups = grouping.groups
+        for document in grouping.unidentified:  # pictures of a page, an image-only PDF: the page's report
+            _attach(document, groups)
         group = next((g for g in groups if (g.agency, g.year) == (agency, year)), None)
         if group is None:
             tally.fail(year, f"{agency}/{year}: its stored captures no longer parse as that report")

@@ -17,7 +17,7 @@ from nianbao.archive.captures import Capture, CaptureKind
 from nianbao.crawler.run import crawl
 from nianbao.flows.pictures import picture_sets
 from nianbao.flows.reading import StoredReader
-from nianbao.flows.settlement import Crawled, Found, settle
+from nianbao.flows.settlement import Crawled, Found, reparse_reports, settle
 from nianbao.parsers import ParseError, parse
 from nianbao.parsers.record import ReportRecord
 from tests.archive.reports_fixtures import capture
@@ -78,6 +78,8 @@ def test_the_pictures_of_a_page_are_read_together_in_the_page_s_order(tmp_path) 
         "/files/b.png",
     }
     assert version.record.applications == tables.applications  # the pictures' reading is the report's
+    again = reparse_reports(store, "sim", [2024], None, one_by_one, pictures=pictures)
+    assert asked[-1] == ["/files/b.png", "/files/a.png"] and again.unchanged == 1  # a reparse reads them alike
 
 
 def test_a_picture_whose_page_was_not_read_is_read_alone(tmp_path) -> None:
