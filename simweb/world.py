@@ -480,7 +480,7 @@ def advance(world: World, epoch: int) -> None:
         report, _raw = _report(
             random.Random(f"{world.seed}:report:{agency.index}:{new_year}"), agency, new_year, previous, world.seed
         )
-        world.reports[(agency.id, new_year)] = report
+        world.reports[(agency.id, new_year)] = _pictured(world.seed, agency, report, world.faults.picture_pages)
         changes["added"].append({"agency": agency.id, "year": new_year})
     added = {(c["agency"], c["year"]) for c in changes["added"]}
     candidates = sorted(k for k, r in world.reports.items() if k not in added and r.template != "legacy")
