@@ -40,10 +40,12 @@ _VARIANT = re.compile(r"[（(【\[]?\s*(图片版|超链版|超链接版|图解�
 
 @dataclass(frozen=True)
 class Document:
-    """One capture that parsed as a report."""
+    """One capture that parsed as a report; `also`, the other captures read with it as one document
+    (the later pictures of a report published as pictures: `capture` is the first)."""
 
     capture: Capture
     record: ReportRecord
+    also: tuple[Capture, ...] = ()
 
 
 @dataclass
@@ -55,7 +57,7 @@ class ReportGroup:
 
     def captures(self) -> list[tuple[Capture, str]]:
         """What flows.versioning.ingest and link_copies take."""
-        return [(doc.capture, role) for doc, role in self.members]
+        return [(capture, role) for doc, role in self.members for capture in (doc.capture, *doc.also)]
 
     @property
     def has_original(self) -> bool:

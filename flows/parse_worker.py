@@ -13,14 +13,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any
 
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.readers import READER_MODULES
+from nianbao.parsers.record import ReportRecord
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 # Every reader is imported once, in the forkserver: a child that imports the PDF reader itself (numpy,
@@ -61,14 +62,23 @@ def parse_bounded(
 ) -> dict[str, Any]:
     """The record of `data` as a dict, parsed in a bounded child process; ParseError with the reason.
     `ocr=False` leaves picture-only pages for later (see nianbao.parsers.parse)."""
-    where = url or "the document"
+    return _bounded(_work, (data, url, content_type, agency, bounds.memory_bytes, ocr), url or "the document", bounds)
+
+
+def parse_pictures_bounded(
+    pictures: Sequence[tuple[bytes, str]], *, agency: str | None, bounds: ParseBounds = BOUNDS
+) -> dict[str, Any]:
+    """The record of a report published as `pictures` (bytes, URL) read as one document in the order
+    given (nianbao.parsers.parse_pictures), in a bounded child process; ParseError with the reason.
+    The wall-time bound is per picture: each costs seconds of OCR."""
+    where = pictures[0][1] if pictures else "the pictures"
+    scaled = replace(bounds, seconds=bounds.seconds * max(1, len(pictures)))
+    return _bounded(_work_pictures, (tuple(pictures), agency, bounds.memory_bytes), where, scaled)
+
+
+def _bounded(target: Callable[..., None], args: tuple[Any, ...], where: str, bounds: ParseBounds) -> dict[str, Any]:
     receiver, sender = _CONTEXT.Pipe(duplex=False)
-    child = _CONTEXT.Process(
-        target=_work,
-        args=(sender, data, url, content_type, agency, bounds.memory_bytes, ocr),
-        name="nianbao-parse",
-        daemon=True,
-    )
+    child = _CONTEXT.Process(target=target, args=(sender, *args), name="nianbao-parse", daemon=True)
     child.start()
     sender.close()
     try:
@@ -101,8 +111,23 @@ def _work(
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from nianbao.parsers import parse
 
+    _answer(sender, lambda: parse(data, url=url, content_type=content_type, agency=agency, ocr=ocr), url, memory)
+
+
+def _work_pictures(
+    sender: Connection, pictures: tuple[tuple[bytes, str], ...], agency: str | None, memory: int
+) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    from nianbao.parsers import parse_pictures
+
+    where = pictures[0][1] if pictures else None
+    _answer(sender, lambda: parse_pictures(pictures, agency=agency), where, memory)
+
+
+def _answer(sender: Connection, read: Callable[[], ReportRecord], url: str | None, memory: int) -> None:
+    """Send what `read` gives back to the parent: ("record", dict) or ("error", the reason)."""
     try:
-        answer = ("record", parse(data, url=url, content_type=content_type, agency=agency, ocr=ocr).to_dict())
+        answer = ("record", read().to_dict())
     except ParseError as exc:
         answer = ("error", str(exc))
     except MemoryError:

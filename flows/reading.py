@@ -9,10 +9,15 @@ safe for concurrent readers.
 OCR off the critical path: `quick` reads a body with OCR left for later (a picture-only PDF costs
 seconds a page to recognise, a text rendering milliseconds); settlement asks for the full read only
 for a document no other rendering of its report stands in for (flows/settlement.py).
+
+The pictures of a report page (a report published as pictures) are one reading: `pictures` keeps it
+under a key made of their sha256s in the page's order.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from nianbao.archive import Archive
@@ -37,6 +42,23 @@ class StoredReader:
         """The read with OCR left for later (a record with an `ocr_deferred` warning when it was needed)."""
         return record_of(self.outcome(sha256, capture.url, capture.content_type, ocr=False))
 
+    def pictures(self, pictures: Sequence[tuple[Capture, str]]) -> ReportRecord:
+        """The full read of a report published as `pictures` (capture, sha256), as one document in the
+        order given; kept under a key made of the bodies' sha256s in that order."""
+        from nianbao.flows.parse_worker import parse_pictures_bounded
+
+        key = reading_key([sha256 for _, sha256 in pictures])
+        kept = self.archive.parsed(self.parser_version, key)
+        if kept is not None:
+            return record_of(kept)
+        data = [(self.archive.get_raw(sha256), capture.url) for capture, sha256 in pictures]
+        try:
+            outcome: dict[str, Any] = {"record": parse_pictures_bounded(data, agency=None)}
+        except ParseError as exc:
+            outcome = {"error": str(exc)}
+        self.archive.keep_parsed(self.parser_version, key, outcome)
+        return record_of(outcome)
+
     def outcome(self, sha256: str, url: str, content_type: str | None, *, ocr: bool) -> dict[str, Any]:
         """{"record": …} or {"error": …}: kept, else parsed in a bounded worker and kept. A full read,
         when there is one, also answers a quick one; a quick read that needed no OCR is a full one."""
@@ -57,6 +79,12 @@ class StoredReader:
         full = ocr or not is_deferred(outcome)
         self.archive.keep_parsed(self.parser_version, sha256, outcome, ocr=full)
         return outcome
+
+
+def reading_key(sha256s: Sequence[str]) -> str:
+    """The parse cache's key of several bodies read as one document, in that order: a sha256 like a
+    body's (the same bodies in another order are another reading)."""
+    return hashlib.sha256(("pictures\n" + "\n".join(sha256s)).encode("ascii")).hexdigest()
 
 
 def is_deferred(outcome: dict[str, Any]) -> bool:

@@ -19,7 +19,8 @@ from nianbao.archive.captures import Capture, CaptureKind
 from nianbao.archive.reports import Holding, Role, Version, VersionKind
 from nianbao.flows.dating import dated
 from nianbao.flows.identity import Document, Identifier, ReportGroup, table_values
-from nianbao.flows.reading import DEFERRED
+from nianbao.flows.pictures import Body, RawBody, ReadPictures, picture_sets
+from nianbao.flows.reading import DEFERRED, StoredReader
 from nianbao.flows.summaries import FAILED, FOUND, MISSING, WITHDRAWN, AgencyOutcome, ReportChange
 from nianbao.flows.versioning import IngestResult, Outcome, content_hash, ingest, link_copies, mark_withdrawn
 from nianbao.parsers.errors import ParseError
@@ -171,6 +172,7 @@ def settle(
     until: str | None = None,
     quick: Parse | None = None,
     found: Mapping[str, Found] | None = None,
+    pictures: ReadPictures | None = None,
 ) -> list[AgencyOutcome]:
     """Version what the run found for `agencies`; one outcome per agency, failures counted, not raised.
 
@@ -182,7 +184,10 @@ def settle(
     WARC import has no list). `until` bounds the run's captures for a visit settled after the fact
     (imported from WARC files). `quick`, when given, reads bodies first with OCR left for later; `parse`
     then reads only a picture-only document no other rendering of its report stands in for. `found` gives
-    agencies' run captures already listed (the others are listed here)."""
+    agencies' run captures already listed (the others are listed here). The pictures a report page shows
+    (a report published as pictures) are read together by `pictures`, in the page's order (the
+    archive's parse cache when not given; flows/pictures.py)."""
+    read_pictures = pictures or StoredReader(archive).pictures
     tallies = {agency: Tally(agency, years) for agency in agencies}
     identifier = Identifier(names)
     documents: list[Document] = []
@@ -204,7 +209,8 @@ def settle(
         try:
             run = (found or {}).get(agency) or Found.since(archive, agency, since, crawled[agency].run_ids, until)
             urls = {*revisited, *_own_urls(held, agency, years)}
-            documents += _read(run, years, parse, tally, urls, quick)
+            bodies = run.report_bodies(urls)
+            documents += _read(bodies, years, parse, tally, quick, read_pictures, archive.get_raw)
             _remember(held, agency, years, identifier)
         except Exception as exc:  # one agency's failure (store, parse task) must not take its batch down
             tally.fail(None, f"{agency}: {type(exc).__name__}: {exc}")
@@ -258,17 +264,20 @@ def _own_urls(held: Holdings, agency: str, years: Sequence[int]) -> set[str]:
 
 
 def _read(
-    found: Found,
+    bodies: Sequence[Body],
     years: Sequence[int],
     parse: Parse,
     tally: Tally,
-    revisited: Collection[str],
-    quick: Parse | None = None,
+    quick: Parse | None,
+    pictures: ReadPictures,
+    raw: RawBody,
 ) -> list[Document]:
     """The documents among the agency's report bodies; what cannot be parsed is a failure of its year.
-    With `quick`, a body whose pictures need OCR is read fully only when no other rendering stands in."""
+    With `quick`, a body whose pictures need OCR is read fully only when no other rendering stands in.
+    The pictures of one report page are read together, as one document (flows/pictures.py)."""
+    singles, picture_pages = picture_sets(bodies, raw)
     read: list[tuple[Capture, str, ReportRecord | ParseError]] = []
-    for capture, sha256 in found.report_bodies(revisited):
+    for capture, sha256 in singles:
         try:
             read.append((capture, sha256, (quick or parse)(capture, sha256)))
         except ParseError as exc:
@@ -280,13 +289,36 @@ def _read(
                 record = parse(capture, sha256)
             except ParseError as exc:
                 record = exc
-        if isinstance(record, ParseError):
-            year = capture.year  # the year the crawler read in the link, when the body says none
-            if year is None or year in years:
-                tally.fail(year, _naming(capture.url, record))
-        elif record.year is None or record.year in years:
-            documents.append(Document(capture, record))
+        documents += _kept(capture, record, years, tally)
+    for shown in picture_pages:
+        # A page of pictures has no table and no document beside it (else the crawler would not have
+        # fetched its pictures): nothing stands in for them, so they are read in full at once.
+        try:
+            together: ReportRecord | ParseError = pictures(shown)
+        except ParseError as exc:
+            together = exc
+        first, *rest = (capture for capture, _ in shown)
+        documents += _kept(first, together, years, tally, tuple(rest))
     return documents
+
+
+def _kept(
+    capture: Capture,
+    record: ReportRecord | ParseError,
+    years: Sequence[int],
+    tally: Tally,
+    also: tuple[Capture, ...] = (),
+) -> list[Document]:
+    """The document read from `capture` (and `also`), if it is of the asked-for years; a failure of its
+    year when it could not be read."""
+    if isinstance(record, ParseError):
+        year = capture.year  # the year the crawler read in the link, when the body says none
+        if year is None or year in years:
+            tally.fail(year, _naming(capture.url, record))
+        return []
+    if record.year is None or record.year in years:
+        return [Document(capture, record, also)]
+    return []
 
 
 def _deferred(record: ReportRecord) -> bool:
@@ -361,12 +393,33 @@ def _noting_deferred(record: ReportRecord, group: ReportGroup) -> ReportRecord:
 
 
 def _attach(document: Document, groups: Sequence[ReportGroup]) -> bool:
-    """A yearless document (an image-only PDF, say) linked from a report's page is that report's attachment."""
+    """A yearless document (an image-only PDF, the pictures of a page) linked from a report's page is that
+    report's attachment; its primary when it is of the agency's own site and carries more table values
+    than the primary so far (the page of a report published as pictures carries none), named by the page."""
     for group in groups:
-        if any(member.capture.url == document.capture.referrer for member, _ in group.members):
-            group.members.append((document, Role.ATTACHMENT))
-            return True
+        page = next((m for m, _ in group.members if m.capture.url == document.capture.referrer), None)
+        if page is None:
+            continue
+        fuller = table_values(document.record) > table_values(group.primary.record)
+        if fuller and document.capture.agency == group.agency and group.has_original:
+            document = replace(document, record=_named_by(document.record, page.record, group.year))
+            group.primary = document
+        group.members.append((document, Role.ATTACHMENT))
+        return True
     return False
+
+
+def _named_by(record: ReportRecord, page: ReportRecord, year: int) -> ReportRecord:
+    """A yearless reading of a report's tables, with the year, title and body its linking page names."""
+    filled = {"year_missing"} | ({"agency_missing"} if page.agency and not record.agency else set())
+    return replace(
+        record,
+        year=year,
+        title=record.title or page.title,
+        agency=record.agency or page.agency,
+        publish_date=record.publish_date or page.publish_date,
+        warnings=tuple(w for w in record.warnings if w.code not in filled),
+    )
 
 
 def _versioned_reading(held: Holding, group: ReportGroup) -> ReportRecord:
@@ -382,9 +435,16 @@ def _versioned_reading(held: Holding, group: ReportGroup) -> ReportRecord:
 
 
 def reparse_reports(
-    archive: Archive, agency: str, years: Sequence[int], parser_version: str | None, parse: Parse
+    archive: Archive,
+    agency: str,
+    years: Sequence[int],
+    parser_version: str | None,
+    parse: Parse,
+    pictures: ReadPictures | None = None,
 ) -> AgencyOutcome:
-    """Parse again the own-site captures of each held report's latest version, and version the result."""
+    """Parse again the own-site captures of each held report's latest version, and version the result.
+    The pictures of a report page are read together by `pictures` (the parse cache when not given)."""
+    read_pictures, raw = pictures or StoredReader(archive).pictures, archive.get_raw
     held = read_holdings(archive, [agency], years)
     latest = {y: v for y in years if (v := held[(agency, y)].latest) is not None}
     todo = [
@@ -401,14 +461,22 @@ def reparse_reports(
             tally.coverage[year] = WITHDRAWN
             continue
         own = [link for link in version.captures if link.agency == agency and link.sha256 and link.role != Role.REPOST]
+        singles, picture_pages = picture_sets([(archive.capture(link.capture_key), link.sha256) for link in own], raw)
         documents = []
-        for link in own:
-            capture = archive.capture(link.capture_key)
+        for capture, sha256 in singles:
             try:
-                documents.append(Document(capture, parse(capture, link.sha256)))
+                documents.append(Document(capture, parse(capture, sha256)))
             except ParseError as exc:
                 tally.fail(year, _naming(capture.url, exc))
-        groups = Identifier({}).group(documents).groups
+        for shown in picture_pages:
+            try:
+                documents.append(Document(shown[0][0], read_pictures(shown), tuple(c for c, _ in shown[1:])))
+            except ParseError as exc:
+                tally.fail(year, _naming(shown[0][0].url, exc))
+        grouping = Identifier({}).group(documents)
+        groups = grouping.groups
+        for document in grouping.unidentified:  # pictures of a page, an image-only PDF: the page's report
+            _attach(document, groups)
         group = next((g for g in groups if (g.agency, g.year) == (agency, year)), None)
         if group is None:
             tally.fail(year, f"{agency}/{year}: its stored captures no longer parse as that report")

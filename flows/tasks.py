@@ -117,7 +117,7 @@ def settle_agencies(
     reader = cached_parser(archive_url)
     return settle(
         archive, agencies, names, years, since, crawled, reader, revisited, held,
-        regions=regions, quick=reader.quick, found=found,
+        regions=regions, quick=reader.quick, found=found, pictures=reader.pictures,
     )  # fmt: skip
 
 

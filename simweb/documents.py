@@ -118,6 +118,30 @@ def pdf(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def pictured_grids(report: Report) -> list[Grid]:
+    """The tables of a report page of pictures, a picture each in the page's order: table 3, the long
+    one, cut in two as a phone screenshot cuts it (its head and first rows, then the rest)."""
+    grids = [grid for _heading, _text, grid in _blocks(report) if grid is not None]
+    first, applications, *rest = grids
+    cut = screen_cut(applications)
+    return [first, applications[:cut], applications[cut:], *rest]
+
+
+def screen_cut(grid: Grid) -> int:
+    """The row the grid is cut before: the last one no merged cell crosses in its upper half."""
+    crossed = {r + k for r, _col, cell in placed(grid) for k in range(1, cell.rowspan)}
+    return max(r for r in range(1, max(2, len(grid) // 2)) if r not in crossed)
+
+
+def table_png(report: Report, number: int) -> bytes:
+    """The `number`th (1-based) picture of a report page of pictures, as PNG."""
+    from nianbao.simweb.pictures import table_picture
+
+    buffer = io.BytesIO()
+    table_picture(pictured_grids(report)[number - 1]).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def image_pdf(report: Report) -> bytes:
     """图片版: each page a picture of one table (ruled, merged cells, Chinese text), no text layer at all."""
     from reportlab.lib.pagesizes import A4

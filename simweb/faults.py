@@ -31,6 +31,9 @@ class Faults:
     hang_seconds: float = 60.0
     transient_failures: int = 2
     oversize_bytes: int = 2**31
+    # The share of templated reports published as a page of pictures only (one <img> per table, no
+    # text of the tables). Off by default: each picture costs a harvest seconds of OCR.
+    picture_pages: float = 0.0
 
     @classmethod
     def none(cls) -> Faults:
@@ -62,4 +65,5 @@ class Faults:
             "hang_seconds": self.hang_seconds,
             "transient_failures": self.transient_failures,
             "oversize_bytes": self.oversize_bytes,
+            "picture_pages": self.picture_pages,
         }

@@ -107,6 +107,11 @@ def _metadata(agency: Agency, report: Report) -> str:
     )
 
 
+def _metadata_lines(report: Report) -> str:
+    """The metadata as lines, not a table: a page of pictures holds no table at all."""
+    return f'<div class="xxgk-meta"><span>发布日期：{report.publish_date}</span></div>'
+
+
 def attachment_link(rendering: str, href: str, report: Report) -> str:
     name = escape(report.title)
     if rendering == "image-pdf":
@@ -126,6 +131,40 @@ def attachment_link(rendering: str, href: str, report: Report) -> str:
     return f'<p>附件：<a href="{href}">{name}.pdf</a></p>'
 
 
+_PAGE_LOGO = "/images/site_logo.png"  # page furniture around a report published as pictures
+_PAGE_QR = "/images/wx_code.png"
+
+
+def furniture_pictures() -> dict[str, bytes]:
+    """The small pictures every page of pictures shows around the report: the site's logo, a QR code."""
+    return {_PAGE_LOGO: _png(160, 40, 3), _PAGE_QR: _png(86, 86, 7)}
+
+
+def _png(width: int, height: int, stripe: int) -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(picture)
+    for x in range(0, width, stripe * 2):
+        draw.rectangle((x, 0, x + stripe - 1, height - 1), fill=40)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pictures_body(report: Report, pictures: list[str]) -> str:
+    """A report page made of pictures: one <img> per table, in order, between a logo and a QR code."""
+    images = "".join(
+        f'<p style="text-align:center"><img src="{href}" alt="" width="640" border="0"></p>' for href in pictures
+    )
+    return (
+        f'<p class="logo-line"><img src="{_PAGE_LOGO}" alt="网站标志"></p>{images}'
+        f'<div class="ewm"><img src="{_PAGE_QR}" alt="扫一扫在手机打开当前页"></div>'
+    )
+
+
 def report_page(
     world: World,
     agency: Agency,
@@ -134,13 +173,17 @@ def report_page(
     *,
     charset: str | None = "utf-8",
     portal: Agency | None = None,
+    pictures: list[str] | None = None,
 ) -> str:
     """The detail page: full report or a cover, plus attachment links, metadata block and furniture.
+    A pictured report's page shows `pictures` (the <img> sources of its tables) and nothing else.
 
     With `portal` the page is a repost on that (parent) portal: always the full report, its furniture.
     """
     full = report.full_page or portal is not None
     body = report_body(report) if full else f"<p>{escape(report.display_title)}详见附件。</p>"
+    if report.pictured and portal is None:  # the pictures are the report: no text, no table, no metadata table
+        body = pictures_body(report, pictures or [])
     note = f"<p class='source'>来源：{escape(agency.name)}</p>" if portal is not None else ""
     views = 37 + report.serial % 500 + world.epoch * 13
     counter = f'<div class="views">浏览次数：{views}</div>' if report.furniture else ""
@@ -150,10 +193,8 @@ def report_page(
     crumbs = ("政府信息公开", "政府信息公开年报")
     if report.title_quirk == "page_title_only":
         crumbs += (report.title,)
-    content = (
-        f"{_metadata(agency, report)}{heading}{note}{counter}"
-        f'<div class="TRS_Editor">{body}</div>{"".join(links)}{_WIDGETS}'
-    )
+    metadata = _metadata(agency, report) if not (report.pictured and portal is None) else _metadata_lines(report)
+    content = f'{metadata}{heading}{note}{counter}<div class="TRS_Editor">{body}</div>{"".join(links)}{_WIDGETS}'
     return shell(portal or agency, report.title, crumbs, content, charset=charset)
 
 

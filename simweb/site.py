@@ -179,7 +179,15 @@ def _report_routes(world: World, site: Site, agency: Agency, layout: Layout, rep
     origin = world.origin(agency.host)
     encode, content_type, charset = _encoder(agency)
     page_path = world.page_path(report)
-    links = []
+    links, pictures = [], []
+    for number, path in enumerate(world.picture_paths(report), start=1):
+        pictures.append(_href(layout, path, page_path))  # the page's <img> sources, in the tables' order
+        key = ("doc", report.agency, report.year, report.version, f"picture-{number}")
+        picture = Resource(partial(documents.table_png, report, number), "image/png", report.modified, cache_key=key)
+        site.add(agency.host, path, picture)
+    if report.pictured:
+        for path, body in pages.furniture_pictures().items():
+            site.add(agency.host, path, Resource(partial(bytes, body), "image/png", "2000-01-01"))
     for rendering in report.attachments():
         path = world.attachment_path(report, rendering)
         links.append(pages.attachment_link(rendering, _href(layout, path, page_path), report))
@@ -195,7 +203,7 @@ def _report_routes(world: World, site: Site, agency: Agency, layout: Layout, rep
         else:
             entry["kind"], entry["failures"] = "transient_error", world.faults.transient_failures
         site.faults.append(entry)
-    body = _lazy(encode, pages.report_page, world, agency, report, links, charset=charset)
+    body = _lazy(encode, pages.report_page, world, agency, report, links, charset=charset, pictures=pictures)
     faults = tuple("flaky" if f == "server_errors" else f for f in report.page_faults)
     site.add(agency.host, page_path, Resource(body, content_type, report.modified, faults=faults))
     return Item(report.display_title or report.title, _href(layout, page_path, layout.listing(0)), report.publish_date)

@@ -28,6 +28,8 @@ EMBEDS = {
     "jsonapi": ("embed", "object", "a"),
     "gb2312": ("a",),
 }
+PICTURES = "pictures"  # a rendering: the detail page shows the report's tables as pictures, nothing else
+PICTURED_TABLES = 4  # pictures of tables 2-4, table 3 cut in two (slots 5-8 beside ATTACHMENT_KINDS')
 ATTACHMENT_KINDS = {"pdf": ("pdf", 1), "docx": ("docx", 2), "text": ("txt", 3), "image-pdf": ("pdf", 4)}
 NON_REPORT_TITLES = ("关于{y}年政府信息公开工作要点落实情况的函", "{name}{y}年政务公开工作要点")
 
@@ -88,6 +90,11 @@ class Report:
     @property
     def display_title(self) -> str:
         return self.title if self.shown_title is None else self.shown_title
+
+    @property
+    def pictured(self) -> bool:
+        """Whether the detail page is the report as pictures of its tables, one <img> each, and no text."""
+        return PICTURES in self.renderings
 
     @property
     def full_page(self) -> bool:
@@ -162,6 +169,14 @@ class World:
         layout = self.layout(self.agency(report.agency))
         return layout.attachment(report.publish_date, report.serial * 10 + slot, ext)
 
+    def picture_paths(self, report: Report) -> list[str]:
+        """Where the pictures of a pictured report's tables are served, in the page's order."""
+        if not report.pictured or report.figures is None:
+            return []
+        layout = self.layout(self.agency(report.agency))
+        slots = range(5, 5 + PICTURED_TABLES)
+        return [layout.attachment(report.publish_date, report.serial * 10 + slot, "png") for slot in slots]
+
     def report_urls(self, report: Report) -> list[dict[str, Any]]:
         """Every URL the report is published under, with its rendering and whether it is a repost."""
         origin = self.origin(self.agency(report.agency).host)
@@ -170,6 +185,8 @@ class World:
         ]
         for rendering in report.attachments():
             urls.append({"url": origin + self.attachment_path(report, rendering), "kind": rendering, "repost": False})
+        for path in self.picture_paths(report):
+            urls.append({"url": origin + path, "kind": "picture", "repost": False})
         parent = self.reposted_by(self.agency(report.agency))
         if parent is not None:
             urls.append(
@@ -213,6 +230,7 @@ def build(
             if year > years[0] and rng.random() < 0.04:
                 continue  # some years were never published
             report, previous = _report(rng, agency, year, previous, seed)
+            report = _pictured(seed, agency, report, faults.picture_pages)
             world.reports[(agency.id, year)] = report
         if faults.on("non_reports"):
             world.non_reports.extend(_non_reports(seed, agency, years))
@@ -371,6 +389,18 @@ def _report(
     return replace(report, title_quirk=quirk, shown_title=shown_title, word_markup=word), raw
 
 
+def _pictured(seed: int, agency: Agency, report: Report, share: float) -> Report:
+    """The report published as a page of pictures of its tables, for `share` of templated reports.
+
+    Its own random stream, so that the rest of the world stays what it was without picture pages.
+    """
+    if share <= 0 or report.figures is None:
+        return report
+    if random.Random(f"{seed}:pictures:{agency.index}:{report.year}").random() >= share:
+        return report
+    return replace(report, renderings=(PICTURES,), furniture=True)
+
+
 def _late(seed: int, agency: Agency, year: int) -> str | None:
     """One report in ten comes out after every statutory deadline (31 March), governments' included.
 
@@ -432,7 +462,8 @@ def _place_report_faults(world: World, agency: Agency) -> None:
     if newest is None:
         return
     page_faults = tuple(k for k in ("slow", "server_errors") if k in agency.faults)
-    extras = tuple(k for k in ("mirrors", "oversized", "truncated") if k in agency.faults)
+    # A page of pictures linking a document would no longer be one (its pictures are the report).
+    extras = () if newest.pictured else tuple(k for k in ("mirrors", "oversized", "truncated") if k in agency.faults)
     world.reports[(agency.id, newest.year)] = replace(newest, page_faults=page_faults, extras=extras)
 
 
@@ -449,7 +480,7 @@ def advance(world: World, epoch: int) -> None:
         report, _raw = _report(
             random.Random(f"{world.seed}:report:{agency.index}:{new_year}"), agency, new_year, previous, world.seed
         )
-        world.reports[(agency.id, new_year)] = report
+        world.reports[(agency.id, new_year)] = _pictured(world.seed, agency, report, world.faults.picture_pages)
         changes["added"].append({"agency": agency.id, "year": new_year})
     added = {(c["agency"], c["year"]) for c in changes["added"]}
     candidates = sorted(k for k, r in world.reports.items() if k not in added and r.template != "legacy")

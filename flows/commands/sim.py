@@ -43,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--slow-seconds", type=float, default=2.0, help="delay of slow pages (default 2)")
     serve.add_argument("--hang-seconds", type=float, default=60.0, help="how long hanging pages hang (default 60)")
+    serve.add_argument(
+        "--picture-pages",
+        type=float,
+        default=0.0,
+        help="share of reports published as a page of table pictures only, read by OCR (default 0; e.g. 0.02)",
+    )
     serve.add_argument("--registry-out", type=Path, help="write the crawler registry (YAML) here")
     serve.add_argument("--manifest-out", type=Path, help="write the manifest (JSON) here")
     serve.set_defaults(run=run)
@@ -69,7 +75,12 @@ def run(args: argparse.Namespace) -> int:
 
     from nianbao.simweb import Faults, SimWeb
 
-    faults = replace(Faults.parse(args.faults), slow_seconds=args.slow_seconds, hang_seconds=args.hang_seconds)
+    faults = replace(
+        Faults.parse(args.faults),
+        slow_seconds=args.slow_seconds,
+        hang_seconds=args.hang_seconds,
+        picture_pages=args.picture_pages,
+    )
     web = SimWeb(
         seed=args.seed, agencies=args.agencies, years=args.years, faults=faults, epoch=args.epoch, port=args.port
     )

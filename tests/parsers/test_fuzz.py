@@ -175,3 +175,30 @@ def test_truncated_or_mutated_picture_files(kind, where, replacement):
     at = int(len(data) * where)
     data[at : at + len(replacement)] = replacement
     _outcome(bytes(data[: max(at, 8)] if where < 0.5 else data), f"x.{kind.lower()}")
+
+
+@pytest.mark.timeout(600)
+@OCR
+@given(st.lists(st.tuples(st.sampled_from(["PNG", "JPEG", "junk"]), st.floats(0, 1)), min_size=1, max_size=3))
+def test_a_sequence_of_pictures_some_broken_is_a_record_or_a_parse_error(pictures):
+    import io
+
+    from nianbao.parsers import parse_pictures
+    from nianbao.simweb.grids import Cell
+    from nianbao.simweb.pictures import table_picture
+
+    grid = [[Cell("结果维持"), Cell("总计")], [Cell("1"), Cell("3")]]
+    sequence = []
+    for n, (kind, cut) in enumerate(pictures):
+        buffer = io.BytesIO()
+        if kind != "junk":
+            table_picture(grid).save(buffer, kind)
+        data = buffer.getvalue() or b"\x89PNG\r\n\x1a\n"
+        sequence.append((data[: max(8, int(len(data) * cut))] if cut < 0.3 else data, f"p{n}.{kind.lower()}"))
+    try:
+        record = parse_pictures(sequence)
+    except ParseError as exc:
+        assert "none of the" in str(exc)
+        return
+    assert isinstance(record, ReportRecord)
+    record.to_dict()

@@ -12,7 +12,7 @@ import zlib
 import pytest
 from PIL import Image, ImageDraw
 
-from nianbao.parsers import ParseError, parse
+from nianbao.parsers import ParseError, parse, parse_pictures
 from nianbao.parsers.document import Method
 from nianbao.parsers.readers import image
 from nianbao.parsers.sniff import picture_format, rendering_of
@@ -143,3 +143,24 @@ def test_a_page_scanned_sideways_is_turned_upright(report) -> None:
     assert [w.message for w in record.warnings if w.code == "ocr_turned"] == [
         "page 1 of https://x.gov.cn/sideways.png: its picture turned 90° to read it"
     ]
+
+
+def test_the_pictures_of_one_report_page_are_one_document_a_table_cut_across_two_read_whole(report) -> None:
+    """Table 3 cut across two pictures as a page of pictures shows it, a broken picture among them."""
+    grids = documents.pictured_grids(report)
+    pictures = [(_saved([table_picture(grid)], "PNG"), f"https://x.gov.cn/nb/p{n}.png") for n, grid in enumerate(grids)]
+    broken = (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "https://x.gov.cn/nb/banner-missing.png")
+    record = parse_pictures([*pictures[:2], broken, *pictures[2:]])
+    assert record.rendering == "image"
+    right, total, wrong = _compare({k: report.figures[k] for k in TABLES}, record.to_dict())
+    assert wrong == [] and right >= 0.85 * total, (right, total, wrong)
+    [unreadable] = [w.message for w in record.warnings if w.code == image.UNREADABLE]
+    assert unreadable.startswith("picture 3 of 5: https://x.gov.cn/nb/banner-missing.png")
+    # Each cell's page is its picture's position on the report page (the broken one keeps its number).
+    pages = {(p.table, p.page) for p in record.provenance if p.method == Method.OCR.value}
+    assert pages == {("active_disclosure", 1), ("applications", 2), ("applications", 4), ("review_litigation", 5)}
+
+
+def test_pictures_none_of_which_is_readable_are_a_parse_error_naming_each() -> None:
+    with pytest.raises(ParseError, match=r"none of the 2 pictures is readable: picture 1 of 2: a\.png.*picture 2 of 2"):
+        parse_pictures([(b"GIF89a", "a.png"), (b"\xff\xd8\xff", "b.jpg")])
