@@ -218,38 +218,54 @@ class _Page:
         new = nodes.append
         dropped: list[list] = []  # comments and elements of _DROP_TAGS
         parent: list | None = None  # the innermost open element's node
-        outer: list[list | None] = []  # the open elements' parents' nodes
-        for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
-            if event == "start":
+        # One C-level pass over the elements in document order (iter() yields comments and processing
+        # instructions too, as len() counts them): an element ends when its last child has, so a count of
+        # the children still to come per open element gives every end without asking for end events.
+        # iterwalk's start/end/comment events cost ten times this iteration.
+        remaining = 0  # children of `parent` not yet ended
+        stack: list[tuple[list | None, int]] = []  # the open elements' parents' nodes and their counts
+        for el in root.iter():
+            tag = el.tag
+            if tag.__class__ is str:
                 text = el.text
-                tag = el.tag
                 node = [el, offset, offset, parent, count, tag, text, 0]
                 new(node)
                 count += 1
-                outer.append(parent)
-                parent = node
                 if tag in _DROP_TAGS:
                     dropped.append(node)
                 if text:
                     add(text)
                     offset += len(text)
-                continue
-            if event == "end":
-                node = parent
+                children = len(el)
+                if children:
+                    stack.append((parent, remaining))
+                    parent, remaining = node, children
+                    continue
                 node[2] = offset
                 node[7] = count
-                parent = outer.pop()
             else:  # a comment's or processing instruction's text is not text: it spans nothing
                 node = [el, offset, offset, parent, count, "", None, count + 1]
                 new(node)
                 count += 1
                 dropped.append(node)
+            if parent is None:  # the root alone: its tail is not the page's
+                break
             tail = el.tail
             if tail:
                 add(tail)
                 offset += len(tail)
-        if root.tail:  # the last piece, and not the page's
-            pieces.pop()
+            remaining -= 1
+            while not remaining:  # `parent`'s last child has ended: so has it
+                parent[2] = offset
+                parent[7] = count
+                tail = parent[0].tail
+                parent, remaining = stack.pop()
+                if parent is None:  # the root has ended; its tail is not the page's
+                    break
+                if tail:
+                    add(tail)
+                    offset += len(tail)
+                remaining -= 1
         self.text = text = "".join(pieces)
         self._nodes = nodes
         self._starts = [node[1] for node in nodes]
