@@ -187,6 +187,8 @@ _SPANS = lxml.etree.XPath("//@rowspan | //@colspan")
 # index, its tag, its own text (el.text), and the index of the first node after its subtree.
 _EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER = range(8)
 _first = itemgetter(_EL)
+_start_of = itemgetter(_START)
+_index_of = itemgetter(_INDEX)
 
 # Every class and id attribute of the page, each giving its element (getparent): one XPath is far cheaper
 # than asking every element, and than asking libxml2 for the elements having either.
@@ -217,6 +219,7 @@ class _Page:
         nodes: list[list] = []
         new = nodes.append
         dropped: list[list] = []  # comments and elements of _DROP_TAGS
+        trs: list[list] = []  # the <tr> elements' nodes
         parent: list | None = None  # the innermost open element's node
         # One C-level pass over the elements in document order (iter() yields comments and processing
         # instructions too, as len() counts them): an element ends when its last child has, so a count of
@@ -233,6 +236,8 @@ class _Page:
                 count += 1
                 if tag in _DROP_TAGS:
                     dropped.append(node)
+                elif tag == "tr":
+                    trs.append(node)
                 if text:
                     add(text)
                     offset += len(text)
@@ -268,7 +273,9 @@ class _Page:
                 remaining -= 1
         self.text = text = "".join(pieces)
         self._nodes = nodes
-        self._starts = [node[1] for node in nodes]
+        self._starts = list(map(_start_of, nodes))
+        self._trs = trs
+        self._tr_indices = list(map(_index_of, trs))
         self._index: dict[lxml.etree._Element, int] | None = None  # element -> its node's index, when asked
         # A marker may name these, no other. The elements are picked out of the nodes, not looked up one by
         # one: a map from every element to its node would cost a fifth of the walk.
@@ -585,6 +592,9 @@ def _rows(table: list, page: _Page) -> list[list[list]]:
     """Per <tr> of the table (furniture left out), its <td>/<th> children's nodes, in document order."""
     nodes, removed = page._nodes, page.removed
     first, after = table[_INDEX] + 1, table[_AFTER]
+    if not removed or not any(first <= i < after for i in removed):  # the usual table: each <tr>'s children
+        indices = page._tr_indices
+        return [_cells(tr, nodes) for tr in page._trs[bisect_left(indices, first) : bisect_left(indices, after)]]
     parts = [node for node in nodes[first:after] if node[_NODE_TAG] in _ROW_TAGS]
     if removed and any(first <= i < after for i in removed):  # rare: furniture inside the table
         parts = [node for node in parts if not _under_removed(node, table, removed)]
@@ -600,6 +610,19 @@ def _rows(table: list, page: _Page) -> list[list[list]]:
 
 
 _ROW_TAGS = frozenset({"tr", "td", "th"})
+_CELL_TAGS = frozenset({"td", "th"})
+
+
+def _cells(tr: list, nodes: list[list]) -> list[list]:
+    """A <tr>'s <td>/<th> children's nodes: its children, each one's subtree skipped."""
+    cells = []
+    i, stop = tr[_INDEX] + 1, tr[_AFTER]
+    while i < stop:
+        node = nodes[i]
+        if node[_NODE_TAG] in _CELL_TAGS:
+            cells.append(node)
+        i = node[_AFTER]
+    return cells
 
 
 def _cell_text(cell: list, page: _Page) -> str:
