@@ -694,7 +694,7 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
     used = [row for row in filled if row]
     if not used:
         return (), 0, truncated
-    width = max(max(row) for row in used) + 1
+    width = max(map(max, used)) + 1
     # A row of blank cells is kept: a table 4 left blank prints its one data row that way, and blank
     # (not reported) is not missing. Only a <tr> with no cells at all is no row.
     blank = repeat("")  # endless, so one serves every row
