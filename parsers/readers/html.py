@@ -187,6 +187,8 @@ _SPANS = lxml.etree.XPath("//@rowspan | //@colspan")
 # index, its tag, its own text (el.text), and the index of the first node after its subtree.
 _EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER = range(8)
 _first = itemgetter(_EL)
+_start_of = itemgetter(_START)
+_index_of = itemgetter(_INDEX)
 
 # Every class and id attribute of the page, each giving its element (getparent): one XPath is far cheaper
 # than asking every element, and than asking libxml2 for the elements having either.
@@ -217,42 +219,63 @@ class _Page:
         nodes: list[list] = []
         new = nodes.append
         dropped: list[list] = []  # comments and elements of _DROP_TAGS
+        trs: list[list] = []  # the <tr> elements' nodes
         parent: list | None = None  # the innermost open element's node
-        outer: list[list | None] = []  # the open elements' parents' nodes
-        for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
-            if event == "start":
+        # One C-level pass over the elements in document order (iter() yields comments and processing
+        # instructions too, as len() counts them): an element ends when its last child has, so a count of
+        # the children still to come per open element gives every end without asking for end events.
+        # iterwalk's start/end/comment events cost ten times this iteration.
+        remaining = 0  # children of `parent` not yet ended
+        stack: list[tuple[list | None, int]] = []  # the open elements' parents' nodes and their counts
+        for el in root.iter():
+            tag = el.tag
+            if tag.__class__ is str:
                 text = el.text
-                tag = el.tag
                 node = [el, offset, offset, parent, count, tag, text, 0]
                 new(node)
                 count += 1
-                outer.append(parent)
-                parent = node
                 if tag in _DROP_TAGS:
                     dropped.append(node)
+                elif tag == "tr":
+                    trs.append(node)
                 if text:
                     add(text)
                     offset += len(text)
-                continue
-            if event == "end":
-                node = parent
+                children = len(el)
+                if children:
+                    stack.append((parent, remaining))
+                    parent, remaining = node, children
+                    continue
                 node[2] = offset
                 node[7] = count
-                parent = outer.pop()
             else:  # a comment's or processing instruction's text is not text: it spans nothing
                 node = [el, offset, offset, parent, count, "", None, count + 1]
                 new(node)
                 count += 1
                 dropped.append(node)
+            if parent is None:  # the root alone: its tail is not the page's
+                break
             tail = el.tail
             if tail:
                 add(tail)
                 offset += len(tail)
-        if root.tail:  # the last piece, and not the page's
-            pieces.pop()
+            remaining -= 1
+            while not remaining:  # `parent`'s last child has ended: so has it
+                parent[2] = offset
+                parent[7] = count
+                tail = parent[0].tail
+                parent, remaining = stack.pop()
+                if parent is None:  # the root has ended; its tail is not the page's
+                    break
+                if tail:
+                    add(tail)
+                    offset += len(tail)
+                remaining -= 1
         self.text = text = "".join(pieces)
         self._nodes = nodes
-        self._starts = [node[1] for node in nodes]
+        self._starts = list(map(_start_of, nodes))
+        self._trs = trs
+        self._tr_indices = list(map(_index_of, trs))
         self._index: dict[lxml.etree._Element, int] | None = None  # element -> its node's index, when asked
         # A marker may name these, no other. The elements are picked out of the nodes, not looked up one by
         # one: a map from every element to its node would cost a fifth of the walk.
@@ -569,6 +592,9 @@ def _rows(table: list, page: _Page) -> list[list[list]]:
     """Per <tr> of the table (furniture left out), its <td>/<th> children's nodes, in document order."""
     nodes, removed = page._nodes, page.removed
     first, after = table[_INDEX] + 1, table[_AFTER]
+    if not removed or not any(first <= i < after for i in removed):  # the usual table: each <tr>'s children
+        indices = page._tr_indices
+        return [_cells(tr, nodes) for tr in page._trs[bisect_left(indices, first) : bisect_left(indices, after)]]
     parts = [node for node in nodes[first:after] if node[_NODE_TAG] in _ROW_TAGS]
     if removed and any(first <= i < after for i in removed):  # rare: furniture inside the table
         parts = [node for node in parts if not _under_removed(node, table, removed)]
@@ -584,6 +610,19 @@ def _rows(table: list, page: _Page) -> list[list[list]]:
 
 
 _ROW_TAGS = frozenset({"tr", "td", "th"})
+_CELL_TAGS = frozenset({"td", "th"})
+
+
+def _cells(tr: list, nodes: list[list]) -> list[list]:
+    """A <tr>'s <td>/<th> children's nodes: its children, each one's subtree skipped."""
+    cells = []
+    i, stop = tr[_INDEX] + 1, tr[_AFTER]
+    while i < stop:
+        node = nodes[i]
+        if node[_NODE_TAG] in _CELL_TAGS:
+            cells.append(node)
+        i = node[_AFTER]
+    return cells
 
 
 def _cell_text(cell: list, page: _Page) -> str:
@@ -655,7 +694,7 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
     used = [row for row in filled if row]
     if not used:
         return (), 0, truncated
-    width = max(max(row) for row in used) + 1
+    width = max(map(max, used)) + 1
     # A row of blank cells is kept: a table 4 left blank prints its one data row that way, and blank
     # (not reported) is not missing. Only a <tr> with no cells at all is no row.
     blank = repeat("")  # endless, so one serves every row
