@@ -20,7 +20,7 @@ A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive d
 from __future__ import annotations
 
 import re
-from itertools import accumulate, pairwise
+from itertools import accumulate, compress, pairwise
 from typing import NamedTuple
 
 from nianbao.parsers.cells import is_value
@@ -208,7 +208,10 @@ def _blocks(raw: list[str]) -> list[Block]:
                     continue
                 no_run_before = stop
             if (j := _cell_run_end(lines, i)) > i:
-                blocks.extend(_cell_table([lines.text[k] for k in range(i, j) if not lines.separator[k]]))
+                # Within the run every line is a cell or a separator: the cells and their value facts.
+                cells = lines.cell[i:j]
+                texts, values = compress(lines.text[i:j], cells), compress(lines.value[i:j], cells)
+                blocks.extend(_cell_table(list(texts), list(values)))
                 i = j
                 continue
             if lines.text[i]:
@@ -303,7 +306,7 @@ def _run_together_tables(texts: list[str]) -> list[Block]:
     return blocks
 
 
-def _cell_table(cells: list[str]) -> list[Block]:
+def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Block]:
     """Rows from one cell a line (`cells`: clean, separators left out): a run of labels, then a run of
     values, is one row.
 
@@ -313,20 +316,20 @@ def _cell_table(cells: list[str]) -> list[Block]:
     there are more than two, the ones before it are header lines (or parent labels, which match
     nothing and do no harm). Section headings opening the run stay paragraphs.
     """
+    if values is None:
+        values = list(map(is_value, cells))
     blocks: list[Block] = []
-    while cells and _SECTION_HEADING.match(cells[0]) and not is_value(cells[0]):
-        blocks.append(TextBlock(cells.pop(0)))
-    segment: list[str] = []
-    for cell in [*cells, None]:
-        # A section heading between two tables: a paragraph (most cells fail the cheap test, inline).
-        if cell is None or (cell[1:2] == "、" and _is_heading(cell)):
-            if segment:
-                blocks.append(_dense(_label_value_rows(segment)))
-            if cell is not None:
-                blocks.append(TextBlock(cell))
-            segment = []
-        else:
-            segment.append(cell)
+    first = 0
+    while first < len(cells) and _SECTION_HEADING.match(cells[first]) and not values[first]:
+        blocks.append(TextBlock(cells[first]))
+        first += 1
+    # Section headings between two tables cut the cells into one table each.
+    headings = [k for k in range(first, len(cells)) if cells[k][1:2] == "、" and _is_heading(cells[k])]
+    for start, end in pairwise([first - 1, *headings, len(cells)]):
+        if end > start + 1:
+            blocks.append(_dense(_label_value_rows(cells[start + 1 : end], values[start + 1 : end])))
+        if end < len(cells):
+            blocks.append(TextBlock(cells[end]))
     return blocks
 
 
@@ -334,22 +337,28 @@ def _is_heading(text: str) -> bool:
     return text[1:2] == "、" and bool(_HEADING_LINE.match(text))  # most cells fail the cheap test
 
 
-def _label_value_rows(cells: list[str]) -> list[list[str]]:
+def _label_value_rows(cells: list[str], values: list[bool]) -> list[list[str]]:
+    """Rows from labels and values (`values`: which cells are values, as the caller knows them)."""
     rows: list[list[str]] = []
     labels: list[str] = []
-    values: list[str] = []
-    for cell in [*cells, ""]:
-        if cell and is_value(cell):
-            values.append(cell)
+    run: list[str] = []
+    for cell, value in zip(cells, values, strict=True):
+        if value:
+            run.append(cell)
             continue
-        if values:
+        if run:
             if len(labels) > 2:
                 rows.extend([header] for header in labels[:-1])
                 labels = labels[-1:]
-            rows.append(labels + values)
-            labels, values = [], []
-        if cell:
-            labels.append(cell)
+            rows.append(labels + run)
+            labels, run = [], []
+        labels.append(cell)
+    if run:
+        if len(labels) > 2:
+            rows.extend([header] for header in labels[:-1])
+            labels = labels[-1:]
+        rows.append(labels + run)
+        labels = []
     rows.extend([label] for label in labels)
     return rows
 
@@ -368,9 +377,8 @@ def _is_pipe_line(line: str) -> bool:
 
 def _dense(rows: list[list[str]]) -> TableBlock:
     width = max(map(len, rows))
-    return TableBlock(
-        tuple([tuple(r) if len(r) == width else (*r, *[""] * (width - len(r))) for r in rows]), method=Method.TEXT
-    )
+    pad = ("",) * width
+    return TableBlock(tuple([(*r, *pad[len(r) :]) for r in rows]), method=Method.TEXT)
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
