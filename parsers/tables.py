@@ -149,7 +149,6 @@ class _Reader:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
             readings = _readings(rows, name)
         for r, row in enumerate(rows):
-            self.source = _new_source((grid, index, r, columns[r]))
             reading = readings[r]
             kind = reading.kind
             if kind:
@@ -160,6 +159,7 @@ class _Reader:
                 continue
             if self.context is None:
                 continue
+            self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
             if self.context.kind == REVIEW:
                 self.context.open = False
                 if self._review_row_read(row, self.context):
@@ -587,10 +587,6 @@ class _RowReading:
         self.kind = _header_kind(row, template_name)
         self.plans: dict[str, _RowPlan] = {}
 
-    @classmethod
-    def kept(cls, row: tuple[str, ...], template_name: str) -> _RowReading:
-        return _READINGS.keep((row, template_name), cls(row, template_name))
-
     def plan(self, kind: str) -> _RowPlan:
         plan = self.plans.get(kind)
         if plan is None:
@@ -598,12 +594,21 @@ class _RowReading:
         return plan
 
 
-_READINGS: Memo[tuple[tuple[str, ...], str], _RowReading] = Memo(4096)
+# Per template name, its rows' readings by row: a grid's rows are looked up in one C-level map, with
+# no (row, template) key built per row.
+_READINGS: Memo[str, Memo[tuple[str, ...], _RowReading]] = Memo(16)
 
 
 def _readings(rows: tuple[tuple[str, ...], ...], template_name: str) -> list[_RowReading]:
-    get = _READINGS.get
-    return [get((row, template_name)) or _RowReading.kept(row, template_name) for row in rows]
+    memo = _READINGS.get(template_name)
+    if memo is None:
+        memo = _READINGS.keep(template_name, Memo(4096))
+    readings = list(map(memo.get, rows))
+    if None in readings:
+        readings = [
+            known or memo.keep(row, _RowReading(row, template_name)) for known, row in zip(readings, rows, strict=True)
+        ]
+    return readings
 
 
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
