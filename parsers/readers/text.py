@@ -20,6 +20,7 @@ A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive d
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import accumulate, compress, pairwise
 from typing import NamedTuple
 
@@ -375,14 +376,24 @@ def _is_pipe_line(line: str) -> bool:
     return bool(stripped) and (stripped == "|" or stripped.count("|") >= 2 or stripped.endswith(" |"))
 
 
-def _dense(rows: list[list[str]]) -> TableBlock:
+def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
     width = max(map(len, rows))
     pad = ("",) * width
     return TableBlock(tuple([(*r, *pad[len(r) :]) for r in rows]), method=Method.TEXT)
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
-    return _dense([[clean(c) for c in line.rstrip("\n").split("\t")] for line in lines])
+    known = _TAB_CELLS.get
+    return _dense([known(line) or _tab_line_cells(line) for line in lines])
+
+
+# Lines repeat across reports (the template's labels, rows of zeros): their cells are remembered.
+_TAB_CELLS: Memo[str, tuple[str, ...]] = Memo(16384)
+
+
+def _tab_line_cells(line: str) -> tuple[str, ...]:
+    cells = tuple([clean(c) for c in line.rstrip("\n").split("\t")])
+    return _TAB_CELLS.keep(line, cells) if len(line) <= _MEMO_LINE else cells
 
 
 def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
