@@ -155,7 +155,7 @@ class _Lines:
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
         facts = list(map(_FACTS.get, raw))  # a report's lines mostly remembered: one C-level pass
-        if None in facts:
+        if not all(facts):  # a line not remembered (facts are never empty): a truth test, not a comparison
             facts = [known or _facts(line) for known, line in zip(facts, raw, strict=True)]
         columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
         (
@@ -200,6 +200,10 @@ def _blocks(raw: list[str]) -> list[Block]:
             j = _pipe_run_end(lines, i, wrapped_bars)
             blocks.extend(_pipe_table(*_closed_cells(lines, i, j)))
             i = j
+        elif not (lines.cell[i] or lines.separator[i]):  # a paragraph: no table of any kind starts on it
+            if lines.text[i]:
+                blocks.append(TextBlock(lines.text[i]))
+            i += 1
         else:
             if i >= no_run_before:
                 j, stop = _run_together_end(lines, i)
