@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import accumulate, compress, pairwise
+from functools import lru_cache
+from itertools import accumulate, chain, compress, pairwise
 from typing import NamedTuple
 
 from nianbao.parsers.cells import is_value
@@ -442,14 +443,14 @@ def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
     split = [None if bar else known(line) or _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
     lone_bars = split.count(None)
     one_cell_lines = sum([len(cells) - cells.count("") <= 1 for cells in split if cells is not None])
-    rows: list[list[str]] = []
+    rows: list[Sequence[str]] = []
     if lone_bars > 1 and any(a is None and b is None for a, b in pairwise(split)):
         # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
         # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
         return _cell_table([c for cells in split for c in ((_BLANK_CELL,) if cells is None else cells) if c])
     if not lone_bars and len(lines) >= 8 and one_cell_lines * 5 >= len(lines) * 4:
         # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
-        return _cell_table([c for cells in split for c in cells if c])
+        return _cell_table(list(filter(None, chain.from_iterable(split))))
     if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
         row: list[str] = []
         for cells in split:
@@ -462,12 +463,18 @@ def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
         if row:
             rows.append(row)
     else:
-        rows = [list(cells) for line, cells in zip(lines, split, strict=True) if not _RULE_LINE.match(line)]
+        rows = list(compress(split, map(_not_rule, lines)))
     rows = [r for r in rows if any(r) or len(r) > 1]  # `| | |` is a row of blank cells
     return [_dense(rows)] if rows else []
 
 
 _BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
+
+
+@lru_cache(maxsize=16384)  # rule lines and table rows repeat across reports
+def _not_rule(line: str) -> bool:
+    """Not a Markdown rule or a lone `|`: a row of the table."""
+    return not _RULE_LINE.match(line)
 
 
 # Lines repeat across reports (the template's labels, bars, small numbers): their cells are remembered.
