@@ -219,6 +219,8 @@ class _Reader:
         return (*rows[:at], *borrowed, *(r for r in rows[at:] if r.key not in replaced))
 
     def _resolve_runs(self) -> None:
+        if not self.pending:  # the usual report: no row's values ran together
+            return
         for outcome in resolve_runs(self.pending, self.rows):
             self.source = outcome.pending.source
             if outcome.values is None:
