@@ -78,9 +78,9 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
     applications = tables.get("applications")
     if applications is not None and template in ("2019", "2021"):
         result_rows = _result_rows(template, applications)
-        checks.extend([_r1(applications, column) for column in _COLUMNS])
+        checks.extend(_r1_columns(applications))
         checks.extend([_r2(applications, row) for row in applications])
-        checks.extend([_r3(applications, column, result_rows) for column in _COLUMNS])
+        checks.extend(_r3_columns(applications, result_rows))
     review = tables.get("review_litigation")
     if review is not None:
         checks.extend([_r4(review, group) for group, _ in REVIEW_GROUPS if group in review])
@@ -103,6 +103,8 @@ def _result_rows(template: str, table: Table) -> tuple[str, ...]:
 
 
 def _sum(values: Sequence[Value]) -> Value:
+    if None not in values:  # the usual case, every cell printed: summed as they are
+        return sum(values)
     return sum([v for v in values if v is not None])
 
 
@@ -140,12 +142,25 @@ def _r1(table: Table, column: str) -> Check:
     if not all(row in table for row in _R1_ROWS):
         missing = [r for r in _R1_ROWS if r not in table]
         return Check("R1", scope, None, f"not applicable: rows not found: {', '.join(missing)}")
-    values = [table[row].get(column) for row in _R1_ROWS]
+    return _r1_values(column, [table[row].get(column) for row in _R1_ROWS])
+
+
+def _r1_columns(table: Table) -> list[Check]:
+    """R1 for every column: each row's values taken in one pass over the columns, not once per column."""
+    if not all(row in table for row in _R1_ROWS):
+        return [_r1(table, column) for column in _COLUMNS]
+    by_column = zip(*[list(map(table[row].get, _COLUMNS)) for row in _R1_ROWS], strict=True)
+    return [_r1_values(column, list(values)) for column, values in zip(_COLUMNS, by_column, strict=True)]
+
+
+def _r1_values(column: str, values: list[Value]) -> Check:
     left, right = values[:2], values[2:]
     explain = partial(_r1_detail, left, right)
     if _blank(left) or _blank(right):
-        return Check("R1", scope, None, partial(_prefixed, "not applicable (a side is all blank): ", explain))
-    return Check("R1", scope, _sum(left) == _sum(right), explain)
+        return Check(
+            "R1", f"applications.{column}", None, partial(_prefixed, "not applicable (a side is all blank): ", explain)
+        )
+    return Check("R1", f"applications.{column}", _sum(left) == _sum(right), explain)
 
 
 def _r1_detail(left: list[Value], right: list[Value]) -> str:
@@ -154,7 +169,7 @@ def _r1_detail(left: list[Value], right: list[Value]) -> str:
 
 def _total_check(rule: str, scope: str, total: Value, values: Sequence[Value], explain: Callable[[], str]) -> Check:
     """A printed total against the sum of its parts; not applicable when either side is blank."""
-    if total is None or _blank(values):
+    if total is None or values.count(None) == len(values):  # `_blank`, inline: asked of every row and column
         return Check(rule, scope, None, partial(_prefixed, "not applicable (blank): ", explain))
     return Check(rule, scope, total == _sum(values), explain)
 
@@ -179,6 +194,18 @@ def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
         return Check("R3", scope, None, f"not applicable: rows not found: {', '.join(names)}")
     values = [table[r].get(column) for r in result_rows]
     return _total_check("R3", scope, total, values, partial(_r3_detail, total, values))
+
+
+def _r3_columns(table: Table, result_rows: Sequence[str]) -> list[Check]:
+    """R3 for every column: each result row's values taken in one pass over the columns."""
+    if "total_processed" not in table or not result_rows or any(r not in table for r in result_rows):
+        return [_r3(table, column, result_rows) for column in _COLUMNS]
+    totals = map(table["total_processed"].get, _COLUMNS)
+    by_row = [list(map(table[r].get, _COLUMNS)) for r in result_rows]
+    return [
+        _total_check("R3", f"applications.{column}", total, values, partial(_r3_detail, total, values))
+        for column, total, values in zip(_COLUMNS, totals, map(list, zip(*by_row, strict=True)), strict=True)
+    ]
 
 
 def _r3_detail(total: Value, values: list[Value]) -> str:

@@ -8,6 +8,7 @@ the document is a modern report whose tables could not be read (then the templat
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import chain
 
 from nianbao.parsers.document import Document
 from nianbao.parsers.labels import label_key
@@ -24,7 +25,7 @@ _DETECT_KEYS = {name: tuple(label_key(label) for label in t.detect_labels) for n
 
 
 def detect_template(document: Document) -> str:
-    cells = "".join([_row_key(row) for table in document.tables() for row in table.rows])
+    cells = "".join(map(_row_key, chain.from_iterable(table.rows for table in document.tables())))
     if best := _best(cells):
         return best
     text = label_key(document.text())  # normalised only when the cells named no template

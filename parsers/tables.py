@@ -136,9 +136,12 @@ class _Reader:
         self.warnings: list[tuple[str, str]] = []
         self.context: _Context | None = None
         self.row_specs = _row_specs(template.name)
+        self.inferred = False  # the grid being read may hold inferred cells
 
     def grid(self, grid: TableBlock, index: int = 0) -> None:
         carried = self.context is not None
+        # Only a grid with cells marked `inferred` can hold run-together values (`_run_together`).
+        self.inferred = grid.origins is not None or grid.method == Method.INFERRED
         name = self.template.name
         readings = _readings(grid.rows, name)
         rows, columns, note = realign(grid.rows, [reading.masks for reading in readings])
@@ -146,7 +149,6 @@ class _Reader:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
             readings = _readings(rows, name)
         for r, row in enumerate(rows):
-            self.source = _new_source((grid, index, r, columns[r]))
             reading = readings[r]
             kind = reading.kind
             if kind:
@@ -157,6 +159,7 @@ class _Reader:
                 continue
             if self.context is None:
                 continue
+            self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
             if self.context.kind == REVIEW:
                 self.context.open = False
                 if self._review_row_read(row, self.context):
@@ -216,6 +219,8 @@ class _Reader:
         return (*rows[:at], *borrowed, *(r for r in rows[at:] if r.key not in replaced))
 
     def _resolve_runs(self) -> None:
+        if not self.pending:  # the usual report: no row's values ran together
+            return
         for outcome in resolve_runs(self.pending, self.rows):
             self.source = outcome.pending.source
             if outcome.values is None:
@@ -282,21 +287,22 @@ class _Reader:
         labels: tuple[str, ...],
         masks: tuple[int, int, int],
     ) -> None:
-        if self._run_together(context, key, row, label_end, columns):
+        if self.inferred and self._run_together(context, key, row, label_end, columns):
             return
-        cells = _values(row, label_end, context, columns, masks)
-        if cells is None:
+        placed = _placement(row, label_end, context, columns, masks)
+        if placed is None:
             self.warnings.append(
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
             )
             return
         values: dict[str, Value] = {}
-        for column, text, _ in cells:
+        for column, at, _ in placed:
+            text = row[at]
             count = _count(text) if column != _AMOUNT else _UNREAD
             values[column] = count if count is not _UNREAD else self._value(text, column, context, key)
-        if self.source is not None:  # the row's values noted at once
-            self.notes.append((context.kind, key, cells, self.source))
-        if len(cells) < len(columns):  # a column whose header was not found (misprinted, misread by OCR)
+        if self.source is not None:  # the row's values noted at once, by where the plan placed them
+            self.notes.append((context.kind, key, placed, self.source))
+        if len(placed) < len(columns):  # a column whose header was not found (misprinted, misread by OCR)
             unread = [column for column in columns if column not in values]  # absent, and said so
             self.warnings.append(
                 ("cell_missing", f"{context.kind}.{key}: no column found for {', '.join(unread)}; left out")
@@ -583,10 +589,6 @@ class _RowReading:
         self.kind = _header_kind(row, template_name)
         self.plans: dict[str, _RowPlan] = {}
 
-    @classmethod
-    def kept(cls, row: tuple[str, ...], template_name: str) -> _RowReading:
-        return _READINGS.keep((row, template_name), cls(row, template_name))
-
     def plan(self, kind: str) -> _RowPlan:
         plan = self.plans.get(kind)
         if plan is None:
@@ -594,12 +596,21 @@ class _RowReading:
         return plan
 
 
-_READINGS: Memo[tuple[tuple[str, ...], str], _RowReading] = Memo(4096)
+# Per template name, its rows' readings by row: a grid's rows are looked up in one C-level map, with
+# no (row, template) key built per row.
+_READINGS: Memo[str, Memo[tuple[str, ...], _RowReading]] = Memo(16)
 
 
 def _readings(rows: tuple[tuple[str, ...], ...], template_name: str) -> list[_RowReading]:
-    get = _READINGS.get
-    return [get((row, template_name)) or _RowReading.kept(row, template_name) for row in rows]
+    memo = _READINGS.get(template_name)
+    if memo is None:
+        memo = _READINGS.keep(template_name, Memo(4096))
+    readings = list(map(memo.get, rows))
+    if None in readings:
+        readings = [
+            known or memo.keep(row, _RowReading(row, template_name)) for known, row in zip(readings, rows, strict=True)
+        ]
+    return readings
 
 
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
@@ -649,7 +660,16 @@ def _values(
     row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...], masks: tuple[int, int, int]
 ) -> list[tuple[str, str, int]] | None:
     """(column, raw cell text, its position in the row) in the columns' order, for the columns read: by
-    header position when the row lines up, else in header order.
+    header position when the row lines up, else in header order (`_placement`)."""
+    placed = _placement(row, label_end, context, columns, masks)
+    return None if placed is None else [(k, row[t], p) for k, t, p in placed]
+
+
+def _placement(
+    row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...], masks: tuple[int, int, int]
+) -> tuple[tuple[str, int, int], ...] | None:
+    """(column, the position its text is taken from, the position it is noted at) in the columns' order,
+    for the columns read; None when the row cannot be placed.
 
     Where each column's cell sits depends on the layout and on the row's shape (its length, which cells
     are filled, which hold numbers), except under a header span over several positions: the positions
@@ -663,7 +683,7 @@ def _values(
         placed, by_shape = _placed(row, label_end, layout, len(context.rows[0]), columns)
         if by_shape and len(layout.plans) < _MAX_PLANS:
             layout.plans[shape] = placed
-    return None if placed is None else [(k, row[t], p) for k, t, p in placed]
+    return placed
 
 
 _UNPLANNED = object()

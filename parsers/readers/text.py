@@ -20,7 +20,9 @@ A leading `key: value` block (标题 / 发布时间 / 发布机构, as archive d
 from __future__ import annotations
 
 import re
-from itertools import accumulate, pairwise
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import accumulate, chain, compress, pairwise
 from typing import NamedTuple
 
 from nianbao.parsers.cells import is_value
@@ -154,7 +156,7 @@ class _Lines:
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
         facts = list(map(_FACTS.get, raw))  # a report's lines mostly remembered: one C-level pass
-        if None in facts:
+        if not all(facts):  # a line not remembered (facts are never empty): a truth test, not a comparison
             facts = [known or _facts(line) for known, line in zip(facts, raw, strict=True)]
         columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
         (
@@ -199,6 +201,10 @@ def _blocks(raw: list[str]) -> list[Block]:
             j = _pipe_run_end(lines, i, wrapped_bars)
             blocks.extend(_pipe_table(*_closed_cells(lines, i, j)))
             i = j
+        elif not (lines.cell[i] or lines.separator[i]):  # a paragraph: no table of any kind starts on it
+            if lines.text[i]:
+                blocks.append(TextBlock(lines.text[i]))
+            i += 1
         else:
             if i >= no_run_before:
                 j, stop = _run_together_end(lines, i)
@@ -208,7 +214,10 @@ def _blocks(raw: list[str]) -> list[Block]:
                     continue
                 no_run_before = stop
             if (j := _cell_run_end(lines, i)) > i:
-                blocks.extend(_cell_table([lines.text[k] for k in range(i, j) if not lines.separator[k]]))
+                # Within the run every line is a cell or a separator: the cells and their value facts.
+                cells = lines.cell[i:j]
+                texts, values = compress(lines.text[i:j], cells), compress(lines.value[i:j], cells)
+                blocks.extend(_cell_table(list(texts), list(values)))
                 i = j
                 continue
             if lines.text[i]:
@@ -303,7 +312,7 @@ def _run_together_tables(texts: list[str]) -> list[Block]:
     return blocks
 
 
-def _cell_table(cells: list[str]) -> list[Block]:
+def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Block]:
     """Rows from one cell a line (`cells`: clean, separators left out): a run of labels, then a run of
     values, is one row.
 
@@ -313,20 +322,20 @@ def _cell_table(cells: list[str]) -> list[Block]:
     there are more than two, the ones before it are header lines (or parent labels, which match
     nothing and do no harm). Section headings opening the run stay paragraphs.
     """
+    if values is None:
+        values = list(map(is_value, cells))
     blocks: list[Block] = []
-    while cells and _SECTION_HEADING.match(cells[0]) and not is_value(cells[0]):
-        blocks.append(TextBlock(cells.pop(0)))
-    segment: list[str] = []
-    for cell in [*cells, None]:
-        # A section heading between two tables: a paragraph (most cells fail the cheap test, inline).
-        if cell is None or (cell[1:2] == "、" and _is_heading(cell)):
-            if segment:
-                blocks.append(_dense(_label_value_rows(segment)))
-            if cell is not None:
-                blocks.append(TextBlock(cell))
-            segment = []
-        else:
-            segment.append(cell)
+    first = 0
+    while first < len(cells) and _SECTION_HEADING.match(cells[first]) and not values[first]:
+        blocks.append(TextBlock(cells[first]))
+        first += 1
+    # Section headings between two tables cut the cells into one table each.
+    headings = [k for k in range(first, len(cells)) if cells[k][1:2] == "、" and _is_heading(cells[k])]
+    for start, end in pairwise([first - 1, *headings, len(cells)]):
+        if end > start + 1:
+            blocks.append(_dense(_label_value_rows(cells[start + 1 : end], values[start + 1 : end])))
+        if end < len(cells):
+            blocks.append(TextBlock(cells[end]))
     return blocks
 
 
@@ -334,22 +343,28 @@ def _is_heading(text: str) -> bool:
     return text[1:2] == "、" and bool(_HEADING_LINE.match(text))  # most cells fail the cheap test
 
 
-def _label_value_rows(cells: list[str]) -> list[list[str]]:
+def _label_value_rows(cells: list[str], values: list[bool]) -> list[list[str]]:
+    """Rows from labels and values (`values`: which cells are values, as the caller knows them)."""
     rows: list[list[str]] = []
     labels: list[str] = []
-    values: list[str] = []
-    for cell in [*cells, ""]:
-        if cell and is_value(cell):
-            values.append(cell)
+    run: list[str] = []
+    for cell, value in zip(cells, values, strict=True):
+        if value:
+            run.append(cell)
             continue
-        if values:
+        if run:
             if len(labels) > 2:
                 rows.extend([header] for header in labels[:-1])
                 labels = labels[-1:]
-            rows.append(labels + values)
-            labels, values = [], []
-        if cell:
-            labels.append(cell)
+            rows.append(labels + run)
+            labels, run = [], []
+        labels.append(cell)
+    if run:
+        if len(labels) > 2:
+            rows.extend([header] for header in labels[:-1])
+            labels = labels[-1:]
+        rows.append(labels + run)
+        labels = []
     rows.extend([label] for label in labels)
     return rows
 
@@ -366,15 +381,24 @@ def _is_pipe_line(line: str) -> bool:
     return bool(stripped) and (stripped == "|" or stripped.count("|") >= 2 or stripped.endswith(" |"))
 
 
-def _dense(rows: list[list[str]]) -> TableBlock:
+def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
     width = max(map(len, rows))
-    return TableBlock(
-        tuple([tuple(r) if len(r) == width else (*r, *[""] * (width - len(r))) for r in rows]), method=Method.TEXT
-    )
+    pad = ("",) * width
+    return TableBlock(tuple([(*r, *pad[len(r) :]) for r in rows]), method=Method.TEXT)
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
-    return _dense([[clean(c) for c in line.rstrip("\n").split("\t")] for line in lines])
+    known = _TAB_CELLS.get
+    return _dense([known(line) or _tab_line_cells(line) for line in lines])
+
+
+# Lines repeat across reports (the template's labels, rows of zeros): their cells are remembered.
+_TAB_CELLS: Memo[str, tuple[str, ...]] = Memo(16384)
+
+
+def _tab_line_cells(line: str) -> tuple[str, ...]:
+    cells = tuple([clean(c) for c in line.rstrip("\n").split("\t")])
+    return _TAB_CELLS.keep(line, cells) if len(line) <= _MEMO_LINE else cells
 
 
 def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
@@ -419,14 +443,14 @@ def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
     split = [None if bar else known(line) or _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
     lone_bars = split.count(None)
     one_cell_lines = sum([len(cells) - cells.count("") <= 1 for cells in split if cells is not None])
-    rows: list[list[str]] = []
+    rows: list[Sequence[str]] = []
     if lone_bars > 1 and any(a is None and b is None for a, b in pairwise(split)):
         # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
         # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
         return _cell_table([c for cells in split for c in ((_BLANK_CELL,) if cells is None else cells) if c])
     if not lone_bars and len(lines) >= 8 and one_cell_lines * 5 >= len(lines) * 4:
         # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
-        return _cell_table([c for cells in split for c in cells if c])
+        return _cell_table(list(filter(None, chain.from_iterable(split))))
     if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
         row: list[str] = []
         for cells in split:
@@ -439,12 +463,18 @@ def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
         if row:
             rows.append(row)
     else:
-        rows = [list(cells) for line, cells in zip(lines, split, strict=True) if not _RULE_LINE.match(line)]
+        rows = list(compress(split, map(_not_rule, lines)))
     rows = [r for r in rows if any(r) or len(r) > 1]  # `| | |` is a row of blank cells
     return [_dense(rows)] if rows else []
 
 
 _BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
+
+
+@lru_cache(maxsize=16384)  # rule lines and table rows repeat across reports
+def _not_rule(line: str) -> bool:
+    """Not a Markdown rule or a lone `|`: a row of the table."""
+    return not _RULE_LINE.match(line)
 
 
 # Lines repeat across reports (the template's labels, bars, small numbers): their cells are remembered.
