@@ -13,8 +13,10 @@ it is (the mapping then warns).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, islice
+from operator import itemgetter, ne
 
 from nianbao.parsers.cells import is_number, last_text
 
@@ -51,17 +53,19 @@ def realign(
     copies = [j for j in range(max(start, 1), width) if repeated >> j & 1]
     if len(copies) < len(unheaded):
         return rows, identity, None
-    readings = {}
-    for dropped in list(combinations(copies, len(unheaded)))[:_MAX_CHOICES]:
-        reading = tuple(_without(row, dropped) for row in data)
-        readings.setdefault(reading, dropped)
-    if len(readings) != 1:
-        return rows, identity, None  # the phantom could be more than one column: leave it to the mapping's warning
-    dropped = next(iter(readings.values()))
-    kept_header = tuple(j for j in range(width) if j not in unheaded)
-    kept_data = tuple(j for j in range(width) if j not in dropped)
+    # The phantom is the first choice, if every other choice reads the data rows the same; a choice that
+    # reads one row differently settles it at that row (most grids that get here are left as they are).
+    choices = islice(combinations(copies, len(unheaded)), _MAX_CHOICES)
+    dropped = next(choices)  # there is one: at least one column is unheaded and copies are as many
+    kept_data = _kept(width, dropped)
+    take_data = _taker(kept_data)
+    reading = list(map(take_data, data))
+    for other in choices:
+        if any(map(ne, map(_taker(_kept(width, other)), data), reading)):
+            return rows, identity, None  # the phantom could be more than one column: leave it to the mapping's warning
+    kept_header = _kept(width, tuple(unheaded))
     columns = tuple(kept_header if i < first_data else kept_data for i in range(len(rows)))
-    out = tuple(tuple(row[j] for j in keep) for row, keep in zip(rows, columns, strict=True))
+    out = (*map(_taker(kept_header), rows[:first_data]), *map(take_data, rows[first_data:]))
     note = (
         f"header columns {', '.join(str(j + 1) for j in unheaded)} empty in every header row and data columns "
         f"{', '.join(str(j + 1) for j in dropped)} empty or a span copy in every data row: dropped"
@@ -89,5 +93,14 @@ def row_masks(row: tuple[str, ...]) -> tuple[int, int, int]:
     return filled, numbers, repeats
 
 
-def _without(row: tuple[str, ...], dropped: tuple[int, ...]) -> tuple[str, ...]:
-    return tuple(c for j, c in enumerate(row) if j not in dropped)
+def _kept(width: int, dropped: tuple[int, ...]) -> tuple[int, ...]:
+    """The positions of a row of `width` cells left when `dropped` are taken out."""
+    return tuple(j for j in range(width) if j not in dropped)
+
+
+def _taker(positions: tuple[int, ...]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """A row's cells at `positions` (at least one), as a tuple, taken in one C-level step."""
+    if len(positions) == 1:
+        (only,) = positions
+        return lambda row: (row[only],)
+    return itemgetter(*positions)
