@@ -635,8 +635,8 @@ class _Layout:
     in_order: bool  # the columns left to right are the columns in the template's order
     # (column, position) when the header places every column at one position (the usual case), else None
     single: tuple[tuple[str, int], ...] | None
-    # (column, position) per row shape (`_values`)
-    plans: dict[tuple[int, int, int], tuple[tuple[str, int], ...] | None] = field(default_factory=dict)
+    # (column, text position, noted position) per row shape: its length and masks (`_placement`)
+    plans: dict[tuple[int, tuple[int, int, int]], tuple[tuple[str, int, int], ...] | None] = field(default_factory=dict)
 
 
 def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Layout:
@@ -671,17 +671,17 @@ def _placement(
     """(column, the position its text is taken from, the position it is noted at) in the columns' order,
     for the columns read; None when the row cannot be placed.
 
-    Where each column's cell sits depends on the layout and on the row's shape (its length, which cells
-    are filled, which hold numbers), except under a header span over several positions: the positions
-    are remembered per shape with the layout (rows of one table share a few shapes); `masks` are the
-    row's `row_masks`."""
+    Where each column's cell sits depends on the layout and on the row's shape only: its length and its
+    `row_masks` (which cells are filled, which hold numbers, which are empty or a copy of their left
+    neighbour). The copies and the filled cells tell which neighbours are equal, so they fix the runs
+    `_pick_at` weighs under a header span over several positions. The positions are remembered per
+    shape with the layout (rows of one table share a few shapes)."""
     layout = _layout(context, label_end, columns)
-    filled, numbers, _ = masks
-    shape = (len(row), filled, numbers)
+    shape = (len(row), masks)
     placed = layout.plans.get(shape, _UNPLANNED)
     if placed is _UNPLANNED:
-        placed, by_shape = _placed(row, label_end, layout, len(context.rows[0]), columns)
-        if by_shape and len(layout.plans) < _MAX_PLANS:
+        placed = _placed(row, label_end, layout, len(context.rows[0]), columns)
+        if len(layout.plans) < _MAX_PLANS:
             layout.plans[shape] = placed
     return placed
 
@@ -692,41 +692,36 @@ _MAX_PLANS = 256  # shapes remembered per layout: a real table has a few
 
 def _placed(
     row: tuple[str, ...], label_end: int, layout: _Layout, width: int, columns: tuple[str, ...]
-) -> tuple[tuple[tuple[str, int, int], ...] | None, bool]:
-    """(column, its text's position, its position) in the columns' order for the columns read, or None;
-    and whether the row's shape alone decided them (no header span over several positions was picked
-    from: `_pick` may take a span's text from a position other than the one it names)."""
+) -> tuple[tuple[str, int, int], ...] | None:
+    """(column, its text's position, its position) in the columns' order for the columns read, or None."""
     positions, located = layout.positions, layout.located
-    by_shape = True
 
     def pick(k: str) -> tuple[str, int, int]:
-        nonlocal by_shape
         if len(positions[k]) == 1:
             return k, positions[k][0], positions[k][0]
-        by_shape = False
         text_at, position = _pick_at(row, positions[k])
         return k, text_at, position
 
     if located and len(row) == width:
         stray = bool(layout.uncovered) and any(is_number(row[i]) for i in layout.uncovered)
         if not stray and layout.single is not None:
-            return tuple((k, p, p) for k, p in layout.single), True
+            return tuple((k, p, p) for k, p in layout.single)
         if not stray and len(located) == len(columns):
-            return tuple(pick(k) for k in columns), by_shape
+            return tuple(pick(k) for k in columns)
     if (span := _in_order_span(row, label_end + 1, len(layout.order))) is not None:
         order = layout.order
         if layout.in_order:
-            return tuple((k, i, i) for k, i in zip(order, span, strict=True)), True
+            return tuple((k, i, i) for k, i in zip(order, span, strict=True))
         by_column = dict(zip(order, span, strict=True))
-        return tuple((k, by_column[k], by_column[k]) for k in columns), True
+        return tuple((k, by_column[k], by_column[k]) for k in columns)
     if located and len(row) == width and len(located) < len(columns):
-        return tuple(pick(k) for k in located), by_shape
+        return tuple(pick(k) for k in located)
     if len(row) < width:  # a row cut short (a page ending mid-table): what it has, by position
         reached = [k for k in located if max(positions[k]) < len(row)]
         covered = {p for k in reached for p in positions[k]}
         if reached and not any(is_number(row[i]) for i in range(label_end + 1, len(row)) if i not in covered):
-            return tuple(pick(k) for k in reached), by_shape
-    return None, True
+            return tuple(pick(k) for k in reached)
+    return None
 
 
 def _header_order(context: _Context, columns: tuple[str, ...]) -> list[str]:
