@@ -29,21 +29,24 @@ def realign(
 ) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
     """(rows, source columns per row, a note when the grid was changed); `masks`, the rows' `row_masks`
     when the caller has them."""
-    identity = _identity(tuple(map(len, rows)))
+    widths = tuple(map(len, rows))
+    identity = _identity(widths)
     if masks is None:
         masks = [row_masks(row) for row in rows]
     first_data = next((i for i, (_, numbers, _) in enumerate(masks) if numbers), None)
-    if not first_data or len({len(r) for r in rows}) != 1:
+    if not first_data or len(set(widths)) != 1:
         return rows, identity, None
-    width = len(rows[0])
+    width = widths[0]
     # Columns as bit masks (one remembered per row): the header's filled, the data rows' numbers and copies.
-    headed = 0
+    headed = numbered = 0
     for filled, _, _ in masks[:first_data]:
         headed |= filled
-    data_masks = [(numbers, repeats) for _, numbers, repeats in masks[first_data:] if numbers]
+    for _, numbers, _ in masks[first_data:]:
+        numbered |= numbers
     unheaded_mask = ((1 << width) - 1) & ~headed if headed else 0  # no header row: no column unheaded
-    if not any(numbers & unheaded_mask for numbers, _ in data_masks):
+    if not numbered & unheaded_mask:  # no data row puts a number under no header
         return rows, identity, None
+    data_masks = [(numbers, repeats) for _, numbers, repeats in masks[first_data:] if numbers]
     data = [row for row, (_, numbers, _) in zip(rows[first_data:], masks[first_data:], strict=True) if numbers]
     unheaded = [j for j in range(width) if unheaded_mask >> j & 1]
     repeated = (1 << width) - 1
