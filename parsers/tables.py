@@ -154,7 +154,7 @@ class _Reader:
             if kind:
                 if not (self.context and self.context.kind == kind and self.context.open):
                     self.context = _Context(kind)
-                self._locate(self.context, row)
+                self._locate(self.context, row, reading)
                 carried = False
                 continue
             if self.context is None:
@@ -244,12 +244,20 @@ class _Reader:
         if self.source is not None and position is not None:
             self.notes.append((table, row, column, position, method, self.source))
 
-    def _locate(self, context: _Context, row: tuple[str, ...]) -> None:
+    def _locate(self, context: _Context, row: tuple[str, ...], reading: _RowReading) -> None:
         """Adds one header row's column labels to the context's positions (header rows arrive one by one;
         each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
         context.rows.append(row)
-        cells = _header_cells(row, context.kind, self.template.name)
-        context.header = _header(context.kind, context.header, cells)
+        before = context.header
+        header = before.after.get(reading) if before is not None else None
+        cells = reading.header_cells
+        if cells is None:
+            cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
+        if header is None:
+            header = _header(context.kind, before, cells)
+            if before is not None and len(before.after) < _MAX_AFTER:
+                before.after[reading] = header
+        context.header = header
         context.positions = context.header.positions
         if context.kind != REVIEW:
             for i, column in cells[1]:
@@ -479,6 +487,12 @@ class _Header:
         self.cells = cells  # the header rows' `_header_cells`, in order
         self.positions = positions
         self.layouts: dict[tuple[int, int, tuple[str, ...]], _Layout] = {}
+        # The header after one more header row, by that row's reading (`_locate`): found by identity, with
+        # no key of nested header cells hashed per row of a deep header.
+        self.after: dict[_RowReading, _Header] = {}
+
+
+_MAX_AFTER = 64  # next rows remembered per header: a template's header is followed by a few
 
 
 @lru_cache(maxsize=4096)  # by the header so far (its identity: the same rows give the same object) and one row
@@ -603,13 +617,15 @@ class _RowReading:
     labels' plan per table), each worked out once and kept with the row: one memo lookup a row, not one
     per question, each hashing and comparing the row again."""
 
-    __slots__ = ("counted", "kind", "masks", "plans", "row", "template_name")
+    __slots__ = ("counted", "header_cells", "kind", "masks", "plans", "row", "template_name")
 
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
         self.row = row
         self.template_name = template_name
         self.masks = row_masks(row)
         self.kind = _header_kind(row, template_name)
+        # A header row's cells under the table it opens (`kind`), the only table it is read under.
+        self.header_cells: _HeaderCells | None = None
         self.plans: dict[str, _RowPlan] = {}
         # The last placement this row's values were read by and the plain counts it gave (`_counts`).
         self.counted: tuple[tuple[tuple[str, int, int], ...], dict[str, Value]] | None = None
