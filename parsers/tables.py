@@ -154,7 +154,7 @@ class _Reader:
             if kind:
                 if not (self.context and self.context.kind == kind and self.context.open):
                     self.context = _Context(kind)
-                self._locate(self.context, row)
+                self._locate(self.context, row, reading)
                 carried = False
                 continue
             if self.context is None:
@@ -244,12 +244,20 @@ class _Reader:
         if self.source is not None and position is not None:
             self.notes.append((table, row, column, position, method, self.source))
 
-    def _locate(self, context: _Context, row: tuple[str, ...]) -> None:
+    def _locate(self, context: _Context, row: tuple[str, ...], reading: _RowReading) -> None:
         """Adds one header row's column labels to the context's positions (header rows arrive one by one;
         each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
         context.rows.append(row)
-        cells = _header_cells(row, context.kind, self.template.name)
-        context.header = _header(context.kind, context.header, cells)
+        before = context.header
+        header = before.after.get(reading) if before is not None else None
+        cells = reading.header_cells
+        if cells is None:
+            cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
+        if header is None:
+            header = _header(context.kind, before, cells)
+            if before is not None and len(before.after) < _MAX_AFTER:
+                before.after[reading] = header
+        context.header = header
         context.positions = context.header.positions
         if context.kind != REVIEW:
             for i, column in cells[1]:
@@ -269,12 +277,12 @@ class _Reader:
             if labels and any(is_number(c) for c in row[label_end + 1 :]):
                 key = EXTRA_PREFIX + label_key(labels[-1])
                 columns = tuple(sorted(context.positions, key=lambda k: context.positions[k][0]))
-                self._store(context, key, row, label_end, columns, labels, reading.masks)
+                self._store(context, key, row, label_end, columns, labels, reading)
             return False
         if matched.key in self.rows[context.kind] or (context.kind, matched.key) in self.pending_keys:
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
             return True
-        self._store(context, matched.key, row, label_end, matched.columns, labels, reading.masks)
+        self._store(context, matched.key, row, label_end, matched.columns, labels, reading)
         return True
 
     def _store(
@@ -285,21 +293,21 @@ class _Reader:
         label_end: int,
         columns: tuple[str, ...],
         labels: tuple[str, ...],
-        masks: tuple[int, int, int],
+        reading: _RowReading,
     ) -> None:
         if self.inferred and self._run_together(context, key, row, label_end, columns):
             return
-        placed = _placement(row, label_end, context, columns, masks)
+        placed = _placement(row, label_end, context, columns, reading.masks)
         if placed is None:
             self.warnings.append(
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
             )
             return
-        values: dict[str, Value] = {}
-        for column, at, _ in placed:
-            text = row[at]
-            count = _count(text) if column != _AMOUNT else _UNREAD
-            values[column] = count if count is not _UNREAD else self._value(text, column, context, key)
+        counted = reading.counted
+        if counted is not None and counted[0] is placed:  # this row placed this way before: its counts copied
+            values = dict(counted[1])
+        else:
+            values = self._counts(row, placed, context, key, reading)
         if self.source is not None:  # the row's values noted at once, by where the plan placed them
             self.notes.append((context.kind, key, placed, self.source))
         if len(placed) < len(columns):  # a column whose header was not found (misprinted, misread by OCR)
@@ -308,6 +316,29 @@ class _Reader:
                 ("cell_missing", f"{context.kind}.{key}: no column found for {', '.join(unread)}; left out")
             )
         self.rows[context.kind][key] = values
+
+    def _counts(
+        self,
+        row: tuple[str, ...],
+        placed: tuple[tuple[str, int, int], ...],
+        context: _Context,
+        key: str,
+        reading: _RowReading,
+    ) -> dict[str, Value]:
+        """The row's values by column; kept on its reading with the placement when every cell was a plain
+        count or blank (a cell `_value` reads may warn, and its warnings must be said again each time)."""
+        values: dict[str, Value] = {}
+        plain = True
+        for column, at, _ in placed:
+            text = row[at]
+            count = _count(text) if column != _AMOUNT else _UNREAD
+            if count is _UNREAD:
+                plain = False
+                count = self._value(text, column, context, key)
+            values[column] = count
+        if plain:
+            reading.counted = (placed, dict(values))
+        return values
 
     def _run_together(
         self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: tuple[str, ...]
@@ -456,6 +487,12 @@ class _Header:
         self.cells = cells  # the header rows' `_header_cells`, in order
         self.positions = positions
         self.layouts: dict[tuple[int, int, tuple[str, ...]], _Layout] = {}
+        # The header after one more header row, by that row's reading (`_locate`): found by identity, with
+        # no key of nested header cells hashed per row of a deep header.
+        self.after: dict[_RowReading, _Header] = {}
+
+
+_MAX_AFTER = 64  # next rows remembered per header: a template's header is followed by a few
 
 
 @lru_cache(maxsize=4096)  # by the header so far (its identity: the same rows give the same object) and one row
@@ -580,14 +617,18 @@ class _RowReading:
     labels' plan per table), each worked out once and kept with the row: one memo lookup a row, not one
     per question, each hashing and comparing the row again."""
 
-    __slots__ = ("kind", "masks", "plans", "row", "template_name")
+    __slots__ = ("counted", "header_cells", "kind", "masks", "plans", "row", "template_name")
 
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
         self.row = row
         self.template_name = template_name
         self.masks = row_masks(row)
         self.kind = _header_kind(row, template_name)
+        # A header row's cells under the table it opens (`kind`), the only table it is read under.
+        self.header_cells: _HeaderCells | None = None
         self.plans: dict[str, _RowPlan] = {}
+        # The last placement this row's values were read by and the plain counts it gave (`_counts`).
+        self.counted: tuple[tuple[tuple[str, int, int], ...], dict[str, Value]] | None = None
 
     def plan(self, kind: str) -> _RowPlan:
         plan = self.plans.get(kind)
