@@ -631,6 +631,11 @@ def _cell_text(cell: list, page: _Page) -> str:
     if cell[_AFTER] == cell[_INDEX] + 1:  # the usual cell: no child, its own text only
         return clean(cell[_OWN_TEXT] or "")
     nodes, removed, text = page._nodes, page.removed, page.text
+    child = cell[_INDEX] + 1
+    if cell[_AFTER] == child + 1 and nodes[child][_START] == cell[_START] and child not in removed:
+        # One child from the cell's first character (Word's <td><p>69</p></td>): a break there would only
+        # put a space before all the text, and cleaning drops leading space.
+        return _clean_cell(text[cell[_START] : cell[_END]])
     parts: list[str] = []
     cursor = cell[_START]
     j, stop = cell[_INDEX] + 1, cell[_AFTER]
