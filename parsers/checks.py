@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
+from nianbao.parsers.memos import Memo
 from nianbao.parsers.record import Check, Section, Table, Value
 from nianbao.parsers.templates import (
     APPLICANT_COLUMNS,
@@ -174,15 +175,31 @@ def _total_check(rule: str, scope: str, total: Value, values: Sequence[Value], e
     return Check(rule, scope, total == _sum(values), explain)
 
 
-def _parts_detail(names: Sequence[str], total: Value, values: list[Value]) -> str:
+def _parts_detail(names: Sequence[str], total: Value, values: Sequence[Value]) -> str:
     return f"total {_show(total)}; {_terms(names, values)} = {_show(_sum(values))}"
+
+
+# R2's checks by row and values: rows repeat across reports (zeros, small counts). The key holds each value's
+# type, since 1 and 1.0 are equal but print differently; floats are not kept (-0.0 equals 0.0 but prints
+# "-0"). A kept check is shared between records: it is never changed once made, save its detail being
+# written, which depends only on the key.
+_R2_CHECKS: Memo[tuple[str, Value, tuple[Value, ...], tuple[type, ...]], Check] = Memo(8192)
 
 
 def _r2(table: Table, row: str) -> Check:
     cells = table[row]
-    values = list(map(cells.get, _APPLICANTS))
+    values = tuple(map(cells.get, _APPLICANTS))
     total = cells.get("total")
-    return _total_check("R2", f"applications.{row}", total, values, partial(_parts_detail, _APPLICANTS, total, values))
+    types = (type(total), *map(type, values))
+    key = (row, total, values, types)
+    check = _R2_CHECKS.get(key)
+    if check is None:
+        check = _total_check(
+            "R2", f"applications.{row}", total, values, partial(_parts_detail, _APPLICANTS, total, values)
+        )
+        if float not in types:
+            _R2_CHECKS.keep(key, check)
+    return check
 
 
 def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:

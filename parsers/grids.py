@@ -46,12 +46,16 @@ def realign(
     unheaded_mask = ((1 << width) - 1) & ~headed if headed else 0  # no header row: no column unheaded
     if not numbered & unheaded_mask:  # no data row puts a number under no header
         return rows, identity, None
-    data_masks = [(numbers, repeats) for _, numbers, repeats in masks[first_data:] if numbers]
+    repeated = (1 << width) - 1
+    for _, numbers, repeats in masks[first_data:]:
+        if numbers:
+            repeated &= repeats
+    # Too few columns empty or a copy in every data row, even before the labels are set aside: the usual
+    # way out, so it comes before the costlier work below.
+    if (repeated & ~1).bit_count() < unheaded_mask.bit_count():
+        return rows, identity, None
     data = [row for row, (_, numbers, _) in zip(rows[first_data:], masks[first_data:], strict=True) if numbers]
     unheaded = [j for j in range(width) if unheaded_mask >> j & 1]
-    repeated = (1 << width) - 1
-    for _, repeats in data_masks:
-        repeated &= repeats
     start = min(last_text(row) for row in data) + 1
     copies = [j for j in range(max(start, 1), width) if repeated >> j & 1]
     if len(copies) < len(unheaded):
