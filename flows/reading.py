@@ -17,7 +17,7 @@ under a key made of their sha256s in the page's order.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from nianbao.archive import Archive
@@ -52,10 +52,7 @@ class StoredReader:
         if kept is not None:
             return record_of(kept)
         data = [(self.archive.get_raw(sha256), capture.url) for capture, sha256 in pictures]
-        try:
-            outcome: dict[str, Any] = {"record": parse_pictures_bounded(data, agency=None)}
-        except ParseError as exc:
-            outcome = {"error": str(exc)}
+        outcome = _outcome(lambda: parse_pictures_bounded(data, agency=None))
         self.archive.keep_parsed(self.parser_version, key, outcome)
         return record_of(outcome)
 
@@ -70,15 +67,18 @@ class StoredReader:
         if kept is not None:
             return kept
         data = self.archive.get_raw(sha256)
-        try:
-            outcome: dict[str, Any] = {
-                "record": parse_bounded(data, url=url, content_type=content_type, agency=None, ocr=ocr)
-            }
-        except ParseError as exc:
-            outcome = {"error": str(exc)}
+        outcome = _outcome(lambda: parse_bounded(data, url=url, content_type=content_type, agency=None, ocr=ocr))
         full = ocr or not is_deferred(outcome)
         self.archive.keep_parsed(self.parser_version, sha256, outcome, ocr=full)
         return outcome
+
+
+def _outcome(read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """What the parse cache keeps of a bounded read: {"record": the record's dict} or {"error": why}."""
+    try:
+        return {"record": read()}
+    except ParseError as exc:
+        return {"error": str(exc)}
 
 
 def reading_key(sha256s: Sequence[str]) -> str:
