@@ -40,6 +40,8 @@ MAX_PIXELS = 12_000_000  # a page is rendered at no more than this (an A4 page a
 TIMEOUT_SECONDS = 120  # one page; a hang or a pathological picture costs that page
 _DARK = 160  # grey level below which a pixel is ink
 _RULE_INCHES = 0.25  # a dark run this long is a ruling line, not a stroke of a character
+_BRIDGE_SHARE = 3  # a run from one horizontal rule to another is a rule from a third of that length
+_BRIDGE_REACH = 2  # pixels: how far short of a horizontal rule a bridging run may end
 _TSV_FIELDS = 12
 _INSET = 2  # pixels: a cell is cropped inside its ruling lines
 _PAD = 12  # pixels of white around each region
@@ -208,7 +210,7 @@ def without_rules(grey: np.ndarray, scale: float) -> tuple[np.ndarray, list, lis
     dark = grey < _DARK
     minimum = max(8, int(_RULE_INCHES * 72 * scale))
     horizontal = _runs(dark, minimum)
-    vertical = _runs(dark.T, minimum)
+    vertical = _vertical_rules(dark, horizontal, minimum)
     cleaned = grey.copy()
     # A ruling line's anti-aliased fringe reads as "|" or "一": blank one pixel either side as well.
     for row, start, end in horizontal:
@@ -234,6 +236,34 @@ def _regions(cleaned: np.ndarray, boxes: list[tuple[int, ...]]) -> list[tuple[in
     if (rest < _DARK).sum() >= _MIN_INK:
         regions.append((0, 0, rest))
     return regions
+
+
+def _vertical_rules(
+    dark: np.ndarray, horizontal: list[tuple[int, int, int]], minimum: int
+) -> list[tuple[int, int, int]]:
+    """(column, start, end) of the vertical ruling lines: every long run, and the shorter runs that
+    bridge two horizontal rules.
+
+    A table row standing alone (the last row of a table cut across two pictures) is shorter than a
+    ruling line's length: its vertical rules are found by running from its top rule to its bottom
+    rule, which no stroke of a character inside a padded cell does.
+    """
+    runs = _runs(dark.T, max(8, minimum // _BRIDGE_SHARE))
+    long = [run for run in runs if run[2] - run[1] >= minimum]
+    short = np.array([run for run in runs if run[2] - run[1] < minimum], dtype=np.int64).reshape(-1, 3)
+    if not horizontal or not len(short):
+        return long
+    ruled = np.zeros(dark.shape, dtype=bool)
+    for row, start, end in horizontal:
+        ruled[row, start:end] = True
+    near = ruled.copy()  # a rule's ends may stop a pixel or two short of the line they meet in a scan
+    for shift in range(1, _BRIDGE_REACH + 1):
+        near[shift:] |= ruled[:-shift]
+        near[:-shift] |= ruled[shift:]
+    column, start, end = short[:, 0], short[:, 1], short[:, 2]
+    # Both ends on a rule, the middle off one: a run from one rule to another, not through a thick one.
+    bridging = near[start, column] & near[end - 1, column] & ~ruled[(start + end) // 2, column]
+    return sorted(long + [tuple(run) for run in short[bridging].tolist()])
 
 
 def _runs(mask: np.ndarray, minimum: int) -> list[tuple[int, int, int]]:

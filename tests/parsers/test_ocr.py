@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -98,6 +99,19 @@ def test_ocr_cells_carry_method_page_box_and_confidence(world) -> None:
     # The boxes are where the cells are printed: left to right across the page, in points.
     lefts = [o.bbox[0] for o in origins]
     assert lefts == sorted(lefts) and 40 < lefts[0] < lefts[-1] < A4[0] - 40
+
+
+def test_the_ruling_lines_of_a_table_row_standing_alone_are_found(world) -> None:
+    """A lone row is shorter than a ruling line is long: its vertical rules run from rule to rule."""
+    report = _report(world, "2021")
+    row = review_grid(report.figures, "")[3:]
+    _, horizontal, vertical = ocr.without_rules(np.asarray(table_picture(row)), ocr.DPI / 72)
+    assert len(_cluster(sorted({row for row, _, _ in horizontal}))) == 2
+    assert len(_cluster(sorted({column for column, _, _ in vertical}))) == 16  # 15 cells, not a stroke of a digit
+
+
+def _cluster(values: list[int]) -> list[int]:
+    return [v for i, v in enumerate(values) if i == 0 or v - values[i - 1] > 3]
 
 
 def test_without_the_engine_the_pages_need_ocr_and_say_why(world, monkeypatch: pytest.MonkeyPatch) -> None:
