@@ -9,6 +9,7 @@ import io
 
 import numpy as np
 import pytest
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -112,6 +113,19 @@ def test_the_ruling_lines_of_a_table_row_standing_alone_are_found(world) -> None
 
 def _cluster(values: list[int]) -> list[int]:
     return [v for i, v in enumerate(values) if i == 0 or v - values[i - 1] > 3]
+
+
+def test_a_level_page_is_measured_at_five_angles_and_a_tilted_one_searched_in_full(world, monkeypatch) -> None:
+    report = _report(world, "2021")
+    level = table_picture(documents.pictured_grids(report)[1])
+    measured: list[float] = []
+    sharpness = ocr._sharpness
+    monkeypatch.setattr(ocr, "_sharpness", lambda ink, angle: measured.append(angle) or sharpness(ink, angle))
+    assert ocr.skew(np.asarray(level)) == 0.0 and len(measured) == 5
+    for tilt in (1.5, 0.3, -0.3):
+        measured.clear()
+        tilted = level.rotate(tilt, expand=True, fillcolor=255, resample=Image.BICUBIC)
+        assert abs(ocr.skew(np.asarray(tilted)) - tilt) <= 0.1 and len(measured) > 40, tilt
 
 
 def test_without_the_engine_the_pages_need_ocr_and_say_why(world, monkeypatch: pytest.MonkeyPatch) -> None:
