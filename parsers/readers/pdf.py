@@ -489,12 +489,19 @@ def _paragraph(lines: list[_Line]) -> TextBlock:
 
 def _continues(first: _Table, second: _Table) -> bool:
     """The second table opens a page right after the first closed the previous one, with the same
-    outline and its column edges on the first's (a different table has columns of its own)."""
+    outline and its column edges on the first's (a different table has columns of its own).
+
+    A part of several rows needs half its inner edges on the first's; a lone row has so few that
+    each must be one of the table's, or any one-row table of the same outline with an edge in
+    common would join it.
+    """
     if abs(first.x0 - second.x0) > 2 * _EDGE_SNAP or abs(first.x1 - second.x1) > 2 * _EDGE_SNAP:
         return False
     edges = _edges(first)
     inner = _edges(second)[1:-1]
     matched = sum(any(abs(x - edge) <= _EDGE_SNAP for edge in edges) for x in inner)
+    if second.nrows == 1:
+        return matched == len(inner)
     return matched * 2 >= len(inner)
 
 

@@ -76,7 +76,7 @@ def lone_row_pdf() -> bytes:
     _ruled(canvas, PAGE_HEIGHT - 60, (((0, 3, 1, "四、结转下年度继续办理"), (3, 4, 1, "3"), (4, 5, 1, "3")),))
     canvas.showPage()
     canvas.setFont(FONT, 12)
-    _ruled(canvas, PAGE_HEIGHT - 60, (((0, 1, 1, "1"), (1, 2, 1, "2"), (2, 3, 1, "3"), (3, 5, 1, "6")),))
+    _ruled(canvas, PAGE_HEIGHT - 60, (((0, 1, 1, "合计"), (1, 3, 1, "6"), (3, 5, 1, "6")),))
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

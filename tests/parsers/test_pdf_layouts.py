@@ -43,7 +43,7 @@ def test_a_last_row_alone_on_the_next_page_joins_its_table_and_a_one_row_table_o
         ["四、结转下年度继续办理", "3", "3"],
     ]
     assert [joined.origin(3, c).page for c in range(3)] == [2, 2, 2]
-    assert _rows(apart) == [["1", "2", "3", "6"]]  # the same outline, columns of its own
+    assert _rows(apart) == [["合计", "6", "6"]]  # the same outline, one column edge of its own
 
 
 def test_a_table_without_ruling_lines_is_read_by_the_alignment_of_its_text() -> None:
