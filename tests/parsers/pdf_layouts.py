@@ -8,6 +8,8 @@ structure seen in published reports, with the figures its golden expects.
 - `hybrid_pdf`: a 2021-layout report whose table 3 keeps the 2019 single row （六）其他处理.
 - `lone_row_pdf`: a ruled table whose last row stands alone at the top of page 2, then a one-row
   table of other columns alone at the top of page 3.
+- `values_under_header_pdf`: table 2's last block (a header row with an empty first cell) ending
+  page 1, its row of values alone at the top of page 2.
 """
 
 from __future__ import annotations
@@ -77,6 +79,19 @@ def lone_row_pdf() -> bytes:
     canvas.showPage()
     canvas.setFont(FONT, 12)
     _ruled(canvas, PAGE_HEIGHT - 60, (((0, 1, 1, "合计"), (1, 3, 1, "6"), (3, 5, 1, "6")),))
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def values_under_header_pdf() -> bytes:
+    buffer = io.BytesIO()
+    canvas = _canvas(buffer)
+    rows = (((0, 5, 1, "第二十条第（八）项"),), ((0, 3, 1, ""), (3, 5, 1, "本年收费金额")))
+    _ruled(canvas, PAGE_HEIGHT - 700, rows)
+    canvas.showPage()
+    canvas.setFont(FONT, 12)
+    _ruled(canvas, PAGE_HEIGHT - 60, (((0, 3, 1, "行政事业性收费"), (3, 5, 1, "25.3892")),))
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

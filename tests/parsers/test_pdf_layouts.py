@@ -46,6 +46,15 @@ def test_a_last_row_alone_on_the_next_page_joins_its_table_and_a_one_row_table_o
     assert _rows(apart) == [["合计", "6", "6"]]  # the same outline, one column edge of its own
 
 
+def test_a_row_of_values_alone_under_its_header_row_is_a_row_of_its_own_not_the_header_s_rest() -> None:
+    (table,) = pdf.read(pdf_layouts.values_under_header_pdf()).tables()
+    assert _rows(table) == [
+        ["第二十条第（八）项", "第二十条第（八）项"],
+        ["", "本年收费金额"],
+        ["行政事业性收费", "25.3892"],
+    ]
+
+
 def test_a_table_without_ruling_lines_is_read_by_the_alignment_of_its_text() -> None:
     document = pdf.read(pdf_layouts.aligned_pdf())
     (table,) = document.tables()
