@@ -489,12 +489,19 @@ def _paragraph(lines: list[_Line]) -> TextBlock:
 
 def _continues(first: _Table, second: _Table) -> bool:
     """The second table opens a page right after the first closed the previous one, with the same
-    outline and its column edges on the first's (a different table has columns of its own)."""
+    outline and its column edges on the first's (a different table has columns of its own).
+
+    A part of several rows needs half its inner edges on the first's; a lone row has so few that
+    each must be one of the table's, or any one-row table of the same outline with an edge in
+    common would join it.
+    """
     if abs(first.x0 - second.x0) > 2 * _EDGE_SNAP or abs(first.x1 - second.x1) > 2 * _EDGE_SNAP:
         return False
     edges = _edges(first)
     inner = _edges(second)[1:-1]
     matched = sum(any(abs(x - edge) <= _EDGE_SNAP for edge in edges) for x in inner)
+    if second.nrows == 1:
+        return matched == len(inner)
     return matched * 2 >= len(inner)
 
 
@@ -524,7 +531,8 @@ def _row_continues(first: _Table, second: _Table) -> bool:
     """Does the second part open with the rest of the first part's last row?
 
     Word breaks a tall row across pages: the label's first half with empty value cells ends one
-    page, the label's rest with the values opens the next (no enumeration of its own).
+    page, the label's rest with the values opens the next (no enumeration of its own). Values under
+    cells with text are a row of their own: a lone row of values under its header row.
     """
     last = [c for c in first.cells if c.row + c.rows == first.nrows and c.row == first.nrows - 1]
     head = [c for c in second.cells if c.row == 0]
@@ -537,7 +545,15 @@ def _row_continues(first: _Table, second: _Table) -> bool:
         return False
     below = [c for c in head if c.text and not _NUMBER.fullmatch(c.text)]
     values = [c for c in head if _NUMBER.fullmatch(c.text)]
-    return bool(values) and all(not _ENUMERATED.match(c.text) for c in below)
+    if not values or not all(_under_empty(value, last) for value in values):
+        return False
+    return all(not _ENUMERATED.match(c.text) for c in below)
+
+
+def _under_empty(cell: _Cell, last: list[_Cell]) -> bool:
+    """Is every cell of the row above that shares columns with `cell` empty?"""
+    above = [a for a in last if a.x0 < cell.x1 - _EDGE_SNAP and cell.x0 < a.x1 - _EDGE_SNAP]
+    return bool(above) and all(not a.text for a in above)
 
 
 def _join_row(first: _Table, second: _Table) -> _Table:

@@ -6,6 +6,10 @@ structure seen in published reports, with the figures its golden expects.
 - `aligned_pdf`: tables set without ruling lines, columns only by the position of the text (a
   header over several lines, labels left, numbers centred under their column headers).
 - `hybrid_pdf`: a 2021-layout report whose table 3 keeps the 2019 single row （六）其他处理.
+- `lone_row_pdf`: a ruled table whose last row stands alone at the top of page 2, then a one-row
+  table of other columns alone at the top of page 3.
+- `values_under_header_pdf`: table 2's last block (a header row with an empty first cell) ending
+  page 1, its row of values alone at the top of page 2.
 """
 
 from __future__ import annotations
@@ -55,6 +59,39 @@ def row_split_pdf() -> bytes:
         ((0, 3, 1, "（七）总计"), (3, 4, 1, "12"), (4, 5, 1, "12")),
     )
     _ruled(canvas, PAGE_HEIGHT - 60, (HEADER, *second))
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def lone_row_pdf() -> bytes:
+    buffer = io.BytesIO()
+    canvas = _canvas(buffer)
+    canvas.drawString(70, PAGE_HEIGHT - 80, "三、收到和处理政府信息公开申请情况")
+    rows = (
+        ((0, 3, 1, "（一）予以公开"), (3, 4, 1, "5"), (4, 5, 1, "5")),
+        ((0, 3, 1, "（七）总计"), (3, 4, 1, "12"), (4, 5, 1, "12")),
+    )
+    _ruled(canvas, PAGE_HEIGHT - 700, (HEADER, *rows))
+    canvas.showPage()
+    canvas.setFont(FONT, 12)
+    _ruled(canvas, PAGE_HEIGHT - 60, (((0, 3, 1, "四、结转下年度继续办理"), (3, 4, 1, "3"), (4, 5, 1, "3")),))
+    canvas.showPage()
+    canvas.setFont(FONT, 12)
+    _ruled(canvas, PAGE_HEIGHT - 60, (((0, 1, 1, "合计"), (1, 3, 1, "6"), (3, 5, 1, "6")),))
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def values_under_header_pdf() -> bytes:
+    buffer = io.BytesIO()
+    canvas = _canvas(buffer)
+    rows = (((0, 5, 1, "第二十条第（八）项"),), ((0, 3, 1, ""), (3, 5, 1, "本年收费金额")))
+    _ruled(canvas, PAGE_HEIGHT - 700, rows)
+    canvas.showPage()
+    canvas.setFont(FONT, 12)
+    _ruled(canvas, PAGE_HEIGHT - 60, (((0, 3, 1, "行政事业性收费"), (3, 5, 1, "25.3892")),))
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -161,6 +161,34 @@ def test_the_pictures_of_one_report_page_are_one_document_a_table_cut_across_two
     assert pages == {("active_disclosure", 1), ("applications", 2), ("applications", 4), ("review_litigation", 5)}
 
 
+def _pictures(grids: list) -> list[tuple[bytes, str]]:
+    return [(_saved([table_picture(grid)], "PNG"), f"https://x.gov.cn/nb/p{n}.png") for n, grid in enumerate(grids, 1)]
+
+
+@pytest.fixture(scope="module")
+def lone_rows(report):
+    """Each table cut before its last row (table 4: its row of values), the row alone on its picture."""
+    grids = [grid for _, _, grid in documents._blocks(report) if grid is not None]
+    return parse_pictures(_pictures([part for grid in grids for part in (grid[:-1], grid[-1:])]))
+
+
+def test_a_row_alone_on_the_next_picture_joins_the_table_it_was_cut_from(report, lone_rows) -> None:
+    assert lone_rows.active_disclosure["fees"] == report.figures["active_disclosure"]["fees"]  # under its header
+    assert lone_rows.applications["carried_forward"] == report.figures["applications"]["carried_forward"]
+    assert lone_rows.review_litigation == report.figures["review_litigation"]
+    right, total, wrong = _compare({k: report.figures[k] for k in TABLES}, lone_rows.to_dict())
+    assert wrong == [] and right >= 0.85 * total, (right, total, wrong)
+    pages = {p.page for p in lone_rows.provenance if p.table == "applications" and p.row == "carried_forward"}
+    assert pages == {4}  # printed on the fourth picture, read as the table's last row
+
+
+def test_a_one_row_table_of_other_columns_opening_the_next_picture_stays_apart(report) -> None:
+    _active, applications, review = [grid for _, _, grid in documents._blocks(report) if grid is not None]
+    head, row = image.read_sequence(_pictures([review[:3], applications[-1:]])).tables()
+    assert len(head.rows) == 3 and len(head.rows[0]) == 15
+    assert row.rows[0][0] == "四、结转下年度继续办理" and len(row.rows) == 1
+
+
 def test_pictures_none_of_which_is_readable_are_a_parse_error_naming_each() -> None:
     with pytest.raises(ParseError, match=r"none of the 2 pictures is readable: picture 1 of 2: a\.png.*picture 2 of 2"):
         parse_pictures([(b"GIF89a", "a.png"), (b"\xff\xd8\xff", "b.jpg")])

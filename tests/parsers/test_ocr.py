@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -98,6 +100,32 @@ def test_ocr_cells_carry_method_page_box_and_confidence(world) -> None:
     # The boxes are where the cells are printed: left to right across the page, in points.
     lefts = [o.bbox[0] for o in origins]
     assert lefts == sorted(lefts) and 40 < lefts[0] < lefts[-1] < A4[0] - 40
+
+
+def test_the_ruling_lines_of_a_table_row_standing_alone_are_found(world) -> None:
+    """A lone row is shorter than a ruling line is long: its vertical rules run from rule to rule."""
+    report = _report(world, "2021")
+    row = review_grid(report.figures, "")[3:]
+    _, horizontal, vertical = ocr.without_rules(np.asarray(table_picture(row)), ocr.DPI / 72)
+    assert len(_cluster(sorted({row for row, _, _ in horizontal}))) == 2
+    assert len(_cluster(sorted({column for column, _, _ in vertical}))) == 16  # 15 cells, not a stroke of a digit
+
+
+def _cluster(values: list[int]) -> list[int]:
+    return [v for i, v in enumerate(values) if i == 0 or v - values[i - 1] > 3]
+
+
+def test_a_level_page_is_measured_at_five_angles_and_a_tilted_one_searched_in_full(world, monkeypatch) -> None:
+    report = _report(world, "2021")
+    level = table_picture(documents.pictured_grids(report)[1])
+    measured: list[float] = []
+    sharpness = ocr._sharpness
+    monkeypatch.setattr(ocr, "_sharpness", lambda ink, angle: measured.append(angle) or sharpness(ink, angle))
+    assert ocr.skew(np.asarray(level)) == 0.0 and len(measured) == 5
+    for tilt in (1.5, 0.3, -0.3):
+        measured.clear()
+        tilted = level.rotate(tilt, expand=True, fillcolor=255, resample=Image.BICUBIC)
+        assert abs(ocr.skew(np.asarray(tilted)) - tilt) <= 0.1 and len(measured) > 40, tilt
 
 
 def test_without_the_engine_the_pages_need_ocr_and_say_why(world, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,6 +34,27 @@ def test_a_row_cut_by_the_page_break_is_one_row_with_its_label_whole_and_its_val
     assert [table.origin(2, c).page for c in range(3)] == [1, 2, 2]
 
 
+def test_a_last_row_alone_on_the_next_page_joins_its_table_and_a_one_row_table_of_its_own_stays_apart() -> None:
+    joined, apart = pdf.read(pdf_layouts.lone_row_pdf()).tables()
+    assert _rows(joined) == [
+        ["项目", "自然人", "总计"],
+        ["（一）予以公开", "5", "5"],
+        ["（七）总计", "12", "12"],
+        ["四、结转下年度继续办理", "3", "3"],
+    ]
+    assert [joined.origin(3, c).page for c in range(3)] == [2, 2, 2]
+    assert _rows(apart) == [["合计", "6", "6"]]  # the same outline, one column edge of its own
+
+
+def test_a_row_of_values_alone_under_its_header_row_is_a_row_of_its_own_not_the_header_s_rest() -> None:
+    (table,) = pdf.read(pdf_layouts.values_under_header_pdf()).tables()
+    assert _rows(table) == [
+        ["第二十条第（八）项", "第二十条第（八）项"],
+        ["", "本年收费金额"],
+        ["行政事业性收费", "25.3892"],
+    ]
+
+
 def test_a_table_without_ruling_lines_is_read_by_the_alignment_of_its_text() -> None:
     document = pdf.read(pdf_layouts.aligned_pdf())
     (table,) = document.tables()
