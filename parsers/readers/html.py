@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter
 
 import lxml.etree
@@ -181,7 +181,8 @@ _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
 _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
-_SPANS = lxml.etree.XPath("//@rowspan | //@colspan")
+# `//*/@x` steps over elements only; `//@x` asks every text node too (a fifth more instructions).
+_SPANS = lxml.etree.XPath("//*/@rowspan | //*/@colspan")
 
 # A node's fields (_Page): the element, its text's start and end in the page's text, its parent's node, its
 # index, its tag, its own text (el.text), and the index of the first node after its subtree.
@@ -192,7 +193,7 @@ _index_of = itemgetter(_INDEX)
 
 # Every class and id attribute of the page, each giving its element (getparent): one XPath is far cheaper
 # than asking every element, and than asking libxml2 for the elements having either.
-_CLASS_OR_ID = lxml.etree.XPath("//@class | //@id")
+_CLASS_OR_ID = lxml.etree.XPath("//*/@class | //*/@id")
 
 
 class _Page:
@@ -220,6 +221,7 @@ class _Page:
         new = nodes.append
         dropped: list[list] = []  # comments and elements of _DROP_TAGS
         trs: list[list] = []  # the <tr> elements' nodes
+        tables: list[list] = []  # the <table> elements' nodes
         parent: list | None = None  # the innermost open element's node
         # One C-level pass over the elements in document order (iter() yields comments and processing
         # instructions too, as len() counts them): an element ends when its last child has, so a count of
@@ -238,6 +240,8 @@ class _Page:
                     dropped.append(node)
                 elif tag == "tr":
                     trs.append(node)
+                elif tag == "table":
+                    tables.append(node)
                 if text:
                     add(text)
                     offset += len(text)
@@ -280,7 +284,8 @@ class _Page:
         # A marker may name these, no other. The elements are picked out of the nodes, not looked up one by
         # one: a map from every element to its node would cost a fifth of the walk.
         marked = {value.getparent() for value in _CLASS_OR_ID(root)}
-        named = {node[_INDEX] for node in nodes if node[_EL] in marked} if marked else set()
+        # A node's index is its position: the marked ones are picked in C-level steps.
+        named = set(compress(range(count), map(marked.__contains__, map(_first, nodes)))) if marked else set()
 
         self.meta = [node[0] for node in dropped if node[0].tag == "meta"]
         titles = [node for node in dropped if node[0].tag == "title" and node[0] is not root]
@@ -305,12 +310,12 @@ class _Page:
 
         # Furniture: what the parser drops, and elements a marker, a metadata block or furniture words
         # may make furniture (no other element can be, see _is_chrome).
-        holding_table: set[lxml.etree._Element] = set()  # elements with a <table> below them
-        for table in root.iter("table"):
-            for ancestor in table.iterancestors():
-                if ancestor in holding_table:
-                    break
-                holding_table.add(ancestor)
+        holding_table: set[int] = set()  # the nodes with a <table> below them, up the parents' nodes
+        for table in tables:
+            ancestor = table[_PARENT]
+            while ancestor is not None and ancestor[_INDEX] not in holding_table:
+                holding_table.add(ancestor[_INDEX])
+                ancestor = ancestor[_PARENT]
         suspects = named | self._overlapping(_KEY_LOOSE) | self._overlapping(_CHROME_TEXT_LOOSE)
         furniture = {node[4] for node in dropped if node[0] is not root}
         for i in suspects:
@@ -321,13 +326,14 @@ class _Page:
                 and el is not root
                 and tag not in _NEVER_CHROME
                 and end - start <= 1200
-                and el not in holding_table
+                and i not in holding_table
                 and _is_chrome(el, tag, i in named, text[start:end])
             ):
                 furniture.add(i)
         self.removed = frozenset(furniture)
+        self.removed_in_order = sorted(furniture)
         self._spanning: set[lxml.etree._Element] | None = None
-        self.furniture = [nodes[i][0] for i in sorted(furniture)]
+        self.furniture = [nodes[i][0] for i in self.removed_in_order]
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
         """The nodes whose text overlaps a match of `pattern` in the page's whole text.
@@ -592,12 +598,13 @@ def _rows(table: list, page: _Page) -> list[list[list]]:
     """Per <tr> of the table (furniture left out), its <td>/<th> children's nodes, in document order."""
     nodes, removed = page._nodes, page.removed
     first, after = table[_INDEX] + 1, table[_AFTER]
-    if not removed or not any(first <= i < after for i in removed):  # the usual table: each <tr>'s children
+    ordered = page.removed_in_order
+    if bisect_left(ordered, first) == bisect_left(ordered, after):  # the usual table: each <tr>'s children
         indices = page._tr_indices
         return [_cells(tr, nodes) for tr in page._trs[bisect_left(indices, first) : bisect_left(indices, after)]]
+    # Rare: furniture inside the table.
     parts = [node for node in nodes[first:after] if node[_NODE_TAG] in _ROW_TAGS]
-    if removed and any(first <= i < after for i in removed):  # rare: furniture inside the table
-        parts = [node for node in parts if not _under_removed(node, table, removed)]
+    parts = [node for node in parts if not _under_removed(node, table, removed)]
     rows: list[list[list]] = []
     cells_of: dict[int, list[list]] = {}  # a <tr>'s index -> its cells
     for node in parts:
