@@ -70,13 +70,15 @@ _RULES_QUOTE = re.compile(r"(?:公开|制发|发布|制定)(?:政府)?规章" + 
 _NORMATIVE_QUOTE = re.compile(r"(?<!部门)(?<!其他)(?:行政)?规范性文件" + _COUNT)
 # A search led by a look-behind or a choice of words tries the pattern at every character of the
 # overview; each match holds a word (its anchor) a known number of characters (its leads) from its
-# start, so the pattern is tried only there (`_search`), nearest the text's start first.
-_ANCHORS: dict[re.Pattern[str], tuple[str, tuple[int, ...]]] = {
-    _QUOTES[0][0]: ("申请", tuple(2 + a + b for a in (0, 1, 2) for b in (0, 4, 5, 6))),
-    _QUOTES[2][0]: ("申请", tuple(2 + a + b for a in (0, 1) for b in (0, 4, 6))),
-    _QUOTES[4][0]: ("诉讼", (0, 2)),
-    _RULES_QUOTE: ("规章", (2, 4)),
-    _NORMATIVE_QUOTE: ("规范性文件", (0, 2)),
+# start, so no match starts before the anchor's first place less the longest lead (`_search`). A
+# pattern led by a look-behind is tried only at those starts, nearest the text's start first; one led
+# by a choice of words (whose first characters the search skips to) is searched from the first one.
+_ANCHORS: dict[re.Pattern[str], tuple[str, tuple[int, ...], bool]] = {
+    _QUOTES[0][0]: ("申请", tuple(2 + a + b for a in (0, 1, 2) for b in (0, 4, 5, 6)), True),
+    _QUOTES[2][0]: ("申请", tuple(2 + a + b for a in (0, 1) for b in (0, 4, 6)), True),
+    _QUOTES[4][0]: ("诉讼", (0, 2), False),
+    _RULES_QUOTE: ("规章", (2, 4), True),
+    _NORMATIVE_QUOTE: ("规范性文件", (0, 2), False),
 }
 
 # R7's quotes per template, each with its anchor (`_ANCHORS`), looked up once: hashing a pattern hashes
@@ -241,7 +243,7 @@ def _row_values(table: Table) -> dict[str, tuple[Value, ...]]:
     R1, R2 and R3."""
     rows = {}
     for row, cells in table.items():
-        if type(cells) is dict and len(cells) >= len(_COLUMNS):  # the usual row: every column read
+        if type(cells) is dict:  # the usual row, every column read: its values in one step
             try:
                 rows[row] = _ROW_VALUES(cells)
                 continue
@@ -330,17 +332,21 @@ def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 
 
 def _search_anchored(
-    pattern: re.Pattern[str], anchored: tuple[str, tuple[int, ...]] | None, text: str
+    pattern: re.Pattern[str], anchored: tuple[str, tuple[int, ...], bool] | None, text: str
 ) -> re.Match[str] | None:
     if anchored is None:
         return pattern.search(text)
-    anchor, leads = anchored
-    places = []
+    anchor, leads, from_first = anchored
     at = text.find(anchor)
+    if at < 0:
+        return None
+    # The pattern's look-behinds see the text before a start, as a search's do.
+    if from_first:
+        return pattern.search(text, max(0, at - max(leads)))
+    places = []
     while at >= 0:
         places.append(at)
         at = text.find(anchor, at + 1)
-    # The pattern's look-behinds see the text before a start, as a search's do.
     for start in sorted({at - lead for at in places for lead in leads if at >= lead}):
         if match := pattern.match(text, start):
             return match
