@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
+from operator import itemgetter
 
 from nianbao.parsers.memos import Memo
 from nianbao.parsers.record import Check, Section, Table, Value
@@ -32,6 +33,11 @@ from nianbao.parsers.templates import (
 _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
 _COLUMNS = tuple(c.key for c in APPLICANT_COLUMNS)
 _REVIEW_PARTS = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
+# Scopes by column and by group, written once: a report has dozens of checks.
+_SCOPES = {column: f"applications.{column}" for column in _COLUMNS}
+_REVIEW_SCOPES = {group: f"review_litigation.{group}" for group, _ in REVIEW_GROUPS}
+_ROW_VALUES = itemgetter(*_COLUMNS)  # a table 3 row's values, in `_COLUMNS` order (the six, then total)
+_TOTAL = _COLUMNS.index("total")
 
 # (pattern, cells summed) for R7; a cell is (table, row, column). Patterns want the figure in group 1.
 _COUNT = r"(?:共计|共|总计|合计|累计)?\s*(\d+)\s*(?:件|起|宗)"
@@ -64,13 +70,29 @@ _RULES_QUOTE = re.compile(r"(?:公开|制发|发布|制定)(?:政府)?规章" + 
 _NORMATIVE_QUOTE = re.compile(r"(?<!部门)(?<!其他)(?:行政)?规范性文件" + _COUNT)
 # A search led by a look-behind or a choice of words tries the pattern at every character of the
 # overview; each match holds a word (its anchor) a known number of characters (its leads) from its
-# start, so the pattern is tried only there (`_search`), nearest the text's start first.
-_ANCHORS: dict[re.Pattern[str], tuple[str, tuple[int, ...]]] = {
-    _QUOTES[0][0]: ("申请", tuple(2 + a + b for a in (0, 1, 2) for b in (0, 4, 5, 6))),
-    _QUOTES[2][0]: ("申请", tuple(2 + a + b for a in (0, 1) for b in (0, 4, 6))),
-    _QUOTES[4][0]: ("诉讼", (0, 2)),
-    _RULES_QUOTE: ("规章", (2, 4)),
-    _NORMATIVE_QUOTE: ("规范性文件", (0, 2)),
+# start, so no match starts before the anchor's first place less the longest lead (`_search`). A
+# pattern led by a look-behind is tried only at those starts, nearest the text's start first; one led
+# by a choice of words (whose first characters the search skips to) is searched from the first one.
+_ANCHORS: dict[re.Pattern[str], tuple[str, tuple[int, ...], bool]] = {
+    _QUOTES[0][0]: ("申请", tuple(2 + a + b for a in (0, 1, 2) for b in (0, 4, 5, 6)), True),
+    _QUOTES[2][0]: ("申请", tuple(2 + a + b for a in (0, 1) for b in (0, 4, 6)), True),
+    _QUOTES[4][0]: ("诉讼", (0, 2), False),
+    _RULES_QUOTE: ("规章", (2, 4), True),
+    _NORMATIVE_QUOTE: ("规范性文件", (0, 2), False),
+}
+
+# R7's quotes per template, each with its anchor (`_ANCHORS`), looked up once: hashing a pattern hashes
+# its whole compiled code.
+_R7_QUOTES = {
+    template: tuple(
+        (pattern, cells, _ANCHORS.get(pattern))
+        for pattern, cells in (
+            *_QUOTES,
+            (_RULES_QUOTE, (("active_disclosure", "rules", published),)),
+            (_NORMATIVE_QUOTE, (("active_disclosure", "normative_documents", published),)),
+        )
+    )
+    for template, published in (("2019", "new_published"), ("2021", "issued"))
 }
 
 
@@ -79,9 +101,10 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
     applications = tables.get("applications")
     if applications is not None and template in ("2019", "2021"):
         result_rows = _result_rows(template, applications)
-        checks.extend(_r1_columns(applications))
-        checks.extend([_r2(applications, row) for row in applications])
-        checks.extend(_r3_columns(applications, result_rows))
+        rows = _row_values(applications)
+        checks.extend(_r1_columns(applications, rows))
+        checks.extend([_r2(row, values) for row, values in rows.items()])
+        checks.extend(_r3_columns(applications, result_rows, rows))
     review = tables.get("review_litigation")
     if review is not None:
         checks.extend([_r4(review, group) for group, _ in REVIEW_GROUPS if group in review])
@@ -146,22 +169,34 @@ def _r1(table: Table, column: str) -> Check:
     return _r1_values(column, [table[row].get(column) for row in _R1_ROWS])
 
 
-def _r1_columns(table: Table) -> list[Check]:
-    """R1 for every column: each row's values taken in one pass over the columns, not once per column."""
+def _r1_columns(table: Table, rows: Mapping[str, tuple[Value, ...]]) -> list[Check]:
+    """R1 for every column, from the rows' values (`_row_values`) read once for all columns."""
     if not all(row in table for row in _R1_ROWS):
         return [_r1(table, column) for column in _COLUMNS]
-    by_column = zip(*[list(map(table[row].get, _COLUMNS)) for row in _R1_ROWS], strict=True)
-    return [_r1_values(column, list(values)) for column, values in zip(_COLUMNS, by_column, strict=True)]
+    by_column = zip(*[rows[row] for row in _R1_ROWS], strict=True)
+    return [_r1_kept(column, values) for column, values in zip(_COLUMNS, by_column, strict=True)]
+
+
+def _r1_kept(column: str, values: tuple[Value, ...]) -> Check:
+    """`_r1_values`, remembered like R2's checks (`_COLUMN_CHECKS`)."""
+    types = tuple(map(type, values))
+    key = ("R1", column, values, types)
+    check = _COLUMN_CHECKS.get(key)
+    if check is None:
+        check = _r1_values(column, list(values))
+        if float not in types:
+            _COLUMN_CHECKS.keep(key, check)
+    return check
 
 
 def _r1_values(column: str, values: list[Value]) -> Check:
-    left, right = values[:2], values[2:]
+    received, carried_over, processed, carried_forward = values
+    left, right = [received, carried_over], [processed, carried_forward]
     explain = partial(_r1_detail, left, right)
-    if _blank(left) or _blank(right):
-        return Check(
-            "R1", f"applications.{column}", None, partial(_prefixed, "not applicable (a side is all blank): ", explain)
-        )
-    return Check("R1", f"applications.{column}", _sum(left) == _sum(right), explain)
+    scope = _SCOPES.get(column) or f"applications.{column}"
+    if (received is None and carried_over is None) or (processed is None and carried_forward is None):
+        return Check("R1", scope, None, partial(_prefixed, "not applicable (a side is all blank): ", explain))
+    return Check("R1", scope, _sum(left) == _sum(right), explain)
 
 
 def _r1_detail(left: list[Value], right: list[Value]) -> str:
@@ -183,23 +218,39 @@ def _parts_detail(names: Sequence[str], total: Value, values: Sequence[Value]) -
 # type, since 1 and 1.0 are equal but print differently; floats are not kept (-0.0 equals 0.0 but prints
 # "-0"). A kept check is shared between records: it is never changed once made, save its detail being
 # written, which depends only on the key.
-_R2_CHECKS: Memo[tuple[str, Value, tuple[Value, ...], tuple[type, ...]], Check] = Memo(8192)
+_R2_CHECKS: Memo[tuple[str, tuple[Value, ...], tuple[type, ...]], Check] = Memo(8192)
+# R1's and R3's checks by rule, column and values, kept the same way: columns of zeros and small counts repeat.
+_COLUMN_CHECKS: Memo[tuple[str, str, tuple[Value, ...], tuple[type, ...]], Check] = Memo(8192)
 
 
-def _r2(table: Table, row: str) -> Check:
-    cells = table[row]
-    values = tuple(map(cells.get, _APPLICANTS))
-    total = cells.get("total")
-    types = (type(total), *map(type, values))
-    key = (row, total, values, types)
+def _r2(row: str, cells: tuple[Value, ...]) -> Check:
+    """R2 of one row, given its values in `_COLUMNS` order (`_row_values`)."""
+    types = tuple(map(type, cells))
+    key = (row, cells, types)
     check = _R2_CHECKS.get(key)
     if check is None:
+        values, total = cells[:_TOTAL], cells[_TOTAL]
         check = _total_check(
             "R2", f"applications.{row}", total, values, partial(_parts_detail, _APPLICANTS, total, values)
         )
         if float not in types:
             _R2_CHECKS.keep(key, check)
     return check
+
+
+def _row_values(table: Table) -> dict[str, tuple[Value, ...]]:
+    """Each table 3 row's values in `_COLUMNS` order (None where a column is absent), read once for
+    R1, R2 and R3."""
+    rows = {}
+    for row, cells in table.items():
+        if type(cells) is dict:  # the usual row, every column read: its values in one step
+            try:
+                rows[row] = _ROW_VALUES(cells)
+                continue
+            except KeyError:
+                pass
+        rows[row] = tuple(map(cells.get, _COLUMNS))
+    return rows
 
 
 def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
@@ -213,16 +264,31 @@ def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
     return _total_check("R3", scope, total, values, partial(_r3_detail, total, values))
 
 
-def _r3_columns(table: Table, result_rows: Sequence[str]) -> list[Check]:
-    """R3 for every column: each result row's values taken in one pass over the columns."""
+def _r3_columns(
+    table: Table, result_rows: Sequence[str], rows: Mapping[str, tuple[Value, ...]]
+) -> list[Check]:
+    """R3 for every column, from the rows' values (`_row_values`) read once for all columns."""
     if "total_processed" not in table or not result_rows or any(r not in table for r in result_rows):
         return [_r3(table, column, result_rows) for column in _COLUMNS]
-    totals = map(table["total_processed"].get, _COLUMNS)
-    by_row = [list(map(table[r].get, _COLUMNS)) for r in result_rows]
+    totals = rows["total_processed"]
+    by_row = [rows[r] for r in result_rows]
     return [
-        _total_check("R3", f"applications.{column}", total, values, partial(_r3_detail, total, values))
-        for column, total, values in zip(_COLUMNS, totals, map(list, zip(*by_row, strict=True)), strict=True)
+        _r3_kept(column, total, values)
+        for column, total, values in zip(_COLUMNS, totals, zip(*by_row, strict=True), strict=True)
     ]
+
+
+def _r3_kept(column: str, total: Value, values: tuple[Value, ...]) -> Check:
+    """R3 of one column given its total and result rows' values, remembered like R2's checks."""
+    types = (type(total), *map(type, values))
+    key = ("R3", column, (total, *values), types)
+    check = _COLUMN_CHECKS.get(key)
+    if check is None:
+        listed = list(values)
+        check = _total_check("R3", _SCOPES[column], total, listed, partial(_r3_detail, total, listed))
+        if float not in types:
+            _COLUMN_CHECKS.keep(key, check)
+    return check
 
 
 def _r3_detail(total: Value, values: list[Value]) -> str:
@@ -234,22 +300,16 @@ def _r4(table: Table, group: str) -> Check:
     values = list(map(cells.get, _REVIEW_PARTS))
     total = cells.get("total")
     explain = partial(_parts_detail, _REVIEW_PARTS, total, values)
-    return _total_check("R4", f"review_litigation.{group}", total, values, explain)
+    return _total_check("R4", _REVIEW_SCOPES.get(group) or f"review_litigation.{group}", total, values, explain)
 
 
 def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Section]) -> list[Check]:
     overview = next((s.text for s in sections if s.heading.startswith("一、")), "")
     if not overview or template not in ("2019", "2021"):
         return []
-    published = "new_published" if template == "2019" else "issued"
-    quotes = (
-        *_QUOTES,
-        (_RULES_QUOTE, (("active_disclosure", "rules", published),)),
-        (_NORMATIVE_QUOTE, (("active_disclosure", "normative_documents", published),)),
-    )
     checks = []
-    for pattern, cells in quotes:
-        match = _search(pattern, overview)
+    for pattern, cells, anchored in _R7_QUOTES[template]:
+        match = _search_anchored(pattern, anchored, overview)
         if not match:
             continue
         quoted = int(match.group(1))
@@ -268,15 +328,25 @@ def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Se
 
 def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """`pattern.search(text)`, the pattern tried only where its anchor allows a match to start."""
-    if (anchored := _ANCHORS.get(pattern)) is None:
+    return _search_anchored(pattern, _ANCHORS.get(pattern), text)
+
+
+def _search_anchored(
+    pattern: re.Pattern[str], anchored: tuple[str, tuple[int, ...], bool] | None, text: str
+) -> re.Match[str] | None:
+    if anchored is None:
         return pattern.search(text)
-    anchor, leads = anchored
-    places = []
+    anchor, leads, from_first = anchored
     at = text.find(anchor)
+    if at < 0:
+        return None
+    # The pattern's look-behinds see the text before a start, as a search's do.
+    if from_first:
+        return pattern.search(text, max(0, at - max(leads)))
+    places = []
     while at >= 0:
         places.append(at)
         at = text.find(anchor, at + 1)
-    # The pattern's look-behinds see the text before a start, as a search's do.
     for start in sorted({at - lead for at in places for lead in leads if at >= lead}):
         if match := pattern.match(text, start):
             return match

@@ -162,7 +162,7 @@ class _Reader:
             self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
             if self.context.kind == REVIEW:
                 self.context.open = False
-                if self._review_row_read(row, self.context):
+                if self._review_row_read(row, self.context, reading.masks):
                     self.context = None
                 continue
             if not any(row):
@@ -183,15 +183,17 @@ class _Reader:
             spec = self.template.table(key)
             found = self.rows[key]
             rows = self._hybrid_rows(spec.rows, found) if key == APPLICATIONS else spec.rows
-            if not found or not any(r.key in found for r in rows):
+            keys = _row_keys(rows)
+            if not found or not any(k in found for k in keys):
                 tables[key] = None
                 self.warnings.append(("table_missing", f"table {key} ({spec.heading}) not found"))
                 continue
-            missing = [r.key for r in rows if r.key not in found]
+            missing = [k for k in keys if k not in found]
             if missing:
                 self.warnings.append(("row_missing", f"{key}: rows not found: {', '.join(missing)}"))
-            ordered = {r.key: found[r.key] for r in rows if r.key in found}
-            ordered.update({k: v for k, v in found.items() if k.startswith(EXTRA_PREFIX)})
+            ordered = {k: found[k] for k in keys if k in found}
+            if len(ordered) < len(found):  # rows found beside the template's: the extra rows are kept
+                ordered.update({k: v for k, v in found.items() if k.startswith(EXTRA_PREFIX)})
             tables[key] = ordered
         review = self.rows[REVIEW]
         if review:
@@ -264,6 +266,16 @@ class _Reader:
                 context.texts[column] = row[i]
 
     def _data_row(self, row: tuple[str, ...], context: _Context, reading: _RowReading) -> bool:
+        read = reading.read.get(context.header) if not self.inferred else None
+        if read is not None and read[0] == len(context.rows[0]):
+            # This row read under this header before: the same row of the template, placed the same way,
+            # every cell a plain count or blank (`_store`). Only the reader's state is asked again.
+            _, key, placed, values = read
+            found = self.rows[context.kind]
+            if key not in found and (context.kind, key) not in self.pending_keys:
+                self.notes.append((context.kind, key, placed, self.source))
+                found[key] = dict(values)
+                return True
         labels, label_end, match = reading.plan(context.kind)
         rows, _ = self.row_specs[context.kind]
         if match.tied:
@@ -315,6 +327,14 @@ class _Reader:
             self.warnings.append(
                 ("cell_missing", f"{context.kind}.{key}: no column found for {', '.join(unread)}; left out")
             )
+        elif (
+            reading.counted is not None
+            and reading.counted[0] is placed
+            and not key.startswith(EXTRA_PREFIX)
+            and len(reading.read) < _MAX_READ
+            and context.header is not None
+        ):  # read with no warning, every cell plain: the next time under this header, read at once (`_data_row`)
+            reading.read[context.header] = (len(context.rows[0]), key, placed, reading.counted[1])
         self.rows[context.kind][key] = values
 
     def _counts(
@@ -360,7 +380,7 @@ class _Reader:
         self.pending_keys.add((context.kind, key))
         return True
 
-    def _review_row_read(self, row: tuple[str, ...], context: _Context) -> bool:
+    def _review_row_read(self, row: tuple[str, ...], context: _Context, masks: tuple[int, int, int]) -> bool:
         """Reads table 4's one data row (all values, maybe after a label: 总计, 数量); True when it is done.
 
         A form left blank prints every value blank; such a row is read but does not end the table, since
@@ -370,23 +390,29 @@ class _Reader:
         values = row[label_end + 1 :]
         if not values or not all(is_value(c) for c in values):
             return False
-        self._review_row(row, label_end, context)
+        self._review_row(row, label_end, context, masks)
         context.read_blank = not any(is_number(c) for c in values)
         return not context.read_blank
 
-    def _review_row(self, row: tuple[str, ...], label_end: int, context: _Context) -> None:
+    def _review_row(
+        self, row: tuple[str, ...], label_end: int, context: _Context, masks: tuple[int, int, int]
+    ) -> None:
         columns = _REVIEW_KEYS
-        if self._run_together(context, "", row, label_end, columns):
+        if self.inferred and self._run_together(context, "", row, label_end, columns):
             return
-        cells = _values(row, label_end, context, columns, row_masks(row))
-        if cells is None:
+        placed = _placement(row, label_end, context, columns, masks)
+        if placed is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
         groups: dict[str, dict[str, Value]] = {}
-        for column, text, position in cells:
-            group, key = column.split(".")
-            groups.setdefault(group, {})[key] = self._value(text, key, context, group)
-            self._note(REVIEW, group, key, position)
+        notes, source = self.notes, self.source
+        for column, at, position in placed:
+            group, key = _REVIEW_GROUP_KEY[column]
+            text = row[at]
+            count = _count(text)
+            groups.setdefault(group, {})[key] = self._value(text, key, context, group) if count is _UNREAD else count
+            if source is not None:  # `_note`, inline: fifteen cells
+                notes.append((REVIEW, group, key, position, None, source))
         if groups:
             self.rows[REVIEW] = groups
 
@@ -416,6 +442,21 @@ class _Reader:
         return float(number)
 
 
+_ROW_KEYS: dict[int, tuple[tuple[RowSpec, ...], tuple[str, ...]]] = {}
+
+
+def _row_keys(rows: tuple[RowSpec, ...]) -> tuple[str, ...]:
+    """The rows' keys, kept by the rows' identity (a template's table, or a hybrid's rows): hashing
+    row specs hashes every label they hold."""
+    kept = _ROW_KEYS.get(id(rows))
+    if kept is not None and kept[0] is rows:
+        return kept[1]
+    keys = tuple(r.key for r in rows)
+    if len(_ROW_KEYS) < 64:
+        _ROW_KEYS[id(rows)] = (rows, keys)
+    return keys
+
+
 @lru_cache(maxsize=8)  # by name: hashing a Template hashes every label it holds
 def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple[tuple[str, ...], ...]]]:
     """Per table: the rows a data row may name (table 3 with the other template's 其他处理 rows) and
@@ -432,6 +473,7 @@ def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
 _REVIEW_KEYS = tuple(f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS)  # group.column, in order
+_REVIEW_GROUP_KEY = {k: tuple(k.split(".")) for k in _REVIEW_KEYS}  # group.column -> (group, column)
 
 
 @lru_cache(maxsize=65536)
@@ -617,7 +659,7 @@ class _RowReading:
     labels' plan per table), each worked out once and kept with the row: one memo lookup a row, not one
     per question, each hashing and comparing the row again."""
 
-    __slots__ = ("counted", "header_cells", "kind", "masks", "plans", "row", "template_name")
+    __slots__ = ("counted", "header_cells", "kind", "masks", "plans", "read", "row", "template_name")
 
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
         self.row = row
@@ -629,6 +671,9 @@ class _RowReading:
         self.plans: dict[str, _RowPlan] = {}
         # The last placement this row's values were read by and the plain counts it gave (`_counts`).
         self.counted: tuple[tuple[tuple[str, int, int], ...], dict[str, Value]] | None = None
+        # Per header it was read under as a template row with no warning: (the header's first row's
+        # width, the row's key, its placement, its plain counts), read again as they are (`_data_row`).
+        self.read: dict[_Header, tuple[int, str, tuple[tuple[str, int, int], ...], dict[str, Value]]] = {}
 
     def plan(self, kind: str) -> _RowPlan:
         plan = self.plans.get(kind)
@@ -697,15 +742,6 @@ def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Lay
     return layout
 
 
-def _values(
-    row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...], masks: tuple[int, int, int]
-) -> list[tuple[str, str, int]] | None:
-    """(column, raw cell text, its position in the row) in the columns' order, for the columns read: by
-    header position when the row lines up, else in header order (`_placement`)."""
-    placed = _placement(row, label_end, context, columns, masks)
-    return None if placed is None else [(k, row[t], p) for k, t, p in placed]
-
-
 def _placement(
     row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...], masks: tuple[int, int, int]
 ) -> tuple[tuple[str, int, int], ...] | None:
@@ -728,6 +764,7 @@ def _placement(
 
 
 _UNPLANNED = object()
+_MAX_READ = 16  # headers a row's reading remembers being read under: a row recurs under a few
 _MAX_PLANS = 256  # shapes remembered per layout: a real table has a few
 
 
