@@ -111,13 +111,12 @@ class _Facts(NamedTuple):
 
     text: str  # clean
     cell: bool  # short enough, and free of 。, tabs and bars: may be one cell
-    separator: bool  # blank, a lone `|` or bars alone
+    kind: str  # one letter: "c" a cell, "b" blank, "s" another separator (bars alone), "x" anything else
     value: bool  # a cell holding a number or a blank mark
     opens_row: bool  # a lone `|` at the line's start
     bar: bool  # a lone `|`, wherever it sits
     pipe: bool  # a `|`-flattened line
     tabs: bool  # a tab-separated line
-    blank: bool
     run: bool  # label+digits with no separator, or a long digit string alone
 
 
@@ -141,10 +140,11 @@ def _line_facts(line: str) -> _Facts:
     text = clean(line)
     cell = 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
     stripped = line.strip()
+    # A cell holds text and no bar, a separator none but bars: the kinds exclude each other.
+    kind = "c" if cell else "b" if not stripped else "s" if not stripped.strip("|") else "x"
     return _Facts(
-        text, cell, not stripped.strip("|"), cell and is_value(text), _opens_row(line), stripped == "|",
-        _is_pipe_line(line), "\t" in line.strip(" ") and bool(stripped), not stripped,
-        bool(text) and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text)),
+        text, cell, kind, cell and is_value(text), _opens_row(line), stripped == "|", _is_pipe_line(line),
+        "\t" in line.strip(" ") and bool(stripped), bool(text) and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text)),
     )  # fmt: skip
 
 
@@ -159,10 +159,9 @@ class _Lines:
         if not all(facts):  # a line not remembered (facts are never empty): a truth test, not a comparison
             facts = [known or _facts(line) for known, line in zip(facts, raw, strict=True)]
         columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
-        (
-            self.text, self.cell, self.separator, self.value, self.opens_row, self.bar, self.pipe, self.tabs,
-            self.blank, self.run,
-        ) = columns  # fmt: skip
+        self.text, self.cell, kinds, self.value, self.opens_row, self.bar, self.pipe, self.tabs, self.run = columns
+        # The lines' kinds as one string: runs of cells and separators are matched by regular expressions.
+        self.kinds = "".join(kinds)
         self.values_before = [0, *accumulate(self.value)]  # values before each line
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
@@ -188,7 +187,7 @@ def _blocks(raw: list[str]) -> list[Block]:
     lines = _Lines(raw)
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
     # starts with one (a tenth of the lines or more), it opens a row.
-    wrapped_bars = sum(lines.opens_row) * 10 < len(raw) - sum(lines.blank)
+    wrapped_bars = sum(lines.opens_row) * 10 < len(raw) - lines.kinds.count("b")
     no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
     i = 0
     while i < len(raw):
@@ -201,7 +200,7 @@ def _blocks(raw: list[str]) -> list[Block]:
             j = _pipe_run_end(lines, i, wrapped_bars)
             blocks.extend(_pipe_table(*_closed_cells(lines, i, j)))
             i = j
-        elif not (lines.cell[i] or lines.separator[i]):  # a paragraph: no table of any kind starts on it
+        elif lines.kinds[i] == "x":  # a paragraph: no table of any kind starts on it
             if lines.text[i]:
                 blocks.append(TextBlock(lines.text[i]))
             i += 1
@@ -230,8 +229,8 @@ def _opens_bare_cells(lines: _Lines, i: int) -> bool:
     """A lone `|` line followed by a bare cell: the bars separate cells, one a line (not a `|` table)."""
     if not lines.bar[i]:
         return False
-    following = next((j for j in range(i + 1, len(lines)) if not lines.blank[j]), None)
-    return following is not None and lines.cell[following]
+    following = _NOT_BLANK.search(lines.kinds, i + 1)
+    return following is not None and following.group() == "c"
 
 
 def _cell_run_end(lines: _Lines, start: int) -> int:
@@ -240,41 +239,34 @@ def _cell_run_end(lines: _Lines, start: int) -> int:
     Two styles: cells on consecutive lines; or every cell followed by blank or lone `|` lines (a page
     saved as text), where the run ends at the last cell followed so.
     """
-    n = len(lines.raw)
     end = lines.cells_end(start)
     values = lines.values_before[end] - lines.values_before[start]
     if values >= _MIN_VALUES and values * 4 >= end - start:
         return end
-    cell, separator = lines.cell, lines.separator
-    i, end, values, cells = start, start, 0, 0
-    while i < n and separator[i] and i < start + 2:
-        i += 1
-    while i + 1 < n and cell[i] and separator[i + 1]:
-        values += lines.value[i]
-        cells += 1
-        end = i + 1
-        i += 1
-        while i < n and separator[i]:
-            i += 1
-    if i < n and cell[i] and cells:  # the last cell, followed by no separator
-        values += lines.value[i]
-        cells += 1
-        end = i + 1
-    return end if values >= _MIN_VALUES and values * 4 >= cells else start
+    separated = _SEPARATED_CELLS.match(lines.kinds, start)
+    if separated is None:
+        return start
+    end = separated.end()
+    values = lines.values_before[end] - lines.values_before[start]  # a value is a cell
+    return end if values >= _MIN_VALUES and values * 4 >= lines.kinds.count("c", start, end) else start
+
+
+# Up to two separators, then cells each followed by separators, up to the last cell so followed or the
+# one cell after it. A lone cell matches too: it holds fewer than _MIN_VALUES values.
+_SEPARATED_CELLS = re.compile(r"[bs]{0,2}(?:c[bs]+)*c")
+_CELLS_OR_BLANKS = re.compile(r"[cb]*")
+_NOT_BLANK = re.compile(r"[^b]")
 
 
 def _run_together_end(lines: _Lines, start: int) -> tuple[int, int]:
     """End of a run of short lines, at least three of them label+digits with no separator, else `start`;
     and where the run of short or blank lines stopped. No run-together table starts before that stop
     when none starts at `start`: a later start sees the same lines but fewer of them."""
-    n = len(lines.raw)
-    i, end, runs = start, start, 0
-    while i < n and (lines.cell[i] or lines.blank[i]):
-        if lines.text[i]:
-            runs += lines.run[i]
-            end = i + 1
-        i += 1
-    return (end if runs >= _MIN_RUN_ROWS else start), i
+    stop = _CELLS_OR_BLANKS.match(lines.kinds, start).end()
+    # Of cells and blank lines only the cells hold text, and only lines holding text are label+digits.
+    if lines.run[start:stop].count(True) < _MIN_RUN_ROWS:
+        return start, stop
+    return lines.kinds.rfind("c", start, stop) + 1, stop
 
 
 def _run_together_tables(texts: list[str]) -> list[Block]:
