@@ -43,58 +43,47 @@ def _ruled(canvas: Canvas, top: float, rows: tuple) -> None:
             canvas.drawString(COLUMNS[first] + 3, y - 16, text)
 
 
-def row_split_pdf() -> bytes:
+def _cut_table(pages: tuple[tuple, ...], heading: str | None = "三、收到和处理政府信息公开申请情况") -> bytes:
+    """A ruled table cut by the page: the first part of its rows at the foot of page one (under the
+    heading), each further part at the head of a page of its own."""
     buffer = io.BytesIO()
     canvas = _canvas(buffer)
-    canvas.drawString(70, PAGE_HEIGHT - 80, "三、收到和处理政府信息公开申请情况")
+    if heading:
+        canvas.drawString(70, PAGE_HEIGHT - 80, heading)
+    for number, rows in enumerate(pages):
+        if number:
+            canvas.setFont(FONT, 12)
+        _ruled(canvas, PAGE_HEIGHT - (700 if number == 0 else 60), rows)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def row_split_pdf() -> bytes:
     first = (
         ((0, 3, 1, "（一）予以公开"), (3, 4, 1, "5"), (4, 5, 1, "5")),
         ((0, 3, 1, "1.本机关不掌握相关"), (3, 4, 1, ""), (4, 5, 1, "")),
     )
-    _ruled(canvas, PAGE_HEIGHT - 700, (HEADER, *first))
-    canvas.showPage()
-    canvas.setFont(FONT, 12)
     second = (
         ((0, 3, 1, "政府信息"), (3, 4, 1, "7"), (4, 5, 1, "7")),
         ((0, 3, 1, "（七）总计"), (3, 4, 1, "12"), (4, 5, 1, "12")),
     )
-    _ruled(canvas, PAGE_HEIGHT - 60, (HEADER, *second))
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return _cut_table(((HEADER, *first), (HEADER, *second)))
 
 
 def lone_row_pdf() -> bytes:
-    buffer = io.BytesIO()
-    canvas = _canvas(buffer)
-    canvas.drawString(70, PAGE_HEIGHT - 80, "三、收到和处理政府信息公开申请情况")
     rows = (
         ((0, 3, 1, "（一）予以公开"), (3, 4, 1, "5"), (4, 5, 1, "5")),
         ((0, 3, 1, "（七）总计"), (3, 4, 1, "12"), (4, 5, 1, "12")),
     )
-    _ruled(canvas, PAGE_HEIGHT - 700, (HEADER, *rows))
-    canvas.showPage()
-    canvas.setFont(FONT, 12)
-    _ruled(canvas, PAGE_HEIGHT - 60, (((0, 3, 1, "四、结转下年度继续办理"), (3, 4, 1, "3"), (4, 5, 1, "3")),))
-    canvas.showPage()
-    canvas.setFont(FONT, 12)
-    _ruled(canvas, PAGE_HEIGHT - 60, (((0, 1, 1, "合计"), (1, 3, 1, "6"), (3, 5, 1, "6")),))
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    lone = (((0, 3, 1, "四、结转下年度继续办理"), (3, 4, 1, "3"), (4, 5, 1, "3")),)
+    other_table = (((0, 1, 1, "合计"), (1, 3, 1, "6"), (3, 5, 1, "6")),)
+    return _cut_table(((HEADER, *rows), lone, other_table))
 
 
 def values_under_header_pdf() -> bytes:
-    buffer = io.BytesIO()
-    canvas = _canvas(buffer)
     rows = (((0, 5, 1, "第二十条第（八）项"),), ((0, 3, 1, ""), (3, 5, 1, "本年收费金额")))
-    _ruled(canvas, PAGE_HEIGHT - 700, rows)
-    canvas.showPage()
-    canvas.setFont(FONT, 12)
-    _ruled(canvas, PAGE_HEIGHT - 60, (((0, 3, 1, "行政事业性收费"), (3, 5, 1, "25.3892")),))
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return _cut_table((rows, (((0, 3, 1, "行政事业性收费"), (3, 5, 1, "25.3892")),)), heading=None)
 
 
 # Table 3 of the 2021 template, set as text in columns: (label, seven values); None is a blank cell.
