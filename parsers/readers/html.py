@@ -352,7 +352,9 @@ class _Page:
             node = nodes[first_after - 1] if first_after else None  # the last element starting at or before a
             while node is not None and node[2] <= a:  # up to the innermost element holding position a
                 node = node[3]
-            while node is not None:
+            # A node already found has its ancestors found too (each was found with its ancestors, or
+            # started inside a match whose innermost holder's ancestors are its own): the walk stops there.
+            while node is not None and node[4] not in found:
                 found.add(node[4])
                 node = node[3]
         return found
@@ -552,11 +554,16 @@ class _Flow:
             self._flush()
 
     def _flush(self) -> None:
-        for line in "".join(self._buffer).split(_LINE_BREAK):
+        joined = "".join(self._buffer)
+        self._buffer.clear()
+        # Most flushes (a block opening or closing next to another) hold nothing or only the whitespace
+        # between tags, which cleaning drops whole (the line break too is whitespace).
+        if joined.isspace() or not joined:
+            return
+        for line in joined.split(_LINE_BREAK):
             text = clean(line)
             if text:
                 self.blocks.append(TextBlock(text))
-        self._buffer.clear()
 
     def _is_layout(self, table: list) -> bool:
         """A table holding tables (left after the furniture) lays out the page; its cells are flow, not data."""
