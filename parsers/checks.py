@@ -82,11 +82,11 @@ _ANCHORS: dict[re.Pattern[str], tuple[str, tuple[int, ...], bool]] = {
     _NORMATIVE_QUOTE: ("规范性文件", (0, 2), False),
 }
 
-# R7's quotes per template, each with its anchor (`_ANCHORS`), looked up once: hashing a pattern hashes
-# its whole compiled code.
+# R7's quotes per template, each with its anchor (`_ANCHORS`), looked up once (hashing a pattern hashes
+# its whole compiled code), and its scope, written once.
 _R7_QUOTES = {
     template: tuple(
-        (pattern, cells, _ANCHORS.get(pattern))
+        (pattern, cells, _ANCHORS.get(pattern), " + ".join(".".join(c) for c in cells))
         for pattern, cells in (
             *_QUOTES,
             (_RULES_QUOTE, (("active_disclosure", "rules", published),)),
@@ -323,7 +323,7 @@ def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Se
     if not overview or template not in ("2019", "2021"):
         return []
     checks = []
-    for pattern, cells, anchored in _R7_QUOTES[template]:
+    for pattern, cells, anchored, scope in _R7_QUOTES[template]:
         match = _search_anchored(pattern, anchored, overview)
         if not match:
             continue
@@ -332,13 +332,18 @@ def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Se
         for table_key, row, column in cells:
             table = tables.get(table_key)
             values.append(table[row].get(column) if table is not None and row in table else None)
-        scope = " + ".join(".".join(c) for c in cells)
-        detail = f"prose {match.group(0)!r} quotes {quoted}; table {_show(_sum(values))}"
+        explain = partial(_r7_detail, match.group(0), quoted, values)
         if all(v is None for v in values):
-            checks.append(Check("R7", scope, None, f"not applicable (table cell blank or missing): {detail}"))
+            checks.append(
+                Check("R7", scope, None, partial(_prefixed, "not applicable (table cell blank or missing): ", explain))
+            )
         else:
-            checks.append(Check("R7", scope, quoted == _sum(values), detail))
+            checks.append(Check("R7", scope, quoted == _sum(values), explain))
     return checks
+
+
+def _r7_detail(quote: str, quoted: int, values: list[Value]) -> str:
+    return f"prose {quote!r} quotes {quoted}; table {_show(_sum(values))}"
 
 
 def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
