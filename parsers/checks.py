@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
+from itertools import chain
 from operator import itemgetter
 
 from nianbao.parsers.memos import Memo
@@ -81,11 +82,11 @@ _ANCHORS: dict[re.Pattern[str], tuple[str, tuple[int, ...], bool]] = {
     _NORMATIVE_QUOTE: ("规范性文件", (0, 2), False),
 }
 
-# R7's quotes per template, each with its anchor (`_ANCHORS`), looked up once: hashing a pattern hashes
-# its whole compiled code.
+# R7's quotes per template, each with its anchor (`_ANCHORS`), looked up once (hashing a pattern hashes
+# its whole compiled code), and its scope, written once.
 _R7_QUOTES = {
     template: tuple(
-        (pattern, cells, _ANCHORS.get(pattern))
+        (pattern, cells, _ANCHORS.get(pattern), " + ".join(".".join(c) for c in cells))
         for pattern, cells in (
             *_QUOTES,
             (_RULES_QUOTE, (("active_disclosure", "rules", published),)),
@@ -102,9 +103,10 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
     if applications is not None and template in ("2019", "2021"):
         result_rows = _result_rows(template, applications)
         rows = _row_values(applications)
-        checks.extend(_r1_columns(applications, rows))
-        checks.extend([_r2(row, values) for row, values in rows.items()])
-        checks.extend(_r3_columns(applications, result_rows, rows))
+        kept = _plain(rows)
+        checks.extend(_r1_columns(applications, rows, kept))
+        checks.extend(_r2_rows(rows, kept))
+        checks.extend(_r3_columns(applications, result_rows, rows, kept))
     review = tables.get("review_litigation")
     if review is not None:
         checks.extend([_r4(review, group) for group, _ in REVIEW_GROUPS if group in review])
@@ -169,23 +171,23 @@ def _r1(table: Table, column: str) -> Check:
     return _r1_values(column, [table[row].get(column) for row in _R1_ROWS])
 
 
-def _r1_columns(table: Table, rows: Mapping[str, tuple[Value, ...]]) -> list[Check]:
-    """R1 for every column, from the rows' values (`_row_values`) read once for all columns."""
+def _r1_columns(table: Table, rows: Mapping[str, tuple[Value, ...]], kept: bool) -> list[Check]:
+    """R1 for every column, from the rows' values (`_row_values`) read once for all columns; remembered
+    by values when they are all plain (`_plain`)."""
     if not all(row in table for row in _R1_ROWS):
         return [_r1(table, column) for column in _COLUMNS]
     by_column = zip(*[rows[row] for row in _R1_ROWS], strict=True)
+    if not kept:
+        return [_r1_values(column, list(values)) for column, values in zip(_COLUMNS, by_column, strict=True)]
     return [_r1_kept(column, values) for column, values in zip(_COLUMNS, by_column, strict=True)]
 
 
 def _r1_kept(column: str, values: tuple[Value, ...]) -> Check:
-    """`_r1_values`, remembered like R2's checks (`_COLUMN_CHECKS`)."""
-    types = tuple(map(type, values))
-    key = ("R1", column, values, types)
+    """`_r1_values` of plain values, remembered like R2's checks (`_COLUMN_CHECKS`)."""
+    key = ("R1", column, values)
     check = _COLUMN_CHECKS.get(key)
     if check is None:
-        check = _r1_values(column, list(values))
-        if float not in types:
-            _COLUMN_CHECKS.keep(key, check)
+        check = _COLUMN_CHECKS.keep(key, _r1_values(column, list(values)))
     return check
 
 
@@ -214,28 +216,39 @@ def _parts_detail(names: Sequence[str], total: Value, values: Sequence[Value]) -
     return f"total {_show(total)}; {_terms(names, values)} = {_show(_sum(values))}"
 
 
-# R2's checks by row and values: rows repeat across reports (zeros, small counts). The key holds each value's
-# type, since 1 and 1.0 are equal but print differently; floats are not kept (-0.0 equals 0.0 but prints
-# "-0"). A kept check is shared between records: it is never changed once made, save its detail being
-# written, which depends only on the key.
-_R2_CHECKS: Memo[tuple[str, tuple[Value, ...], tuple[type, ...]], Check] = Memo(8192)
+# R2's checks by row and values: rows repeat across reports (zeros, small counts). Only a table whose values
+# are all plain (`_plain`) is looked up or kept, so the values alone are an exact key: 1 and 1.0 are equal
+# but print differently, and -0.0 equals 0.0 but prints "-0". A kept check is shared between records: it is
+# never changed once made, save its detail being written, which depends only on the key.
+_R2_CHECKS: Memo[tuple[str, tuple[Value, ...]], Check] = Memo(8192)
 # R1's and R3's checks by rule, column and values, kept the same way: columns of zeros and small counts repeat.
-_COLUMN_CHECKS: Memo[tuple[str, str, tuple[Value, ...], tuple[type, ...]], Check] = Memo(8192)
+_COLUMN_CHECKS: Memo[tuple[object, ...], Check] = Memo(8192)
+_PLAIN_TYPES = frozenset((int, type(None)))  # not bool, not float: values whose equals print the same
+
+
+def _plain(rows: Mapping[str, tuple[Value, ...]]) -> bool:
+    """Every value of table 3 a count (an int) or blank: its checks may be remembered by values alone.
+    One pass over the table, not a tuple of types built per check."""
+    return _PLAIN_TYPES.issuperset(map(type, chain.from_iterable(rows.values())))
+
+
+def _r2_rows(rows: Mapping[str, tuple[Value, ...]], kept: bool) -> list[Check]:
+    """R2 of every row, remembered by row and values when they are all plain (`_plain`)."""
+    if not kept:
+        return [_r2(row, values) for row, values in rows.items()]
+    checks = []
+    for key in rows.items():
+        check = _R2_CHECKS.get(key)
+        if check is None:
+            check = _R2_CHECKS.keep(key, _r2(*key))
+        checks.append(check)
+    return checks
 
 
 def _r2(row: str, cells: tuple[Value, ...]) -> Check:
     """R2 of one row, given its values in `_COLUMNS` order (`_row_values`)."""
-    types = tuple(map(type, cells))
-    key = (row, cells, types)
-    check = _R2_CHECKS.get(key)
-    if check is None:
-        values, total = cells[:_TOTAL], cells[_TOTAL]
-        check = _total_check(
-            "R2", f"applications.{row}", total, values, partial(_parts_detail, _APPLICANTS, total, values)
-        )
-        if float not in types:
-            _R2_CHECKS.keep(key, check)
-    return check
+    values, total = cells[:_TOTAL], cells[_TOTAL]
+    return _total_check("R2", f"applications.{row}", total, values, partial(_parts_detail, _APPLICANTS, total, values))
 
 
 def _row_values(table: Table) -> dict[str, tuple[Value, ...]]:
@@ -265,30 +278,32 @@ def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
 
 
 def _r3_columns(
-    table: Table, result_rows: Sequence[str], rows: Mapping[str, tuple[Value, ...]]
+    table: Table, result_rows: Sequence[str], rows: Mapping[str, tuple[Value, ...]], kept: bool
 ) -> list[Check]:
-    """R3 for every column, from the rows' values (`_row_values`) read once for all columns."""
+    """R3 for every column, from the rows' values (`_row_values`) read once for all columns; remembered
+    by values when they are all plain (`_plain`)."""
     if "total_processed" not in table or not result_rows or any(r not in table for r in result_rows):
         return [_r3(table, column, result_rows) for column in _COLUMNS]
     totals = rows["total_processed"]
     by_row = [rows[r] for r in result_rows]
-    return [
-        _r3_kept(column, total, values)
-        for column, total, values in zip(_COLUMNS, totals, zip(*by_row, strict=True), strict=True)
-    ]
+    by_column = zip(_COLUMNS, totals, zip(*by_row, strict=True), strict=True)
+    if not kept:
+        return [_r3_values(column, total, values) for column, total, values in by_column]
+    return [_r3_kept(column, total, values) for column, total, values in by_column]
 
 
 def _r3_kept(column: str, total: Value, values: tuple[Value, ...]) -> Check:
-    """R3 of one column given its total and result rows' values, remembered like R2's checks."""
-    types = (type(total), *map(type, values))
-    key = ("R3", column, (total, *values), types)
+    """R3 of one column given its total and result rows' plain values, remembered like R2's checks."""
+    key = ("R3", column, total, values)
     check = _COLUMN_CHECKS.get(key)
     if check is None:
-        listed = list(values)
-        check = _total_check("R3", _SCOPES[column], total, listed, partial(_r3_detail, total, listed))
-        if float not in types:
-            _COLUMN_CHECKS.keep(key, check)
+        check = _COLUMN_CHECKS.keep(key, _r3_values(column, total, values))
     return check
+
+
+def _r3_values(column: str, total: Value, values: tuple[Value, ...]) -> Check:
+    listed = list(values)
+    return _total_check("R3", _SCOPES[column], total, listed, partial(_r3_detail, total, listed))
 
 
 def _r3_detail(total: Value, values: list[Value]) -> str:
@@ -308,7 +323,7 @@ def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Se
     if not overview or template not in ("2019", "2021"):
         return []
     checks = []
-    for pattern, cells, anchored in _R7_QUOTES[template]:
+    for pattern, cells, anchored, scope in _R7_QUOTES[template]:
         match = _search_anchored(pattern, anchored, overview)
         if not match:
             continue
@@ -317,13 +332,18 @@ def _r7(template: str, tables: Mapping[str, Table | None], sections: Sequence[Se
         for table_key, row, column in cells:
             table = tables.get(table_key)
             values.append(table[row].get(column) if table is not None and row in table else None)
-        scope = " + ".join(".".join(c) for c in cells)
-        detail = f"prose {match.group(0)!r} quotes {quoted}; table {_show(_sum(values))}"
+        explain = partial(_r7_detail, match.group(0), quoted, values)
         if all(v is None for v in values):
-            checks.append(Check("R7", scope, None, f"not applicable (table cell blank or missing): {detail}"))
+            checks.append(
+                Check("R7", scope, None, partial(_prefixed, "not applicable (table cell blank or missing): ", explain))
+            )
         else:
-            checks.append(Check("R7", scope, quoted == _sum(values), detail))
+            checks.append(Check("R7", scope, quoted == _sum(values), explain))
     return checks
+
+
+def _r7_detail(quote: str, quoted: int, values: list[Value]) -> str:
+    return f"prose {quote!r} quotes {quoted}; table {_show(_sum(values))}"
 
 
 def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:

@@ -17,6 +17,7 @@ from nianbao.parsers.labels import simplified
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _LONE_YEAR = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
 _REPORT_WORD = re.compile(r"报告|年报|(?:政府|政务)信息公开.*报")  # the last for scrambled titles: …公开 工作告年度报》
+_SPACES = re.compile(r"\s+")
 _YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _REPORT_TAIL = re.compile(r"(?:的)?(?:政府|政务)信息公开.*$|(?:年度)?(?:工作)?(?:年度)?(?:报告|年报).*$")
 _PERIOD = re.compile(
@@ -62,8 +63,7 @@ def title_agency(title: str | None) -> str | None:
     if not names_a_report(title):
         return None
     body = _YEAR_TOKEN.sub("", simplified(title or ""))
-    body = _REPORT_TAIL.sub("", re.sub(r"\s+", "", body)).strip(_EDGE_PUNCTUATION)
-    body = re.sub(r"^关于", "", body)
+    body = _REPORT_TAIL.sub("", _SPACES.sub("", body)).strip(_EDGE_PUNCTUATION).removeprefix("关于")
     if body.endswith("人民"):  # 北京市人民政府信息公开… shares 政府 between the body and the phrase
         body += "政府"
     return body if len(body) >= 2 and not _NOT_A_BODY.search(body) else None

@@ -165,7 +165,7 @@ class _Reader:
                 if self._review_row_read(row, self.context, reading.masks):
                     self.context = None
                 continue
-            if not any(row):
+            if not reading.masks[0]:  # no cell filled (`row_masks`)
                 continue  # a row of empty cells (a spacer) neither ends a header nor ends the table
             self.context.open = False
             matched = self._data_row(row, self.context, reading)
@@ -286,7 +286,7 @@ class _Reader:
             return True
         matched = rows[match.index] if match.index is not None else None
         if matched is None:
-            if labels and any(is_number(c) for c in row[label_end + 1 :]):
+            if labels and reading.masks[1] >> (label_end + 1):  # a number after the labels (`row_masks`)
                 key = EXTRA_PREFIX + label_key(labels[-1])
                 columns = tuple(sorted(context.positions, key=lambda k: context.positions[k][0]))
                 self._store(context, key, row, label_end, columns, labels, reading)
@@ -391,7 +391,7 @@ class _Reader:
         if not values or not all(is_value(c) for c in values):
             return False
         self._review_row(row, label_end, context, masks)
-        context.read_blank = not any(is_number(c) for c in values)
+        context.read_blank = not masks[1] >> (label_end + 1)  # no number among the values (`row_masks`)
         return not context.read_blank
 
     def _review_row(
