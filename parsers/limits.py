@@ -81,16 +81,20 @@ def check_docx_package(data: bytes, where: str) -> None:
 
 
 _STREAM = re.compile(rb"stream\r?\n")
+_FEED = 64 << 10  # input handed to the inflater at a time: what it copies aside as unused after a stream ends
 
 
 def check_pdf_streams(data: bytes, where: str) -> None:
     """Inflate each zlib-compressed stream, counting what comes out, before pdfium inflates it whole:
     a 1 MB stream can stand for gigabytes."""
+    view = memoryview(data)  # slices of a view are not copies
     for match in _STREAM.finditer(data):
+        if data.startswith(b"end", match.start() - 3, match.start()):
+            continue  # `endstream` closes a stream; the bytes after it are no stream's data
         inflater = zlib.decompressobj()
         start, produced = match.end(), 0
         try:
-            pending = data[start : start + _CHUNK]
+            pending: bytes | memoryview = view[start : start + _FEED]
             offset = start + len(pending)
             while pending or inflater.unconsumed_tail:
                 out = inflater.decompress(inflater.unconsumed_tail or pending, _CHUNK)
@@ -102,7 +106,7 @@ def check_pdf_streams(data: bytes, where: str) -> None:
                 if inflater.eof:
                     break
                 if not inflater.unconsumed_tail:
-                    pending = data[offset : offset + _CHUNK]
+                    pending = view[offset : offset + _FEED]
                     offset += len(pending)
         except zlib.error:
             continue  # not zlib (an image, another filter, or 'stream' in text): not ours to judge
