@@ -80,7 +80,10 @@ def read_page(
             check_glyphs(pdfium_c.FPDFText_CountChars(textpage))
         raw = page.raw  # the handle itself: a helper object is converted at each of thousands of calls
         for index in range(pdfium_c.FPDFPage_CountObjects(raw)):
-            _walk(pdfium_c.FPDFPage_GetObject(raw, index), _IDENTITY, origin, edges, counts, max_drawn, depth=0)
+            obj = _GET_OBJECT(raw, index)
+            kind = _OBJECT_TYPE(obj)
+            if kind in _DRAWN:  # most objects are text, read from the text page
+                _walk(obj, kind, _IDENTITY, origin, edges, counts, max_drawn, depth=0)
         chars, unmapped, glyphs = _chars(textpage.raw, origin)
     finally:
         textpage.close()
@@ -98,12 +101,19 @@ def read_page(
 
 def _unchecked(function: Callable, restype: type) -> Callable:  # type: ignore[type-arg]
     """The same pdfium function, called without ctypes' conversion of each argument through its
-    declared type (3-4x the cost of the call itself). Only for calls made per character whose
-    arguments are already C-ready: the text page's pointer object, a Python int index (passed as
-    a C int, as declared), a `byref` out-parameter."""
+    declared type (3-4x the cost of the call itself). Only for calls made per character, object or
+    path segment whose arguments are already C-ready: a handle as the pointer object pdfium gave
+    (a pointer `restype` keeps results so), a Python int index where a C int is declared, a
+    `byref` out-parameter."""
     return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
+_GET_OBJECT = _unchecked(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT)
+_OBJECT_TYPE = _unchecked(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+_GET_SEGMENT = _unchecked(pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDF_PATHSEGMENT)
+_SEGMENT_POINT = _unchecked(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
+_SEGMENT_TYPE = _unchecked(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
+_SEGMENT_CLOSES = _unchecked(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
 _HAS_MAP_ERROR = _unchecked(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)
 _LOOSE_BOX = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
 _FONT_SIZE = _unchecked(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
@@ -162,8 +172,10 @@ def _codes(textpage: ctypes.c_void_p, count: int) -> list[int] | None:
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def _walk(obj, outer, origin, edges, counts, max_drawn, depth):  # type: ignore[no-untyped-def]
-    kind = pdfium_c.FPDFPageObj_GetType(obj)
+_DRAWN = frozenset((pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM))
+
+
+def _walk(obj, kind, outer, origin, edges, counts, max_drawn, depth):  # type: ignore[no-untyped-def]
     if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
         counts["images"] += 1
     elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
@@ -171,7 +183,9 @@ def _walk(obj, outer, origin, edges, counts, max_drawn, depth):  # type: ignore[
     elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:  # forms nest; a cycle must not recurse forever
         matrix = _compose(_matrix(obj), outer)
         for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-            _walk(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix, origin, edges, counts, max_drawn, depth + 1)
+            inner = pdfium_c.FPDFFormObj_GetObject(obj, index)
+            kind = _OBJECT_TYPE(inner)
+            _walk(inner, kind, matrix, origin, edges, counts, max_drawn, depth + 1)
 
 
 def _matrix(obj) -> tuple[float, ...]:  # type: ignore[no-untyped-def]
@@ -196,6 +210,7 @@ def _path_edges(obj, matrix, origin, edges, counts, max_drawn) -> None:  # type:
     a, b, c, d, e, f = matrix
     left, top = origin
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_out, y_out = ctypes.byref(x), ctypes.byref(y)
     subpath: list[tuple[float, float]] = []
 
     def flush(closed: bool) -> None:
@@ -211,17 +226,16 @@ def _path_edges(obj, matrix, origin, edges, counts, max_drawn) -> None:  # type:
                 edges.append(edge)
 
     for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        segment = _GET_SEGMENT(obj, index)
+        _SEGMENT_POINT(segment, x_out, y_out)
         px = a * x.value + c * y.value + e - left
         py = top - (b * x.value + d * y.value + f)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        if _SEGMENT_TYPE(segment) == pdfium_c.FPDF_SEGMENT_MOVETO:
             flush(False)
             subpath = [(px, py)]
         else:
             subpath.append((px, py))
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        if _SEGMENT_CLOSES(segment):
             flush(True)
             subpath = []
     flush(False)
