@@ -23,6 +23,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 import pypdfium2 as pdfium
 from pdfplumber.table import Table
@@ -251,7 +252,7 @@ def _page_content(page: PageObjects, number: int, method: Method = Method.GRID) 
     found = [] if drawing else [t for t in _find_tables(page) if _column_count(t) >= 2]
     tables = [(t.bbox[1], _table(t, page.chars, number, method)) for t in found]
     boxes = [t.bbox for t in found]
-    outside = _text_lines([char for char in page.chars if not _inside_any(char, boxes)])
+    outside = _text_lines(_outside(page.chars, boxes))
     aligned = [] if drawing else pdf_aligned.find(outside)
     taken = {index for table in aligned for index in table.lines}
     tables += [(_aligned_top(t), _aligned_table(t, number, method)) for t in aligned]
@@ -274,30 +275,36 @@ def _column_count(table: Table) -> int:
     return max((len(row.cells) for row in table.rows), default=0)
 
 
-def _inside(char: Char, box: tuple[float, float, float, float]) -> bool:
-    """pdfplumber's rule: the character's centre is in the box (right and bottom sides excluded)."""
-    cx = (char.x0 + char.x1) / 2
-    cy = (char.top + char.bottom) / 2
-    x0, top, x1, bottom = box
-    return x0 <= cx < x1 and top <= cy < bottom
+def _outside(chars: tuple[Char, ...], boxes: list[tuple[float, float, float, float]]) -> list[Char]:
+    """The characters whose centre is in none of the boxes (sides included)."""
+    if not boxes:
+        return list(chars)
+    kept = []
+    for char in chars:
+        cx = (char.x0 + char.x1) / 2
+        cy = (char.top + char.bottom) / 2
+        for x0, top, x1, bottom in boxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            kept.append(char)
+    return kept
 
 
-def _inside_any(char: Char, boxes: list[tuple[float, float, float, float]]) -> bool:
-    cx = (char.x0 + char.x1) / 2
-    cy = (char.top + char.bottom) / 2
-    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+_BY_TOP = attrgetter("top")
+_BY_X0 = attrgetter("x0")
 
 
 def _text_lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into lines (tops within the tolerance of the previous one), left to right."""
     lines: list[list[Char]] = []
     last = None
-    for char in sorted(chars, key=lambda c: c.top):
+    for char in sorted(chars, key=_BY_TOP):
         if last is None or char.top > last + _TOLERANCE:
             lines.append([])
         lines[-1].append(char)
         last = char.top
-    return [sorted(line, key=lambda c: c.x0) for line in lines]
+    return [sorted(line, key=_BY_X0) for line in lines]
 
 
 def _line_text(line: list[Char]) -> str:
@@ -324,15 +331,15 @@ def _lines(char_lines: list[list[Char]], page: PageObjects) -> list[_Line]:
         text = _line_text(line)
         if not text:
             continue
-        top, bottom = min(c.top for c in line), max(c.bottom for c in line)
+        top, bottom = min([c.top for c in line]), max([c.bottom for c in line])
         lines.append(
             _Line(
                 text=text,
-                x0=min(c.x0 for c in line),
-                x1=max(c.x1 for c in line),
+                x0=min([c.x0 for c in line]),
+                x1=max([c.x1 for c in line]),
                 top=top,
                 bottom=bottom,
-                size=max(c.size for c in line),
+                size=max([c.size for c in line]),
                 margin=bottom < band or top > page.height - band,
             )
         )
@@ -418,13 +425,24 @@ def _chars_by_box(boxes: list[tuple[float, float, float, float]], chars: tuple[C
         cx = (char.x0 + char.x1) / 2
         cy = (char.top + char.bottom) / 2
         box = slots.get((bisect_right(xs, cx) - 1, bisect_right(tops, cy) - 1))
-        if box is not None and _inside(char, box):
+        # pdfplumber's rule: the character's centre is in the box (right and bottom sides excluded).
+        if box is not None and box[0] <= cx < box[2] and box[1] <= cy < box[3]:
             held[box].append(char)
     return held
 
 
 def _edge_index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    """The index of the edge nearest `value`, the first of equally near ones (as `min` over all
+    indices gives it). `edges` ascend, so distances fall up to value's place and rise after it:
+    only the two edges around that place are candidates, and ties can only lie to their left."""
+    place = bisect_left(edges, value)
+    if place < len(edges) and (place == 0 or edges[place] - value < value - edges[place - 1]):
+        return place
+    place -= 1
+    nearest = value - edges[place]
+    while place > 0 and value - edges[place - 1] == nearest:
+        place -= 1
+    return place
 
 
 def _unwrap(text: str) -> str:
@@ -576,7 +594,7 @@ def _join_row(first: _Table, second: _Table) -> _Table:
 
 def _snap(table: _Table, edges: list[float]) -> _Table:
     def snapped(x: float) -> float:
-        nearest = min(edges, key=lambda edge: abs(edge - x))
+        nearest = edges[_edge_index(edges, x)]
         return nearest if abs(nearest - x) <= _EDGE_SNAP else x
 
     cells = tuple(replace(c, x0=snapped(c.x0), x1=snapped(c.x1)) for c in table.cells)
