@@ -81,6 +81,10 @@ def check_docx_package(data: bytes, where: str) -> None:
 
 
 _STREAM = re.compile(rb"stream\r?\n")
+_DEFLATE_RATIO = 1032
+"""Deflate's largest expansion (RFC 1951): a 258-byte match coded in two 1-bit codes is 1032 bytes out
+per byte in. A stream can take in at most the bytes from its start to the end of the file, so one
+starting within MAX_PDF_STREAM_BYTES / 1032 bytes (124 KB) of the end cannot cross the limit."""
 _FEED = 64 << 10  # input handed to the inflater at a time: what it copies aside as unused after a stream ends
 
 
@@ -89,6 +93,8 @@ def check_pdf_streams(data: bytes, where: str) -> None:
     a 1 MB stream can stand for gigabytes."""
     view = memoryview(data)  # slices of a view are not copies
     for match in _STREAM.finditer(data):
+        if (len(data) - match.end()) * _DEFLATE_RATIO <= MAX_PDF_STREAM_BYTES:
+            break  # this stream and every later one are too short to inflate beyond the limit
         if data.startswith(b"end", match.start() - 3, match.start()):
             continue  # `endstream` closes a stream; the bytes after it are no stream's data
         inflater = zlib.decompressobj()
