@@ -101,11 +101,12 @@ def read_page(
 
 def _unchecked(function: Callable, restype: type) -> Callable:  # type: ignore[type-arg]
     """The same pdfium function, called without ctypes' conversion of each argument through its
-    declared type (3-4x the cost of the call itself). Only for calls made per character, object or
-    path segment whose arguments are already C-ready: a handle as the pointer object pdfium gave
-    (a pointer `restype` keeps results so), a Python int index where a C int is declared, a
+    declared type (3-4x the cost of the call itself) and without releasing the GIL around a call of
+    a microsecond (pdfium is used under one lock anyway). Only for calls made per character, object
+    or path segment whose arguments are already C-ready: a handle as the pointer object pdfium
+    gave (a pointer `restype` keeps results so), a Python int index where a C int is declared, a
     `byref` out-parameter."""
-    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+    return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 _GET_OBJECT = _unchecked(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT)
@@ -114,6 +115,7 @@ _GET_SEGMENT = _unchecked(pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDF_PATHSE
 _SEGMENT_POINT = _unchecked(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
 _SEGMENT_TYPE = _unchecked(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
 _SEGMENT_CLOSES = _unchecked(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
+_IS_GENERATED = _unchecked(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
 _HAS_MAP_ERROR = _unchecked(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)
 _LOOSE_BOX = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
 _FONT_SIZE = _unchecked(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
@@ -128,11 +130,12 @@ def _chars(textpage: ctypes.c_void_p, origin: tuple[float, float]) -> tuple[tupl
     box_out = ctypes.byref(box)  # made once, not at each call
     matrix = pdfium_c.FS_MATRIX()
     sizes: dict[tuple[float, float], float] = {}
+    seen: dict[tuple[float, float], float] = {}  # the size by font size and exact box height: no round()
     chars = []
     unmapped = glyphs = 0
     for i in range(count):
         code = codes[i] if codes is not None else pdfium_c.FPDFText_GetUnicode(textpage, i)
-        if code in _BLANKS and pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
+        if code in _BLANKS and _IS_GENERATED(textpage, i) == 1:
             continue  # pdfium's own spaces and line breaks between text objects
         glyphs += 1
         if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
@@ -143,12 +146,16 @@ def _chars(textpage: ctypes.c_void_p, origin: tuple[float, float]) -> tuple[tupl
         _LOOSE_BOX(textpage, i, box_out)
         box_left, box_top, box_right, box_bottom = _RECT(box)
         # The font size times the text matrix's vertical scale; glyphs of one font size and one box
-        # height share it, so the matrix (the costly call) is asked once per such pair.
-        key = (_FONT_SIZE(textpage, i), round(box_top - box_bottom, 2))
-        size = sizes.get(key)
+        # height (to 0.01 pt) share it, so the matrix (the costly call) is asked once per such pair.
+        exact = (_FONT_SIZE(textpage, i), box_top - box_bottom)
+        size = seen.get(exact)
         if size is None:
-            pdfium_c.FPDFText_GetMatrix(textpage, i, matrix)
-            size = sizes[key] = key[0] * math.hypot(matrix.c, matrix.d)
+            key = (exact[0], round(exact[1], 2))
+            size = sizes.get(key)
+            if size is None:
+                pdfium_c.FPDFText_GetMatrix(textpage, i, matrix)
+                size = sizes[key] = key[0] * math.hypot(matrix.c, matrix.d)
+            seen[exact] = size
         # pdfminer's box: from the descent line up by the font size (the loose box reaches the ascent).
         lower = top - box_bottom
         chars.append(Char(chr(code), box_left - left, box_right - left, lower - size, lower, size))
