@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 
 import pypdfium2 as pdfium
-from pdfplumber.table import Table
+from pdfplumber.table import Row
 
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
@@ -249,10 +249,14 @@ def _page_content(page: PageObjects, number: int, method: Method = Method.GRID) 
     if not page.chars:
         return _PageContent((), 0.0, page.width, pictured=True)
     drawing = page.drawn > MAX_DRAWING_OBJECTS
-    found = [] if drawing else [t for t in _find_tables(page) if _column_count(t) >= 2]
-    tables = [(t.bbox[1], _table(t, page.chars, number, method)) for t in found]
-    boxes = [t.bbox for t in found]
-    outside = _text_lines(_outside(page.chars, boxes))
+    found = [] if drawing else _ruled_tables(page)
+    if found:
+        centres = _centres(page.chars)
+        tables = [(bbox[1], _table(bbox, rows, centres, number, method)) for bbox, rows in found]
+        outside = _text_lines(_outside(centres, [bbox for bbox, _ in found]))
+    else:
+        tables = []
+        outside = _text_lines(list(page.chars))
     aligned = [] if drawing else pdf_aligned.find(outside)
     taken = {index for table in aligned for index in table.lines}
     tables += [(_aligned_top(t), _aligned_table(t, number, method)) for t in aligned]
@@ -266,23 +270,34 @@ def _page_content(page: PageObjects, number: int, method: Method = Method.GRID) 
     return _PageContent(items, left, right, garbled=garbled, drawing=drawing)
 
 
-def _find_tables(page: PageObjects) -> list[Table]:
-    return find_tables(page.edges, page.width, page.height)
+_Box = tuple[float, float, float, float]
+_Centred = tuple[float, float, Char]  # a character after its centre's x and y
 
 
-def _column_count(table: Table) -> int:
+def _ruled_tables(page: PageObjects) -> list[tuple[_Box, list[Row]]]:
+    """The tables found from the ruling lines, each as its box and its rows (pdfplumber's Table
+    works both out anew at each access), but for one-column ones."""
+    found = []
+    for table in find_tables(page.edges, page.width, page.height):
+        rows = table.rows
+        if _column_count(rows) >= 2:
+            found.append((table.bbox, rows))
+    return found
+
+
+def _column_count(rows: list[Row]) -> int:
     # A box drawn around a paragraph (a highlight, a frame) is found as a one-column "table".
-    return max((len(row.cells) for row in table.rows), default=0)
+    return max((len(row.cells) for row in rows), default=0)
 
 
-def _outside(chars: tuple[Char, ...], boxes: list[tuple[float, float, float, float]]) -> list[Char]:
+def _centres(chars: tuple[Char, ...]) -> list[_Centred]:
+    return [((char.x0 + char.x1) / 2, (char.top + char.bottom) / 2, char) for char in chars]
+
+
+def _outside(centres: list[_Centred], boxes: list[_Box]) -> list[Char]:
     """The characters whose centre is in none of the boxes (sides included)."""
-    if not boxes:
-        return list(chars)
     kept = []
-    for char in chars:
-        cx = (char.x0 + char.x1) / 2
-        cy = (char.top + char.bottom) / 2
+    for cx, cy, char in centres:
         for x0, top, x1, bottom in boxes:
             if x0 <= cx <= x1 and top <= cy <= bottom:
                 break
@@ -393,26 +408,29 @@ def _mode(values: list[float]) -> float:
     return Counter(round(v) for v in values).most_common(1)[0][0]
 
 
-def _table(table: Table, chars: tuple[Char, ...], page: int, method: Method = Method.GRID) -> _Table:
+def _table(bbox: _Box, rows: list[Row], centres: list[_Centred], page: int, method: Method = Method.GRID) -> _Table:
     """Cells with their spans, from the cell boxes and the characters inside them."""
-    boxes = [box for row in table.rows for box in row.cells if box is not None]
-    row_edges = sorted({round(box[1], 1) for box in boxes} | {round(table.bbox[3], 1)})
-    held = _chars_by_box(boxes, chars)
+    boxes = [box for row in rows for box in row.cells if box is not None]
+    row_edges = sorted({round(box[1], 1) for box in boxes} | {round(bbox[3], 1)})
+    held = _chars_by_box(boxes, bbox, centres)
     cells = []
     for box in boxes:
         first = _edge_index(row_edges, box[1])
         last = _edge_index(row_edges, box[3])
         text = "\n".join(_line_text(line) for line in _text_lines(held[box]))
         text = ocr.tidy(text) if method is Method.OCR else text
-        confidence = min((c.confidence for c in held[box] if c.confidence is not None), default=None)
+        # Only recognised words have a confidence: a text layer's glyphs have none to look through.
+        ocr_words = held[box] if method is Method.OCR else ()
+        confidence = min((c.confidence for c in ocr_words if c.confidence is not None), default=None)
         cell = _Cell(_unwrap(text), box[0], box[2], first, max(1, last - first), page, tuple(box), method, confidence)
         cells.append(cell)
-    return _Table(tuple(cells), len(row_edges) - 1, table.bbox[0], table.bbox[2], method)
+    return _Table(tuple(cells), len(row_edges) - 1, bbox[0], bbox[2], method)
 
 
-def _chars_by_box(boxes: list[tuple[float, float, float, float]], chars: tuple[Char, ...]) -> dict:
+def _chars_by_box(boxes: list[_Box], bbox: _Box, centres: list[_Centred]) -> dict:
     """Each cell box with the characters whose centre it holds, found through the grid of box edges
-    (one lookup per character instead of a test against every box)."""
+    (one lookup per character instead of a test against every box); a character whose centre is
+    outside the table's box (`bbox`, the cells' outline) is in none of them."""
     xs = sorted({box[0] for box in boxes})
     tops = sorted({box[1] for box in boxes})
     slots: dict[tuple[int, int], tuple[float, float, float, float]] = {}
@@ -420,10 +438,11 @@ def _chars_by_box(boxes: list[tuple[float, float, float, float]], chars: tuple[C
         for i in range(bisect_left(xs, box[0]), bisect_left(xs, box[2])):
             for j in range(bisect_left(tops, box[1]), bisect_left(tops, box[3])):
                 slots.setdefault((i, j), box)
-    held: dict[tuple[float, float, float, float], list[Char]] = {box: [] for box in boxes}
-    for char in chars:
-        cx = (char.x0 + char.x1) / 2
-        cy = (char.top + char.bottom) / 2
+    held: dict[_Box, list[Char]] = {box: [] for box in boxes}
+    left, top, right, bottom = bbox
+    for cx, cy, char in centres:
+        if not (left <= cx <= right and top <= cy <= bottom):
+            continue
         box = slots.get((bisect_right(xs, cx) - 1, bisect_right(tops, cy) - 1))
         # pdfplumber's rule: the character's centre is in the box (right and bottom sides excluded).
         if box is not None and box[0] <= cx < box[2] and box[1] <= cy < box[3]:
@@ -536,11 +555,12 @@ def _join(first: _Table, second: _Table) -> _Table:
     kept_first = list(first.cells)
     kept_second = []
     for cell in second.cells:
-        position, above = next(((i, a) for i, a in tail if _same_columns(a, cell)), (0, None))
-        if cell.row == 0 and above is not None and _cut_by_page(above, cell, first, second):
-            joined = replace(above, text=_glue(above.text, cell.text), rows=above.rows + cell.rows)
-            kept_first[position] = joined
-            continue
+        if cell.row == 0:  # only the part's first row can continue a cell cut by the page break
+            position, above = next(((i, a) for i, a in tail if _same_columns(a, cell)), (0, None))
+            if above is not None and _cut_by_page(above, cell, first, second):
+                joined = replace(above, text=_glue(above.text, cell.text), rows=above.rows + cell.rows)
+                kept_first[position] = joined
+                continue
         kept_second.append(replace(cell, row=cell.row + first.nrows))
     return _Table(tuple(kept_first + kept_second), first.nrows + second.nrows, first.x0, first.x1)
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
-from pdfplumber.utils import obj_to_bbox
+from pdfplumber.utils.geometry import bbox_getter  # what obj_to_bbox calls, without its Python frame
 
 _AXIS_TOLERANCE = 0.01  # points: a segment this close to horizontal or vertical is a ruling line
 
@@ -305,8 +305,8 @@ def _cells(intersections: dict) -> list[tuple[float, float, float, float]]:
     pdfplumber rebuilds every point's edge set and rescans all later points for each pair it tries
     (quadratic; 10 % of a ruled report's parse); here each point's edges are a set once and the points
     below and to the right come from its column and row."""
-    vertical = {p: {obj_to_bbox(e) for e in found["v"]} for p, found in intersections.items()}
-    horizontal = {p: {obj_to_bbox(e) for e in found["h"]} for p, found in intersections.items()}
+    vertical = {p: set(map(bbox_getter, found["v"])) for p, found in intersections.items()}
+    horizontal = {p: set(map(bbox_getter, found["h"])) for p, found in intersections.items()}
     points = sorted(intersections)
     columns: dict[float, list[_Point]] = {}
     rows: dict[float, list[_Point]] = {}
