@@ -97,11 +97,15 @@ def check_pdf_streams(data: bytes, where: str) -> None:
             break  # this stream and every later one are too short to inflate beyond the limit
         if data.startswith(b"end", match.start() - 3, match.start()):
             continue  # `endstream` closes a stream; the bytes after it are no stream's data
-        inflater = zlib.decompressobj()
         start, produced = match.end(), 0
+        if not _zlib_header(data[start], data[start + 1]):
+            continue  # not zlib (an image, another filter, or 'stream' in text): not ours to judge
+        # The deflate data after the header, inflated raw: what comes out is the same, and the
+        # checksum after it (which zlib would compute over every byte) has no bearing on the size.
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         try:
-            pending: bytes | memoryview = view[start : start + _FEED]
-            offset = start + len(pending)
+            pending: bytes | memoryview = view[start + 2 : start + 2 + _FEED]
+            offset = start + 2 + len(pending)
             while pending or inflater.unconsumed_tail:
                 out = inflater.decompress(inflater.unconsumed_tail or pending, _CHUNK)
                 produced += len(out)
@@ -116,6 +120,12 @@ def check_pdf_streams(data: bytes, where: str) -> None:
                     offset += len(pending)
         except zlib.error:
             continue  # not zlib (an image, another filter, or 'stream' in text): not ours to judge
+
+
+def _zlib_header(method: int, flags: int) -> bool:
+    """RFC 1950's two bytes as zlib accepts them: deflate, a window of at most 32 KB, the check
+    bits right, and no preset dictionary (zlib would stop for one it is not given)."""
+    return method & 0x0F == 8 and method >> 4 <= 7 and (method << 8 | flags) % 31 == 0 and not flags & 0x20
 
 
 def check_pdf_pages(pages: int, where: str) -> None:

@@ -35,3 +35,10 @@ def test_the_smallest_bomb_is_refused_at_the_end_of_the_file() -> None:
     assert (len(data) - data.index(b"stream\n") - 7) * _DEFLATE_RATIO > MAX_PDF_STREAM_BYTES  # not skipped
     with pytest.raises(ParseError, match="inflates beyond"):
         check_pdf_streams(data, "bomb.pdf")
+
+
+def test_a_bomb_with_a_wrong_checksum_is_refused_all_the_same() -> None:
+    packed = _tightest_zlib((MAX_PDF_STREAM_BYTES >> 20) + 1)[:-4] + b"\0\0\0\0"
+    data = b"%%PDF-1.4\n4 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed
+    with pytest.raises(ParseError, match="inflates beyond"):
+        check_pdf_streams(data, "bomb.pdf")
