@@ -313,12 +313,15 @@ _BY_X0 = attrgetter("x0")
 def _text_lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into lines (tops within the tolerance of the previous one), left to right."""
     lines: list[list[Char]] = []
+    line: list[Char] = []
     last = None
     for char in sorted(chars, key=_BY_TOP):
-        if last is None or char.top > last + _TOLERANCE:
-            lines.append([])
-        lines[-1].append(char)
-        last = char.top
+        top = char.top
+        if last is None or top > last + _TOLERANCE:
+            line = []
+            lines.append(line)
+        line.append(char)
+        last = top
     return [sorted(line, key=_BY_X0) for line in lines]
 
 
@@ -327,14 +330,15 @@ def _line_text(line: list[Char]) -> str:
     parts: list[str] = []
     previous: Char | None = None
     for char in line:
-        if char.text.isspace():
+        text = char.text
+        if text.isspace():
             previous = None
             if parts and parts[-1] != " ":
                 parts.append(" ")
             continue
         if previous is not None and char.x0 > previous.x1 + _TOLERANCE and parts[-1] != " ":
             parts.append(" ")
-        parts.append(char.text)
+        parts.append(text)
         previous = char
     return "".join(parts).strip()
 

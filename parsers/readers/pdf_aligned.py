@@ -59,7 +59,8 @@ def segments(line: list[Char]) -> list[Segment]:
     for char in line:
         if char.text.isspace():
             continue
-        if last is not None and char.x0 - last.x1 <= _GAP * max(char.size, last.size):
+        # max(char.size, last.size), written out: the builtin's call is most of this loop's cost
+        if last is not None and char.x0 - last.x1 <= _GAP * (last.size if last.size > char.size else char.size):
             parts[-1].append(char)
         else:
             parts.append([char])
