@@ -421,12 +421,16 @@ def _table(bbox: _Box, rows: list[Row], centres: list[_Centred], page: int, meth
     for box in boxes:
         first = _edge_index(row_edges, box[1])
         last = _edge_index(row_edges, box[3])
-        text = "\n".join(_line_text(line) for line in _text_lines(held[box]))
-        text = ocr.tidy(text) if method is Method.OCR else text
+        inside = held[box]
+        if inside:
+            text = "\n".join([_line_text(line) for line in _text_lines(inside)])
+            text = _unwrap(ocr.tidy(text) if method is Method.OCR else text)
+        else:
+            text = ""  # what no lines come to, tidied and unwrapped: many cells of a form are empty
         # Only recognised words have a confidence: a text layer's glyphs have none to look through.
-        ocr_words = held[box] if method is Method.OCR else ()
+        ocr_words = inside if method is Method.OCR else ()
         confidence = min((c.confidence for c in ocr_words if c.confidence is not None), default=None)
-        cell = _Cell(_unwrap(text), box[0], box[2], first, max(1, last - first), page, tuple(box), method, confidence)
+        cell = _Cell(text, box[0], box[2], first, max(1, last - first), page, tuple(box), method, confidence)
         cells.append(cell)
     return _Table(tuple(cells), len(row_edges) - 1, bbox[0], bbox[2], method)
 

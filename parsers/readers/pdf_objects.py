@@ -138,7 +138,7 @@ def _chars(textpage: ctypes.c_void_p, origin: tuple[float, float]) -> tuple[tupl
         if code in _BLANKS and _IS_GENERATED(textpage, i) == 1:
             continue  # pdfium's own spaces and line breaks between text objects
         glyphs += 1
-        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+        if code in _NO_CHARACTER:
             unmapped += 1
             continue
         if _HAS_MAP_ERROR(textpage, i) == 1:
@@ -163,6 +163,7 @@ def _chars(textpage: ctypes.c_void_p, origin: tuple[float, float]) -> tuple[tupl
 
 
 _BLANKS = frozenset((0x20, 0x0A, 0x0D, 0xA0))
+_NO_CHARACTER = frozenset((0, 0xFFFE, 0xFFFF, *range(0xD800, 0xE000)))  # pdfium's codes for a glyph it cannot map
 
 
 def _codes(textpage: ctypes.c_void_p, count: int) -> list[int] | None:
