@@ -81,17 +81,31 @@ def check_docx_package(data: bytes, where: str) -> None:
 
 
 _STREAM = re.compile(rb"stream\r?\n")
+_DEFLATE_RATIO = 1032
+"""Deflate's largest expansion (RFC 1951): a 258-byte match coded in two 1-bit codes is 1032 bytes out
+per byte in. A stream can take in at most the bytes from its start to the end of the file, so one
+starting within MAX_PDF_STREAM_BYTES / 1032 bytes (124 KB) of the end cannot cross the limit."""
+_FEED = 64 << 10  # input handed to the inflater at a time: what it copies aside as unused after a stream ends
 
 
 def check_pdf_streams(data: bytes, where: str) -> None:
     """Inflate each zlib-compressed stream, counting what comes out, before pdfium inflates it whole:
     a 1 MB stream can stand for gigabytes."""
+    view = memoryview(data)  # slices of a view are not copies
     for match in _STREAM.finditer(data):
-        inflater = zlib.decompressobj()
+        if (len(data) - match.end()) * _DEFLATE_RATIO <= MAX_PDF_STREAM_BYTES:
+            break  # this stream and every later one are too short to inflate beyond the limit
+        if data.startswith(b"end", match.start() - 3, match.start()):
+            continue  # `endstream` closes a stream; the bytes after it are no stream's data
         start, produced = match.end(), 0
+        if not _zlib_header(data[start], data[start + 1]):
+            continue  # not zlib (an image, another filter, or 'stream' in text): not ours to judge
+        # The deflate data after the header, inflated raw: what comes out is the same, and the
+        # checksum after it (which zlib would compute over every byte) has no bearing on the size.
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         try:
-            pending = data[start : start + _CHUNK]
-            offset = start + len(pending)
+            pending: bytes | memoryview = view[start + 2 : start + 2 + _FEED]
+            offset = start + 2 + len(pending)
             while pending or inflater.unconsumed_tail:
                 out = inflater.decompress(inflater.unconsumed_tail or pending, _CHUNK)
                 produced += len(out)
@@ -102,10 +116,16 @@ def check_pdf_streams(data: bytes, where: str) -> None:
                 if inflater.eof:
                     break
                 if not inflater.unconsumed_tail:
-                    pending = data[offset : offset + _CHUNK]
+                    pending = view[offset : offset + _FEED]
                     offset += len(pending)
         except zlib.error:
             continue  # not zlib (an image, another filter, or 'stream' in text): not ours to judge
+
+
+def _zlib_header(method: int, flags: int) -> bool:
+    """RFC 1950's two bytes as zlib accepts them: deflate, a window of at most 32 KB, the check
+    bits right, and no preset dictionary (zlib would stop for one it is not given)."""
+    return method & 0x0F == 8 and method >> 4 <= 7 and (method << 8 | flags) % 31 == 0 and not flags & 0x20
 
 
 def check_pdf_pages(pages: int, where: str) -> None:

@@ -23,9 +23,10 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 import pypdfium2 as pdfium
-from pdfplumber.table import Table
+from pdfplumber.table import Row
 
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
@@ -248,10 +249,14 @@ def _page_content(page: PageObjects, number: int, method: Method = Method.GRID) 
     if not page.chars:
         return _PageContent((), 0.0, page.width, pictured=True)
     drawing = page.drawn > MAX_DRAWING_OBJECTS
-    found = [] if drawing else [t for t in _find_tables(page) if _column_count(t) >= 2]
-    tables = [(t.bbox[1], _table(t, page.chars, number, method)) for t in found]
-    boxes = [t.bbox for t in found]
-    outside = _text_lines([char for char in page.chars if not _inside_any(char, boxes)])
+    found = [] if drawing else _ruled_tables(page)
+    if found:
+        centres = _centres(page.chars)
+        tables = [(bbox[1], _table(bbox, rows, centres, number, method)) for bbox, rows in found]
+        outside = _text_lines(_outside(centres, [bbox for bbox, _ in found]))
+    else:
+        tables = []
+        outside = _text_lines(list(page.chars))
     aligned = [] if drawing else pdf_aligned.find(outside)
     taken = {index for table in aligned for index in table.lines}
     tables += [(_aligned_top(t), _aligned_table(t, number, method)) for t in aligned]
@@ -265,39 +270,59 @@ def _page_content(page: PageObjects, number: int, method: Method = Method.GRID) 
     return _PageContent(items, left, right, garbled=garbled, drawing=drawing)
 
 
-def _find_tables(page: PageObjects) -> list[Table]:
-    return find_tables(page.edges, page.width, page.height)
+_Box = tuple[float, float, float, float]
+_Centred = tuple[float, float, Char]  # a character after its centre's x and y
 
 
-def _column_count(table: Table) -> int:
+def _ruled_tables(page: PageObjects) -> list[tuple[_Box, list[Row]]]:
+    """The tables found from the ruling lines, each as its box and its rows (pdfplumber's Table
+    works both out anew at each access), but for one-column ones."""
+    found = []
+    for table in find_tables(page.edges, page.width, page.height):
+        rows = table.rows
+        if _column_count(rows) >= 2:
+            found.append((table.bbox, rows))
+    return found
+
+
+def _column_count(rows: list[Row]) -> int:
     # A box drawn around a paragraph (a highlight, a frame) is found as a one-column "table".
-    return max((len(row.cells) for row in table.rows), default=0)
+    return max((len(row.cells) for row in rows), default=0)
 
 
-def _inside(char: Char, box: tuple[float, float, float, float]) -> bool:
-    """pdfplumber's rule: the character's centre is in the box (right and bottom sides excluded)."""
-    cx = (char.x0 + char.x1) / 2
-    cy = (char.top + char.bottom) / 2
-    x0, top, x1, bottom = box
-    return x0 <= cx < x1 and top <= cy < bottom
+def _centres(chars: tuple[Char, ...]) -> list[_Centred]:
+    return [((char.x0 + char.x1) / 2, (char.top + char.bottom) / 2, char) for char in chars]
 
 
-def _inside_any(char: Char, boxes: list[tuple[float, float, float, float]]) -> bool:
-    cx = (char.x0 + char.x1) / 2
-    cy = (char.top + char.bottom) / 2
-    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+def _outside(centres: list[_Centred], boxes: list[_Box]) -> list[Char]:
+    """The characters whose centre is in none of the boxes (sides included)."""
+    kept = []
+    for cx, cy, char in centres:
+        for x0, top, x1, bottom in boxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            kept.append(char)
+    return kept
+
+
+_BY_TOP = attrgetter("top")
+_BY_X0 = attrgetter("x0")
 
 
 def _text_lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into lines (tops within the tolerance of the previous one), left to right."""
     lines: list[list[Char]] = []
+    line: list[Char] = []
     last = None
-    for char in sorted(chars, key=lambda c: c.top):
-        if last is None or char.top > last + _TOLERANCE:
-            lines.append([])
-        lines[-1].append(char)
-        last = char.top
-    return [sorted(line, key=lambda c: c.x0) for line in lines]
+    for char in sorted(chars, key=_BY_TOP):
+        top = char.top
+        if last is None or top > last + _TOLERANCE:
+            line = []
+            lines.append(line)
+        line.append(char)
+        last = top
+    return [sorted(line, key=_BY_X0) for line in lines]
 
 
 def _line_text(line: list[Char]) -> str:
@@ -305,14 +330,15 @@ def _line_text(line: list[Char]) -> str:
     parts: list[str] = []
     previous: Char | None = None
     for char in line:
-        if char.text.isspace():
+        text = char.text
+        if text.isspace():
             previous = None
             if parts and parts[-1] != " ":
                 parts.append(" ")
             continue
         if previous is not None and char.x0 > previous.x1 + _TOLERANCE and parts[-1] != " ":
             parts.append(" ")
-        parts.append(char.text)
+        parts.append(text)
         previous = char
     return "".join(parts).strip()
 
@@ -324,15 +350,15 @@ def _lines(char_lines: list[list[Char]], page: PageObjects) -> list[_Line]:
         text = _line_text(line)
         if not text:
             continue
-        top, bottom = min(c.top for c in line), max(c.bottom for c in line)
+        top, bottom = min([c.top for c in line]), max([c.bottom for c in line])
         lines.append(
             _Line(
                 text=text,
-                x0=min(c.x0 for c in line),
-                x1=max(c.x1 for c in line),
+                x0=min([c.x0 for c in line]),
+                x1=max([c.x1 for c in line]),
                 top=top,
                 bottom=bottom,
-                size=max(c.size for c in line),
+                size=max([c.size for c in line]),
                 margin=bottom < band or top > page.height - band,
             )
         )
@@ -386,26 +412,33 @@ def _mode(values: list[float]) -> float:
     return Counter(round(v) for v in values).most_common(1)[0][0]
 
 
-def _table(table: Table, chars: tuple[Char, ...], page: int, method: Method = Method.GRID) -> _Table:
+def _table(bbox: _Box, rows: list[Row], centres: list[_Centred], page: int, method: Method = Method.GRID) -> _Table:
     """Cells with their spans, from the cell boxes and the characters inside them."""
-    boxes = [box for row in table.rows for box in row.cells if box is not None]
-    row_edges = sorted({round(box[1], 1) for box in boxes} | {round(table.bbox[3], 1)})
-    held = _chars_by_box(boxes, chars)
+    boxes = [box for row in rows for box in row.cells if box is not None]
+    row_edges = sorted({round(box[1], 1) for box in boxes} | {round(bbox[3], 1)})
+    held = _chars_by_box(boxes, bbox, centres)
     cells = []
     for box in boxes:
         first = _edge_index(row_edges, box[1])
         last = _edge_index(row_edges, box[3])
-        text = "\n".join(_line_text(line) for line in _text_lines(held[box]))
-        text = ocr.tidy(text) if method is Method.OCR else text
-        confidence = min((c.confidence for c in held[box] if c.confidence is not None), default=None)
-        cell = _Cell(_unwrap(text), box[0], box[2], first, max(1, last - first), page, tuple(box), method, confidence)
+        inside = held[box]
+        if inside:
+            text = "\n".join([_line_text(line) for line in _text_lines(inside)])
+            text = _unwrap(ocr.tidy(text) if method is Method.OCR else text)
+        else:
+            text = ""  # what no lines come to, tidied and unwrapped: many cells of a form are empty
+        # Only recognised words have a confidence: a text layer's glyphs have none to look through.
+        ocr_words = inside if method is Method.OCR else ()
+        confidence = min((c.confidence for c in ocr_words if c.confidence is not None), default=None)
+        cell = _Cell(text, box[0], box[2], first, max(1, last - first), page, tuple(box), method, confidence)
         cells.append(cell)
-    return _Table(tuple(cells), len(row_edges) - 1, table.bbox[0], table.bbox[2], method)
+    return _Table(tuple(cells), len(row_edges) - 1, bbox[0], bbox[2], method)
 
 
-def _chars_by_box(boxes: list[tuple[float, float, float, float]], chars: tuple[Char, ...]) -> dict:
+def _chars_by_box(boxes: list[_Box], bbox: _Box, centres: list[_Centred]) -> dict:
     """Each cell box with the characters whose centre it holds, found through the grid of box edges
-    (one lookup per character instead of a test against every box)."""
+    (one lookup per character instead of a test against every box); a character whose centre is
+    outside the table's box (`bbox`, the cells' outline) is in none of them."""
     xs = sorted({box[0] for box in boxes})
     tops = sorted({box[1] for box in boxes})
     slots: dict[tuple[int, int], tuple[float, float, float, float]] = {}
@@ -413,18 +446,30 @@ def _chars_by_box(boxes: list[tuple[float, float, float, float]], chars: tuple[C
         for i in range(bisect_left(xs, box[0]), bisect_left(xs, box[2])):
             for j in range(bisect_left(tops, box[1]), bisect_left(tops, box[3])):
                 slots.setdefault((i, j), box)
-    held: dict[tuple[float, float, float, float], list[Char]] = {box: [] for box in boxes}
-    for char in chars:
-        cx = (char.x0 + char.x1) / 2
-        cy = (char.top + char.bottom) / 2
+    held: dict[_Box, list[Char]] = {box: [] for box in boxes}
+    left, top, right, bottom = bbox
+    for cx, cy, char in centres:
+        if not (left <= cx <= right and top <= cy <= bottom):
+            continue
         box = slots.get((bisect_right(xs, cx) - 1, bisect_right(tops, cy) - 1))
-        if box is not None and _inside(char, box):
+        # pdfplumber's rule: the character's centre is in the box (right and bottom sides excluded).
+        if box is not None and box[0] <= cx < box[2] and box[1] <= cy < box[3]:
             held[box].append(char)
     return held
 
 
 def _edge_index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    """The index of the edge nearest `value`, the first of equally near ones (as `min` over all
+    indices gives it). `edges` ascend, so distances fall up to value's place and rise after it:
+    only the two edges around that place are candidates, and ties can only lie to their left."""
+    place = bisect_left(edges, value)
+    if place < len(edges) and (place == 0 or edges[place] - value < value - edges[place - 1]):
+        return place
+    place -= 1
+    nearest = value - edges[place]
+    while place > 0 and value - edges[place - 1] == nearest:
+        place -= 1
+    return place
 
 
 def _unwrap(text: str) -> str:
@@ -518,11 +563,12 @@ def _join(first: _Table, second: _Table) -> _Table:
     kept_first = list(first.cells)
     kept_second = []
     for cell in second.cells:
-        position, above = next(((i, a) for i, a in tail if _same_columns(a, cell)), (0, None))
-        if cell.row == 0 and above is not None and _cut_by_page(above, cell, first, second):
-            joined = replace(above, text=_glue(above.text, cell.text), rows=above.rows + cell.rows)
-            kept_first[position] = joined
-            continue
+        if cell.row == 0:  # only the part's first row can continue a cell cut by the page break
+            position, above = next(((i, a) for i, a in tail if _same_columns(a, cell)), (0, None))
+            if above is not None and _cut_by_page(above, cell, first, second):
+                joined = replace(above, text=_glue(above.text, cell.text), rows=above.rows + cell.rows)
+                kept_first[position] = joined
+                continue
         kept_second.append(replace(cell, row=cell.row + first.nrows))
     return _Table(tuple(kept_first + kept_second), first.nrows + second.nrows, first.x0, first.x1)
 
@@ -576,7 +622,7 @@ def _join_row(first: _Table, second: _Table) -> _Table:
 
 def _snap(table: _Table, edges: list[float]) -> _Table:
     def snapped(x: float) -> float:
-        nearest = min(edges, key=lambda edge: abs(edge - x))
+        nearest = edges[_edge_index(edges, x)]
         return nearest if abs(nearest - x) <= _EDGE_SNAP else x
 
     cells = tuple(replace(c, x0=snapped(c.x0), x1=snapped(c.x1)) for c in table.cells)

@@ -55,24 +55,29 @@ class AlignedTable:
 def segments(line: list[Char]) -> list[Segment]:
     """The line cut where the gap between two characters is wider than `_GAP` font sizes."""
     parts: list[list[Char]] = []
+    last: Char | None = None  # the last character placed (blanks are not)
     for char in line:
         if char.text.isspace():
             continue
-        if parts and char.x0 - parts[-1][-1].x1 <= _GAP * max(char.size, parts[-1][-1].size):
+        # max(char.size, last.size), written out: the builtin's call is most of this loop's cost
+        if last is not None and char.x0 - last.x1 <= _GAP * (last.size if last.size > char.size else char.size):
             parts[-1].append(char)
         else:
             parts.append([char])
-    return [
-        Segment(
-            "".join(c.text for c in part),
-            part[0].x0,
-            part[-1].x1,
-            min(c.top for c in part),
-            max(c.bottom for c in part),
-            min((c.confidence for c in part if c.confidence is not None), default=None),
-        )
-        for part in parts
-    ]
+        last = char
+    return [_segment(part) for part in parts]
+
+
+def _segment(part: list[Char]) -> Segment:
+    confidences = [c.confidence for c in part if c.confidence is not None]
+    return Segment(
+        "".join([c.text for c in part]),
+        part[0].x0,
+        part[-1].x1,
+        min([c.top for c in part]),
+        max([c.bottom for c in part]),
+        min(confidences) if confidences else None,
+    )
 
 
 def find(lines: list[list[Char]]) -> list[AlignedTable]:
