@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
+from operator import attrgetter
 from typing import NamedTuple
 
 from nianbao.parsers.cells import has_number, is_number, is_value, last_text, read_cell
@@ -91,9 +92,9 @@ class TableFindings:
 @dataclass
 class _Context:
     kind: str
-    rows: list[tuple[str, ...]] = field(default_factory=list)
+    rows: list[tuple[str, ...]] = field(default_factory=list)  # the header rows
+    width: int = 0  # the first header row's length
     positions: dict[str, list[int]] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
     header: _Header | None = None  # what the header rows so far say (`_header`)
     open: bool = True  # the previous row was a header row too: the next header row extends this one
     read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
@@ -139,41 +140,53 @@ class _Reader:
         self.inferred = False  # the grid being read may hold inferred cells
 
     def grid(self, grid: TableBlock, index: int = 0) -> None:
-        carried = self.context is not None
+        context = self.context
+        carried = context is not None
         # Only a grid with cells marked `inferred` can hold run-together values (`_run_together`).
-        self.inferred = grid.origins is not None or grid.method == Method.INFERRED
+        self.inferred = inferred = grid.origins is not None or grid.method == Method.INFERRED
         name = self.template.name
         readings = _readings(grid.rows, name)
-        rows, columns, note = realign(grid.rows, [reading.masks for reading in readings])
+        rows, columns, note = realign(grid.rows, list(map(_MASKS, readings)))
         if note:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
             readings = _readings(rows, name)
-        for r, row in enumerate(rows):
-            reading = readings[r]
+        found_rows, notes, pending_keys = self.rows, self.notes, self.pending_keys
+        for r, (row, reading) in enumerate(zip(rows, readings, strict=True)):
             kind = reading.kind
             if kind:
-                if not (self.context and self.context.kind == kind and self.context.open):
-                    self.context = _Context(kind)
-                self._locate(self.context, row, reading)
+                if not (context and context.kind == kind and context.open):
+                    context = self.context = _Context(kind)
+                self._locate(context, row, reading)
                 carried = False
                 continue
-            if self.context is None:
+            if context is None:
                 continue
-            self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
-            if self.context.kind == REVIEW:
-                self.context.open = False
-                if self._review_row_read(row, self.context, reading.masks):
-                    self.context = None
+            if context.kind == REVIEW:
+                self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
+                context.open = False
+                if self._review_row_read(row, context, reading.masks):
+                    context = self.context = None
                 continue
             if not reading.masks[0]:  # no cell filled (`row_masks`)
                 continue  # a row of empty cells (a spacer) neither ends a header nor ends the table
-            self.context.open = False
-            matched = self._data_row(row, self.context, reading)
+            context.open = False
+            if not inferred and (read := reading.read.get(context.header)) is not None and read[0] == context.width:
+                # This row read under this header before: the same row of the template, placed the same
+                # way, every cell a plain count or blank (`_store`). Only the reader's state is asked again.
+                _, key, placed, values = read
+                found = found_rows[context.kind]
+                if key not in found and not (pending_keys and (context.kind, key) in pending_keys):
+                    notes.append((context.kind, key, placed, (grid, index, r, columns[r])))  # a `_Source`'s values
+                    found[key] = values.copy()
+                    carried = False
+                    continue
+            self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
+            matched = self._data_row(row, context, reading)
             if carried and not matched:
-                self.context = None  # the grid before ended the table; this grid is something else
+                context = self.context = None  # the grid before ended the table; this grid is something else
                 continue
             carried = False
-        if self.context and self.context.read_blank:
+        if context and context.read_blank:
             self.context = None  # table 4 was read blank and nothing printed followed it in its grid
 
     def findings(self) -> TableFindings:
@@ -249,33 +262,29 @@ class _Reader:
     def _locate(self, context: _Context, row: tuple[str, ...], reading: _RowReading) -> None:
         """Adds one header row's column labels to the context's positions (header rows arrive one by one;
         each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
-        context.rows.append(row)
+        rows = context.rows
+        if not rows:
+            context.width = len(row)
+        rows.append(row)
         before = context.header
-        header = before.after.get(reading) if before is not None else None
-        cells = reading.header_cells
-        if cells is None:
-            cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
+        # The header this row opens (kept on its reading: a row opens one table, `kind`), or the one it
+        # extends `before` to (kept on `before`).
+        header = before.after.get(reading) if before is not None else reading.opens
         if header is None:
+            cells = reading.header_cells
+            if cells is None:
+                cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
             header = _header(context.kind, before, cells)
-            if before is not None and len(before.after) < _MAX_AFTER:
+            if before is None:
+                reading.opens = header
+            elif len(before.after) < _MAX_AFTER:
                 before.after[reading] = header
         context.header = header
-        context.positions = context.header.positions
-        if context.kind != REVIEW:
-            for i, column in cells[1]:
-                context.texts[column] = row[i]
+        context.positions = header.positions
 
     def _data_row(self, row: tuple[str, ...], context: _Context, reading: _RowReading) -> bool:
-        read = reading.read.get(context.header) if not self.inferred else None
-        if read is not None and read[0] == len(context.rows[0]):
-            # This row read under this header before: the same row of the template, placed the same way,
-            # every cell a plain count or blank (`_store`). Only the reader's state is asked again.
-            _, key, placed, values = read
-            found = self.rows[context.kind]
-            if key not in found and (context.kind, key) not in self.pending_keys:
-                self.notes.append((context.kind, key, placed, self.source))
-                found[key] = dict(values)
-                return True
+        """Reads a data row (a row read before under this header is read again by `grid` itself); True
+        when its labels name a template row."""
         labels, label_end, match = reading.plan(context.kind)
         rows, _ = self.row_specs[context.kind]
         if match.tied:
@@ -334,7 +343,7 @@ class _Reader:
             and len(reading.read) < _MAX_READ
             and context.header is not None
         ):  # read with no warning, every cell plain: the next time under this header, read at once (`_data_row`)
-            reading.read[context.header] = (len(context.rows[0]), key, placed, reading.counted[1])
+            reading.read[context.header] = (context.width, key, placed, reading.counted[1])
         self.rows[context.kind][key] = values
 
     def _counts(
@@ -427,7 +436,7 @@ class _Reader:
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a number"))
             return None
         if column == _AMOUNT:
-            return self._amount(cell.number, cell.unit, label_key(context.texts.get(column, "")), where)
+            return self._amount(cell.number, cell.unit, label_key(_header_text(context, column)), where)
         if cell.number != cell.number.to_integral_value():
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a whole count"))
             return None
@@ -583,6 +592,18 @@ def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
     return best[2] if best else None
 
 
+def _header_text(context: _Context, column: str) -> str:
+    """The text of the last header cell naming `column` (the amount column's header may print its unit),
+    looked up only when an amount is read."""
+    text = ""
+    if context.kind != REVIEW and context.header is not None:
+        for row, (_, columns) in zip(context.rows, context.header.cells, strict=True):
+            for i, named in columns:
+                if named == column:
+                    text = row[i]
+    return text
+
+
 _UNREAD = object()  # what `_count` gives for a cell `_value` must read (and maybe warn about)
 
 
@@ -623,19 +644,21 @@ def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dic
 
 
 def _provenance(
-    table: str, row: str, column: str, position: int, method: Method | None, source: _Source, rendering: str
+    table: str, row: str, column: str, position: int, method: Method | None, source: tuple, rendering: str
 ) -> Provenance:
-    src_column = source.columns[position] if position < len(source.columns) else position
-    grid = source.grid
+    """One value's provenance; `source` is a `_Source` or a plain tuple of its values (`grid` notes the rows
+    it reads again so, with no named tuple built per row)."""
+    grid, grid_index, grid_row, columns = source
+    src_column = columns[position] if position < len(columns) else position
     if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
-        where = (source.grid_index, source.row, src_column, None, None, None)
+        where = (grid_index, grid_row, src_column, None, None, None)
         return _new_provenance((table, row, column, _METHOD_NAMES[method or grid.method], rendering, *where))
     try:
-        origin = grid.origin(source.row, src_column)
+        origin = grid.origin(grid_row, src_column)
     except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
         origin = CellOrigin(grid.method)
     how, page, bbox, confidence = method or origin.method, origin.page, origin.bbox, origin.confidence
-    where = (source.grid_index, source.row, src_column)
+    where = (grid_index, grid_row, src_column)
     return Provenance(table, row, column, _METHOD_NAMES[how], rendering, *where, page, bbox, confidence)
 
 
@@ -659,7 +682,7 @@ class _RowReading:
     labels' plan per table), each worked out once and kept with the row: one memo lookup a row, not one
     per question, each hashing and comparing the row again."""
 
-    __slots__ = ("counted", "header_cells", "kind", "masks", "plans", "read", "row", "template_name")
+    __slots__ = ("counted", "header_cells", "kind", "masks", "opens", "plans", "read", "row", "template_name")
 
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
         self.row = row
@@ -668,6 +691,7 @@ class _RowReading:
         self.kind = _header_kind(row, template_name)
         # A header row's cells under the table it opens (`kind`), the only table it is read under.
         self.header_cells: _HeaderCells | None = None
+        self.opens: _Header | None = None  # the header it opens as a context's first row (`_locate`)
         self.plans: dict[str, _RowPlan] = {}
         # The last placement this row's values were read by and the plain counts it gave (`_counts`).
         self.counted: tuple[tuple[tuple[str, int, int], ...], dict[str, Value]] | None = None
@@ -681,6 +705,8 @@ class _RowReading:
             plan = self.plans[kind] = _row_plan(self.row, self.template_name, kind)
         return plan
 
+
+_MASKS = attrgetter("masks")  # a row reading's masks, read for a grid's rows in one C-level map
 
 # Per template name, its rows' readings by row: a grid's rows are looked up in one C-level map, with
 # no (row, template) key built per row.
@@ -726,7 +752,7 @@ class _Layout:
 
 
 def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Layout:
-    width = len(context.rows[0])
+    width = context.width
     key = (width, label_end, columns)
     layouts = context.header.layouts
     layout = layouts.get(key)
@@ -757,7 +783,7 @@ def _placement(
     shape = (len(row), masks)
     placed = layout.plans.get(shape, _UNPLANNED)
     if placed is _UNPLANNED:
-        placed = _placed(row, label_end, layout, len(context.rows[0]), columns)
+        placed = _placed(row, label_end, layout, context.width, columns)
         if len(layout.plans) < _MAX_PLANS:
             layout.plans[shape] = placed
     return placed
