@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
+from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -89,15 +90,20 @@ class TableFindings:
     provenance: Sequence[Provenance] = ()
 
 
-@dataclass
 class _Context:
-    kind: str
-    rows: list[tuple[str, ...]] = field(default_factory=list)  # the header rows
-    width: int = 0  # the first header row's length
-    positions: dict[str, list[int]] = field(default_factory=dict)
-    header: _Header | None = None  # what the header rows so far say (`_header`)
-    open: bool = True  # the previous row was a header row too: the next header row extends this one
-    read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
+    """One template table being read: its header rows so far and what they say. Slotted, with a plain
+    constructor: a report opens several."""
+
+    __slots__ = ("header", "kind", "open", "positions", "read_blank", "rows", "width")
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.rows: list[tuple[str, ...]] = []  # the header rows
+        self.width = 0  # the first header row's length
+        self.positions: dict[str, list[int]] = {}
+        self.header: _Header | None = None  # what the header rows so far say (`_header`)
+        self.open = True  # the previous row was a header row too: the next header row extends this one
+        self.read_blank = False  # table 4 only: a data row left all blank was read; a printed one may follow
 
 
 def find_tables(document: Document, template: Template) -> TableFindings:
@@ -164,7 +170,7 @@ class _Reader:
             if context.kind == REVIEW:
                 self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
                 context.open = False
-                if self._review_row_read(row, context, reading.masks):
+                if self._review_row_read(row, context, reading):
                     context = self.context = None
                 continue
             if not reading.masks[0]:  # no cell filled (`row_masks`)
@@ -196,15 +202,17 @@ class _Reader:
             spec = self.template.table(key)
             found = self.rows[key]
             rows = self._hybrid_rows(spec.rows, found) if key == APPLICATIONS else spec.rows
-            keys = _row_keys(rows)
-            if not found or not any(k in found for k in keys):
+            keys, key_set = _row_keys(rows)
+            if not found or key_set.isdisjoint(found):
                 tables[key] = None
                 self.warnings.append(("table_missing", f"table {key} ({spec.heading}) not found"))
                 continue
-            missing = [k for k in keys if k not in found]
-            if missing:
+            if found.keys() >= key_set:  # every row found (the usual case): put in the template's order at once
+                ordered = dict(zip(keys, map(found.__getitem__, keys), strict=True))
+            else:
+                missing = [k for k in keys if k not in found]
                 self.warnings.append(("row_missing", f"{key}: rows not found: {', '.join(missing)}"))
-            ordered = {k: found[k] for k in keys if k in found}
+                ordered = {k: found[k] for k in keys if k in found}
             if len(ordered) < len(found):  # rows found beside the template's: the extra rows are kept
                 ordered.update({k: v for k, v in found.items() if k.startswith(EXTRA_PREFIX)})
             tables[key] = ordered
@@ -389,39 +397,50 @@ class _Reader:
         self.pending_keys.add((context.kind, key))
         return True
 
-    def _review_row_read(self, row: tuple[str, ...], context: _Context, masks: tuple[int, int, int]) -> bool:
+    def _review_row_read(self, row: tuple[str, ...], context: _Context, reading: _RowReading) -> bool:
         """Reads table 4's one data row (all values, maybe after a label: 总计, 数量); True when it is done.
 
         A form left blank prints every value blank; such a row is read but does not end the table, since
         it may also be a spacer between header and data: a row with numbers later in the grid replaces it.
         """
-        _, label_end = _label_cells(row)
-        values = row[label_end + 1 :]
-        if not values or not all(is_value(c) for c in values):
+        label_end = reading.value_end
+        if label_end is _UNPLANNED:
+            label_end = reading.value_end = _value_end(row)
+        if label_end is None:
             return False
-        self._review_row(row, label_end, context, masks)
-        context.read_blank = not masks[1] >> (label_end + 1)  # no number among the values (`row_masks`)
+        self._review_row(row, label_end, context, reading)
+        context.read_blank = not reading.masks[1] >> (label_end + 1)  # no number among the values (`row_masks`)
         return not context.read_blank
 
-    def _review_row(
-        self, row: tuple[str, ...], label_end: int, context: _Context, masks: tuple[int, int, int]
-    ) -> None:
+    def _review_row(self, row: tuple[str, ...], label_end: int, context: _Context, reading: _RowReading) -> None:
         columns = _REVIEW_KEYS
         if self.inferred and self._run_together(context, "", row, label_end, columns):
             return
-        placed = _placement(row, label_end, context, columns, masks)
+        placed = _placement(row, label_end, context, columns, reading.masks)
         if placed is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
-        groups: dict[str, dict[str, Value]] = {}
-        notes, source = self.notes, self.source
-        for column, at, position in placed:
-            group, key = _REVIEW_GROUP_KEY[column]
-            text = row[at]
-            count = _count(text)
-            groups.setdefault(group, {})[key] = self._value(text, key, context, group) if count is _UNREAD else count
-            if source is not None:  # `_note`, inline: fifteen cells
-                notes.append((REVIEW, group, key, position, None, source))
+        reviewed = reading.reviewed
+        if reviewed is not None and reviewed[0] is placed:  # this row placed this way before: its counts copied
+            _, counted, cells = reviewed
+            groups = {group: values.copy() for group, values in counted.items()}
+        else:
+            groups = {}
+            plain = True
+            for column, at, _ in placed:
+                group, key = _REVIEW_GROUP_KEY[column]
+                text = row[at]
+                count = _count(text)
+                if count is _UNREAD:  # a cell `_value` reads, and may warn about each time
+                    plain = False
+                    count = self._value(text, key, context, group)
+                groups.setdefault(group, {})[key] = count
+            cells = _review_cells(placed)
+            if plain:
+                reading.reviewed = (placed, {group: values.copy() for group, values in groups.items()}, cells)
+        if self.source is not None:  # each group's values noted at once, as a row's are
+            for group, placed_cells in cells:
+                self.notes.append((REVIEW, group, placed_cells, self.source))
         if groups:
             self.rows[REVIEW] = groups
 
@@ -451,19 +470,20 @@ class _Reader:
         return float(number)
 
 
-_ROW_KEYS: dict[int, tuple[tuple[RowSpec, ...], tuple[str, ...]]] = {}
+_ROW_KEYS: dict[int, tuple[tuple[RowSpec, ...], tuple[str, ...], frozenset[str]]] = {}
 
 
-def _row_keys(rows: tuple[RowSpec, ...]) -> tuple[str, ...]:
-    """The rows' keys, kept by the rows' identity (a template's table, or a hybrid's rows): hashing
-    row specs hashes every label they hold."""
+def _row_keys(rows: tuple[RowSpec, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The rows' keys in order and as a set, kept by the rows' identity (a template's table, or a
+    hybrid's rows): hashing row specs hashes every label they hold."""
     kept = _ROW_KEYS.get(id(rows))
     if kept is not None and kept[0] is rows:
-        return kept[1]
+        return kept[1], kept[2]
     keys = tuple(r.key for r in rows)
+    key_set = frozenset(keys)
     if len(_ROW_KEYS) < 64:
-        _ROW_KEYS[id(rows)] = (rows, keys)
-    return keys
+        _ROW_KEYS[id(rows)] = (rows, keys, key_set)
+    return keys, key_set
 
 
 @lru_cache(maxsize=8)  # by name: hashing a Template hashes every label it holds
@@ -483,6 +503,25 @@ def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
 _REVIEW_KEYS = tuple(f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS)  # group.column, in order
 _REVIEW_GROUP_KEY = {k: tuple(k.split(".")) for k in _REVIEW_KEYS}  # group.column -> (group, column)
+
+
+def _review_cells(placed: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...]:
+    """Table 4's placed cells as (group, its cells placed as (column, text position, position)), group by
+    group in the placement's order: one note per group, not per value."""
+    return tuple(
+        (group, tuple((_REVIEW_GROUP_KEY[column][1], at, position) for column, at, position in cells))
+        for group, cells in groupby(placed, key=lambda cell: _REVIEW_GROUP_KEY[cell[0]][0])
+    )
+
+
+def _value_end(row: tuple[str, ...]) -> int | None:
+    """Where a table 4 row's labels end (`_label_cells`), when every cell after them is a value (a number
+    or blank, `is_value`) and there is one; None otherwise."""
+    _, label_end = _label_cells(row)
+    values = row[label_end + 1 :]
+    if not values or not all(is_value(c) for c in values):
+        return None
+    return label_end
 
 
 @lru_cache(maxsize=65536)
@@ -682,7 +721,10 @@ class _RowReading:
     labels' plan per table), each worked out once and kept with the row: one memo lookup a row, not one
     per question, each hashing and comparing the row again."""
 
-    __slots__ = ("counted", "header_cells", "kind", "masks", "opens", "plans", "read", "row", "template_name")
+    __slots__ = (
+        "counted", "header_cells", "kind", "masks", "opens", "plans", "read", "reviewed", "row", "template_name",
+        "value_end",
+    )  # fmt: skip
 
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
         self.row = row
@@ -698,6 +740,10 @@ class _RowReading:
         # Per header it was read under as a template row with no warning: (the header's first row's
         # width, the row's key, its placement, its plain counts), read again as they are (`_data_row`).
         self.read: dict[_Header, tuple[int, str, tuple[tuple[str, int, int], ...], dict[str, Value]]] = {}
+        # As table 4's data row: where its values end (`_value_end`), and the last placement it was read by
+        # with the plain counts and the cells per group it gave (`_review_row`).
+        self.value_end: int | object | None = _UNPLANNED
+        self.reviewed: tuple[tuple[tuple[str, int, int], ...], dict[str, dict[str, Value]], tuple] | None = None
 
     def plan(self, kind: str) -> _RowPlan:
         plan = self.plans.get(kind)
