@@ -25,13 +25,14 @@ from nianbao.parsers.templates import TABLE_KEYS, TEMPLATES
 
 def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRecord:
     warnings = list(document.warnings)
-    template = detect_template(document)
+    grids = document.tables()  # built once, for detection and the tables
+    template = detect_template(document, grids)
     text = document.text()
     sections = find_sections(text)
     tables: dict = dict.fromkeys(TABLE_KEYS)
     provenance: Sequence[Provenance] = ()
     if template in TEMPLATES:
-        findings = find_tables(document, TEMPLATES[template])
+        findings = find_tables(document, TEMPLATES[template], grids)
         tables = findings.tables
         warnings.extend(findings.warnings)
         provenance = findings.provenance  # written when first read

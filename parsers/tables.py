@@ -106,9 +106,10 @@ class _Context:
         self.read_blank = False  # table 4 only: a data row left all blank was read; a printed one may follow
 
 
-def find_tables(document: Document, template: Template) -> TableFindings:
+def find_tables(document: Document, template: Template, grids: tuple[TableBlock, ...] | None = None) -> TableFindings:
+    """The template's tables among the document's grids; `grids`, its `tables()` when the caller has them."""
     reader = _Reader(template, document.rendering)
-    for index, grid in enumerate(document.tables()):
+    for index, grid in enumerate(document.tables() if grids is None else grids):
         reader.grid(grid, index)
     return reader.findings()
 
