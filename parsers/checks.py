@@ -114,12 +114,24 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
     return tuple(checks)
 
 
+# Per template: its result rows, the other template's, and the rows only the other's and only its own
+# list (as sets, asked of a table in one step each).
+_RESULT_CHOICES = {
+    template: (own, other, frozenset(other) - frozenset(own), frozenset(own) - frozenset(other))
+    for template, own, other in (
+        ("2019", RESULT_ROWS_2019, RESULT_ROWS_2021),
+        ("2021", RESULT_ROWS_2021, RESULT_ROWS_2019),
+    )
+}
+# Per result rows: the rows as a set, and their values read from `_row_values` in one step.
+_RESULT_READS = {rows: (frozenset(rows), itemgetter(*rows)) for rows in (RESULT_ROWS_2019, RESULT_ROWS_2021)}
+
+
 def _result_rows(template: str, table: Table) -> tuple[str, ...]:
     """The rows R3 sums: the template's, unless the report printed the other template's 其他处理 rows
     instead of its own (a hybrid): then the rows it has. An absent row is never counted as zero."""
-    own, other = (RESULT_ROWS_2019, RESULT_ROWS_2021) if template == "2019" else (RESULT_ROWS_2021, RESULT_ROWS_2019)
-    extra = [r for r in other if r not in own]
-    if any(r in table for r in extra) and not any(r in table for r in own if r not in other):
+    own, other, other_only, own_only = _RESULT_CHOICES["2019" if template == "2019" else "2021"]
+    if not other_only.isdisjoint(table) and own_only.isdisjoint(table):
         return other
     return own
 
@@ -236,12 +248,9 @@ def _r2_rows(rows: Mapping[str, tuple[Value, ...]], kept: bool) -> list[Check]:
     """R2 of every row, remembered by row and values when they are all plain (`_plain`)."""
     if not kept:
         return [_r2(row, values) for row, values in rows.items()]
-    checks = []
-    for key in rows.items():
-        check = _R2_CHECKS.get(key)
-        if check is None:
-            check = _R2_CHECKS.keep(key, _r2(*key))
-        checks.append(check)
+    checks = list(map(_R2_CHECKS.get, rows.items()))  # looked up in one step; the rows not kept yet made below
+    if not all(checks):  # a None among them (a check is always true; `in` would call its __eq__ per check)
+        checks = [check or _R2_CHECKS.keep(key, _r2(*key)) for check, key in zip(checks, rows.items(), strict=True)]
     return checks
 
 
@@ -254,6 +263,10 @@ def _r2(row: str, cells: tuple[Value, ...]) -> Check:
 def _row_values(table: Table) -> dict[str, tuple[Value, ...]]:
     """Each table 3 row's values in `_COLUMNS` order (None where a column is absent), read once for
     R1, R2 and R3."""
+    try:  # the usual table, every row a mapping holding every column: all values read in one step
+        return dict(zip(table, map(_ROW_VALUES, table.values()), strict=True))
+    except KeyError:
+        pass
     rows = {}
     for row, cells in table.items():
         if type(cells) is dict:  # the usual row, every column read: its values in one step
@@ -278,14 +291,15 @@ def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
 
 
 def _r3_columns(
-    table: Table, result_rows: Sequence[str], rows: Mapping[str, tuple[Value, ...]], kept: bool
+    table: Table, result_rows: tuple[str, ...], rows: Mapping[str, tuple[Value, ...]], kept: bool
 ) -> list[Check]:
     """R3 for every column, from the rows' values (`_row_values`) read once for all columns; remembered
     by values when they are all plain (`_plain`)."""
-    if "total_processed" not in table or not result_rows or any(r not in table for r in result_rows):
+    read = _RESULT_READS.get(result_rows)
+    if read is None or "total_processed" not in table or not table.keys() >= read[0]:
         return [_r3(table, column, result_rows) for column in _COLUMNS]
     totals = rows["total_processed"]
-    by_row = [rows[r] for r in result_rows]
+    by_row = read[1](rows)
     by_column = zip(_COLUMNS, totals, zip(*by_row, strict=True), strict=True)
     if not kept:
         return [_r3_values(column, total, values) for column, total, values in by_column]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import chain
 
-from nianbao.parsers.document import Document
+from nianbao.parsers.document import Document, TableBlock
 from nianbao.parsers.labels import label_key
 from nianbao.parsers.templates import TEMPLATES
 
@@ -24,8 +24,11 @@ _MODERN_HEADINGS = ("收到和处理政府信息公开申请情况", "政府信�
 _DETECT_KEYS = {name: tuple(label_key(label) for label in t.detect_labels) for name, t in TEMPLATES.items()}
 
 
-def detect_template(document: Document) -> str:
-    cells = "".join(map(_row_key, chain.from_iterable(table.rows for table in document.tables())))
+def detect_template(document: Document, tables: tuple[TableBlock, ...] | None = None) -> str:
+    """The template of a document; `tables`, its `tables()` when the caller has them."""
+    if tables is None:
+        tables = document.tables()
+    cells = "".join(map(_row_key, chain.from_iterable(table.rows for table in tables)))
     if best := _best(cells):
         return best
     text = label_key(document.text())  # normalised only when the cells named no template

@@ -17,7 +17,7 @@ from nianbao.parsers.identity import (
     title_agency,
     title_year,
 )
-from nianbao.parsers.record import Provenance, ReportRecord, Warning, freeze_table
+from nianbao.parsers.record import Provenance, ReportRecord, Warning, freeze_own_table
 from nianbao.parsers.sections import find_sections
 from nianbao.parsers.tables import find_tables
 from nianbao.parsers.templates import TABLE_KEYS, TEMPLATES
@@ -25,13 +25,14 @@ from nianbao.parsers.templates import TABLE_KEYS, TEMPLATES
 
 def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRecord:
     warnings = list(document.warnings)
-    template = detect_template(document)
+    grids = document.tables()  # built once, for detection and the tables
+    template = detect_template(document, grids)
     text = document.text()
     sections = find_sections(text)
     tables: dict = dict.fromkeys(TABLE_KEYS)
     provenance: Sequence[Provenance] = ()
     if template in TEMPLATES:
-        findings = find_tables(document, TEMPLATES[template])
+        findings = find_tables(document, TEMPLATES[template], grids)
         tables = findings.tables
         warnings.extend(findings.warnings)
         provenance = findings.provenance  # written when first read
@@ -53,7 +54,7 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
         warnings.append(("agency_missing", "no issuing body in the title or the metadata block, and no hint given"))
     if template in (LEGACY, UNKNOWN) and not names_a_report(title) and not any(s.heading for s in sections):
         warnings.append(("not_a_report", "no report title, no numbered sections, no template tables"))
-    frozen = {key: freeze_table(table) for key, table in tables.items()}
+    frozen = {key: freeze_own_table(table) for key, table in tables.items()}  # the reader's rows, made for this record
     return ReportRecord(
         agency=agency,
         year=year,

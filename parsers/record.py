@@ -242,6 +242,14 @@ def freeze_table(table: Mapping[str, Mapping[str, Value]] | None) -> Table | Non
     return MappingProxyType({row: MappingProxyType(dict(cols)) for row, cols in table.items()})
 
 
+def freeze_own_table(table: Mapping[str, dict[str, Value]] | None) -> Table | None:
+    """`freeze_table` of a table whose row dicts its caller made and hands over (the mapping's): each row is
+    wrapped as it is, not copied first."""
+    if table is None:
+        return None
+    return MappingProxyType(dict(zip(table, map(MappingProxyType, table.values()), strict=True)))
+
+
 def thaw_table(table: Table | None) -> dict[str, dict[str, Value]] | None:
     if table is None:
         return None

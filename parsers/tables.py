@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
+from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple
 
 from nianbao.parsers.cells import has_number, is_number, is_value, last_text, read_cell
@@ -88,20 +90,26 @@ class TableFindings:
     provenance: Sequence[Provenance] = ()
 
 
-@dataclass
 class _Context:
-    kind: str
-    rows: list[tuple[str, ...]] = field(default_factory=list)
-    positions: dict[str, list[int]] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
-    header: _Header | None = None  # what the header rows so far say (`_header`)
-    open: bool = True  # the previous row was a header row too: the next header row extends this one
-    read_blank: bool = False  # table 4 only: a data row left all blank was read; a printed one may follow
+    """One template table being read: its header rows so far and what they say. Slotted, with a plain
+    constructor: a report opens several."""
+
+    __slots__ = ("header", "kind", "open", "positions", "read_blank", "rows", "width")
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.rows: list[tuple[str, ...]] = []  # the header rows
+        self.width = 0  # the first header row's length
+        self.positions: dict[str, list[int]] = {}
+        self.header: _Header | None = None  # what the header rows so far say (`_header`)
+        self.open = True  # the previous row was a header row too: the next header row extends this one
+        self.read_blank = False  # table 4 only: a data row left all blank was read; a printed one may follow
 
 
-def find_tables(document: Document, template: Template) -> TableFindings:
+def find_tables(document: Document, template: Template, grids: tuple[TableBlock, ...] | None = None) -> TableFindings:
+    """The template's tables among the document's grids; `grids`, its `tables()` when the caller has them."""
     reader = _Reader(template, document.rendering)
-    for index, grid in enumerate(document.tables()):
+    for index, grid in enumerate(document.tables() if grids is None else grids):
         reader.grid(grid, index)
     return reader.findings()
 
@@ -139,41 +147,53 @@ class _Reader:
         self.inferred = False  # the grid being read may hold inferred cells
 
     def grid(self, grid: TableBlock, index: int = 0) -> None:
-        carried = self.context is not None
+        context = self.context
+        carried = context is not None
         # Only a grid with cells marked `inferred` can hold run-together values (`_run_together`).
-        self.inferred = grid.origins is not None or grid.method == Method.INFERRED
+        self.inferred = inferred = grid.origins is not None or grid.method == Method.INFERRED
         name = self.template.name
         readings = _readings(grid.rows, name)
-        rows, columns, note = realign(grid.rows, [reading.masks for reading in readings])
+        rows, columns, note = realign(grid.rows, list(map(_MASKS, readings)))
         if note:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
             readings = _readings(rows, name)
-        for r, row in enumerate(rows):
-            reading = readings[r]
+        found_rows, notes, pending_keys = self.rows, self.notes, self.pending_keys
+        for r, (row, reading) in enumerate(zip(rows, readings, strict=True)):
             kind = reading.kind
             if kind:
-                if not (self.context and self.context.kind == kind and self.context.open):
-                    self.context = _Context(kind)
-                self._locate(self.context, row, reading)
+                if not (context and context.kind == kind and context.open):
+                    context = self.context = _Context(kind)
+                self._locate(context, row, reading)
                 carried = False
                 continue
-            if self.context is None:
+            if context is None:
                 continue
-            self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
-            if self.context.kind == REVIEW:
-                self.context.open = False
-                if self._review_row_read(row, self.context, reading.masks):
-                    self.context = None
+            if context.kind == REVIEW:
+                self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
+                context.open = False
+                if self._review_row_read(row, context, reading):
+                    context = self.context = None
                 continue
             if not reading.masks[0]:  # no cell filled (`row_masks`)
                 continue  # a row of empty cells (a spacer) neither ends a header nor ends the table
-            self.context.open = False
-            matched = self._data_row(row, self.context, reading)
+            context.open = False
+            if not inferred and (read := reading.read.get(context.header)) is not None and read[0] == context.width:
+                # This row read under this header before: the same row of the template, placed the same
+                # way, every cell a plain count or blank (`_store`). Only the reader's state is asked again.
+                _, key, placed, values = read
+                found = found_rows[context.kind]
+                if key not in found and not (pending_keys and (context.kind, key) in pending_keys):
+                    notes.append((context.kind, key, placed, (grid, index, r, columns[r])))  # a `_Source`'s values
+                    found[key] = values.copy()
+                    carried = False
+                    continue
+            self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
+            matched = self._data_row(row, context, reading)
             if carried and not matched:
-                self.context = None  # the grid before ended the table; this grid is something else
+                context = self.context = None  # the grid before ended the table; this grid is something else
                 continue
             carried = False
-        if self.context and self.context.read_blank:
+        if context and context.read_blank:
             self.context = None  # table 4 was read blank and nothing printed followed it in its grid
 
     def findings(self) -> TableFindings:
@@ -183,15 +203,17 @@ class _Reader:
             spec = self.template.table(key)
             found = self.rows[key]
             rows = self._hybrid_rows(spec.rows, found) if key == APPLICATIONS else spec.rows
-            keys = _row_keys(rows)
-            if not found or not any(k in found for k in keys):
+            keys, key_set = _row_keys(rows)
+            if not found or key_set.isdisjoint(found):
                 tables[key] = None
                 self.warnings.append(("table_missing", f"table {key} ({spec.heading}) not found"))
                 continue
-            missing = [k for k in keys if k not in found]
-            if missing:
+            if found.keys() >= key_set:  # every row found (the usual case): put in the template's order at once
+                ordered = dict(zip(keys, map(found.__getitem__, keys), strict=True))
+            else:
+                missing = [k for k in keys if k not in found]
                 self.warnings.append(("row_missing", f"{key}: rows not found: {', '.join(missing)}"))
-            ordered = {k: found[k] for k in keys if k in found}
+                ordered = {k: found[k] for k in keys if k in found}
             if len(ordered) < len(found):  # rows found beside the template's: the extra rows are kept
                 ordered.update({k: v for k, v in found.items() if k.startswith(EXTRA_PREFIX)})
             tables[key] = ordered
@@ -249,33 +271,29 @@ class _Reader:
     def _locate(self, context: _Context, row: tuple[str, ...], reading: _RowReading) -> None:
         """Adds one header row's column labels to the context's positions (header rows arrive one by one;
         each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
-        context.rows.append(row)
+        rows = context.rows
+        if not rows:
+            context.width = len(row)
+        rows.append(row)
         before = context.header
-        header = before.after.get(reading) if before is not None else None
-        cells = reading.header_cells
-        if cells is None:
-            cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
+        # The header this row opens (kept on its reading: a row opens one table, `kind`), or the one it
+        # extends `before` to (kept on `before`).
+        header = before.after.get(reading) if before is not None else reading.opens
         if header is None:
+            cells = reading.header_cells
+            if cells is None:
+                cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
             header = _header(context.kind, before, cells)
-            if before is not None and len(before.after) < _MAX_AFTER:
+            if before is None:
+                reading.opens = header
+            elif len(before.after) < _MAX_AFTER:
                 before.after[reading] = header
         context.header = header
-        context.positions = context.header.positions
-        if context.kind != REVIEW:
-            for i, column in cells[1]:
-                context.texts[column] = row[i]
+        context.positions = header.positions
 
     def _data_row(self, row: tuple[str, ...], context: _Context, reading: _RowReading) -> bool:
-        read = reading.read.get(context.header) if not self.inferred else None
-        if read is not None and read[0] == len(context.rows[0]):
-            # This row read under this header before: the same row of the template, placed the same way,
-            # every cell a plain count or blank (`_store`). Only the reader's state is asked again.
-            _, key, placed, values = read
-            found = self.rows[context.kind]
-            if key not in found and (context.kind, key) not in self.pending_keys:
-                self.notes.append((context.kind, key, placed, self.source))
-                found[key] = dict(values)
-                return True
+        """Reads a data row (a row read before under this header is read again by `grid` itself); True
+        when its labels name a template row."""
         labels, label_end, match = reading.plan(context.kind)
         rows, _ = self.row_specs[context.kind]
         if match.tied:
@@ -334,7 +352,7 @@ class _Reader:
             and len(reading.read) < _MAX_READ
             and context.header is not None
         ):  # read with no warning, every cell plain: the next time under this header, read at once (`_data_row`)
-            reading.read[context.header] = (len(context.rows[0]), key, placed, reading.counted[1])
+            reading.read[context.header] = (context.width, key, placed, reading.counted[1])
         self.rows[context.kind][key] = values
 
     def _counts(
@@ -380,39 +398,50 @@ class _Reader:
         self.pending_keys.add((context.kind, key))
         return True
 
-    def _review_row_read(self, row: tuple[str, ...], context: _Context, masks: tuple[int, int, int]) -> bool:
+    def _review_row_read(self, row: tuple[str, ...], context: _Context, reading: _RowReading) -> bool:
         """Reads table 4's one data row (all values, maybe after a label: 总计, 数量); True when it is done.
 
         A form left blank prints every value blank; such a row is read but does not end the table, since
         it may also be a spacer between header and data: a row with numbers later in the grid replaces it.
         """
-        _, label_end = _label_cells(row)
-        values = row[label_end + 1 :]
-        if not values or not all(is_value(c) for c in values):
+        label_end = reading.value_end
+        if label_end is _UNPLANNED:
+            label_end = reading.value_end = _value_end(row)
+        if label_end is None:
             return False
-        self._review_row(row, label_end, context, masks)
-        context.read_blank = not masks[1] >> (label_end + 1)  # no number among the values (`row_masks`)
+        self._review_row(row, label_end, context, reading)
+        context.read_blank = not reading.masks[1] >> (label_end + 1)  # no number among the values (`row_masks`)
         return not context.read_blank
 
-    def _review_row(
-        self, row: tuple[str, ...], label_end: int, context: _Context, masks: tuple[int, int, int]
-    ) -> None:
+    def _review_row(self, row: tuple[str, ...], label_end: int, context: _Context, reading: _RowReading) -> None:
         columns = _REVIEW_KEYS
         if self.inferred and self._run_together(context, "", row, label_end, columns):
             return
-        placed = _placement(row, label_end, context, columns, masks)
+        placed = _placement(row, label_end, context, columns, reading.masks)
         if placed is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
-        groups: dict[str, dict[str, Value]] = {}
-        notes, source = self.notes, self.source
-        for column, at, position in placed:
-            group, key = _REVIEW_GROUP_KEY[column]
-            text = row[at]
-            count = _count(text)
-            groups.setdefault(group, {})[key] = self._value(text, key, context, group) if count is _UNREAD else count
-            if source is not None:  # `_note`, inline: fifteen cells
-                notes.append((REVIEW, group, key, position, None, source))
+        reviewed = reading.reviewed
+        if reviewed is not None and reviewed[0] is placed:  # this row placed this way before: its counts copied
+            _, counted, cells = reviewed
+            groups = {group: values.copy() for group, values in counted.items()}
+        else:
+            groups = {}
+            plain = True
+            for column, at, _ in placed:
+                group, key = _REVIEW_GROUP_KEY[column]
+                text = row[at]
+                count = _count(text)
+                if count is _UNREAD:  # a cell `_value` reads, and may warn about each time
+                    plain = False
+                    count = self._value(text, key, context, group)
+                groups.setdefault(group, {})[key] = count
+            cells = _review_cells(placed)
+            if plain:
+                reading.reviewed = (placed, {group: values.copy() for group, values in groups.items()}, cells)
+        if self.source is not None:  # each group's values noted at once, as a row's are
+            for group, placed_cells in cells:
+                self.notes.append((REVIEW, group, placed_cells, self.source))
         if groups:
             self.rows[REVIEW] = groups
 
@@ -427,7 +456,7 @@ class _Reader:
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a number"))
             return None
         if column == _AMOUNT:
-            return self._amount(cell.number, cell.unit, label_key(context.texts.get(column, "")), where)
+            return self._amount(cell.number, cell.unit, label_key(_header_text(context, column)), where)
         if cell.number != cell.number.to_integral_value():
             self.warnings.append(("unreadable_cell", f"{where}: {text!r} is not a whole count"))
             return None
@@ -442,19 +471,20 @@ class _Reader:
         return float(number)
 
 
-_ROW_KEYS: dict[int, tuple[tuple[RowSpec, ...], tuple[str, ...]]] = {}
+_ROW_KEYS: dict[int, tuple[tuple[RowSpec, ...], tuple[str, ...], frozenset[str]]] = {}
 
 
-def _row_keys(rows: tuple[RowSpec, ...]) -> tuple[str, ...]:
-    """The rows' keys, kept by the rows' identity (a template's table, or a hybrid's rows): hashing
-    row specs hashes every label they hold."""
+def _row_keys(rows: tuple[RowSpec, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The rows' keys in order and as a set, kept by the rows' identity (a template's table, or a
+    hybrid's rows): hashing row specs hashes every label they hold."""
     kept = _ROW_KEYS.get(id(rows))
     if kept is not None and kept[0] is rows:
-        return kept[1]
+        return kept[1], kept[2]
     keys = tuple(r.key for r in rows)
+    key_set = frozenset(keys)
     if len(_ROW_KEYS) < 64:
-        _ROW_KEYS[id(rows)] = (rows, keys)
-    return keys
+        _ROW_KEYS[id(rows)] = (rows, keys, key_set)
+    return keys, key_set
 
 
 @lru_cache(maxsize=8)  # by name: hashing a Template hashes every label it holds
@@ -474,6 +504,25 @@ def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
 _REVIEW_KEYS = tuple(f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS)  # group.column, in order
 _REVIEW_GROUP_KEY = {k: tuple(k.split(".")) for k in _REVIEW_KEYS}  # group.column -> (group, column)
+
+
+def _review_cells(placed: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...]:
+    """Table 4's placed cells as (group, its cells placed as (column, text position, position)), group by
+    group in the placement's order: one note per group, not per value."""
+    return tuple(
+        (group, tuple((_REVIEW_GROUP_KEY[column][1], at, position) for column, at, position in cells))
+        for group, cells in groupby(placed, key=lambda cell: _REVIEW_GROUP_KEY[cell[0]][0])
+    )
+
+
+def _value_end(row: tuple[str, ...]) -> int | None:
+    """Where a table 4 row's labels end (`_label_cells`), when every cell after them is a value (a number
+    or blank, `is_value`) and there is one; None otherwise."""
+    _, label_end = _label_cells(row)
+    values = row[label_end + 1 :]
+    if not values or not all(is_value(c) for c in values):
+        return None
+    return label_end
 
 
 @lru_cache(maxsize=65536)
@@ -583,6 +632,18 @@ def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
     return best[2] if best else None
 
 
+def _header_text(context: _Context, column: str) -> str:
+    """The text of the last header cell naming `column` (the amount column's header may print its unit),
+    looked up only when an amount is read."""
+    text = ""
+    if context.kind != REVIEW and context.header is not None:
+        for row, (_, columns) in zip(context.rows, context.header.cells, strict=True):
+            for i, named in columns:
+                if named == column:
+                    text = row[i]
+    return text
+
+
 _UNREAD = object()  # what `_count` gives for a cell `_value` must read (and maybe warn about)
 
 
@@ -623,19 +684,21 @@ def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dic
 
 
 def _provenance(
-    table: str, row: str, column: str, position: int, method: Method | None, source: _Source, rendering: str
+    table: str, row: str, column: str, position: int, method: Method | None, source: tuple, rendering: str
 ) -> Provenance:
-    src_column = source.columns[position] if position < len(source.columns) else position
-    grid = source.grid
+    """One value's provenance; `source` is a `_Source` or a plain tuple of its values (`grid` notes the rows
+    it reads again so, with no named tuple built per row)."""
+    grid, grid_index, grid_row, columns = source
+    src_column = columns[position] if position < len(columns) else position
     if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
-        where = (source.grid_index, source.row, src_column, None, None, None)
+        where = (grid_index, grid_row, src_column, None, None, None)
         return _new_provenance((table, row, column, _METHOD_NAMES[method or grid.method], rendering, *where))
     try:
-        origin = grid.origin(source.row, src_column)
+        origin = grid.origin(grid_row, src_column)
     except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
         origin = CellOrigin(grid.method)
     how, page, bbox, confidence = method or origin.method, origin.page, origin.bbox, origin.confidence
-    where = (source.grid_index, source.row, src_column)
+    where = (grid_index, grid_row, src_column)
     return Provenance(table, row, column, _METHOD_NAMES[how], rendering, *where, page, bbox, confidence)
 
 
@@ -659,7 +722,10 @@ class _RowReading:
     labels' plan per table), each worked out once and kept with the row: one memo lookup a row, not one
     per question, each hashing and comparing the row again."""
 
-    __slots__ = ("counted", "header_cells", "kind", "masks", "plans", "read", "row", "template_name")
+    __slots__ = (
+        "counted", "header_cells", "kind", "masks", "opens", "plans", "read", "reviewed", "row", "template_name",
+        "value_end",
+    )  # fmt: skip
 
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
         self.row = row
@@ -668,12 +734,17 @@ class _RowReading:
         self.kind = _header_kind(row, template_name)
         # A header row's cells under the table it opens (`kind`), the only table it is read under.
         self.header_cells: _HeaderCells | None = None
+        self.opens: _Header | None = None  # the header it opens as a context's first row (`_locate`)
         self.plans: dict[str, _RowPlan] = {}
         # The last placement this row's values were read by and the plain counts it gave (`_counts`).
         self.counted: tuple[tuple[tuple[str, int, int], ...], dict[str, Value]] | None = None
         # Per header it was read under as a template row with no warning: (the header's first row's
         # width, the row's key, its placement, its plain counts), read again as they are (`_data_row`).
         self.read: dict[_Header, tuple[int, str, tuple[tuple[str, int, int], ...], dict[str, Value]]] = {}
+        # As table 4's data row: where its values end (`_value_end`), and the last placement it was read by
+        # with the plain counts and the cells per group it gave (`_review_row`).
+        self.value_end: int | object | None = _UNPLANNED
+        self.reviewed: tuple[tuple[tuple[str, int, int], ...], dict[str, dict[str, Value]], tuple] | None = None
 
     def plan(self, kind: str) -> _RowPlan:
         plan = self.plans.get(kind)
@@ -681,6 +752,8 @@ class _RowReading:
             plan = self.plans[kind] = _row_plan(self.row, self.template_name, kind)
         return plan
 
+
+_MASKS = attrgetter("masks")  # a row reading's masks, read for a grid's rows in one C-level map
 
 # Per template name, its rows' readings by row: a grid's rows are looked up in one C-level map, with
 # no (row, template) key built per row.
@@ -726,7 +799,7 @@ class _Layout:
 
 
 def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Layout:
-    width = len(context.rows[0])
+    width = context.width
     key = (width, label_end, columns)
     layouts = context.header.layouts
     layout = layouts.get(key)
@@ -757,7 +830,7 @@ def _placement(
     shape = (len(row), masks)
     placed = layout.plans.get(shape, _UNPLANNED)
     if placed is _UNPLANNED:
-        placed = _placed(row, label_end, layout, len(context.rows[0]), columns)
+        placed = _placed(row, label_end, layout, context.width, columns)
         if len(layout.plans) < _MAX_PLANS:
             layout.plans[shape] = placed
     return placed
