@@ -198,7 +198,7 @@ def _blocks(raw: list[str]) -> list[Block]:
             i = j
         elif lines.pipe[i] and not _opens_bare_cells(lines, i):
             j = _pipe_run_end(lines, i, wrapped_bars)
-            blocks.extend(_pipe_table(*_closed_cells(lines, i, j)))
+            blocks.extend(_pipe_table(_closed_cells(lines, i, j)))
             i = j
         elif lines.kinds[i] == "x":  # a paragraph: no table of any kind starts on it
             if lines.text[i]:
@@ -314,50 +314,49 @@ def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Bloc
     there are more than two, the ones before it are header lines (or parent labels, which match
     nothing and do no harm). Section headings opening the run stay paragraphs.
     """
-    if values is None:
-        values = list(map(is_value, cells))
+    # Which cells are values, as one string ("v" a value, "l" a label): the runs are found by searches.
+    flags = "".join(map(_FLAGS.__getitem__, map(is_value, cells) if values is None else values))
     blocks: list[Block] = []
     first = 0
-    while first < len(cells) and _SECTION_HEADING.match(cells[first]) and not values[first]:
+    while first < len(cells) and _SECTION_HEADING.match(cells[first]) and flags[first] == "l":
         blocks.append(TextBlock(cells[first]))
         first += 1
     # Section headings between two tables cut the cells into one table each.
-    headings = [k for k in range(first, len(cells)) if cells[k][1:2] == "、" and _is_heading(cells[k])]
+    headings = list(compress(range(first, len(cells)), map(_is_heading_cell, cells[first:])))
     for start, end in pairwise([first - 1, *headings, len(cells)]):
         if end > start + 1:
-            blocks.append(_dense(_label_value_rows(cells[start + 1 : end], values[start + 1 : end])))
+            blocks.append(_dense(_label_value_rows(cells[start + 1 : end], flags[start + 1 : end])))
         if end < len(cells):
             blocks.append(TextBlock(cells[end]))
     return blocks
+
+
+_FLAGS = "lv"  # indexed by whether a cell is a value
+_VALUE_RUN = re.compile(r"v+")
 
 
 def _is_heading(text: str) -> bool:
     return text[1:2] == "、" and bool(_HEADING_LINE.match(text))  # most cells fail the cheap test
 
 
-def _label_value_rows(cells: list[str], values: list[bool]) -> list[list[str]]:
-    """Rows from labels and values (`values`: which cells are values, as the caller knows them)."""
+# Every cell of a cell table is asked; cells repeat (labels, small numbers): a C-level cache hit.
+_is_heading_cell = lru_cache(maxsize=16384)(_is_heading)
+
+
+def _label_value_rows(cells: list[str], flags: str) -> list[list[str]]:
+    """Rows from labels and values (`flags`: "v" where a cell is a value, "l" a label): each run of
+    values with the labels before it is a row; of more than two labels, all but the last are header
+    lines, a row each; labels after the last value are a row each."""
     rows: list[list[str]] = []
-    labels: list[str] = []
-    run: list[str] = []
-    for cell, value in zip(cells, values, strict=True):
-        if value:
-            run.append(cell)
-            continue
-        if run:
-            if len(labels) > 2:
-                rows.extend([header] for header in labels[:-1])
-                labels = labels[-1:]
-            rows.append(labels + run)
-            labels, run = [], []
-        labels.append(cell)
-    if run:
-        if len(labels) > 2:
-            rows.extend([header] for header in labels[:-1])
-            labels = labels[-1:]
-        rows.append(labels + run)
-        labels = []
-    rows.extend([label] for label in labels)
+    labels = 0  # where the labels before the next run of values start
+    for run in _VALUE_RUN.finditer(flags):
+        first_value, end = run.span()
+        if first_value - labels > 2:
+            rows.extend([header] for header in cells[labels : first_value - 1])
+            labels = first_value - 1
+        rows.append(cells[labels:end])
+        labels = end
+    rows.extend([label] for label in cells[labels:])
     return rows
 
 
@@ -395,33 +394,34 @@ def _tab_line_cells(line: str) -> tuple[str, ...]:
 
 def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
     """End of a run of `|` lines; where `wrapped_bars`, a bare cell whose closing bar fell onto the
-    next line (`x` then `|`) stays inside the run."""
-    end, n = start, len(lines.raw)
-    while end < n:
-        if lines.pipe[end]:
-            end += 1
-        elif wrapped_bars and end + 1 < n and lines.cell[end] and lines.bar[end + 1]:
-            end += 2
-        else:
-            break
-    return end
+    next line (`x` then `|`) stays inside the run. The `|` lines are skipped by a C-level search; only
+    the line after them is looked at."""
+    pipe, n = lines.pipe, len(lines.raw)
+    end = start
+    while True:
+        try:
+            end = pipe.index(False, end)
+        except ValueError:
+            return n
+        if not (wrapped_bars and end + 1 < n and lines.cell[end] and lines.bar[end + 1]):
+            return end
+        end += 2
 
 
-def _closed_cells(lines: _Lines, start: int, end: int) -> tuple[list[str], list[bool]]:
-    """The table's lines and which open a row: `x` followed by a lone `|` inside a `|` table is the cell
-    `x |` whose bar wrapped."""
-    if True not in lines.bar[start:end]:  # no lone `|` (rows one a line): the lines as they are
-        return list(lines.raw[start:end]), list(lines.opens_row[start:end])
+def _closed_cells(lines: _Lines, start: int, end: int) -> list[str]:
+    """The table's lines: `x` followed by a lone `|` inside a `|` table is the cell `x |` whose bar
+    wrapped."""
+    # A bar closes the line before it only when that line holds no bar: where every line is a `|` line
+    # (each holds one), the lines are as they are.
+    if False not in lines.pipe[start:end]:
+        return list(lines.raw[start:end])
     out: list[str] = []
-    opens: list[bool] = []
     for k in range(start, end):
         if lines.bar[k] and out and "|" not in out[-1]:
             out[-1] = out[-1].rstrip() + " |"
-            opens[-1] = False
         else:
             out.append(lines.raw[k])
-            opens.append(lines.opens_row[k])
-    return out, opens
+    return out
 
 
 def _opens_row(line: str) -> bool:
@@ -429,14 +429,12 @@ def _opens_row(line: str) -> bool:
     return line.startswith("|") and line.rstrip() == "|"
 
 
-def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
-    # Each line split once: its cells, None for a lone `|` opening a row.
-    known = _PIPE_CELLS.get
-    split = [None if bar else known(line) or _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
-    lone_bars = split.count(None)
-    one_cell_lines = sum([len(cells) - cells.count("") <= 1 for cells in split if cells is not None])
+def _pipe_table(lines: list[str]) -> list[Block]:
+    shape, split = _pipe_lines(lines)
+    lone_bars = shape.count("o")
+    one_cell_lines = shape.count("1")
     rows: list[Sequence[str]] = []
-    if lone_bars > 1 and any(a is None and b is None for a, b in pairwise(split)):
+    if lone_bars > 1 and "oo" in shape:
         # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
         # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
         return _cell_table([c for cells in split for c in ((_BLANK_CELL,) if cells is None else cells) if c])
@@ -444,23 +442,17 @@ def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
         # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
         return _cell_table(list(filter(None, chain.from_iterable(split))))
     if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
-        row: list[str] = []
-        for cells in split:
-            if cells is None:
-                if row:
-                    rows.append(row)
-                row = []
-            else:
-                row.extend(cells)
-        if row:
-            rows.append(row)
+        # A row is the cells of the lines between two lone bars.
+        rows = [list(chain.from_iterable(split[m.start() : m.end()])) for m in _BETWEEN_BARS.finditer(shape)]
     else:
         rows = list(compress(split, map(_not_rule, lines)))
-    rows = [r for r in rows if any(r) or len(r) > 1]  # `| | |` is a row of blank cells
+    if ("",) in rows or [""] in rows:  # `| | |` is a row of blank cells, a lone blank cell no row
+        rows = [r for r in rows if any(r) or len(r) > 1]
     return [_dense(rows)] if rows else []
 
 
 _BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
+_BETWEEN_BARS = re.compile(r"[^o]+")
 
 
 @lru_cache(maxsize=16384)  # rule lines and table rows repeat across reports
@@ -469,8 +461,32 @@ def _not_rule(line: str) -> bool:
     return not _RULE_LINE.match(line)
 
 
+class _PipeLine(NamedTuple):
+    shape: str  # "o" a lone `|` opening a row, "1" a line of one cell or none (blanks aside), "n" more
+    cells: tuple[str, ...] | None  # None for a lone `|` opening a row
+
+
 # Lines repeat across reports (the template's labels, bars, small numbers): their cells are remembered.
-_PIPE_CELLS: Memo[str, tuple[str, ...]] = Memo(16384)
+_PIPE_LINES: Memo[str, _PipeLine] = Memo(16384)
+
+
+def _pipe_lines(lines: list[str]) -> tuple[str, tuple[tuple[str, ...] | None, ...]]:
+    """The lines' shapes as one string (the table's form is read off it by string searches), and their
+    cells: remembered per line, the table's lines are looked up in one C-level pass."""
+    known = list(map(_PIPE_LINES.get, lines))
+    if None in known:  # a line not remembered (entries are tuples, never None)
+        known = [k or _pipe_line(line) for k, line in zip(known, lines, strict=True)]
+    shapes, split = zip(*known, strict=True)
+    return "".join(shapes), split
+
+
+def _pipe_line(line: str) -> _PipeLine:
+    if _opens_row(line):
+        entry = _PipeLine("o", None)
+    else:
+        cells = _pipe_line_cells(line)
+        entry = _PipeLine("1" if len(cells) - cells.count("") <= 1 else "n", cells)
+    return _PIPE_LINES.keep(line, entry) if len(line) <= _MEMO_LINE else entry
 
 
 def _pipe_line_cells(line: str) -> tuple[str, ...]:
@@ -486,7 +502,7 @@ def _pipe_line_cells(line: str) -> tuple[str, ...]:
             cells.append(cells[-1])
         else:
             cells.append(clean(raw))
-    return _PIPE_CELLS.keep(line, tuple(cells))
+    return tuple(cells)
 
 
 def _title(blocks: tuple[Block, ...]) -> str | None:
