@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate, chain, compress, pairwise
+from operator import add
 from typing import NamedTuple
 
 from nianbao.parsers.cells import is_value
@@ -59,7 +60,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(f"{url or 'the file'} is binary (NUL bytes), not text")
     text, charset_warning = decode(data, content_type=content_type)
-    lines = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = _CONTROL.sub("", text)
+    lines = (kept.replace("\r\n", "\n").replace("\r", "\n") if "\r" in kept else kept).split("\n")
     metadata, body = _header(lines)
     blocks = tuple(_blocks(body))
     if not blocks:
@@ -144,8 +146,14 @@ def _line_facts(line: str) -> _Facts:
     kind = "c" if cell else "b" if not stripped else "s" if not stripped.strip("|") else "x"
     return _Facts(
         text, cell, kind, cell and is_value(text), _opens_row(line), stripped == "|", _is_pipe_line(line),
-        "\t" in line.strip(" ") and bool(stripped), bool(text) and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text)),
+        "\t" in line.strip(" ") and bool(stripped), _ends_run(text),
     )  # fmt: skip
+
+
+def _ends_run(text: str) -> bool:
+    """Label+digits run together, or a long digit string alone: both end with a decimal digit (what the
+    patterns' digits are), so a paragraph ending otherwise is not matched against them."""
+    return text[-1:].isdecimal() and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
 
 
 class _Lines:
@@ -373,9 +381,13 @@ def _is_pipe_line(line: str) -> bool:
 
 
 def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
-    width = max(map(len, rows))
-    pad = ("",) * width
-    return TableBlock(tuple([(*r, *pad[len(r) :]) for r in rows]), method=Method.TEXT)
+    """The rows as tuples, each padded with blank cells to the widest row's width (C-level passes)."""
+    widths = list(map(len, rows))
+    width = max(widths)
+    if min(widths) == width:
+        return TableBlock(tuple(map(tuple, rows)), method=Method.TEXT)
+    pads = [("",) * (width - n) for n in range(width + 1)]  # what a row of n cells lacks
+    return TableBlock(tuple(map(add, map(tuple, rows), map(pads.__getitem__, widths))), method=Method.TEXT)
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
