@@ -38,10 +38,11 @@ _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
 # Markdown `|---|:--:|` rules and lone `|` lines; `| | |` is a row of blank cells, not a rule.
 _RULE_LINE = re.compile(r"^\s*\|?\s*$|^[\s|:+]*[-=][\s|:+\-=]*$")
 # Legacy tables whose cells ran together: 指标名称计量单位…, or a Han character, a unit and five digits.
-# The unit is searched first (a search led by one of four characters skips the text fast), the
-# character before it checked after.
+# Each unit is found by str.find (a C scan, faster than a search led by a character class), the digits
+# after it and the character before it checked after.
 _RUN_TOGETHER_HEADER = re.compile(r"指标名称\s*计量单位")
-_RUN_TOGETHER_UNIT = re.compile(r"[条件个次]\d{5}")
+_RUN_TOGETHER_UNITS = "条件个次"
+_FIVE_DIGITS = re.compile(r"\d{5}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _REPORTISH = re.compile(r"报告|年报|報告|年報")  # Traditional on mirror sites
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]、")
@@ -88,7 +89,13 @@ def _runs_together(text: str) -> bool:
     """Whether the text holds a table whose cells ran together with no separator."""
     if _RUN_TOGETHER_HEADER.search(text):
         return True
-    return any(_HAN.match(text, m.start() - 1) for m in _RUN_TOGETHER_UNIT.finditer(text, 1))
+    for unit in _RUN_TOGETHER_UNITS:
+        at = text.find(unit, 1)  # a character must come before it
+        while at >= 0:
+            if _FIVE_DIGITS.match(text, at + 1) and _HAN.match(text, at - 1):
+                return True
+            at = text.find(unit, at + 1)
+    return False
 
 
 def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -322,15 +329,15 @@ def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Bloc
     there are more than two, the ones before it are header lines (or parent labels, which match
     nothing and do no harm). Section headings opening the run stay paragraphs.
     """
-    # Which cells are values, as one string ("v" a value, "l" a label): the runs are found by searches.
-    flags = "".join(map(_FLAGS.__getitem__, map(is_value, cells) if values is None else values))
+    # Which cells are values, one byte each (1 a value, 0 a label): the runs are found by searches.
+    flags = bytes(map(is_value, cells) if values is None else values)
     blocks: list[Block] = []
     first = 0
-    while first < len(cells) and _SECTION_HEADING.match(cells[first]) and flags[first] == "l":
+    while first < len(cells) and _SECTION_HEADING.match(cells[first]) and not flags[first]:
         blocks.append(TextBlock(cells[first]))
         first += 1
     # Section headings between two tables cut the cells into one table each.
-    headings = list(compress(range(first, len(cells)), map(_is_heading_cell, cells[first:])))
+    headings = _headings(cells, first)
     for start, end in pairwise([first - 1, *headings, len(cells)]):
         if end > start + 1:
             blocks.append(_dense(_label_value_rows(cells[start + 1 : end], flags[start + 1 : end])))
@@ -339,22 +346,39 @@ def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Bloc
     return blocks
 
 
-_FLAGS = "lv"  # indexed by whether a cell is a value
-_VALUE_RUN = re.compile(r"v+")
+_VALUE_RUN = re.compile(rb"\x01+")
 
 
 def _is_heading(text: str) -> bool:
     return text[1:2] == "、" and bool(_HEADING_LINE.match(text))  # most cells fail the cheap test
 
 
-# Every cell of a cell table is asked; cells repeat (labels, small numbers): a C-level cache hit.
-_is_heading_cell = lru_cache(maxsize=16384)(_is_heading)
+# Cells with 、 second are template labels and headings that recur: their answer is remembered.
+_is_heading_cell = lru_cache(maxsize=4096)(_is_heading)
 
 
-def _label_value_rows(cells: list[str], flags: str) -> list[list[str]]:
-    """Rows from labels and values (`flags`: "v" where a cell is a value, "l" a label): each run of
-    values with the labels before it is a row; of more than two labels, all but the last are header
-    lines, a row each; labels after the last value are a row each."""
+def _headings(cells: list[str], first: int) -> list[int]:
+    """Which cells from `first` on are section headings. A heading's second character is 、: the cells
+    holding one there are found by str.find over the cells joined by newlines (clean cells hold none),
+    not by asking each cell."""
+    joined = "\n".join(cells)
+    found: list[int] = []
+    k, counted = 0, 0  # the cell holding position `counted`
+    at = joined.find("、", 1)
+    while at >= 0:
+        if at == 1 or joined[at - 2] == "\n":
+            k += joined.count("\n", counted, at)
+            counted = at
+            if k >= first and _is_heading_cell(cells[k]):
+                found.append(k)
+        at = joined.find("、", at + 1)
+    return found
+
+
+def _label_value_rows(cells: list[str], flags: bytes) -> list[list[str]]:
+    """Rows from labels and values (`flags`: 1 where a cell is a value, 0 a label): each run of values
+    with the labels before it is a row; of more than two labels, all but the last are header lines, a
+    row each; labels after the last value are a row each."""
     rows: list[list[str]] = []
     labels = 0  # where the labels before the next run of values start
     for run in _VALUE_RUN.finditer(flags):
