@@ -202,7 +202,7 @@ def _blocks(raw: list[str]) -> list[Block]:
     lines = _Lines(raw)
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
     # starts with one (a tenth of the lines or more), it opens a row.
-    wrapped_bars = sum(lines.opens_row) * 10 < len(raw) - lines.kinds.count("b")
+    wrapped_bars = lines.opens_row.count(True) * 10 < len(raw) - lines.kinds.count("b")
     no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
     i = 0
     while i < len(raw):
