@@ -15,8 +15,9 @@ _NUMERALS = "一二三四五六七八九十"
 # The numeral first and the character before it checked after: a search led by the numerals skips the
 # text fast, one led by a look-behind tries every position.
 _HEADING = re.compile(rf"([{_NUMERALS}])(?<![第\d{_NUMERALS}].)\s*[、.．]\s*")
-_ENDINGS = re.compile(r"概述|概况|总体情况|情况|措施|事项|说明")
-_STOP = re.compile(r"[\n。；;：:（(]")
+# A title: the shortest run of characters other than stops (a line break, 。；: or an opening bracket)
+# that ends with a title ending, the ending nearest the start (the leftmost match a search would give).
+_TITLE = re.compile(r"[^\n。；;：:（(]*?(?:概述|概况|总体情况|情况|措施|事项|说明)")
 _MAX_HEADING = 40
 _TOC_GAP = 3  # characters between two headings of a table of contents (a newline, a space)
 
@@ -53,7 +54,7 @@ def _headings(text: str, position: int) -> list[tuple[int, int, str]]:
         number = _NUMERALS.index(match.group(1)) + 1
         if number <= last or number > last + 3:
             continue
-        title = _title(text[match.end() : match.end() + _MAX_HEADING + 1])
+        title = _title(text, match.end())
         if title is None:
             continue
         found.append((match.start(), match.end() + len(title), f"{match.group(1)}、{title.strip()}"))
@@ -62,11 +63,8 @@ def _headings(text: str, position: int) -> list[tuple[int, int, str]]:
     return found
 
 
-def _title(following: str) -> str | None:
-    """The heading title at the start of `following`: up to the first title ending, before any stop."""
-    stop = _STOP.search(following)
-    window = following[: stop.start()] if stop else following[:_MAX_HEADING]
-    ending = _ENDINGS.search(window)
-    if not ending:
-        return None
-    return window[: ending.end()]
+def _title(text: str, start: int) -> str | None:
+    """The heading title at `start`: up to the first title ending, before any stop and within
+    `_MAX_HEADING` characters (one match, bounded by endpos, not a slice searched twice)."""
+    title = _TITLE.match(text, start, start + _MAX_HEADING)
+    return title.group() if title else None

@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate, chain, compress, pairwise
+from operator import add
 from typing import NamedTuple
 
 from nianbao.parsers.cells import is_value
@@ -37,10 +38,11 @@ _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
 # Markdown `|---|:--:|` rules and lone `|` lines; `| | |` is a row of blank cells, not a rule.
 _RULE_LINE = re.compile(r"^\s*\|?\s*$|^[\s|:+]*[-=][\s|:+\-=]*$")
 # Legacy tables whose cells ran together: 指标名称计量单位…, or a Han character, a unit and five digits.
-# The unit is searched first (a search led by one of four characters skips the text fast), the
-# character before it checked after.
+# Each unit is found by str.find (a C scan, faster than a search led by a character class), the digits
+# after it and the character before it checked after.
 _RUN_TOGETHER_HEADER = re.compile(r"指标名称\s*计量单位")
-_RUN_TOGETHER_UNIT = re.compile(r"[条件个次]\d{5}")
+_RUN_TOGETHER_UNITS = "条件个次"
+_FIVE_DIGITS = re.compile(r"\d{5}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _REPORTISH = re.compile(r"报告|年报|報告|年報")  # Traditional on mirror sites
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]、")
@@ -59,7 +61,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(f"{url or 'the file'} is binary (NUL bytes), not text")
     text, charset_warning = decode(data, content_type=content_type)
-    lines = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = _CONTROL.sub("", text)
+    lines = (kept.replace("\r\n", "\n").replace("\r", "\n") if "\r" in kept else kept).split("\n")
     metadata, body = _header(lines)
     blocks = tuple(_blocks(body))
     if not blocks:
@@ -86,7 +89,13 @@ def _runs_together(text: str) -> bool:
     """Whether the text holds a table whose cells ran together with no separator."""
     if _RUN_TOGETHER_HEADER.search(text):
         return True
-    return any(_HAN.match(text, m.start() - 1) for m in _RUN_TOGETHER_UNIT.finditer(text, 1))
+    for unit in _RUN_TOGETHER_UNITS:
+        at = text.find(unit, 1)  # a character must come before it
+        while at >= 0:
+            if _FIVE_DIGITS.match(text, at + 1) and _HAN.match(text, at - 1):
+                return True
+            at = text.find(unit, at + 1)
+    return False
 
 
 def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -144,8 +153,14 @@ def _line_facts(line: str) -> _Facts:
     kind = "c" if cell else "b" if not stripped else "s" if not stripped.strip("|") else "x"
     return _Facts(
         text, cell, kind, cell and is_value(text), _opens_row(line), stripped == "|", _is_pipe_line(line),
-        "\t" in line.strip(" ") and bool(stripped), bool(text) and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text)),
+        "\t" in line.strip(" ") and bool(stripped), _ends_run(text),
     )  # fmt: skip
+
+
+def _ends_run(text: str) -> bool:
+    """Label+digits run together, or a long digit string alone: both end with a decimal digit (what the
+    patterns' digits are), so a paragraph ending otherwise is not matched against them."""
+    return text[-1:].isdecimal() and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
 
 
 class _Lines:
@@ -187,7 +202,7 @@ def _blocks(raw: list[str]) -> list[Block]:
     lines = _Lines(raw)
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
     # starts with one (a tenth of the lines or more), it opens a row.
-    wrapped_bars = sum(lines.opens_row) * 10 < len(raw) - lines.kinds.count("b")
+    wrapped_bars = lines.opens_row.count(True) * 10 < len(raw) - lines.kinds.count("b")
     no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
     i = 0
     while i < len(raw):
@@ -198,7 +213,7 @@ def _blocks(raw: list[str]) -> list[Block]:
             i = j
         elif lines.pipe[i] and not _opens_bare_cells(lines, i):
             j = _pipe_run_end(lines, i, wrapped_bars)
-            blocks.extend(_pipe_table(*_closed_cells(lines, i, j)))
+            blocks.extend(_pipe_table(_closed_cells(lines, i, j)))
             i = j
         elif lines.kinds[i] == "x":  # a paragraph: no table of any kind starts on it
             if lines.text[i]:
@@ -314,50 +329,66 @@ def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Bloc
     there are more than two, the ones before it are header lines (or parent labels, which match
     nothing and do no harm). Section headings opening the run stay paragraphs.
     """
-    if values is None:
-        values = list(map(is_value, cells))
+    # Which cells are values, one byte each (1 a value, 0 a label): the runs are found by searches.
+    flags = bytes(map(is_value, cells) if values is None else values)
     blocks: list[Block] = []
     first = 0
-    while first < len(cells) and _SECTION_HEADING.match(cells[first]) and not values[first]:
+    while first < len(cells) and _SECTION_HEADING.match(cells[first]) and not flags[first]:
         blocks.append(TextBlock(cells[first]))
         first += 1
     # Section headings between two tables cut the cells into one table each.
-    headings = [k for k in range(first, len(cells)) if cells[k][1:2] == "、" and _is_heading(cells[k])]
+    headings = _headings(cells, first)
     for start, end in pairwise([first - 1, *headings, len(cells)]):
         if end > start + 1:
-            blocks.append(_dense(_label_value_rows(cells[start + 1 : end], values[start + 1 : end])))
+            blocks.append(_dense(_label_value_rows(cells[start + 1 : end], flags[start + 1 : end])))
         if end < len(cells):
             blocks.append(TextBlock(cells[end]))
     return blocks
+
+
+_VALUE_RUN = re.compile(rb"\x01+")
 
 
 def _is_heading(text: str) -> bool:
     return text[1:2] == "、" and bool(_HEADING_LINE.match(text))  # most cells fail the cheap test
 
 
-def _label_value_rows(cells: list[str], values: list[bool]) -> list[list[str]]:
-    """Rows from labels and values (`values`: which cells are values, as the caller knows them)."""
+# Cells with 、 second are template labels and headings that recur: their answer is remembered.
+_is_heading_cell = lru_cache(maxsize=4096)(_is_heading)
+
+
+def _headings(cells: list[str], first: int) -> list[int]:
+    """Which cells from `first` on are section headings. A heading's second character is 、: the cells
+    holding one there are found by str.find over the cells joined by newlines (clean cells hold none),
+    not by asking each cell."""
+    joined = "\n".join(cells)
+    found: list[int] = []
+    k, counted = 0, 0  # the cell holding position `counted`
+    at = joined.find("、", 1)
+    while at >= 0:
+        if at == 1 or joined[at - 2] == "\n":
+            k += joined.count("\n", counted, at)
+            counted = at
+            if k >= first and _is_heading_cell(cells[k]):
+                found.append(k)
+        at = joined.find("、", at + 1)
+    return found
+
+
+def _label_value_rows(cells: list[str], flags: bytes) -> list[list[str]]:
+    """Rows from labels and values (`flags`: 1 where a cell is a value, 0 a label): each run of values
+    with the labels before it is a row; of more than two labels, all but the last are header lines, a
+    row each; labels after the last value are a row each."""
     rows: list[list[str]] = []
-    labels: list[str] = []
-    run: list[str] = []
-    for cell, value in zip(cells, values, strict=True):
-        if value:
-            run.append(cell)
-            continue
-        if run:
-            if len(labels) > 2:
-                rows.extend([header] for header in labels[:-1])
-                labels = labels[-1:]
-            rows.append(labels + run)
-            labels, run = [], []
-        labels.append(cell)
-    if run:
-        if len(labels) > 2:
-            rows.extend([header] for header in labels[:-1])
-            labels = labels[-1:]
-        rows.append(labels + run)
-        labels = []
-    rows.extend([label] for label in labels)
+    labels = 0  # where the labels before the next run of values start
+    for run in _VALUE_RUN.finditer(flags):
+        first_value, end = run.span()
+        if first_value - labels > 2:
+            rows.extend([header] for header in cells[labels : first_value - 1])
+            labels = first_value - 1
+        rows.append(cells[labels:end])
+        labels = end
+    rows.extend([label] for label in cells[labels:])
     return rows
 
 
@@ -374,9 +405,13 @@ def _is_pipe_line(line: str) -> bool:
 
 
 def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
-    width = max(map(len, rows))
-    pad = ("",) * width
-    return TableBlock(tuple([(*r, *pad[len(r) :]) for r in rows]), method=Method.TEXT)
+    """The rows as tuples, each padded with blank cells to the widest row's width (C-level passes)."""
+    widths = list(map(len, rows))
+    width = max(widths)
+    if min(widths) == width:
+        return TableBlock(tuple(map(tuple, rows)), method=Method.TEXT)
+    pads = [("",) * (width - n) for n in range(width + 1)]  # what a row of n cells lacks
+    return TableBlock(tuple(map(add, map(tuple, rows), map(pads.__getitem__, widths))), method=Method.TEXT)
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
@@ -395,33 +430,34 @@ def _tab_line_cells(line: str) -> tuple[str, ...]:
 
 def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
     """End of a run of `|` lines; where `wrapped_bars`, a bare cell whose closing bar fell onto the
-    next line (`x` then `|`) stays inside the run."""
-    end, n = start, len(lines.raw)
-    while end < n:
-        if lines.pipe[end]:
-            end += 1
-        elif wrapped_bars and end + 1 < n and lines.cell[end] and lines.bar[end + 1]:
-            end += 2
-        else:
-            break
-    return end
+    next line (`x` then `|`) stays inside the run. The `|` lines are skipped by a C-level search; only
+    the line after them is looked at."""
+    pipe, n = lines.pipe, len(lines.raw)
+    end = start
+    while True:
+        try:
+            end = pipe.index(False, end)
+        except ValueError:
+            return n
+        if not (wrapped_bars and end + 1 < n and lines.cell[end] and lines.bar[end + 1]):
+            return end
+        end += 2
 
 
-def _closed_cells(lines: _Lines, start: int, end: int) -> tuple[list[str], list[bool]]:
-    """The table's lines and which open a row: `x` followed by a lone `|` inside a `|` table is the cell
-    `x |` whose bar wrapped."""
-    if True not in lines.bar[start:end]:  # no lone `|` (rows one a line): the lines as they are
-        return list(lines.raw[start:end]), list(lines.opens_row[start:end])
+def _closed_cells(lines: _Lines, start: int, end: int) -> list[str]:
+    """The table's lines: `x` followed by a lone `|` inside a `|` table is the cell `x |` whose bar
+    wrapped."""
+    # A bar closes the line before it only when that line holds no bar: where every line is a `|` line
+    # (each holds one), the lines are as they are.
+    if False not in lines.pipe[start:end]:
+        return list(lines.raw[start:end])
     out: list[str] = []
-    opens: list[bool] = []
     for k in range(start, end):
         if lines.bar[k] and out and "|" not in out[-1]:
             out[-1] = out[-1].rstrip() + " |"
-            opens[-1] = False
         else:
             out.append(lines.raw[k])
-            opens.append(lines.opens_row[k])
-    return out, opens
+    return out
 
 
 def _opens_row(line: str) -> bool:
@@ -429,14 +465,12 @@ def _opens_row(line: str) -> bool:
     return line.startswith("|") and line.rstrip() == "|"
 
 
-def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
-    # Each line split once: its cells, None for a lone `|` opening a row.
-    known = _PIPE_CELLS.get
-    split = [None if bar else known(line) or _pipe_line_cells(line) for line, bar in zip(lines, opens, strict=True)]
-    lone_bars = split.count(None)
-    one_cell_lines = sum([len(cells) - cells.count("") <= 1 for cells in split if cells is not None])
+def _pipe_table(lines: list[str]) -> list[Block]:
+    shape, split = _pipe_lines(lines)
+    lone_bars = shape.count("o")
+    one_cell_lines = shape.count("1")
     rows: list[Sequence[str]] = []
-    if lone_bars > 1 and any(a is None and b is None for a, b in pairwise(split)):
+    if lone_bars > 1 and "oo" in shape:
         # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
         # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
         return _cell_table([c for cells in split for c in ((_BLANK_CELL,) if cells is None else cells) if c])
@@ -444,23 +478,17 @@ def _pipe_table(lines: list[str], opens: list[bool]) -> list[Block]:
         # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
         return _cell_table(list(filter(None, chain.from_iterable(split))))
     if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
-        row: list[str] = []
-        for cells in split:
-            if cells is None:
-                if row:
-                    rows.append(row)
-                row = []
-            else:
-                row.extend(cells)
-        if row:
-            rows.append(row)
+        # A row is the cells of the lines between two lone bars.
+        rows = [list(chain.from_iterable(split[m.start() : m.end()])) for m in _BETWEEN_BARS.finditer(shape)]
     else:
         rows = list(compress(split, map(_not_rule, lines)))
-    rows = [r for r in rows if any(r) or len(r) > 1]  # `| | |` is a row of blank cells
+    if ("",) in rows or [""] in rows:  # `| | |` is a row of blank cells, a lone blank cell no row
+        rows = [r for r in rows if any(r) or len(r) > 1]
     return [_dense(rows)] if rows else []
 
 
 _BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
+_BETWEEN_BARS = re.compile(r"[^o]+")
 
 
 @lru_cache(maxsize=16384)  # rule lines and table rows repeat across reports
@@ -469,8 +497,32 @@ def _not_rule(line: str) -> bool:
     return not _RULE_LINE.match(line)
 
 
+class _PipeLine(NamedTuple):
+    shape: str  # "o" a lone `|` opening a row, "1" a line of one cell or none (blanks aside), "n" more
+    cells: tuple[str, ...] | None  # None for a lone `|` opening a row
+
+
 # Lines repeat across reports (the template's labels, bars, small numbers): their cells are remembered.
-_PIPE_CELLS: Memo[str, tuple[str, ...]] = Memo(16384)
+_PIPE_LINES: Memo[str, _PipeLine] = Memo(16384)
+
+
+def _pipe_lines(lines: list[str]) -> tuple[str, tuple[tuple[str, ...] | None, ...]]:
+    """The lines' shapes as one string (the table's form is read off it by string searches), and their
+    cells: remembered per line, the table's lines are looked up in one C-level pass."""
+    known = list(map(_PIPE_LINES.get, lines))
+    if None in known:  # a line not remembered (entries are tuples, never None)
+        known = [k or _pipe_line(line) for k, line in zip(known, lines, strict=True)]
+    shapes, split = zip(*known, strict=True)
+    return "".join(shapes), split
+
+
+def _pipe_line(line: str) -> _PipeLine:
+    if _opens_row(line):
+        entry = _PipeLine("o", None)
+    else:
+        cells = _pipe_line_cells(line)
+        entry = _PipeLine("1" if len(cells) - cells.count("") <= 1 else "n", cells)
+    return _PIPE_LINES.keep(line, entry) if len(line) <= _MEMO_LINE else entry
 
 
 def _pipe_line_cells(line: str) -> tuple[str, ...]:
@@ -486,7 +538,7 @@ def _pipe_line_cells(line: str) -> tuple[str, ...]:
             cells.append(cells[-1])
         else:
             cells.append(clean(raw))
-    return _PIPE_CELLS.keep(line, tuple(cells))
+    return tuple(cells)
 
 
 def _title(blocks: tuple[Block, ...]) -> str | None:
