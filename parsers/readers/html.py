@@ -185,8 +185,9 @@ _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 _SPANS = lxml.etree.XPath("//*/@rowspan | //*/@colspan")
 
 # A node's fields (_Page): the element, its text's start and end in the page's text, its parent's node, its
-# index, its tag, its own text (el.text), and the index of the first node after its subtree.
-_EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER = range(8)
+# index, its tag, its own text (el.text), and the index of the first node after its subtree; a <tr> with
+# children has a ninth, its <td>/<th> children's nodes.
+_EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER, _CELLS = range(9)
 _first = itemgetter(_EL)
 _start_of = itemgetter(_START)
 _index_of = itemgetter(_INDEX)
@@ -215,12 +216,14 @@ class _Page:
         pieces: list[str] = []
         add = pieces.append
         offset = count = 0
-        # Per node, in document order, comments too: [element, text start, text end, parent's node, index,
-        # tag ("" for a comment), own text, index after its subtree] (see _EL … _AFTER).
+        # Per node, in document order, comments too: (element, text start, text end, parent's node, index,
+        # tag ("" for a comment), own text, index after its subtree) (see _EL … _CELLS), a list for an
+        # element with children, a tuple for a leaf.
         nodes: list[list] = []
         new = nodes.append
         dropped: list[list] = []  # comments and elements of _DROP_TAGS
         trs: list[list] = []  # the <tr> elements' nodes
+        row_cells: list[list[list]] = []  # per <tr>, its <td>/<th> children's nodes
         tables: list[list] = []  # the <table> elements' nodes
         parent: list | None = None  # the innermost open element's node
         # One C-level pass over the elements in document order (iter() yields comments and processing
@@ -233,27 +236,41 @@ class _Page:
             tag = el.tag
             if tag.__class__ is str:
                 text = el.text
-                node = [el, offset, offset, parent, count, tag, text, 0]
+                children = len(el)
+                # An element with children gets a list, its end and the index after it set when its last
+                # child ends; a leaf (most elements) is complete at once, a tuple.
+                if text:
+                    start = offset
+                    add(text)
+                    offset += len(text)
+                    if children:
+                        node = [el, start, offset, parent, count, tag, text, 0]
+                    else:
+                        node = (el, start, offset, parent, count, tag, text, count + 1)
+                elif children:
+                    node = [el, offset, offset, parent, count, tag, None, 0]
+                else:
+                    node = (el, offset, offset, parent, count, tag, None, count + 1)
                 new(node)
                 count += 1
-                if tag in _DROP_TAGS:
+                if tag in _CELL_TAGS:
+                    if parent is not None and parent[_NODE_TAG] == "tr":
+                        parent[_CELLS].append(node)
+                elif tag in _DROP_TAGS:
                     dropped.append(node)
                 elif tag == "tr":
                     trs.append(node)
+                    row_cells.append(cells := [])
+                    if children:  # its cells are noted as they come (a leaf <tr> has none)
+                        node.append(cells)
                 elif tag == "table":
                     tables.append(node)
-                if text:
-                    add(text)
-                    offset += len(text)
-                children = len(el)
                 if children:
                     stack.append((parent, remaining))
                     parent, remaining = node, children
                     continue
-                node[2] = offset
-                node[7] = count
             else:  # a comment's or processing instruction's text is not text: it spans nothing
-                node = [el, offset, offset, parent, count, "", None, count + 1]
+                node = (el, offset, offset, parent, count, "", None, count + 1)
                 new(node)
                 count += 1
                 dropped.append(node)
@@ -278,8 +295,8 @@ class _Page:
         self.text = text = "".join(pieces)
         self._nodes = nodes
         self._starts = list(map(_start_of, nodes))
-        self._trs = trs
         self._tr_indices = list(map(_index_of, trs))
+        self._row_cells = row_cells
         self._index: dict[lxml.etree._Element, int] | None = None  # element -> its node's index, when asked
         # A marker may name these, no other. The elements are picked out of the nodes, not looked up one by
         # one: a map from every element to its node would cost a fifth of the walk.
@@ -332,7 +349,7 @@ class _Page:
                 furniture.add(i)
         self.removed = frozenset(furniture)
         self.removed_in_order = sorted(furniture)
-        self._spanning: set[lxml.etree._Element] | None = None
+        self._spanning: dict[lxml.etree._Element, list[int]] | None = None
         self.furniture = [nodes[i][0] for i in self.removed_in_order]
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
@@ -415,11 +432,22 @@ class _Page:
                 return last[0]
         return None
 
-    def spanning(self) -> set[lxml.etree._Element]:
-        """The elements with a rowspan or colspan over 1 (the few cells a grid must spread), found once per
-        page (Word writes rowspan=1 colspan=1 on many cells: those are plain cells)."""
+    def spanning(self) -> dict[lxml.etree._Element, list[int]]:
+        """The elements with a rowspan or colspan over 1 (the few cells a grid must spread), each with its
+        [rowspan, colspan], found once per page from the attributes' values (Word writes rowspan=1
+        colspan=1 on many cells: those are plain cells). The values found here are the ones the cell's
+        own attributes hold, so no cell is asked again."""
         if self._spanning is None:
-            self._spanning = {value.getparent() for value in _SPANS(self._nodes[0][_EL]) if _span(value) > 1}
+            spans: dict[lxml.etree._Element, list[int]] = {}
+            for value in _SPANS(self._nodes[0][_EL]):
+                n = _span(value)
+                if n > 1:
+                    el = value.getparent()
+                    pair = spans.get(el)
+                    if pair is None:
+                        pair = spans[el] = [1, 1]
+                    pair[value.attrname == "colspan"] = n
+            self._spanning = spans
         return self._spanning
 
     def body(self) -> list:
@@ -608,7 +636,7 @@ def _rows(table: list, page: _Page) -> list[list[list]]:
     ordered = page.removed_in_order
     if bisect_left(ordered, first) == bisect_left(ordered, after):  # the usual table: each <tr>'s children
         indices = page._tr_indices
-        return [_cells(tr, nodes) for tr in page._trs[bisect_left(indices, first) : bisect_left(indices, after)]]
+        return page._row_cells[bisect_left(indices, first) : bisect_left(indices, after)]
     # Rare: furniture inside the table.
     parts = [node for node in nodes[first:after] if node[_NODE_TAG] in _ROW_TAGS]
     parts = [node for node in parts if not _under_removed(node, table, removed)]
@@ -625,18 +653,6 @@ def _rows(table: list, page: _Page) -> list[list[list]]:
 
 _ROW_TAGS = frozenset({"tr", "td", "th"})
 _CELL_TAGS = frozenset({"td", "th"})
-
-
-def _cells(tr: list, nodes: list[list]) -> list[list]:
-    """A <tr>'s <td>/<th> children's nodes: its children, each one's subtree skipped."""
-    cells = []
-    i, stop = tr[_INDEX] + 1, tr[_AFTER]
-    while i < stop:
-        node = nodes[i]
-        if node[_NODE_TAG] in _CELL_TAGS:
-            cells.append(node)
-        i = node[_AFTER]
-    return cells
 
 
 def _cell_text(cell: list, page: _Page) -> str:
@@ -678,7 +694,7 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
     """
     trs = _rows(table, page)
     height = len(trs)
-    spanning = page.spanning()  # the few cells with a rowspan or colspan
+    spanning = page.spanning()  # the few cells with a rowspan or colspan, and their spans
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
@@ -689,8 +705,8 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
                 c += 1
             # the usual cell has no child: its own text only
             text = _clean_cell(node[_OWN_TEXT] or "") if node[_AFTER] == node[_INDEX] + 1 else _cell_text(node, page)
-            cell = node[_EL]
-            if cell not in spanning:  # one cell, at a free column
+            span = spanning.get(node[_EL])
+            if span is None:  # one cell, at a free column
                 if count >= MAX_CELLS:
                     truncated = True
                     break
@@ -698,17 +714,23 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
                 count += 1
                 c += 1
                 continue
-            rowspan = min(_span(cell.get("rowspan")), height - r)
-            colspan = _span(cell.get("colspan"))
+            rowspan = min(span[0], height - r)
+            colspan = span[1]
             if count + rowspan * colspan > MAX_CELLS:
                 truncated = True
                 break
-            for dr in range(rowspan):
-                target = filled[r + dr]
-                for column in range(c, c + colspan):
-                    if column not in target:
-                        target[column] = text
+            if colspan == 1:  # the usual merged cell: one column down several rows
+                for target in filled[r : r + rowspan]:
+                    if c not in target:
+                        target[c] = text
                         count += 1
+            else:
+                columns = range(c, c + colspan)
+                for target in filled[r : r + rowspan]:
+                    for column in columns:
+                        if column not in target:
+                            target[column] = text
+                            count += 1
             c += colspan
     used = [row for row in filled if row]
     if not used:
@@ -717,7 +739,9 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
     # A row of blank cells is kept: a table 4 left blank prints its one data row that way, and blank
     # (not reported) is not missing. Only a <tr> with no cells at all is no row.
     blank = repeat("")  # endless, so one serves every row
-    rows = tuple([tuple(map(row.get, range(width), blank)) for row in used])
+    # Most rows hold every column, placed left to right: their texts are the dict's values as they stand.
+    columns = list(range(width))
+    rows = tuple([tuple(row.values()) if list(row) == columns else tuple(map(row.get, columns, blank)) for row in used])
     return rows, max(used[-1]) + 1, truncated
 
 
