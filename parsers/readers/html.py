@@ -186,7 +186,7 @@ _SPANS = lxml.etree.XPath("//*/@rowspan | //*/@colspan")
 
 # A node's fields (_Page): the element, its text's start and end in the page's text, its parent's node, its
 # index, its tag, its own text (el.text), and the index of the first node after its subtree; a <tr> with
-# children has a ninth, its <td>/<th> children's nodes.
+# children has a ninth, the position of its <td>/<th> children's nodes in _Page._row_cells.
 _EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER, _CELLS = range(9)
 _first = itemgetter(_EL)
 _start_of = itemgetter(_START)
@@ -255,14 +255,17 @@ class _Page:
                 count += 1
                 if tag in _CELL_TAGS:
                     if parent is not None and parent[_NODE_TAG] == "tr":
-                        parent[_CELLS].append(node)
+                        row_cells[parent[_CELLS]].append(node)
                 elif tag in _DROP_TAGS:
                     dropped.append(node)
                 elif tag == "tr":
                     trs.append(node)
-                    row_cells.append(cells := [])
-                    if children:  # its cells are noted as they come (a leaf <tr> has none)
-                        node.append(cells)
+                    # Its cells are noted as they come (a leaf <tr> has none), by the row's position: a
+                    # node holding its children's nodes, which hold it as parent, would make every page's
+                    # nodes and tree a reference cycle, left for the garbage collector.
+                    if children:
+                        node.append(len(row_cells))
+                    row_cells.append([])
                 elif tag == "table":
                     tables.append(node)
                 if children:
