@@ -4,8 +4,10 @@ load of the same bytes, beside the goals.
     python -m benchmarks.parse [--corpus ../shared/corpus] [--no-fixtures] [--seconds 0.5] [--simweb-pdfs 4]
                                [--clock wall|cpu] [--rendering html]
 
-For every document: how many times per second `parsers.parse` turns it into a record (warm, and
-"cold": every memo of the parsers cleared before each call), and how many times per second the
+For every document: how many times per second `parsers.parse` turns it into a record (warm: parsed
+again and again; "first sight": parsed once after the other documents of its set, every memo cleared
+before them, as a harvest meets a new report; "cold": every memo of the parsers cleared before each
+call), and how many times per second the
 library under its reader merely loads the same bytes (for HTML, a decode as the reader must decode
 them and lxml's tree of the text; pdfplumber for PDF, python-docx for DOCX; for text, a UTF-8 decode
 split into lines, the least any text reader does). The ratio is
@@ -13,7 +15,8 @@ the parser's overhead over that baseline, measured on the same machine in the sa
 
 Per rendering, reports/s is the set's throughput (documents / the time to parse each once) and the
 overhead is the time to parse the set over the time to load it; both are printed beside the goals
-(HTML >= 500 reports/s and <= 5x lxml; text >= 1,500 reports/s; every text-layer PDF >= 10/s).
+(HTML >= 500 reports/s and <= 5x lxml; text >= 1,500 reports/s; every text-layer PDF >= 10/s), each
+judged on the warm rates and on the first-sight rates.
 """
 
 from __future__ import annotations
@@ -53,10 +56,34 @@ def _parser_memos() -> list[functools._lru_cache_wrapper | Memo]:
     return memos
 
 
-def _cold_parse(data: bytes, name: str) -> None:
+def _clear_memos() -> None:
     for memo in _parser_memos():
         memo.cache_clear()
+
+
+def _cold_parse(data: bytes, name: str) -> None:
+    _clear_memos()
     parse(data, filename=name)
+
+
+def first_sight(documents: list[tuple[str, bytes]], index: int, rounds: int = 3) -> float:
+    """Parses per second of documents[index] seen for the first time: every memo cleared, then filled by
+    parsing the other documents of its set once, then this one parsed once (the best of `rounds`).
+
+    Warm rates parse a document whose every line, cell and label its previous parse left in the memos;
+    a harvest meets each report once, its template labels and small numbers remembered from the
+    reports before it, its own paragraphs and figures not. This is that case."""
+    name, data = documents[index]
+    best = float("inf")
+    for _ in range(rounds):
+        _clear_memos()
+        for other, (other_name, other_data) in enumerate(documents):
+            if other != index:
+                parse(other_data, filename=other_name)
+        start = _clock()
+        parse(data, filename=name)
+        best = min(best, _clock() - start)
+    return 1 / best
 
 
 def _lxml(data: bytes) -> None:
@@ -168,42 +195,61 @@ def main(argv: list[str] | None = None) -> int:
     if args.rendering:
         documents = [(name, data) for name, data in documents if rendering_of(data, filename=name) == args.rendering]
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores; {args.clock} clock")
-    per_rendering: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
-    print(f"{'document':32} {'rendering':9} {'parse/s':>9} {'cold/s':>8} {'baseline/s':>11}  ratio  baseline")
+    per_rendering: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
+    sets: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
+    for filename, data in documents:
+        sets[rendering_of(data, filename=filename)].append((filename, data))
+    columns = f"{'parse/s':>9} {'first/s':>8} {'cold/s':>8} {'baseline/s':>11}"
+    print(f"{'document':32} {'rendering':9} {columns}  ratio  baseline")
     for filename, data in documents:
         rendering = rendering_of(data, filename=filename)
         parsed = rate(lambda data=data, name=filename: parse(data, filename=name), args.seconds)
+        same = sets[rendering]
+        first = first_sight(same, same.index((filename, data)))
         cold = rate(lambda data=data, name=filename: _cold_parse(data, name), args.seconds)
         name, load = BASELINES.get(rendering, ("none", lambda _: None))
         base = rate(lambda data=data, load=load: load(data), args.seconds)
-        per_rendering[rendering].append((parsed, cold, base))
-        print(
-            f"{filename:32} {rendering:9} {parsed:9.1f} {cold:8.1f} {base:11.1f} {base / parsed:6.1f}x  {name}",
-            flush=True,
-        )
+        per_rendering[rendering].append((parsed, cold, base, first))
+        rates = f"{parsed:9.1f} {first:8.1f} {cold:8.1f} {base:11.1f}"
+        print(f"{filename:32} {rendering:9} {rates} {base / parsed:6.1f}x  {name}", flush=True)
         for extra_name, extra in EXTRA_BASELINES.get(rendering, []):
             extra_rate = rate(lambda data=data, load=extra: load(data), args.seconds)
-            print(f"{'':32} {'':9} {'':9} {'':8} {extra_rate:11.1f} {extra_rate / parsed:6.1f}x  {extra_name}")
-    print("\nper rendering (throughput = documents / time to parse each once; overhead = parse time / baseline time):")
+            print(f"{'':32} {'':9} {'':9} {'':8} {'':8} {extra_rate:11.1f} {extra_rate / parsed:6.1f}x  {extra_name}")
+    print(
+        "\nper rendering (throughput = documents / time to parse each once; overhead = parse time / baseline time;"
+        "\nfirst sight = each document parsed once after the other documents of its set, memos cleared before):"
+    )
     for rendering, rates in sorted(per_rendering.items()):
-        parsed, cold, base = (len(rates) / sum(1 / r[i] for r in rates) for i in range(3))
+        parsed, cold, base, first = (len(rates) / sum(1 / r[i] for r in rates) for i in range(4))
         print(
-            f"  {rendering:6} {len(rates):3} docs {parsed:9.1f} reports/s (cold {cold:7.1f})  baseline {base:9.1f}/s  "
-            f"overhead {base / parsed:5.1f}x (cold {base / cold:5.1f}x)   {_goal(rendering, rates, parsed, base)}"
+            f"  {rendering:6} {len(rates):3} docs {parsed:9.1f} reports/s "
+            f"(first sight {first:7.1f}, cold {cold:7.1f})  "
+            f"baseline {base:9.1f}/s  overhead {base / parsed:5.1f}x (first sight {base / first:5.1f}x, cold "
+            f"{base / cold:5.1f}x)   {_goal(rendering, rates, parsed, base)}"
         )
     return 0
 
 
-def _goal(rendering: str, rates: list[tuple[float, float, float]], parsed: float, base: float) -> str:
+def _goal(rendering: str, rates: list[tuple[float, float, float, float]], parsed: float, base: float) -> str:
+    """The goal's verdict on the warm rates and on the first-sight rates (see first_sight)."""
     if rendering not in GOALS:
         return ""
     least, most = GOALS[rendering]
+    first = len(rates) / sum(1 / r[3] for r in rates)
     if rendering == "pdf":  # every PDF, not the mean
-        slowest = min(r[0] for r in rates)
-        return f"goal: every PDF >= {least:g}/s: slowest {slowest:.1f}/s {'met' if slowest >= least else 'NOT met'}"
-    met = parsed >= least and (most is None or base / parsed <= most)
+        slowest, slowest_first = min(r[0] for r in rates), min(r[3] for r in rates)
+        return (
+            f"goal: every PDF >= {least:g}/s: slowest {slowest:.1f}/s {_met(slowest >= least)}, "
+            f"first sight {slowest_first:.1f}/s {_met(slowest_first >= least)}"
+        )
     ratio = f" and <= {most:g}x" if most is not None else ""
-    return f"goal: >= {least:g}/s{ratio}: {'met' if met else 'NOT met'}"
+    warm_met = parsed >= least and (most is None or base / parsed <= most)
+    first_met = first >= least and (most is None or base / first <= most)
+    return f"goal: >= {least:g}/s{ratio}: {_met(warm_met)}, first sight {_met(first_met)}"
+
+
+def _met(met: bool) -> str:
+    return "met" if met else "NOT met"
 
 
 if __name__ == "__main__":
