@@ -105,11 +105,20 @@ def is_header(cell: str, labels: tuple[str, ...]) -> bool:
     key = label_key(cell)
     if not key:
         return False
-    for label in labels:
-        wanted = label_key(label)
-        if key == wanted or (len(wanted) >= _SHORT and (core(key) == wanted or wanted in key)):
-            return True
-    return False
+    exact, long = _header_keys(labels)
+    if key in exact:
+        return True
+    if not long:
+        return False
+    bare = core(key)
+    return any(bare == wanted or wanted in key for wanted in long)
+
+
+@lru_cache(maxsize=1024)  # a few label sets: each table's markers and each column's labels
+def _header_keys(labels: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The labels' keys, all of them and the long ones (`is_header`'s loose matches), in order."""
+    keys = [label_key(label) for label in labels]
+    return frozenset(keys), tuple(k for k in keys if len(k) >= _SHORT)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -168,9 +177,15 @@ def match_row(label_cells: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -
         return RowMatch(None, 0.0)
     candidates = {"".join(keys[i:]) for i in range(len(keys))}
     candidates |= {c[m.start() :] for c in list(candidates) for m in _INNER_START.finditer(c) if m.start()}
-    scores = [
-        max((label_score(c, label_key(label)) for c in candidates for label in labels), default=0.0) for labels in rows
-    ]
+    exact_rows, row_keys = _row_keys(rows)
+    # An exact label scores EXACT, above every loose match: the rows printing one are the winners, found
+    # by lookups; only a label matching no row exactly is scored against every label of every row.
+    exact = sorted({i for c in candidates for i in exact_rows.get(c, ())})
+    if len(exact) == 1:
+        return RowMatch(exact[0], EXACT)
+    if exact:
+        return RowMatch(None, EXACT, tuple(exact))
+    scores = [max((label_score(c, k) for c in candidates for k in keys_), default=0.0) for keys_ in row_keys]
     best = max(scores, default=0.0)
     if not best:
         return RowMatch(None, 0.0)
@@ -178,6 +193,18 @@ def match_row(label_cells: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -
     if len(winners) > 1:
         return RowMatch(None, best, winners)
     return RowMatch(winners[0], best)
+
+
+@lru_cache(maxsize=256)  # the templates' tables (a few dozen row sets)
+def _row_keys(rows: tuple[tuple[str, ...], ...]) -> tuple[dict[str, tuple[int, ...]], tuple[tuple[str, ...], ...]]:
+    """Per label key, the rows (indices) having it; and each row's label keys."""
+    row_keys = tuple(tuple(label_key(label) for label in labels) for labels in rows)
+    having: dict[str, list[int]] = {}
+    for i, keys in enumerate(row_keys):
+        for key in keys:
+            if key and i not in having.setdefault(key, []):
+                having[key].append(i)
+    return {k: tuple(v) for k, v in having.items()}, row_keys
 
 
 @lru_cache(maxsize=65536)
