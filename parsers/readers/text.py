@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import accumulate, chain, compress, pairwise
-from operator import add
+from itertools import chain, compress, pairwise
+from operator import add, itemgetter
 from typing import NamedTuple
 
 from nianbao.parsers.cells import is_value
@@ -115,18 +115,38 @@ def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return {k: v for k, v in metadata.items() if v}, lines[i:]
 
 
+# What the table finders ask of a line, as one letter. A body's letters make one string: runs of cells
+# and separators are found by string searches and regular expressions, not by a loop over the lines.
+#   cells (text, short, free of 。, tabs and bars): "c" a label, "v" a value (a number or a blank mark),
+#     "r" a label with digits run on, "d" a value that is a long digit string (run-together rows);
+#   "b" a blank line;
+#   bars alone: "o" a lone `|` at the line's start (it opens a row), "l" a lone `|` indented, "s" more bars;
+#   anything else: "x" a paragraph, "p" a `|`-flattened line;
+#   a line holding a tab (not at its ends) takes its letter's capital: a cell holds none, a blank line
+#   is blank.
+_LETTERS = "cvrdboOlLsSxXpP"
+_CELLS = "cvrd"
+_VALUES = "vd"
+_BARS = "oOlL"  # a lone `|`
+_PIPES = "oOlLsSpP"  # `|`-flattened lines (bars alone are)
+_TABS = "OLSXP"
+_SEPARATORS = "boOlLsS"
+_CELL_RUN = re.compile(f"[{_CELLS}]*")
+_PIPE_RUN = re.compile(f"[{_PIPES}]*")
+_CELL = re.compile(f"[{_CELLS}]")
+# Of the letters of a run of cells and separators: which are cells (1, else 0); and which cells are
+# values (1) or labels (0), the separators left out. Encoded, one byte a line.
+_CELL_MASK = str.maketrans({letter: "\x01" if letter in _CELLS else "\x00" for letter in _LETTERS})
+_VALUE_FLAGS = str.maketrans(
+    {letter: "\x01" if letter in _VALUES else "\x00" if letter in _CELLS else None for letter in _LETTERS}
+)
+
+
 class _Facts(NamedTuple):
     """What the table finders ask of one line."""
 
     text: str  # clean
-    cell: bool  # short enough, and free of 。, tabs and bars: may be one cell
-    kind: str  # one letter: "c" a cell, "b" blank, "s" another separator (bars alone), "x" anything else
-    value: bool  # a cell holding a number or a blank mark
-    opens_row: bool  # a lone `|` at the line's start
-    bar: bool  # a lone `|`, wherever it sits
-    pipe: bool  # a `|`-flattened line
-    tabs: bool  # a tab-separated line
-    run: bool  # label+digits with no separator, or a long digit string alone
+    letter: str  # what kind of line it is (above)
 
 
 # A report's lines repeat (the template's labels, small numbers, bars): their facts are remembered;
@@ -139,22 +159,24 @@ def _facts(line: str) -> _Facts:
     """The line's facts, remembered (a dict hit: every line of every report asks)."""
     facts = _FACTS.get(line)
     if facts is None:
-        facts = _line_facts(line)
+        text = clean(line)
+        facts = _Facts(text, _letter(line, text))
         if len(line) <= _MEMO_LINE:
             _FACTS.keep(line, facts)
     return facts
 
 
-def _line_facts(line: str) -> _Facts:
-    text = clean(line)
-    cell = 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
+def _letter(line: str, text: str) -> str:
+    if 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line:
+        return _CELLS[is_value(text) + 2 * _ends_run(text)]
     stripped = line.strip()
-    # A cell holds text and no bar, a separator none but bars: the kinds exclude each other.
-    kind = "c" if cell else "b" if not stripped else "s" if not stripped.strip("|") else "x"
-    return _Facts(
-        text, cell, kind, cell and is_value(text), _opens_row(line), stripped == "|", _is_pipe_line(line),
-        "\t" in line.strip(" ") and bool(stripped), _ends_run(text),
-    )  # fmt: skip
+    if not stripped:
+        return "b"
+    if not stripped.strip("|"):  # bars alone
+        letter = "o" if _opens_row(line) else "l" if stripped == "|" else "s"
+    else:
+        letter = "p" if _is_pipe_line(line) else "x"
+    return letter.upper() if "\t" in line.strip(" ") else letter
 
 
 def _ends_run(text: str) -> bool:
@@ -163,21 +185,22 @@ def _ends_run(text: str) -> bool:
     return text[-1:].isdecimal() and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
 
 
+_TEXT = itemgetter(0)
+_LETTER = itemgetter(1)
+
+
 class _Lines:
-    """The body's lines with what the table finders ask of each line computed once (`_Facts`, one tuple
-    per fact). The finders try every line as a table start; asking again per try made the reader
-    quadratic in the length of a run of short lines."""
+    """The body's lines, their clean texts and their letters (one string) computed once. The finders try
+    every line as a table start; asking again per try made the reader quadratic in the length of a run
+    of short lines."""
 
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
         facts = list(map(_FACTS.get, raw))  # a report's lines mostly remembered: one C-level pass
         if not all(facts):  # a line not remembered (facts are never empty): a truth test, not a comparison
             facts = [known or _facts(line) for known, line in zip(facts, raw, strict=True)]
-        columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
-        self.text, self.cell, kinds, self.value, self.opens_row, self.bar, self.pipe, self.tabs, self.run = columns
-        # The lines' kinds as one string: runs of cells and separators are matched by regular expressions.
-        self.kinds = "".join(kinds)
-        self.values_before = [0, *accumulate(self.value)]  # values before each line
+        self.text = list(map(_TEXT, facts))
+        self.kinds = "".join(map(_LETTER, facts))
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
     def __len__(self) -> int:
@@ -189,33 +212,42 @@ class _Lines:
         first, end = self._run
         if first <= start < end:
             return end
-        try:
-            end = self.cell.index(False, start)
-        except ValueError:
-            end = len(self.raw)
+        end = _CELL_RUN.match(self.kinds, start).end()
         self._run = (start, end)
         return end
+
+    def values(self, start: int, end: int) -> int:
+        """How many of the lines from `start` to `end` are values."""
+        return self.kinds.count("v", start, end) + self.kinds.count("d", start, end)
+
+    def cells(self, start: int, end: int) -> tuple[list[str], bytes]:
+        """The cells of the lines from `start` to `end` (cells and separators), and which are values."""
+        letters = self.kinds[start:end]
+        texts = compress(self.text[start:end], letters.translate(_CELL_MASK).encode())
+        return list(texts), letters.translate(_VALUE_FLAGS).encode()
 
 
 def _blocks(raw: list[str]) -> list[Block]:
     blocks: list[Block] = []
     lines = _Lines(raw)
+    kinds = lines.kinds
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
     # starts with one (a tenth of the lines or more), it opens a row.
-    wrapped_bars = lines.opens_row.count(True) * 10 < len(raw) - lines.kinds.count("b")
+    wrapped_bars = (kinds.count("o") + kinds.count("O")) * 10 < len(raw) - kinds.count("b")
     no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
     i = 0
     while i < len(raw):
-        if lines.tabs[i]:
+        letter = kinds[i]
+        if letter in _TABS:
             # Inside a tab table, a line of tabs alone is a row of blank cells (a table 4 left blank).
             j = _run(raw, i, lambda s: "\t" in s)
             blocks.append(_tab_table(raw[i:j]))
             i = j
-        elif lines.pipe[i] and not _opens_bare_cells(lines, i):
+        elif letter in _PIPES and not _opens_bare_cells(lines, i):
             j = _pipe_run_end(lines, i, wrapped_bars)
             blocks.extend(_pipe_table(_closed_cells(lines, i, j)))
             i = j
-        elif lines.kinds[i] == "x":  # a paragraph: no table of any kind starts on it
+        elif letter == "x":  # a paragraph: no table of any kind starts on it
             if lines.text[i]:
                 blocks.append(TextBlock(lines.text[i]))
             i += 1
@@ -229,9 +261,7 @@ def _blocks(raw: list[str]) -> list[Block]:
                 no_run_before = stop
             if (j := _cell_run_end(lines, i)) > i:
                 # Within the run every line is a cell or a separator: the cells and their value facts.
-                cells = lines.cell[i:j]
-                texts, values = compress(lines.text[i:j], cells), compress(lines.value[i:j], cells)
-                blocks.extend(_cell_table(list(texts), list(values)))
+                blocks.extend(_cell_table(*lines.cells(i, j)))
                 i = j
                 continue
             if lines.text[i]:
@@ -242,10 +272,10 @@ def _blocks(raw: list[str]) -> list[Block]:
 
 def _opens_bare_cells(lines: _Lines, i: int) -> bool:
     """A lone `|` line followed by a bare cell: the bars separate cells, one a line (not a `|` table)."""
-    if not lines.bar[i]:
+    if lines.kinds[i] not in _BARS:
         return False
     following = _NOT_BLANK.search(lines.kinds, i + 1)
-    return following is not None and following.group() == "c"
+    return following is not None and following.group() in _CELLS
 
 
 def _cell_run_end(lines: _Lines, start: int) -> int:
@@ -255,21 +285,21 @@ def _cell_run_end(lines: _Lines, start: int) -> int:
     saved as text), where the run ends at the last cell followed so.
     """
     end = lines.cells_end(start)
-    values = lines.values_before[end] - lines.values_before[start]
+    values = lines.values(start, end)
     if values >= _MIN_VALUES and values * 4 >= end - start:
         return end
     separated = _SEPARATED_CELLS.match(lines.kinds, start)
     if separated is None:
         return start
     end = separated.end()
-    values = lines.values_before[end] - lines.values_before[start]  # a value is a cell
-    return end if values >= _MIN_VALUES and values * 4 >= lines.kinds.count("c", start, end) else start
+    values = lines.values(start, end)
+    return end if values >= _MIN_VALUES and values * 4 >= len(_CELL.findall(lines.kinds, start, end)) else start
 
 
 # Up to two separators, then cells each followed by separators, up to the last cell so followed or the
 # one cell after it. A lone cell matches too: it holds fewer than _MIN_VALUES values.
-_SEPARATED_CELLS = re.compile(r"[bs]{0,2}(?:c[bs]+)*c")
-_CELLS_OR_BLANKS = re.compile(r"[cb]*")
+_SEPARATED_CELLS = re.compile(f"[{_SEPARATORS}]{{0,2}}(?:[{_CELLS}][{_SEPARATORS}]+)*[{_CELLS}]")
+_CELLS_OR_BLANKS = re.compile(f"[{_CELLS}b]*")
 _NOT_BLANK = re.compile(r"[^b]")
 
 
@@ -277,11 +307,11 @@ def _run_together_end(lines: _Lines, start: int) -> tuple[int, int]:
     """End of a run of short lines, at least three of them label+digits with no separator, else `start`;
     and where the run of short or blank lines stopped. No run-together table starts before that stop
     when none starts at `start`: a later start sees the same lines but fewer of them."""
-    stop = _CELLS_OR_BLANKS.match(lines.kinds, start).end()
-    # Of cells and blank lines only the cells hold text, and only lines holding text are label+digits.
-    if lines.run[start:stop].count(True) < _MIN_RUN_ROWS:
+    kinds = lines.kinds
+    stop = _CELLS_OR_BLANKS.match(kinds, start).end()
+    if kinds.count("r", start, stop) + kinds.count("d", start, stop) < _MIN_RUN_ROWS:
         return start, stop
-    return lines.kinds.rfind("c", start, stop) + 1, stop
+    return start + len(kinds[start:stop].rstrip("b")), stop  # after the last cell
 
 
 def _run_together_tables(texts: list[str]) -> list[Block]:
@@ -319,7 +349,7 @@ def _run_together_tables(texts: list[str]) -> list[Block]:
     return blocks
 
 
-def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Block]:
+def _cell_table(cells: list[str], flags: bytes | None = None) -> list[Block]:
     """Rows from one cell a line (`cells`: clean, separators left out): a run of labels, then a run of
     values, is one row.
 
@@ -330,7 +360,8 @@ def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Bloc
     nothing and do no harm). Section headings opening the run stay paragraphs.
     """
     # Which cells are values, one byte each (1 a value, 0 a label): the runs are found by searches.
-    flags = bytes(map(is_value, cells) if values is None else values)
+    if flags is None:
+        flags = bytes(map(is_value, cells))
     blocks: list[Block] = []
     first = 0
     while first < len(cells) and _SECTION_HEADING.match(cells[first]) and not flags[first]:
@@ -432,14 +463,11 @@ def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
     """End of a run of `|` lines; where `wrapped_bars`, a bare cell whose closing bar fell onto the
     next line (`x` then `|`) stays inside the run. The `|` lines are skipped by a C-level search; only
     the line after them is looked at."""
-    pipe, n = lines.pipe, len(lines.raw)
+    kinds, n = lines.kinds, len(lines.raw)
     end = start
     while True:
-        try:
-            end = pipe.index(False, end)
-        except ValueError:
-            return n
-        if not (wrapped_bars and end + 1 < n and lines.cell[end] and lines.bar[end + 1]):
+        end = _PIPE_RUN.match(kinds, end).end()
+        if not (wrapped_bars and end + 1 < n and kinds[end] in _CELLS and kinds[end + 1] in _BARS):
             return end
         end += 2
 
@@ -449,11 +477,12 @@ def _closed_cells(lines: _Lines, start: int, end: int) -> list[str]:
     wrapped."""
     # A bar closes the line before it only when that line holds no bar: where every line is a `|` line
     # (each holds one), the lines are as they are.
-    if False not in lines.pipe[start:end]:
-        return list(lines.raw[start:end])
+    kinds = lines.kinds
+    if _PIPE_RUN.match(kinds, start, end).end() == end:
+        return lines.raw[start:end]
     out: list[str] = []
     for k in range(start, end):
-        if lines.bar[k] and out and "|" not in out[-1]:
+        if kinds[k] in _BARS and out and "|" not in out[-1]:
             out[-1] = out[-1].rstrip() + " |"
         else:
             out.append(lines.raw[k])
