@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain, compress, pairwise
-from operator import add, itemgetter
+from operator import add
 from typing import NamedTuple
 
 from nianbao.parsers.cells import is_value
@@ -142,28 +142,22 @@ _VALUE_FLAGS = str.maketrans(
 )
 
 
-class _Facts(NamedTuple):
-    """What the table finders ask of one line."""
-
-    text: str  # clean
-    letter: str  # what kind of line it is (above)
-
-
-# A report's lines repeat (the template's labels, small numbers, bars): their facts are remembered;
-# a paragraph longer than this is asked about once and not kept.
+# A report's lines repeat (the template's labels, small numbers, bars): their clean texts and letters
+# are remembered, in two memos kept in step (a body's texts and its letters are then two lookups a line,
+# each a C-level pass); a paragraph longer than this is asked about once and not kept.
 _MEMO_LINE = 200
-_FACTS: Memo[str, _Facts] = Memo(65536)
+_TEXTS: Memo[str, str] = Memo(65536)
+_KINDS: Memo[str, str] = Memo(65536)
 
 
-def _facts(line: str) -> _Facts:
-    """The line's facts, remembered (a dict hit: every line of every report asks)."""
-    facts = _FACTS.get(line)
-    if facts is None:
-        text = clean(line)
-        facts = _Facts(text, _letter(line, text))
-        if len(line) <= _MEMO_LINE:
-            _FACTS.keep(line, facts)
-    return facts
+def _facts(line: str) -> tuple[str, str]:
+    """The line's clean text and letter, remembered."""
+    text = clean(line)
+    letter = _letter(line, text)
+    if len(line) <= _MEMO_LINE:
+        _TEXTS.keep(line, text)
+        _KINDS.keep(line, letter)
+    return text, letter
 
 
 def _letter(line: str, text: str) -> str:
@@ -185,10 +179,6 @@ def _ends_run(text: str) -> bool:
     return text[-1:].isdecimal() and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
 
 
-_TEXT = itemgetter(0)
-_LETTER = itemgetter(1)
-
-
 class _Lines:
     """The body's lines, their clean texts and their letters (one string) computed once. The finders try
     every line as a table start; asking again per try made the reader quadratic in the length of a run
@@ -196,11 +186,19 @@ class _Lines:
 
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
-        facts = list(map(_FACTS.get, raw))  # a report's lines mostly remembered: one C-level pass
-        if not all(facts):  # a line not remembered (facts are never empty): a truth test, not a comparison
-            facts = [known or _facts(line) for known, line in zip(facts, raw, strict=True)]
-        self.text = list(map(_TEXT, facts))
-        self.kinds = "".join(map(_LETTER, facts))
+        if len(_TEXTS) != len(_KINDS):  # one memo of the pair was emptied alone: both start afresh
+            _TEXTS.clear()
+            _KINDS.clear()
+        kinds = list(map(_KINDS.get, raw))  # a report's lines mostly remembered
+        if all(kinds):  # letters are never empty: a truth test, not a comparison with None
+            self.text = list(map(_TEXTS.get, raw))
+        else:
+            facts = [
+                _facts(line) if kind is None else (_TEXTS[line], kind) for kind, line in zip(kinds, raw, strict=True)
+            ]
+            self.text = [text for text, _ in facts]
+            kinds = [kind for _, kind in facts]
+        self.kinds = "".join(kinds)
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
     def __len__(self) -> int:
@@ -369,9 +367,10 @@ def _cell_table(cells: list[str], flags: bytes | None = None) -> list[Block]:
         first += 1
     # Section headings between two tables cut the cells into one table each.
     headings = _headings(cells, first)
+    whole = tuple(cells)  # its slices are the rows: tuples, as a table holds them
     for start, end in pairwise([first - 1, *headings, len(cells)]):
         if end > start + 1:
-            blocks.append(_dense(_label_value_rows(cells[start + 1 : end], flags[start + 1 : end])))
+            blocks.append(_dense(_label_value_rows(whole[start + 1 : end], flags[start + 1 : end])))
         if end < len(cells):
             blocks.append(TextBlock(cells[end]))
     return blocks
@@ -406,20 +405,21 @@ def _headings(cells: list[str], first: int) -> list[int]:
     return found
 
 
-def _label_value_rows(cells: list[str], flags: bytes) -> list[list[str]]:
+def _label_value_rows(cells: tuple[str, ...], flags: bytes) -> list[tuple[str, ...]]:
     """Rows from labels and values (`flags`: 1 where a cell is a value, 0 a label): each run of values
     with the labels before it is a row; of more than two labels, all but the last are header lines, a
-    row each; labels after the last value are a row each."""
-    rows: list[list[str]] = []
+    row each; labels after the last value are a row each. (zip over one sequence gives its items as
+    one-cell rows.)"""
+    rows: list[tuple[str, ...]] = []
     labels = 0  # where the labels before the next run of values start
     for run in _VALUE_RUN.finditer(flags):
         first_value, end = run.span()
         if first_value - labels > 2:
-            rows.extend([header] for header in cells[labels : first_value - 1])
+            rows += zip(cells[labels : first_value - 1])
             labels = first_value - 1
         rows.append(cells[labels:end])
         labels = end
-    rows.extend([label] for label in cells[labels:])
+    rows += zip(cells[labels:])
     return rows
 
 
@@ -539,7 +539,7 @@ def _pipe_lines(lines: list[str]) -> tuple[str, tuple[tuple[str, ...] | None, ..
     """The lines' shapes as one string (the table's form is read off it by string searches), and their
     cells: remembered per line, the table's lines are looked up in one C-level pass."""
     known = list(map(_PIPE_LINES.get, lines))
-    if None in known:  # a line not remembered (entries are tuples, never None)
+    if not all(known):  # a line not remembered (entries are non-empty tuples): a truth test
         known = [k or _pipe_line(line) for k, line in zip(known, lines, strict=True)]
     shapes, split = zip(*known, strict=True)
     return "".join(shapes), split
