@@ -140,6 +140,7 @@ _TABS = "OLSXP"
 _SEPARATORS = "boOlLsS"
 _CELL_RUN = re.compile(f"[{_CELLS}]*")
 _PIPE_RUN = re.compile(f"[{_PIPES}]*")
+_TAB_RUN = re.compile(f"[{_TABS}]*")
 _CELL = re.compile(f"[{_CELLS}]")
 # Of the letters of a run of cells and separators: which are cells (1, else 0); and which cells are
 # values (1) or labels (0), the separators left out. Encoded, one byte a line.
@@ -197,14 +198,16 @@ class _Lines:
             _TEXTS.clear()
             _KINDS.clear()
         kinds = list(map(_KINDS.get, raw))  # a report's lines mostly remembered
-        if all(kinds):  # letters are never empty: a truth test, not a comparison with None
-            self.text = list(map(_TEXTS.get, raw))
-        else:
-            facts = [
-                _facts(line) if kind is None else (_TEXTS[line], kind) for kind, line in zip(kinds, raw, strict=True)
-            ]
-            self.text = [text for text, _ in facts]
-            kinds = [kind for _, kind in facts]
+        self.text = list(map(_TEXTS.get, raw))
+        if not all(kinds):  # letters are never empty: a truth test, not a comparison with None
+            # The lines not remembered (long paragraphs, new lines) found by C-level searches.
+            at = kinds.index(None)
+            while True:
+                self.text[at], kinds[at] = _facts(raw[at])
+                try:
+                    at = kinds.index(None, at + 1)
+                except ValueError:
+                    break
         self.kinds = "".join(kinds)
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
@@ -245,7 +248,7 @@ def _blocks(raw: list[str]) -> list[Block]:
         letter = kinds[i]
         if letter in _TABS:
             # Inside a tab table, a line of tabs alone is a row of blank cells (a table 4 left blank).
-            j = _run(raw, i, lambda s: "\t" in s)
+            j = _tab_run_end(lines, i)
             blocks.append(_tab_table(raw[i:j]))
             i = j
         elif letter in _PIPES and not _opens_bare_cells(lines, i):
@@ -290,11 +293,11 @@ def _cell_run_end(lines: _Lines, start: int) -> int:
     saved as text), where the run ends at the last cell followed so.
     """
     end = lines.cells_end(start)
-    values = lines.values(start, end)
-    if values >= _MIN_VALUES and values * 4 >= end - start:
+    # A run of fewer lines than _MIN_VALUES holds too few values: not counted.
+    if end - start >= _MIN_VALUES and (values := lines.values(start, end)) >= _MIN_VALUES and values * 4 >= end - start:
         return end
     separated = _SEPARATED_CELLS.match(lines.kinds, start)
-    if separated is None:
+    if separated is None or separated.end() - start < _MIN_VALUES:
         return start
     end = separated.end()
     values = lines.values(start, end)
@@ -430,11 +433,16 @@ def _label_value_rows(cells: tuple[str, ...], flags: bytes) -> list[tuple[str, .
     return rows
 
 
-def _run(lines: list[str], start: int, belongs) -> int:
+def _tab_run_end(lines: _Lines, start: int) -> int:
+    """End of a run of lines holding a tab: tab lines (their letters skipped by a regular expression),
+    and blank lines holding a tab, looked at one by one."""
+    raw, kinds, n = lines.raw, lines.kinds, len(lines.raw)
     end = start
-    while end < len(lines) and belongs(lines[end]):
+    while True:
+        end = _TAB_RUN.match(kinds, end).end()
+        if end == n or kinds[end] != "b" or "\t" not in raw[end]:
+            return end
         end += 1
-    return end
 
 
 def _is_pipe_line(line: str) -> bool:
