@@ -480,8 +480,10 @@ def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
-    known = _TAB_CELLS.get
-    return _dense([known(line) or _tab_line_cells(line) for line in lines])
+    rows = list(map(_TAB_CELLS.get, lines))  # remembered lines in one C-level pass
+    if not all(rows):  # rows are never empty tuples: a truth test, not a comparison with None
+        rows = [row or _tab_line_cells(line) for row, line in zip(rows, lines, strict=True)]
+    return _dense(rows)
 
 
 # Lines repeat across reports (the template's labels, rows of zeros): their cells are remembered.
@@ -536,7 +538,8 @@ def _pipe_table(lines: list[str]) -> list[Block]:
     if lone_bars > 1 and "oo" in shape:
         # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
         # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
-        return _cell_table([c for cells in split for c in ((_BLANK_CELL,) if cells is None else cells) if c])
+        # (A line's cells are never an empty tuple: `or` stands in for the None check.)
+        return _cell_table(list(filter(None, chain.from_iterable([cells or _BLANK_ROW for cells in split]))))
     if not lone_bars and len(lines) >= 8 and one_cell_lines * 5 >= len(lines) * 4:
         # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
         return _cell_table(list(filter(None, chain.from_iterable(split))))
@@ -551,6 +554,7 @@ def _pipe_table(lines: list[str]) -> list[Block]:
 
 
 _BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
+_BLANK_ROW = (_BLANK_CELL,)
 _BETWEEN_BARS = re.compile(r"[^o]+")
 
 
