@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import accumulate, chain, compress, pairwise
+from itertools import chain, compress, pairwise
 from operator import add
 from typing import NamedTuple
 
@@ -40,7 +40,8 @@ _RULE_LINE = re.compile(r"^\s*\|?\s*$|^[\s|:+]*[-=][\s|:+\-=]*$")
 # Legacy tables whose cells ran together: 指标名称计量单位…, or a Han character, a unit and five digits.
 # Each unit is found by str.find (a C scan, faster than a search led by a character class), the digits
 # after it and the character before it checked after.
-_RUN_TOGETHER_HEADER = re.compile(r"指标名称\s*计量单位")
+_RUN_TOGETHER_NAME = "指标名称"
+_RUN_TOGETHER_HEADER = re.compile(_RUN_TOGETHER_NAME + r"\s*计量单位")
 _RUN_TOGETHER_UNITS = "条件个次"
 _FIVE_DIGITS = re.compile(r"\d{5}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -55,13 +56,16 @@ _RUN_ROW = re.compile(r"^(?P<label>[^|\t。]*[\u4e00-\u9fff”）)])(?P<digits>\
 _DIGIT_ROW = re.compile(r"^\d{5,}$")
 _MIN_RUN_ROWS = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same characters, each looked for by `in` (a memchr-like scan): far cheaper than the pattern's
+# search, which tests every character of the text against the set; a text rarely holds one.
+_CONTROL_CHARS = tuple(map(chr, (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)))
 
 
 def read(data: bytes, *, url: str | None = None, content_type: str | None = None) -> Document:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(f"{url or 'the file'} is binary (NUL bytes), not text")
     text, charset_warning = decode(data, content_type=content_type)
-    kept = _CONTROL.sub("", text)
+    kept = _CONTROL.sub("", text) if any(map(text.__contains__, _CONTROL_CHARS)) else text
     lines = (kept.replace("\r\n", "\n").replace("\r", "\n") if "\r" in kept else kept).split("\n")
     metadata, body = _header(lines)
     blocks = tuple(_blocks(body))
@@ -87,8 +91,11 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
 
 def _runs_together(text: str) -> bool:
     """Whether the text holds a table whose cells ran together with no separator."""
-    if _RUN_TOGETHER_HEADER.search(text):
-        return True
+    at = text.find(_RUN_TOGETHER_NAME)  # str.find skips the text faster than the pattern's search
+    while at >= 0:
+        if _RUN_TOGETHER_HEADER.match(text, at):
+            return True
+        at = text.find(_RUN_TOGETHER_NAME, at + 1)
     for unit in _RUN_TOGETHER_UNITS:
         at = text.find(unit, 1)  # a character must come before it
         while at >= 0:
@@ -115,46 +122,63 @@ def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return {k: v for k, v in metadata.items() if v}, lines[i:]
 
 
-class _Facts(NamedTuple):
-    """What the table finders ask of one line."""
+# What the table finders ask of a line, as one letter. A body's letters make one string: runs of cells
+# and separators are found by string searches and regular expressions, not by a loop over the lines.
+#   cells (text, short, free of 。, tabs and bars): "c" a label, "v" a value (a number or a blank mark),
+#     "r" a label with digits run on, "d" a value that is a long digit string (run-together rows);
+#   "b" a blank line;
+#   bars alone: "o" a lone `|` at the line's start (it opens a row), "l" a lone `|` indented, "s" more bars;
+#   anything else: "x" a paragraph, "p" a `|`-flattened line;
+#   a line holding a tab (not at its ends) takes its letter's capital: a cell holds none, a blank line
+#   is blank.
+_LETTERS = "cvrdboOlLsSxXpP"
+_CELLS = "cvrd"
+_VALUES = "vd"
+_BARS = "oOlL"  # a lone `|`
+_PIPES = "oOlLsSpP"  # `|`-flattened lines (bars alone are)
+_TABS = "OLSXP"
+_SEPARATORS = "boOlLsS"
+_CELL_RUN = re.compile(f"[{_CELLS}]*")
+_PIPE_RUN = re.compile(f"[{_PIPES}]*")
+_TAB_RUN = re.compile(f"[{_TABS}]*")
+_CELL = re.compile(f"[{_CELLS}]")
+# Of the letters of a run of cells and separators: which are cells (1, else 0); and which cells are
+# values (1) or labels (0), the separators left out. Encoded, one byte a line.
+_CELL_MASK = str.maketrans({letter: "\x01" if letter in _CELLS else "\x00" for letter in _LETTERS})
+_VALUE_FLAGS = str.maketrans(
+    {letter: "\x01" if letter in _VALUES else "\x00" if letter in _CELLS else None for letter in _LETTERS}
+)
 
-    text: str  # clean
-    cell: bool  # short enough, and free of 。, tabs and bars: may be one cell
-    kind: str  # one letter: "c" a cell, "b" blank, "s" another separator (bars alone), "x" anything else
-    value: bool  # a cell holding a number or a blank mark
-    opens_row: bool  # a lone `|` at the line's start
-    bar: bool  # a lone `|`, wherever it sits
-    pipe: bool  # a `|`-flattened line
-    tabs: bool  # a tab-separated line
-    run: bool  # label+digits with no separator, or a long digit string alone
 
-
-# A report's lines repeat (the template's labels, small numbers, bars): their facts are remembered;
-# a paragraph longer than this is asked about once and not kept.
+# A report's lines repeat (the template's labels, small numbers, bars): their clean texts and letters
+# are remembered, in two memos kept in step (a body's texts and its letters are then two lookups a line,
+# each a C-level pass); a paragraph longer than this is asked about once and not kept.
 _MEMO_LINE = 200
-_FACTS: Memo[str, _Facts] = Memo(65536)
+_TEXTS: Memo[str, str] = Memo(65536)
+_KINDS: Memo[str, str] = Memo(65536)
 
 
-def _facts(line: str) -> _Facts:
-    """The line's facts, remembered (a dict hit: every line of every report asks)."""
-    facts = _FACTS.get(line)
-    if facts is None:
-        facts = _line_facts(line)
-        if len(line) <= _MEMO_LINE:
-            _FACTS.keep(line, facts)
-    return facts
-
-
-def _line_facts(line: str) -> _Facts:
+def _facts(line: str) -> tuple[str, str]:
+    """The line's clean text and letter, remembered."""
     text = clean(line)
-    cell = 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line
+    letter = _letter(line, text)
+    if len(line) <= _MEMO_LINE:
+        _TEXTS.keep(line, text)
+        _KINDS.keep(line, letter)
+    return text, letter
+
+
+def _letter(line: str, text: str) -> str:
+    if 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line:
+        return _CELLS[is_value(text) + 2 * _ends_run(text)]
     stripped = line.strip()
-    # A cell holds text and no bar, a separator none but bars: the kinds exclude each other.
-    kind = "c" if cell else "b" if not stripped else "s" if not stripped.strip("|") else "x"
-    return _Facts(
-        text, cell, kind, cell and is_value(text), _opens_row(line), stripped == "|", _is_pipe_line(line),
-        "\t" in line.strip(" ") and bool(stripped), _ends_run(text),
-    )  # fmt: skip
+    if not stripped:
+        return "b"
+    if not stripped.strip("|"):  # bars alone
+        letter = "o" if _opens_row(line) else "l" if stripped == "|" else "s"
+    else:
+        letter = "p" if _is_pipe_line(line) else "x"
+    return letter.upper() if "\t" in line.strip(" ") else letter
 
 
 def _ends_run(text: str) -> bool:
@@ -164,20 +188,30 @@ def _ends_run(text: str) -> bool:
 
 
 class _Lines:
-    """The body's lines with what the table finders ask of each line computed once (`_Facts`, one tuple
-    per fact). The finders try every line as a table start; asking again per try made the reader
-    quadratic in the length of a run of short lines."""
+    """The body's lines, their clean texts and their letters (one string) computed once. The finders try
+    every line as a table start; asking again per try made the reader quadratic in the length of a run
+    of short lines."""
 
     def __init__(self, raw: list[str]) -> None:
         self.raw = raw
-        facts = list(map(_FACTS.get, raw))  # a report's lines mostly remembered: one C-level pass
-        if not all(facts):  # a line not remembered (facts are never empty): a truth test, not a comparison
-            facts = [known or _facts(line) for known, line in zip(facts, raw, strict=True)]
-        columns = list(zip(*facts, strict=True)) if facts else [() for _ in _Facts._fields]
-        self.text, self.cell, kinds, self.value, self.opens_row, self.bar, self.pipe, self.tabs, self.run = columns
-        # The lines' kinds as one string: runs of cells and separators are matched by regular expressions.
+        if len(_TEXTS) != len(_KINDS):  # one memo of the pair was emptied alone: both start afresh
+            _TEXTS.clear()
+            _KINDS.clear()
+        kinds = list(map(_KINDS.get, raw))  # a report's lines mostly remembered
+        # The texts, where a line was not remembered; else each is looked up when asked for: most lines
+        # are bars, blank or `|` and tab lines, whose tables read the lines as they are.
+        self._text: list[str] | None = None
+        if not all(kinds):  # letters are never empty: a truth test, not a comparison with None
+            self._text = list(map(_TEXTS.get, raw))
+            # The lines not remembered (long paragraphs, new lines) found by C-level searches.
+            at = kinds.index(None)
+            while True:
+                self._text[at], kinds[at] = _facts(raw[at])
+                try:
+                    at = kinds.index(None, at + 1)
+                except ValueError:
+                    break
         self.kinds = "".join(kinds)
-        self.values_before = [0, *accumulate(self.value)]  # values before each line
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
     def __len__(self) -> int:
@@ -189,63 +223,86 @@ class _Lines:
         first, end = self._run
         if first <= start < end:
             return end
-        try:
-            end = self.cell.index(False, start)
-        except ValueError:
-            end = len(self.raw)
+        end = _CELL_RUN.match(self.kinds, start).end()
         self._run = (start, end)
         return end
+
+    def text(self, i: int) -> str:
+        """The clean text of line `i`."""
+        if self._text is not None:
+            return self._text[i]
+        text = _TEXTS.get(self.raw[i])
+        return clean(self.raw[i]) if text is None else text  # None: the memo was emptied meanwhile
+
+    def texts(self, start: int, end: int) -> list[str]:
+        """The clean texts of the lines from `start` to `end`."""
+        if self._text is not None:
+            return self._text[start:end]
+        try:
+            return list(map(_TEXTS.__getitem__, self.raw[start:end]))
+        except KeyError:  # the memo was emptied meanwhile (by a parse in another thread)
+            return [clean(line) for line in self.raw[start:end]]
+
+    def values(self, start: int, end: int) -> int:
+        """How many of the lines from `start` to `end` are values."""
+        return self.kinds.count("v", start, end) + self.kinds.count("d", start, end)
+
+    def cells(self, start: int, end: int) -> tuple[list[str], bytes]:
+        """The cells of the lines from `start` to `end` (cells and separators), and which are values."""
+        letters = self.kinds[start:end]
+        texts = compress(self.texts(start, end), letters.translate(_CELL_MASK).encode())
+        return list(texts), letters.translate(_VALUE_FLAGS).encode()
 
 
 def _blocks(raw: list[str]) -> list[Block]:
     blocks: list[Block] = []
     lines = _Lines(raw)
+    kinds = lines.kinds
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
     # starts with one (a tenth of the lines or more), it opens a row.
-    wrapped_bars = lines.opens_row.count(True) * 10 < len(raw) - lines.kinds.count("b")
+    wrapped_bars = (kinds.count("o") + kinds.count("O")) * 10 < len(raw) - kinds.count("b")
     no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
     i = 0
     while i < len(raw):
-        if lines.tabs[i]:
+        letter = kinds[i]
+        if letter in _TABS:
             # Inside a tab table, a line of tabs alone is a row of blank cells (a table 4 left blank).
-            j = _run(raw, i, lambda s: "\t" in s)
+            j = _tab_run_end(lines, i)
             blocks.append(_tab_table(raw[i:j]))
             i = j
-        elif lines.pipe[i] and not _opens_bare_cells(lines, i):
+        elif letter in _PIPES and not _opens_bare_cells(lines, i):
             j = _pipe_run_end(lines, i, wrapped_bars)
             blocks.extend(_pipe_table(_closed_cells(lines, i, j)))
             i = j
-        elif lines.kinds[i] == "x":  # a paragraph: no table of any kind starts on it
-            if lines.text[i]:
-                blocks.append(TextBlock(lines.text[i]))
+        elif letter == "x":  # a paragraph: no table of any kind starts on it
+            if text := lines.text(i):
+                blocks.append(TextBlock(text))
             i += 1
         else:
             if i >= no_run_before:
                 j, stop = _run_together_end(lines, i)
                 if j > i:
-                    blocks.extend(_run_together_tables(lines.text[i:j]))
+                    blocks.extend(_run_together_tables(lines.texts(i, j)))
                     i = j
                     continue
                 no_run_before = stop
             if (j := _cell_run_end(lines, i)) > i:
                 # Within the run every line is a cell or a separator: the cells and their value facts.
-                cells = lines.cell[i:j]
-                texts, values = compress(lines.text[i:j], cells), compress(lines.value[i:j], cells)
-                blocks.extend(_cell_table(list(texts), list(values)))
+                blocks.extend(_cell_table(*lines.cells(i, j)))
                 i = j
                 continue
-            if lines.text[i]:
-                blocks.append(TextBlock(lines.text[i]))
+            if text := lines.text(i):
+                blocks.append(TextBlock(text))
             i += 1
     return blocks
 
 
 def _opens_bare_cells(lines: _Lines, i: int) -> bool:
     """A lone `|` line followed by a bare cell: the bars separate cells, one a line (not a `|` table)."""
-    if not lines.bar[i]:
+    if lines.kinds[i] not in _BARS:
         return False
     following = _NOT_BLANK.search(lines.kinds, i + 1)
-    return following is not None and following.group() == "c"
+    return following is not None and following.group() in _CELLS
 
 
 def _cell_run_end(lines: _Lines, start: int) -> int:
@@ -255,21 +312,21 @@ def _cell_run_end(lines: _Lines, start: int) -> int:
     saved as text), where the run ends at the last cell followed so.
     """
     end = lines.cells_end(start)
-    values = lines.values_before[end] - lines.values_before[start]
-    if values >= _MIN_VALUES and values * 4 >= end - start:
+    # A run of fewer lines than _MIN_VALUES holds too few values: not counted.
+    if end - start >= _MIN_VALUES and (values := lines.values(start, end)) >= _MIN_VALUES and values * 4 >= end - start:
         return end
     separated = _SEPARATED_CELLS.match(lines.kinds, start)
-    if separated is None:
+    if separated is None or separated.end() - start < _MIN_VALUES:
         return start
     end = separated.end()
-    values = lines.values_before[end] - lines.values_before[start]  # a value is a cell
-    return end if values >= _MIN_VALUES and values * 4 >= lines.kinds.count("c", start, end) else start
+    values = lines.values(start, end)
+    return end if values >= _MIN_VALUES and values * 4 >= len(_CELL.findall(lines.kinds, start, end)) else start
 
 
 # Up to two separators, then cells each followed by separators, up to the last cell so followed or the
 # one cell after it. A lone cell matches too: it holds fewer than _MIN_VALUES values.
-_SEPARATED_CELLS = re.compile(r"[bs]{0,2}(?:c[bs]+)*c")
-_CELLS_OR_BLANKS = re.compile(r"[cb]*")
+_SEPARATED_CELLS = re.compile(f"[{_SEPARATORS}]{{0,2}}(?:[{_CELLS}][{_SEPARATORS}]+)*[{_CELLS}]")
+_CELLS_OR_BLANKS = re.compile(f"[{_CELLS}b]*")
 _NOT_BLANK = re.compile(r"[^b]")
 
 
@@ -277,11 +334,11 @@ def _run_together_end(lines: _Lines, start: int) -> tuple[int, int]:
     """End of a run of short lines, at least three of them label+digits with no separator, else `start`;
     and where the run of short or blank lines stopped. No run-together table starts before that stop
     when none starts at `start`: a later start sees the same lines but fewer of them."""
-    stop = _CELLS_OR_BLANKS.match(lines.kinds, start).end()
-    # Of cells and blank lines only the cells hold text, and only lines holding text are label+digits.
-    if lines.run[start:stop].count(True) < _MIN_RUN_ROWS:
+    kinds = lines.kinds
+    stop = _CELLS_OR_BLANKS.match(kinds, start).end()
+    if kinds.count("r", start, stop) + kinds.count("d", start, stop) < _MIN_RUN_ROWS:
         return start, stop
-    return lines.kinds.rfind("c", start, stop) + 1, stop
+    return start + len(kinds[start:stop].rstrip("b")), stop  # after the last cell
 
 
 def _run_together_tables(texts: list[str]) -> list[Block]:
@@ -319,7 +376,7 @@ def _run_together_tables(texts: list[str]) -> list[Block]:
     return blocks
 
 
-def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Block]:
+def _cell_table(cells: list[str], flags: bytes | None = None) -> list[Block]:
     """Rows from one cell a line (`cells`: clean, separators left out): a run of labels, then a run of
     values, is one row.
 
@@ -330,7 +387,8 @@ def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Bloc
     nothing and do no harm). Section headings opening the run stay paragraphs.
     """
     # Which cells are values, one byte each (1 a value, 0 a label): the runs are found by searches.
-    flags = bytes(map(is_value, cells) if values is None else values)
+    if flags is None:
+        flags = bytes(map(is_value, cells))
     blocks: list[Block] = []
     first = 0
     while first < len(cells) and _SECTION_HEADING.match(cells[first]) and not flags[first]:
@@ -338,9 +396,10 @@ def _cell_table(cells: list[str], values: list[bool] | None = None) -> list[Bloc
         first += 1
     # Section headings between two tables cut the cells into one table each.
     headings = _headings(cells, first)
+    whole = tuple(cells)  # its slices are the rows: tuples, as a table holds them
     for start, end in pairwise([first - 1, *headings, len(cells)]):
         if end > start + 1:
-            blocks.append(_dense(_label_value_rows(cells[start + 1 : end], flags[start + 1 : end])))
+            blocks.append(_dense(_label_value_rows(whole[start + 1 : end], flags[start + 1 : end])))
         if end < len(cells):
             blocks.append(TextBlock(cells[end]))
     return blocks
@@ -375,28 +434,34 @@ def _headings(cells: list[str], first: int) -> list[int]:
     return found
 
 
-def _label_value_rows(cells: list[str], flags: bytes) -> list[list[str]]:
+def _label_value_rows(cells: tuple[str, ...], flags: bytes) -> list[tuple[str, ...]]:
     """Rows from labels and values (`flags`: 1 where a cell is a value, 0 a label): each run of values
     with the labels before it is a row; of more than two labels, all but the last are header lines, a
-    row each; labels after the last value are a row each."""
-    rows: list[list[str]] = []
+    row each; labels after the last value are a row each. (zip over one sequence gives its items as
+    one-cell rows.)"""
+    rows: list[tuple[str, ...]] = []
     labels = 0  # where the labels before the next run of values start
     for run in _VALUE_RUN.finditer(flags):
         first_value, end = run.span()
         if first_value - labels > 2:
-            rows.extend([header] for header in cells[labels : first_value - 1])
+            rows += zip(cells[labels : first_value - 1])
             labels = first_value - 1
         rows.append(cells[labels:end])
         labels = end
-    rows.extend([label] for label in cells[labels:])
+    rows += zip(cells[labels:])
     return rows
 
 
-def _run(lines: list[str], start: int, belongs) -> int:
+def _tab_run_end(lines: _Lines, start: int) -> int:
+    """End of a run of lines holding a tab: tab lines (their letters skipped by a regular expression),
+    and blank lines holding a tab, looked at one by one."""
+    raw, kinds, n = lines.raw, lines.kinds, len(lines.raw)
     end = start
-    while end < len(lines) and belongs(lines[end]):
+    while True:
+        end = _TAB_RUN.match(kinds, end).end()
+        if end == n or kinds[end] != "b" or "\t" not in raw[end]:
+            return end
         end += 1
-    return end
 
 
 def _is_pipe_line(line: str) -> bool:
@@ -415,8 +480,10 @@ def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
-    known = _TAB_CELLS.get
-    return _dense([known(line) or _tab_line_cells(line) for line in lines])
+    rows = list(map(_TAB_CELLS.get, lines))  # remembered lines in one C-level pass
+    if not all(rows):  # rows are never empty tuples: a truth test, not a comparison with None
+        rows = [row or _tab_line_cells(line) for row, line in zip(rows, lines, strict=True)]
+    return _dense(rows)
 
 
 # Lines repeat across reports (the template's labels, rows of zeros): their cells are remembered.
@@ -432,14 +499,11 @@ def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
     """End of a run of `|` lines; where `wrapped_bars`, a bare cell whose closing bar fell onto the
     next line (`x` then `|`) stays inside the run. The `|` lines are skipped by a C-level search; only
     the line after them is looked at."""
-    pipe, n = lines.pipe, len(lines.raw)
+    kinds, n = lines.kinds, len(lines.raw)
     end = start
     while True:
-        try:
-            end = pipe.index(False, end)
-        except ValueError:
-            return n
-        if not (wrapped_bars and end + 1 < n and lines.cell[end] and lines.bar[end + 1]):
+        end = _PIPE_RUN.match(kinds, end).end()
+        if not (wrapped_bars and end + 1 < n and kinds[end] in _CELLS and kinds[end + 1] in _BARS):
             return end
         end += 2
 
@@ -449,11 +513,12 @@ def _closed_cells(lines: _Lines, start: int, end: int) -> list[str]:
     wrapped."""
     # A bar closes the line before it only when that line holds no bar: where every line is a `|` line
     # (each holds one), the lines are as they are.
-    if False not in lines.pipe[start:end]:
-        return list(lines.raw[start:end])
+    kinds = lines.kinds
+    if _PIPE_RUN.match(kinds, start, end).end() == end:
+        return lines.raw[start:end]
     out: list[str] = []
     for k in range(start, end):
-        if lines.bar[k] and out and "|" not in out[-1]:
+        if kinds[k] in _BARS and out and "|" not in out[-1]:
             out[-1] = out[-1].rstrip() + " |"
         else:
             out.append(lines.raw[k])
@@ -473,7 +538,8 @@ def _pipe_table(lines: list[str]) -> list[Block]:
     if lone_bars > 1 and "oo" in shape:
         # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
         # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
-        return _cell_table([c for cells in split for c in ((_BLANK_CELL,) if cells is None else cells) if c])
+        # (A line's cells are never an empty tuple: `or` stands in for the None check.)
+        return _cell_table(list(filter(None, chain.from_iterable([cells or _BLANK_ROW for cells in split]))))
     if not lone_bars and len(lines) >= 8 and one_cell_lines * 5 >= len(lines) * 4:
         # One cell a line, each closed by ` |`, no row marks at all: rows come from labels and values.
         return _cell_table(list(filter(None, chain.from_iterable(split))))
@@ -488,6 +554,7 @@ def _pipe_table(lines: list[str]) -> list[Block]:
 
 
 _BLANK_CELL = "-"  # how a blank cell reads in a one-cell-a-line table (cells.read_cell: blank)
+_BLANK_ROW = (_BLANK_CELL,)
 _BETWEEN_BARS = re.compile(r"[^o]+")
 
 
@@ -510,7 +577,7 @@ def _pipe_lines(lines: list[str]) -> tuple[str, tuple[tuple[str, ...] | None, ..
     """The lines' shapes as one string (the table's form is read off it by string searches), and their
     cells: remembered per line, the table's lines are looked up in one C-level pass."""
     known = list(map(_PIPE_LINES.get, lines))
-    if None in known:  # a line not remembered (entries are tuples, never None)
+    if not all(known):  # a line not remembered (entries are non-empty tuples): a truth test
         known = [k or _pipe_line(line) for k, line in zip(known, lines, strict=True)]
     shapes, split = zip(*known, strict=True)
     return "".join(shapes), split
