@@ -198,15 +198,12 @@ class _Lines:
             _TEXTS.clear()
             _KINDS.clear()
         kinds = list(map(_KINDS.get, raw))  # a report's lines mostly remembered
-        # The texts, where a line was not remembered; else each is looked up when asked for: most lines
-        # are bars, blank or `|` and tab lines, whose tables read the lines as they are.
-        self._text: list[str] | None = None
+        self.text = list(map(_TEXTS.get, raw))
         if not all(kinds):  # letters are never empty: a truth test, not a comparison with None
-            self._text = list(map(_TEXTS.get, raw))
             # The lines not remembered (long paragraphs, new lines) found by C-level searches.
             at = kinds.index(None)
             while True:
-                self._text[at], kinds[at] = _facts(raw[at])
+                self.text[at], kinds[at] = _facts(raw[at])
                 try:
                     at = kinds.index(None, at + 1)
                 except ValueError:
@@ -227,22 +224,6 @@ class _Lines:
         self._run = (start, end)
         return end
 
-    def text(self, i: int) -> str:
-        """The clean text of line `i`."""
-        if self._text is not None:
-            return self._text[i]
-        text = _TEXTS.get(self.raw[i])
-        return clean(self.raw[i]) if text is None else text  # None: the memo was emptied meanwhile
-
-    def texts(self, start: int, end: int) -> list[str]:
-        """The clean texts of the lines from `start` to `end`."""
-        if self._text is not None:
-            return self._text[start:end]
-        try:
-            return list(map(_TEXTS.__getitem__, self.raw[start:end]))
-        except KeyError:  # the memo was emptied meanwhile (by a parse in another thread)
-            return [clean(line) for line in self.raw[start:end]]
-
     def values(self, start: int, end: int) -> int:
         """How many of the lines from `start` to `end` are values."""
         return self.kinds.count("v", start, end) + self.kinds.count("d", start, end)
@@ -250,7 +231,7 @@ class _Lines:
     def cells(self, start: int, end: int) -> tuple[list[str], bytes]:
         """The cells of the lines from `start` to `end` (cells and separators), and which are values."""
         letters = self.kinds[start:end]
-        texts = compress(self.texts(start, end), letters.translate(_CELL_MASK).encode())
+        texts = compress(self.text[start:end], letters.translate(_CELL_MASK).encode())
         return list(texts), letters.translate(_VALUE_FLAGS).encode()
 
 
@@ -275,14 +256,14 @@ def _blocks(raw: list[str]) -> list[Block]:
             blocks.extend(_pipe_table(_closed_cells(lines, i, j)))
             i = j
         elif letter == "x":  # a paragraph: no table of any kind starts on it
-            if text := lines.text(i):
-                blocks.append(TextBlock(text))
+            if lines.text[i]:
+                blocks.append(TextBlock(lines.text[i]))
             i += 1
         else:
             if i >= no_run_before:
                 j, stop = _run_together_end(lines, i)
                 if j > i:
-                    blocks.extend(_run_together_tables(lines.texts(i, j)))
+                    blocks.extend(_run_together_tables(lines.text[i:j]))
                     i = j
                     continue
                 no_run_before = stop
@@ -291,8 +272,8 @@ def _blocks(raw: list[str]) -> list[Block]:
                 blocks.extend(_cell_table(*lines.cells(i, j)))
                 i = j
                 continue
-            if text := lines.text(i):
-                blocks.append(TextBlock(text))
+            if lines.text[i]:
+                blocks.append(TextBlock(lines.text[i]))
             i += 1
     return blocks
 
