@@ -84,42 +84,102 @@ _STREAM = re.compile(rb"stream\r?\n")
 _DEFLATE_RATIO = 1032
 """Deflate's largest expansion (RFC 1951): a 258-byte match coded in two 1-bit codes is 1032 bytes out
 per byte in. A stream can take in at most the bytes from its start to the end of the file, so one
-starting within MAX_PDF_STREAM_BYTES / 1032 bytes (124 KB) of the end cannot cross the limit."""
+starting within MAX_PDF_STREAM_BYTES / 1032 bytes (124 KB) of the end cannot cross the limit in one
+stage."""
 _FEED = 64 << 10  # input handed to the inflater at a time: what it copies aside as unused after a stream ends
 
 
 def check_pdf_streams(data: bytes, where: str) -> None:
     """Inflate each zlib-compressed stream, counting what comes out, before pdfium inflates it whole:
-    a 1 MB stream can stand for gigabytes."""
+    a 1 MB stream can stand for gigabytes. A stream whose inflated bytes are zlib data again (a filter
+    listed twice, /Filter [/FlateDecode /FlateDecode]) is inflated through each stage, each counted."""
     view = memoryview(data)  # slices of a view are not copies
     for match in _STREAM.finditer(data):
-        if (len(data) - match.end()) * _DEFLATE_RATIO <= MAX_PDF_STREAM_BYTES:
-            break  # this stream and every later one are too short to inflate beyond the limit
         if data.startswith(b"end", match.start() - 3, match.start()):
             continue  # `endstream` closes a stream; the bytes after it are no stream's data
-        start, produced = match.end(), 0
-        if not _zlib_header(data[start], data[start + 1]):
+        start = match.end()
+        if start + 2 > len(data) or not _zlib_header(data[start], data[start + 1]):
             continue  # not zlib (an image, another filter, or 'stream' in text): not ours to judge
-        # The deflate data after the header, inflated raw: what comes out is the same, and the
-        # checksum after it (which zlib would compute over every byte) has no bearing on the size.
-        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        # A stream too short to inflate beyond the limit in one stage is let through unless its first
+        # inflated bytes open zlib data again (the one way a short stream grows further).
+        if (len(data) - start) * _DEFLATE_RATIO <= MAX_PDF_STREAM_BYTES and not _may_inflate_to_zlib(view, start):
+            continue
+        chain = _Chain(where, start)
         try:
-            pending: bytes | memoryview = view[start + 2 : start + 2 + _FEED]
-            offset = start + 2 + len(pending)
-            while pending or inflater.unconsumed_tail:
-                out = inflater.decompress(inflater.unconsumed_tail or pending, _CHUNK)
-                produced += len(out)
-                if produced > MAX_PDF_STREAM_BYTES:
-                    raise ParseError(
-                        f"{where}: a stream at byte {start} inflates beyond {MAX_PDF_STREAM_BYTES >> 20} MB"
-                    )
-                if inflater.eof:
-                    break
-                if not inflater.unconsumed_tail:
-                    pending = view[offset : offset + _FEED]
-                    offset += len(pending)
+            chain.inflate(view, start + 2)
         except zlib.error:
-            continue  # not zlib (an image, another filter, or 'stream' in text): not ours to judge
+            continue  # not zlib after all: not ours to judge
+
+
+def _may_inflate_to_zlib(view: memoryview, start: int) -> bool:
+    """Whether the stream's first two inflated bytes may be a zlib header: False only when they are
+    seen and are not (empty blocks first could otherwise hide a chain)."""
+    try:
+        head = zlib.decompressobj(-zlib.MAX_WBITS).decompress(view[start + 2 : start + 2 + _PEEK], 2)
+    except zlib.error:
+        return False  # not zlib: not ours to judge
+    return len(head) < 2 or _zlib_header(head[0], head[1])
+
+
+_PEEK = 4096  # input enough for a deflate block's code tables and its first bytes
+
+
+class _Chain:
+    """The FlateDecode stages of one stream, each inflating raw what the one before it gives (after its
+    zlib header), at most _MAX_STAGES; every stage's output counted against the limit. A later stage
+    whose input turns out not to be zlib data is dropped, the stages before it still counted: pdfium
+    would stop there too."""
+
+    def __init__(self, where: str, at: int) -> None:
+        self.where, self.at = where, at
+        self.inflaters = [zlib.decompressobj(-zlib.MAX_WBITS)]
+        self.produced = [0]
+        self.heads: list[bytes] = [b""]  # a stage's first output bytes, until the next stage is decided
+        self.decided = [False]  # whether the stage after each is decided (made, or known not to be)
+
+    def inflate(self, view: memoryview, offset: int) -> None:
+        """Feed the file's bytes from `offset` to the first stage until it ends or the file does."""
+        first = self.inflaters[0]
+        while offset < len(view) and not first.eof:
+            pending = view[offset : offset + _FEED]
+            offset += len(pending)
+            self._feed(0, pending)
+
+    def _feed(self, level: int, data: bytes | memoryview) -> None:
+        inflater = self.inflaters[level]
+        while data and not inflater.eof:
+            out = inflater.decompress(data, _CHUNK)
+            data = inflater.unconsumed_tail
+            if out:
+                self._produced(level, out)
+
+    def _produced(self, level: int, out: bytes) -> None:
+        self.produced[level] += len(out)
+        if self.produced[level] > MAX_PDF_STREAM_BYTES:
+            raise ParseError(
+                f"{self.where}: a stream at byte {self.at} inflates beyond {MAX_PDF_STREAM_BYTES >> 20} MB"
+            )
+        if not self.decided[level]:
+            head = self.heads[level] = self.heads[level] + out
+            if len(head) < 2:
+                return
+            self.decided[level] = True
+            if level + 1 >= _MAX_STAGES or not _zlib_header(head[0], head[1]):
+                return
+            self.inflaters.append(zlib.decompressobj(-zlib.MAX_WBITS))
+            self.produced.append(0)
+            self.heads.append(b"")
+            self.decided.append(False)
+            out = head[2:]
+        if level + 1 < len(self.inflaters):
+            try:
+                self._feed(level + 1, out)
+            except zlib.error:  # the next stage's input is no zlib data: it and the stages after it go
+                del self.inflaters[level + 1 :], self.produced[level + 1 :], self.heads[level + 1 :]
+                del self.decided[level + 1 :]
+
+
+_MAX_STAGES = 4  # FlateDecode listed up to four times; each can multiply the size by up to 1032
 
 
 def _zlib_header(method: int, flags: int) -> bool:

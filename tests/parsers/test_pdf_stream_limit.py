@@ -42,3 +42,33 @@ def test_a_bomb_with_a_wrong_checksum_is_refused_all_the_same() -> None:
     data = b"%%PDF-1.4\n4 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed
     with pytest.raises(ParseError, match="inflates beyond"):
         check_pdf_streams(data, "bomb.pdf")
+
+
+def _pdf_with_stream(packed: bytes, filters: str = "/FlateDecode") -> bytes:
+    head = b"%%PDF-1.4\n4 0 obj\n<< /Length %d /Filter %s >>\nstream\n" % (len(packed), filters.encode())
+    return head + packed + b"\nendstream\nendobj\n%%EOF\n"
+
+
+def test_a_bomb_deflated_twice_is_refused_though_the_file_is_small() -> None:
+    """/Filter [/FlateDecode /FlateDecode]: the second stage multiplies by up to 1032 again, so a file of
+    a few KB, short enough to pass any one-stage bound, stands for over 128 MB."""
+    inner = _tightest_zlib((MAX_PDF_STREAM_BYTES >> 20) + 1)
+    data = _pdf_with_stream(zlib.compress(inner, 9), "[/FlateDecode /FlateDecode]")
+    assert len(data) * _DEFLATE_RATIO < MAX_PDF_STREAM_BYTES  # a one-stage bound would let it through
+    with pytest.raises(ParseError, match="inflates beyond"):
+        check_pdf_streams(data, "bomb.pdf")
+
+
+def test_a_stream_deflated_twice_within_the_limit_passes() -> None:
+    inner = _tightest_zlib(4)
+    check_pdf_streams(_pdf_with_stream(zlib.compress(inner, 9), "[/FlateDecode /FlateDecode]"), "twice.pdf")
+
+
+def test_inflated_bytes_that_only_look_like_zlib_are_no_second_stage() -> None:
+    """A content stream may start with the two bytes of a zlib header by chance: the second stage fails,
+    and the first is still counted, so a bomb behind such bytes is refused all the same."""
+    looks_like_zlib = b"\x78\x9c" + b"q 1 0 0 1 0 0 cm BT /F1 12 Tf (report) Tj ET Q\n" * 50
+    check_pdf_streams(_pdf_with_stream(zlib.compress(looks_like_zlib, 9)), "content.pdf")
+    bomb = b"\x78\x9c" + b" " * (MAX_PDF_STREAM_BYTES + 1)
+    with pytest.raises(ParseError, match="inflates beyond"):
+        check_pdf_streams(_pdf_with_stream(zlib.compress(bomb, 9)), "bomb.pdf")
