@@ -336,13 +336,18 @@ class _Page:
             while ancestor is not None and ancestor[_INDEX] not in holding_table:
                 holding_table.add(ancestor[_INDEX])
                 ancestor = ancestor[_PARENT]
-        suspects = named | self._overlapping(_KEY_LOOSE) | self._overlapping(_CHROME_TEXT_LOOSE)
+        worded = self._overlapping(_KEY_LOOSE) | self._overlapping(_CHROME_TEXT_LOOSE)
         furniture = {node[4] for node in dropped if node[0] is not root}
-        for i in suspects:
+        for i in named | worded:
             el, start, end = nodes[i][:3]
-            tag = el.tag
+            tag = nodes[i][_NODE_TAG]
+            # An element holding no key and no furniture word is furniture by its marker alone, which
+            # neither a text tag nor a table can be (_is_chrome): most marked elements, Word's
+            # <p class=MsoNormal>, are let go without cleaning their text.
+            if i not in worded and (tag in _TEXT_TAGS or tag == "table"):
+                continue
             if (
-                isinstance(tag, str)
+                tag
                 and el is not root
                 and tag not in _NEVER_CHROME
                 and end - start <= 1200
