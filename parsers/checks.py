@@ -34,6 +34,8 @@ from nianbao.parsers.templates import (
 _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
 _COLUMNS = tuple(c.key for c in APPLICANT_COLUMNS)
 _REVIEW_PARTS = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
+_R4_KEYS = (*_REVIEW_PARTS, "total")  # a group's values R4 compares
+_GROUPS = tuple(group for group, _ in REVIEW_GROUPS)
 # Scopes by column and by group, written once: a report has dozens of checks.
 _SCOPES = {column: f"applications.{column}" for column in _COLUMNS}
 _REVIEW_SCOPES = {group: f"review_litigation.{group}" for group, _ in REVIEW_GROUPS}
@@ -109,7 +111,7 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
         checks.extend(_r3_columns(applications, result_rows, rows, kept))
     review = tables.get("review_litigation")
     if review is not None:
-        checks.extend([_r4(review, group) for group, _ in REVIEW_GROUPS if group in review])
+        checks.extend([_r4_kept(review, group) for group in _GROUPS if group in review])
     checks.extend(_r7(template, tables, sections))
     return tuple(checks)
 
@@ -235,6 +237,8 @@ def _parts_detail(names: Sequence[str], total: Value, values: Sequence[Value]) -
 _R2_CHECKS: Memo[tuple[str, tuple[Value, ...]], Check] = Memo(8192)
 # R1's and R3's checks by rule, column and values, kept the same way: columns of zeros and small counts repeat.
 _COLUMN_CHECKS: Memo[tuple[object, ...], Check] = Memo(8192)
+# R4's checks by group and values (`_R4_KEYS`), kept the same way.
+_GROUP_CHECKS: Memo[tuple[object, ...], Check] = Memo(8192)
 _PLAIN_TYPES = frozenset((int, type(None)))  # not bool, not float: values whose equals print the same
 
 
@@ -322,6 +326,18 @@ def _r3_values(column: str, total: Value, values: tuple[Value, ...]) -> Check:
 
 def _r3_detail(total: Value, values: list[Value]) -> str:
     return f"total_processed {_show(total)}; sum of {len(values)} result rows = {_show(_sum(values))}"
+
+
+def _r4_kept(table: Table, group: str) -> Check:
+    """`_r4`, remembered by group and values when they are all plain, like R2's checks (groups of
+    zeros and small counts repeat)."""
+    key = (group, *map(table[group].get, _R4_KEYS))
+    if not _PLAIN_TYPES.issuperset(map(type, key[1:])):
+        return _r4(table, group)
+    check = _GROUP_CHECKS.get(key)
+    if check is None:
+        check = _GROUP_CHECKS.keep(key, _r4(table, group))
+    return check
 
 
 def _r4(table: Table, group: str) -> Check:

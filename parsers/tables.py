@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -96,10 +96,10 @@ class _Context:
 
     __slots__ = ("header", "kind", "open", "positions", "read_blank", "rows", "width")
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, row: tuple[str, ...]) -> None:
         self.kind = kind
-        self.rows: list[tuple[str, ...]] = []  # the header rows
-        self.width = 0  # the first header row's length
+        self.rows: list[tuple[str, ...]] = [row]  # the header rows, from the one that opened it
+        self.width = len(row)  # the first header row's length
         self.positions: dict[str, list[int]] = {}
         self.header: _Header | None = None  # what the header rows so far say (`_header`)
         self.open = True  # the previous row was a header row too: the next header row extends this one
@@ -160,10 +160,19 @@ class _Reader:
         found_rows, notes, pending_keys = self.rows, self.notes, self.pending_keys
         for r, (row, reading) in enumerate(zip(rows, readings, strict=True)):
             kind = reading.kind
-            if kind:
-                if not (context and context.kind == kind and context.open):
-                    context = self.context = _Context(kind)
-                self._locate(context, row, reading)
+            if kind:  # a header row: its column labels added to the context's positions
+                if context and context.kind == kind and context.open:
+                    context.rows.append(row)
+                else:
+                    context = self.context = _Context(kind, row)
+                before = context.header
+                # The header this row opens (kept on its reading: a row opens one table, `kind`), or the one
+                # it extends `before` to (kept on `before`); worked out the first time by `_locate`.
+                header = before.after.get(reading) if before is not None else reading.opens
+                if header is None:
+                    header = self._locate(context, row, reading, before)
+                context.header = header
+                context.positions = header.positions
                 carried = False
                 continue
             if context is None:
@@ -263,7 +272,7 @@ class _Reader:
             values = target.setdefault(pending.row, {})
             values.update(zip(pending.columns, outcome.values, strict=True))
             if source is not None and position is not None:  # the row's values noted at once, as `_store` does
-                cells = tuple((column, position, position) for column in pending.columns)
+                cells = tuple(zip(pending.columns, repeat(position), repeat(position)))  # (column, at, position)
                 notes.append((pending.kind, pending.row, cells, source, Method.INFERRED))
 
     def _note(self, table: str, row: str, column: str, position: int | None, method: Method | None = None) -> None:
@@ -271,28 +280,18 @@ class _Reader:
         if self.source is not None and position is not None:
             self.notes.append((table, row, column, position, method, self.source))
 
-    def _locate(self, context: _Context, row: tuple[str, ...], reading: _RowReading) -> None:
-        """Adds one header row's column labels to the context's positions (header rows arrive one by one;
-        each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
-        rows = context.rows
-        if not rows:
-            context.width = len(row)
-        rows.append(row)
-        before = context.header
-        # The header this row opens (kept on its reading: a row opens one table, `kind`), or the one it
-        # extends `before` to (kept on `before`).
-        header = before.after.get(reading) if before is not None else reading.opens
-        if header is None:
-            cells = reading.header_cells
-            if cells is None:
-                cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
-            header = _header(context.kind, before, cells)
-            if before is None:
-                reading.opens = header
-            elif len(before.after) < _MAX_AFTER:
-                before.after[reading] = header
-        context.header = header
-        context.positions = header.positions
+    def _locate(self, context: _Context, row: tuple[str, ...], reading: _RowReading, before: _Header | None) -> _Header:
+        """The header after one more header row, not seen after `before` yet (header rows arrive one by one;
+        each is analysed once, by `_header_cells`, so a deep text-dump header stays linear); kept for next time."""
+        cells = reading.header_cells
+        if cells is None:
+            cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
+        header = _header(context.kind, before, cells)
+        if before is None:
+            reading.opens = header
+        elif len(before.after) < _MAX_AFTER:
+            before.after[reading] = header
+        return header
 
     def _data_row(self, row: tuple[str, ...], context: _Context, reading: _RowReading) -> bool:
         """Reads a data row (a row read before under this header is read again by `grid` itself); True
