@@ -175,6 +175,7 @@ def _cell(table: Table, row: str, column: str) -> tuple[bool, Value]:
 
 
 _R1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+_R1_SET, _R1_READ = frozenset(_R1_ROWS), itemgetter(*_R1_ROWS)  # R1's rows as a set, and read in one step
 
 
 def _r1(table: Table, column: str) -> Check:
@@ -188,21 +189,26 @@ def _r1(table: Table, column: str) -> Check:
 def _r1_columns(table: Table, rows: Mapping[str, tuple[Value, ...]], kept: bool) -> list[Check]:
     """R1 for every column, from the rows' values (`_row_values`) read once for all columns; remembered
     by values when they are all plain (`_plain`)."""
-    if not all(row in table for row in _R1_ROWS):
+    if not table.keys() >= _R1_SET:
         return [_r1(table, column) for column in _COLUMNS]
-    by_column = zip(*[rows[row] for row in _R1_ROWS], strict=True)
+    by_column = zip(*_R1_READ(rows), strict=True)
     if not kept:
         return [_r1_values(column, list(values)) for column, values in zip(_COLUMNS, by_column, strict=True)]
-    return [_r1_kept(column, values) for column, values in zip(_COLUMNS, by_column, strict=True)]
+    return _kept_checks([("R1", column, values) for column, values in zip(_COLUMNS, by_column, strict=True)], _r1_key)
 
 
-def _r1_kept(column: str, values: tuple[Value, ...]) -> Check:
-    """`_r1_values` of plain values, remembered like R2's checks (`_COLUMN_CHECKS`)."""
-    key = ("R1", column, values)
-    check = _COLUMN_CHECKS.get(key)
-    if check is None:
-        check = _COLUMN_CHECKS.keep(key, _r1_values(column, list(values)))
-    return check
+def _r1_key(key: tuple) -> Check:
+    """`_r1_values` of a kept check's key, ("R1", column, values)."""
+    return _r1_values(key[1], list(key[2]))
+
+
+def _kept_checks(keys: list[tuple], make: Callable[[tuple], Check]) -> list[Check]:
+    """The checks of plain values remembered by key (`_COLUMN_CHECKS`, like R2's), looked up in one step;
+    those not kept yet made from their key by `make` and kept."""
+    checks = list(map(_COLUMN_CHECKS.get, keys))
+    if not all(checks):  # a None among them (a check is always true)
+        checks = [check or _COLUMN_CHECKS.keep(key, make(key)) for check, key in zip(checks, keys, strict=True)]
+    return checks
 
 
 def _r1_values(column: str, values: list[Value]) -> Check:
@@ -307,16 +313,12 @@ def _r3_columns(
     by_column = zip(_COLUMNS, totals, zip(*by_row, strict=True), strict=True)
     if not kept:
         return [_r3_values(column, total, values) for column, total, values in by_column]
-    return [_r3_kept(column, total, values) for column, total, values in by_column]
+    return _kept_checks([("R3", column, total, values) for column, total, values in by_column], _r3_key)
 
 
-def _r3_kept(column: str, total: Value, values: tuple[Value, ...]) -> Check:
-    """R3 of one column given its total and result rows' plain values, remembered like R2's checks."""
-    key = ("R3", column, total, values)
-    check = _COLUMN_CHECKS.get(key)
-    if check is None:
-        check = _COLUMN_CHECKS.keep(key, _r3_values(column, total, values))
-    return check
+def _r3_key(key: tuple) -> Check:
+    """`_r3_values` of a kept check's key, ("R3", column, total, values)."""
+    return _r3_values(key[1], key[2], key[3])
 
 
 def _r3_values(column: str, total: Value, values: tuple[Value, ...]) -> Check:
