@@ -178,19 +178,13 @@ _R1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward"
 _R1_SET, _R1_READ = frozenset(_R1_ROWS), itemgetter(*_R1_ROWS)  # R1's rows as a set, and read in one step
 
 
-def _r1(table: Table, column: str) -> Check:
-    scope = f"applications.{column}"
-    if not all(row in table for row in _R1_ROWS):
-        missing = [r for r in _R1_ROWS if r not in table]
-        return Check("R1", scope, None, f"not applicable: rows not found: {', '.join(missing)}")
-    return _r1_values(column, [table[row].get(column) for row in _R1_ROWS])
-
-
 def _r1_columns(table: Table, rows: Mapping[str, tuple[Value, ...]], kept: bool) -> list[Check]:
     """R1 for every column, from the rows' values (`_row_values`) read once for all columns; remembered
     by values when they are all plain (`_plain`)."""
-    if not table.keys() >= _R1_SET:
-        return [_r1(table, column) for column in _COLUMNS]
+    if not table.keys() >= _R1_SET:  # not applicable in any column, for the same rows: said once
+        missing = [r for r in _R1_ROWS if r not in table]
+        detail = f"not applicable: rows not found: {', '.join(missing)}"
+        return [Check("R1", _SCOPES[column], None, detail) for column in _COLUMNS]
     by_column = zip(*_R1_READ(rows), strict=True)
     if not kept:
         return [_r1_values(column, list(values)) for column, values in zip(_COLUMNS, by_column, strict=True)]
@@ -306,8 +300,13 @@ def _r3_columns(
     """R3 for every column, from the rows' values (`_row_values`) read once for all columns; remembered
     by values when they are all plain (`_plain`)."""
     read = _RESULT_READS.get(result_rows)
-    if read is None or "total_processed" not in table or not table.keys() >= read[0]:
+    if read is None:
         return [_r3(table, column, result_rows) for column in _COLUMNS]
+    if "total_processed" not in table or not table.keys() >= read[0]:  # not applicable in any column: said once
+        missing = [r for r in result_rows if r not in table]
+        names = (["total_processed"] if "total_processed" not in table else []) + missing
+        detail = f"not applicable: rows not found: {', '.join(names)}"
+        return [Check("R3", _SCOPES[column], None, detail) for column in _COLUMNS]
     totals = rows["total_processed"]
     by_row = read[1](rows)
     by_column = zip(_COLUMNS, totals, zip(*by_row, strict=True), strict=True)
