@@ -34,6 +34,8 @@ from nianbao.parsers.templates import (
 _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
 _COLUMNS = tuple(c.key for c in APPLICANT_COLUMNS)
 _REVIEW_PARTS = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
+_R4_KEYS = (*_REVIEW_PARTS, "total")  # a group's values R4 compares
+_GROUPS = tuple(group for group, _ in REVIEW_GROUPS)
 # Scopes by column and by group, written once: a report has dozens of checks.
 _SCOPES = {column: f"applications.{column}" for column in _COLUMNS}
 _REVIEW_SCOPES = {group: f"review_litigation.{group}" for group, _ in REVIEW_GROUPS}
@@ -109,7 +111,7 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
         checks.extend(_r3_columns(applications, result_rows, rows, kept))
     review = tables.get("review_litigation")
     if review is not None:
-        checks.extend([_r4(review, group) for group, _ in REVIEW_GROUPS if group in review])
+        checks.extend([_r4_kept(review, group) for group in _GROUPS if group in review])
     checks.extend(_r7(template, tables, sections))
     return tuple(checks)
 
@@ -173,34 +175,34 @@ def _cell(table: Table, row: str, column: str) -> tuple[bool, Value]:
 
 
 _R1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
-
-
-def _r1(table: Table, column: str) -> Check:
-    scope = f"applications.{column}"
-    if not all(row in table for row in _R1_ROWS):
-        missing = [r for r in _R1_ROWS if r not in table]
-        return Check("R1", scope, None, f"not applicable: rows not found: {', '.join(missing)}")
-    return _r1_values(column, [table[row].get(column) for row in _R1_ROWS])
+_R1_SET, _R1_READ = frozenset(_R1_ROWS), itemgetter(*_R1_ROWS)  # R1's rows as a set, and read in one step
 
 
 def _r1_columns(table: Table, rows: Mapping[str, tuple[Value, ...]], kept: bool) -> list[Check]:
     """R1 for every column, from the rows' values (`_row_values`) read once for all columns; remembered
     by values when they are all plain (`_plain`)."""
-    if not all(row in table for row in _R1_ROWS):
-        return [_r1(table, column) for column in _COLUMNS]
-    by_column = zip(*[rows[row] for row in _R1_ROWS], strict=True)
+    if not table.keys() >= _R1_SET:  # not applicable in any column, for the same rows: said once
+        missing = [r for r in _R1_ROWS if r not in table]
+        detail = f"not applicable: rows not found: {', '.join(missing)}"
+        return [Check("R1", _SCOPES[column], None, detail) for column in _COLUMNS]
+    by_column = zip(*_R1_READ(rows), strict=True)
     if not kept:
         return [_r1_values(column, list(values)) for column, values in zip(_COLUMNS, by_column, strict=True)]
-    return [_r1_kept(column, values) for column, values in zip(_COLUMNS, by_column, strict=True)]
+    return _kept_checks([("R1", column, values) for column, values in zip(_COLUMNS, by_column, strict=True)], _r1_key)
 
 
-def _r1_kept(column: str, values: tuple[Value, ...]) -> Check:
-    """`_r1_values` of plain values, remembered like R2's checks (`_COLUMN_CHECKS`)."""
-    key = ("R1", column, values)
-    check = _COLUMN_CHECKS.get(key)
-    if check is None:
-        check = _COLUMN_CHECKS.keep(key, _r1_values(column, list(values)))
-    return check
+def _r1_key(key: tuple) -> Check:
+    """`_r1_values` of a kept check's key, ("R1", column, values)."""
+    return _r1_values(key[1], list(key[2]))
+
+
+def _kept_checks(keys: list[tuple], make: Callable[[tuple], Check]) -> list[Check]:
+    """The checks of plain values remembered by key (`_COLUMN_CHECKS`, like R2's), looked up in one step;
+    those not kept yet made from their key by `make` and kept."""
+    checks = list(map(_COLUMN_CHECKS.get, keys))
+    if not all(checks):  # a None among them (a check is always true)
+        checks = [check or _COLUMN_CHECKS.keep(key, make(key)) for check, key in zip(checks, keys, strict=True)]
+    return checks
 
 
 def _r1_values(column: str, values: list[Value]) -> Check:
@@ -235,6 +237,8 @@ def _parts_detail(names: Sequence[str], total: Value, values: Sequence[Value]) -
 _R2_CHECKS: Memo[tuple[str, tuple[Value, ...]], Check] = Memo(8192)
 # R1's and R3's checks by rule, column and values, kept the same way: columns of zeros and small counts repeat.
 _COLUMN_CHECKS: Memo[tuple[object, ...], Check] = Memo(8192)
+# R4's checks by group and values (`_R4_KEYS`), kept the same way.
+_GROUP_CHECKS: Memo[tuple[object, ...], Check] = Memo(8192)
 _PLAIN_TYPES = frozenset((int, type(None)))  # not bool, not float: values whose equals print the same
 
 
@@ -296,23 +300,24 @@ def _r3_columns(
     """R3 for every column, from the rows' values (`_row_values`) read once for all columns; remembered
     by values when they are all plain (`_plain`)."""
     read = _RESULT_READS.get(result_rows)
-    if read is None or "total_processed" not in table or not table.keys() >= read[0]:
+    if read is None:
         return [_r3(table, column, result_rows) for column in _COLUMNS]
+    if "total_processed" not in table or not table.keys() >= read[0]:  # not applicable in any column: said once
+        missing = [r for r in result_rows if r not in table]
+        names = (["total_processed"] if "total_processed" not in table else []) + missing
+        detail = f"not applicable: rows not found: {', '.join(names)}"
+        return [Check("R3", _SCOPES[column], None, detail) for column in _COLUMNS]
     totals = rows["total_processed"]
     by_row = read[1](rows)
     by_column = zip(_COLUMNS, totals, zip(*by_row, strict=True), strict=True)
     if not kept:
         return [_r3_values(column, total, values) for column, total, values in by_column]
-    return [_r3_kept(column, total, values) for column, total, values in by_column]
+    return _kept_checks([("R3", column, total, values) for column, total, values in by_column], _r3_key)
 
 
-def _r3_kept(column: str, total: Value, values: tuple[Value, ...]) -> Check:
-    """R3 of one column given its total and result rows' plain values, remembered like R2's checks."""
-    key = ("R3", column, total, values)
-    check = _COLUMN_CHECKS.get(key)
-    if check is None:
-        check = _COLUMN_CHECKS.keep(key, _r3_values(column, total, values))
-    return check
+def _r3_key(key: tuple) -> Check:
+    """`_r3_values` of a kept check's key, ("R3", column, total, values)."""
+    return _r3_values(key[1], key[2], key[3])
 
 
 def _r3_values(column: str, total: Value, values: tuple[Value, ...]) -> Check:
@@ -322,6 +327,18 @@ def _r3_values(column: str, total: Value, values: tuple[Value, ...]) -> Check:
 
 def _r3_detail(total: Value, values: list[Value]) -> str:
     return f"total_processed {_show(total)}; sum of {len(values)} result rows = {_show(_sum(values))}"
+
+
+def _r4_kept(table: Table, group: str) -> Check:
+    """`_r4`, remembered by group and values when they are all plain, like R2's checks (groups of
+    zeros and small counts repeat)."""
+    key = (group, *map(table[group].get, _R4_KEYS))
+    if not _PLAIN_TYPES.issuperset(map(type, key[1:])):
+        return _r4(table, group)
+    check = _GROUP_CHECKS.get(key)
+    if check is None:
+        check = _GROUP_CHECKS.keep(key, _r4(table, group))
+    return check
 
 
 def _r4(table: Table, group: str) -> Check:

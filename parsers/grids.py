@@ -14,14 +14,15 @@ it is (the mapping then warns).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
-from itertools import combinations, islice
-from operator import itemgetter, ne
+from functools import lru_cache, reduce
+from itertools import combinations, compress, islice
+from operator import and_, itemgetter, ne, or_
 
 from nianbao.parsers.cells import is_number, last_text
 
 Rows = tuple[tuple[str, ...], ...]
 _MAX_CHOICES = 64
+_FILLED, _NUMBERS, _REPEATS = itemgetter(0), itemgetter(1), itemgetter(2)  # a row's `row_masks`, one by one
 
 
 def realign(
@@ -33,23 +34,20 @@ def realign(
     identity = _identity(widths)
     if masks is None:
         masks = [row_masks(row) for row in rows]
-    first_data = next((i for i, (_, numbers, _) in enumerate(masks) if numbers), None)
+    numbers = list(map(_NUMBERS, masks))
+    # The first row with a number: the first nonzero mask, whose value no row before it (all zero) has.
+    first_data = numbers.index(first) if (first := next(filter(None, numbers), 0)) else None
     if not first_data or len(set(widths)) != 1:
         return rows, identity, None
     width = widths[0]
-    # Columns as bit masks (one remembered per row): the header's filled, the data rows' numbers and copies.
-    headed = numbered = 0
-    for filled, _, _ in masks[:first_data]:
-        headed |= filled
-    for _, numbers, _ in masks[first_data:]:
-        numbered |= numbers
+    # Columns as bit masks (one remembered per row): the header's filled, the data rows' numbers and copies,
+    # each folded in one C-level step.
+    headed = reduce(or_, map(_FILLED, masks[:first_data]), 0)
+    numbered = reduce(or_, numbers[first_data:], 0)
     unheaded_mask = ((1 << width) - 1) & ~headed if headed else 0  # no header row: no column unheaded
     if not numbered & unheaded_mask:  # no data row puts a number under no header
         return rows, identity, None
-    repeated = (1 << width) - 1
-    for _, numbers, repeats in masks[first_data:]:
-        if numbers:
-            repeated &= repeats
+    repeated = reduce(and_, compress(map(_REPEATS, masks[first_data:]), numbers[first_data:]), (1 << width) - 1)
     # Too few columns empty or a copy in every data row, even before the labels are set aside: the usual
     # way out, so it comes before the costlier work below.
     if (repeated & ~1).bit_count() < unheaded_mask.bit_count():
@@ -100,11 +98,13 @@ def row_masks(row: tuple[str, ...]) -> tuple[int, int, int]:
     return filled, numbers, repeats
 
 
+@lru_cache(maxsize=1024)  # grids repeat their shape: the same choices of columns each time
 def _kept(width: int, dropped: tuple[int, ...]) -> tuple[int, ...]:
     """The positions of a row of `width` cells left when `dropped` are taken out."""
     return tuple(j for j in range(width) if j not in dropped)
 
 
+@lru_cache(maxsize=1024)
 def _taker(positions: tuple[int, ...]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
     """A row's cells at `positions` (at least one), as a tuple, taken in one C-level step."""
     if len(positions) == 1:

@@ -79,8 +79,8 @@ def metadata_agency(metadata: dict[str, str]) -> str | None:
 
 def publish_date(metadata: dict[str, str]) -> str | None:
     for key in _DATE_KEYS:
-        date = iso_date(metadata.get(key) or "")
-        if date:
+        value = metadata.get(key)
+        if value and (date := iso_date(value)):  # a key absent or empty reads no date: not parsed
             return date
     return None
 

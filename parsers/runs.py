@@ -22,6 +22,8 @@ from nianbao.parsers.templates import APPLICANT_COLUMNS, RESULT_ROWS_2019, RESUL
 
 _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
 _REVIEW_PARTS = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
+_COLUMNS = (*_APPLICANTS, "total")
+_R1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 _MAX_SPLITS = 2000  # readings kept per row; more means the row is ambiguous anyway
 _MAX_NODES = 100_000  # search steps for all rows of a document: bounds what hostile digit strings can cost
 _MAX_JOINT = 20_000  # combinations of ambiguous rows tried against the column rules
@@ -248,7 +250,7 @@ def _joint(
     fixed = {
         pending[i].row: dict(zip(pending[i].columns, readings[i][0], strict=True)) for i in rows if i not in ambiguous
     }
-    base = {**{k: dict(v) for k, v in known.items()}, **fixed}
+    base = {**known, **fixed}  # the rows read as they are: a combination replaces rows, never changes one
     survivors: list[tuple[tuple[int, ...], ...]] = []
     for combo in product(*(readings[i] for i in ambiguous)):
         table = dict(base)
@@ -262,15 +264,17 @@ def _joint(
 def _columns_hold(table: Mapping[str, Mapping[str, Any]]) -> bool:
     """R1 and R3 in every column where all their rows are present (blank counts as 0)."""
     result_rows = RESULT_ROWS_2021 if "other_misc" in table or "other_overdue_correction" in table else RESULT_ROWS_2019
-    r1_rows = ("new_received", "carried_over", "total_processed", "carried_forward")
-    has_r1 = all(r in table for r in r1_rows)
-    has_r3 = "total_processed" in table and all(r in table for r in result_rows)
-    for column in (*_APPLICANTS, "total"):
-        nr, co, tp, cf = (table[r].get(column) or 0 for r in r1_rows) if has_r1 else (0, 0, 0, 0)
-        if nr + co != tp + cf:
-            return False
-        if has_r3 and (table["total_processed"].get(column) or 0) != sum(
-            table[r].get(column) or 0 for r in result_rows
-        ):
+    r1 = [table[r] for r in _R1_ROWS] if all(r in table for r in _R1_ROWS) else None
+    # The rows looked up once for all columns, not once per column.
+    results = (
+        [table[r] for r in result_rows] if "total_processed" in table and all(r in table for r in result_rows) else None
+    )
+    processed = table["total_processed"] if results is not None else None
+    for column in _COLUMNS:
+        if r1 is not None:
+            received, carried_over, total, carried_forward = [row.get(column) or 0 for row in r1]
+            if received + carried_over != total + carried_forward:
+                return False
+        if results is not None and (processed.get(column) or 0) != sum([row.get(column) or 0 for row in results]):
             return False
     return True

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -96,10 +96,10 @@ class _Context:
 
     __slots__ = ("header", "kind", "open", "positions", "read_blank", "rows", "width")
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, row: tuple[str, ...]) -> None:
         self.kind = kind
-        self.rows: list[tuple[str, ...]] = []  # the header rows
-        self.width = 0  # the first header row's length
+        self.rows: list[tuple[str, ...]] = [row]  # the header rows, from the one that opened it
+        self.width = len(row)  # the first header row's length
         self.positions: dict[str, list[int]] = {}
         self.header: _Header | None = None  # what the header rows so far say (`_header`)
         self.open = True  # the previous row was a header row too: the next header row extends this one
@@ -133,8 +133,8 @@ class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
         # Where each value came from, noted as it is read and written out as provenance when first read
-        # (`_written`): a row's values as (table, row, cells, source), one value as (table, row, column,
-        # position, method, source).
+        # (`_written`): a row's values as (table, row, cells, source), or (…, method) when not read the
+        # grid's way; one value as (table, row, column, position, method, source).
         self.notes: list[tuple] = []
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
@@ -160,10 +160,19 @@ class _Reader:
         found_rows, notes, pending_keys = self.rows, self.notes, self.pending_keys
         for r, (row, reading) in enumerate(zip(rows, readings, strict=True)):
             kind = reading.kind
-            if kind:
-                if not (context and context.kind == kind and context.open):
-                    context = self.context = _Context(kind)
-                self._locate(context, row, reading)
+            if kind:  # a header row: its column labels added to the context's positions
+                if context and context.kind == kind and context.open:
+                    context.rows.append(row)
+                else:
+                    context = self.context = _Context(kind, row)
+                before = context.header
+                # The header this row opens (kept on its reading: a row opens one table, `kind`), or the one
+                # it extends `before` to (kept on `before`); worked out the first time by `_locate`.
+                header = before.after.get(reading) if before is not None else reading.opens
+                if header is None:
+                    header = self._locate(context, row, reading, before)
+                context.header = header
+                context.positions = header.positions
                 carried = False
                 continue
             if context is None:
@@ -245,51 +254,44 @@ class _Reader:
     def _resolve_runs(self) -> None:
         if not self.pending:  # the usual report: no row's values ran together
             return
-        for outcome in resolve_runs(self.pending, self.rows):
-            self.source = outcome.pending.source
+        rows, notes = self.rows, self.notes
+        for outcome in resolve_runs(self.pending, rows):
+            pending = outcome.pending
+            self.source = source = pending.source
             if outcome.values is None:
                 self.warnings.append(("cells_ambiguous", outcome.message))
-                self.rows[outcome.pending.kind][outcome.pending.row] = dict.fromkeys(outcome.pending.columns)
+                rows[pending.kind][pending.row] = dict.fromkeys(pending.columns)
                 continue
-            target = self.rows[outcome.pending.kind]
-            for column, value in zip(outcome.pending.columns, outcome.values, strict=True):
-                if outcome.pending.kind == REVIEW:
-                    group, key = column.split(".")
+            target, position = rows[pending.kind], pending.position
+            if pending.kind == REVIEW:
+                for column, value in zip(pending.columns, outcome.values, strict=True):
+                    group, key = _REVIEW_GROUP_KEY.get(column) or column.split(".")
                     target.setdefault(group, {})[key] = value
-                    self._note(REVIEW, group, key, outcome.pending.position, Method.INFERRED)
-                else:
-                    target.setdefault(outcome.pending.row, {})[column] = value
-                    self._note(
-                        outcome.pending.kind, outcome.pending.row, column, outcome.pending.position, Method.INFERRED
-                    )
+                    self._note(REVIEW, group, key, position, Method.INFERRED)
+                continue
+            values = target.setdefault(pending.row, {})
+            values.update(zip(pending.columns, outcome.values, strict=True))
+            if source is not None and position is not None:  # the row's values noted at once, as `_store` does
+                cells = tuple(zip(pending.columns, repeat(position), repeat(position)))  # (column, at, position)
+                notes.append((pending.kind, pending.row, cells, source, Method.INFERRED))
 
     def _note(self, table: str, row: str, column: str, position: int | None, method: Method | None = None) -> None:
         """Notes where one value came from (its cell in the rendering's grid) and how it was read."""
         if self.source is not None and position is not None:
             self.notes.append((table, row, column, position, method, self.source))
 
-    def _locate(self, context: _Context, row: tuple[str, ...], reading: _RowReading) -> None:
-        """Adds one header row's column labels to the context's positions (header rows arrive one by one;
-        each is analysed once, by `_header_cells`, so a deep text-dump header stays linear)."""
-        rows = context.rows
-        if not rows:
-            context.width = len(row)
-        rows.append(row)
-        before = context.header
-        # The header this row opens (kept on its reading: a row opens one table, `kind`), or the one it
-        # extends `before` to (kept on `before`).
-        header = before.after.get(reading) if before is not None else reading.opens
-        if header is None:
-            cells = reading.header_cells
-            if cells is None:
-                cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
-            header = _header(context.kind, before, cells)
-            if before is None:
-                reading.opens = header
-            elif len(before.after) < _MAX_AFTER:
-                before.after[reading] = header
-        context.header = header
-        context.positions = header.positions
+    def _locate(self, context: _Context, row: tuple[str, ...], reading: _RowReading, before: _Header | None) -> _Header:
+        """The header after one more header row, not seen after `before` yet (header rows arrive one by one;
+        each is analysed once, by `_header_cells`, so a deep text-dump header stays linear); kept for next time."""
+        cells = reading.header_cells
+        if cells is None:
+            cells = reading.header_cells = _header_cells(row, context.kind, self.template.name)
+        header = _header(context.kind, before, cells)
+        if before is None:
+            reading.opens = header
+        elif len(before.after) < _MAX_AFTER:
+            before.after[reading] = header
+        return header
 
     def _data_row(self, row: tuple[str, ...], context: _Context, reading: _RowReading) -> bool:
         """Reads a data row (a row read before under this header is read again by `grid` itself); True
@@ -325,7 +327,7 @@ class _Reader:
         labels: tuple[str, ...],
         reading: _RowReading,
     ) -> None:
-        if self.inferred and self._run_together(context, key, row, label_end, columns):
+        if self.inferred and self._run_together(context, key, row, label_end, columns, reading.masks[0]):
             return
         placed = _placement(row, label_end, context, columns, reading.masks)
         if placed is None:
@@ -379,22 +381,30 @@ class _Reader:
         return values
 
     def _run_together(
-        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: tuple[str, ...]
+        self, context: _Context, key: str, row: tuple[str, ...], label_end: int, columns: tuple[str, ...], filled: int
     ) -> bool:
         """A row whose values a text dump ran together into one digit string (the reader marks such
-        cells `inferred`): kept for `resolve_runs`, which splits it only where the arithmetic allows one reading."""
-        grid = self.source.grid if self.source is not None else None
-        if grid is None or (grid.origins is None and grid.method != Method.INFERRED):
-            return False  # no cell of this grid was marked `inferred`
-        cells = [(i, c) for i, c in enumerate(row) if i > label_end and c]
-        if len(columns) < 2 or len(cells) != 1 or not _DIGITS.match(cells[0][1]) or self.source is None:
+        cells `inferred`): kept for `resolve_runs`, which splits it only where the arithmetic allows one reading.
+        `filled`, the row's filled cells as a mask (`row_masks`): one of them after the labels, or not such a row."""
+        source = self.source
+        after = filled >> (label_end + 1)  # the filled cells after the labels
+        if len(columns) < 2 or not after or after & (after - 1) or source is None:
+            return False  # not exactly one filled cell after the labels
+        position = label_end + after.bit_length()
+        digits = row[position]
+        grid = source.grid
+        if not _DIGITS.match(digits) or (grid.origins is None and grid.method != Method.INFERRED):
+            return False  # not digits, or no cell of this grid was marked `inferred`
+        column = source.columns[position] if position < len(source.columns) else position
+        if grid.origin(source.row, column).method != Method.INFERRED:
             return False
-        position = cells[0][0]
-        column = self.source.columns[position] if position < len(self.source.columns) else position
-        if self.source.grid.origin(self.source.row, column).method != Method.INFERRED:
-            return False
-        order = _header_order(context, columns)
-        self.pending.append(Pending(context.kind, key, cells[0][1], tuple(order), position, self.source))
+        header = context.header
+        order = header.orders.get(columns) if header is not None else None
+        if order is None:
+            order = tuple(_header_order(context, columns))
+            if header is not None:
+                header.orders[columns] = order
+        self.pending.append(Pending(context.kind, key, digits, order, position, source))
         self.pending_keys.add((context.kind, key))
         return True
 
@@ -415,7 +425,7 @@ class _Reader:
 
     def _review_row(self, row: tuple[str, ...], label_end: int, context: _Context, reading: _RowReading) -> None:
         columns = _REVIEW_KEYS
-        if self.inferred and self._run_together(context, "", row, label_end, columns):
+        if self.inferred and self._run_together(context, "", row, label_end, columns, reading.masks[0]):
             return
         placed = _placement(row, label_end, context, columns, reading.masks)
         if placed is None:
@@ -581,6 +591,7 @@ class _Header:
         # The header after one more header row, by that row's reading (`_locate`): found by identity, with
         # no key of nested header cells hashed per row of a deep header.
         self.after: dict[_RowReading, _Header] = {}
+        self.orders: dict[tuple[str, ...], tuple[str, ...]] = {}  # `_header_order` per columns, for run-together rows
 
 
 _MAX_AFTER = 64  # next rows remembered per header: a template's header is followed by a few
@@ -670,10 +681,11 @@ def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dic
     its last note, in the place of its first."""
     written: dict[tuple[str, str, str], Provenance] = {}
     for note in notes:
-        if len(note) == 4:  # a row's values
-            table, row, cells, source = note
+        if len(note) <= 5:  # a row's values, and how they were read when not the grid's way
+            table, row, cells, source, *how = note
+            method = how[0] if how else None
             for column, _, position in cells:
-                written[(table, row, column)] = _provenance(table, row, column, position, None, source, rendering)
+                written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
         else:
             table, row, column, position, method, source = note
             written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
