@@ -167,13 +167,6 @@ def _prefixed(prefix: str, explain: Callable[[], str]) -> str:
     return prefix + explain()
 
 
-def _cell(table: Table, row: str, column: str) -> tuple[bool, Value]:
-    """(row found, value) — a missing row makes a rule not applicable; a blank cell counts as 0."""
-    if row not in table:
-        return False, None
-    return True, table[row].get(column)
-
-
 _R1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 _R1_SET, _R1_READ = frozenset(_R1_ROWS), itemgetter(*_R1_ROWS)  # R1's rows as a set, and read in one step
 
@@ -285,13 +278,18 @@ def _row_values(table: Table) -> dict[str, tuple[Value, ...]]:
 
 def _r3(table: Table, column: str, result_rows: Sequence[str]) -> Check:
     scope = f"applications.{column}"
-    found_total, total = _cell(table, "total_processed", column)
-    missing = [r for r in result_rows if r not in table]
-    if not found_total or missing:
-        names = (["total_processed"] if not found_total else []) + missing
-        return Check("R3", scope, None, f"not applicable: rows not found: {', '.join(names)}")
+    absent = _r3_absent(table, result_rows)
+    if absent:
+        return Check("R3", scope, None, absent)
+    total = table["total_processed"].get(column)
     values = [table[r].get(column) for r in result_rows]
     return _total_check("R3", scope, total, values, partial(_r3_detail, total, values))
+
+
+def _r3_absent(table: Table, result_rows: Sequence[str]) -> str | None:
+    """Why R3 does not apply (its rows not all found), or None when it does; the same in every column."""
+    names = [r for r in ("total_processed", *result_rows) if r not in table]
+    return f"not applicable: rows not found: {', '.join(names)}" if names else None
 
 
 def _r3_columns(
@@ -303,9 +301,7 @@ def _r3_columns(
     if read is None:
         return [_r3(table, column, result_rows) for column in _COLUMNS]
     if "total_processed" not in table or not table.keys() >= read[0]:  # not applicable in any column: said once
-        missing = [r for r in result_rows if r not in table]
-        names = (["total_processed"] if "total_processed" not in table else []) + missing
-        detail = f"not applicable: rows not found: {', '.join(names)}"
+        detail = _r3_absent(table, result_rows)
         return [Check("R3", _SCOPES[column], None, detail) for column in _COLUMNS]
     totals = rows["total_processed"]
     by_row = read[1](rows)

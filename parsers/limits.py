@@ -124,6 +124,18 @@ def _may_inflate_to_zlib(view: memoryview, start: int) -> bool:
 _PEEK = 4096  # input enough for a deflate block's code tables and its first bytes
 
 
+class _Stage:
+    """One FlateDecode of a chain: its inflater, what it gave so far, and its first output bytes until
+    they tell whether the next stage inflates them (None once told)."""
+
+    __slots__ = ("head", "inflater", "produced")
+
+    def __init__(self) -> None:
+        self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # raw: the zlib header is read by the caller
+        self.produced = 0
+        self.head: bytes | None = b""
+
+
 class _Chain:
     """The FlateDecode stages of one stream, each inflating raw what the one before it gives (after its
     zlib header), at most _MAX_STAGES; every stage's output counted against the limit. A later stage
@@ -132,21 +144,18 @@ class _Chain:
 
     def __init__(self, where: str, at: int) -> None:
         self.where, self.at = where, at
-        self.inflaters = [zlib.decompressobj(-zlib.MAX_WBITS)]
-        self.produced = [0]
-        self.heads: list[bytes] = [b""]  # a stage's first output bytes, until the next stage is decided
-        self.decided = [False]  # whether the stage after each is decided (made, or known not to be)
+        self.stages = [_Stage()]
 
     def inflate(self, view: memoryview, offset: int) -> None:
         """Feed the file's bytes from `offset` to the first stage until it ends or the file does."""
-        first = self.inflaters[0]
+        first = self.stages[0].inflater
         while offset < len(view) and not first.eof:
             pending = view[offset : offset + _FEED]
             offset += len(pending)
             self._feed(0, pending)
 
     def _feed(self, level: int, data: bytes | memoryview) -> None:
-        inflater = self.inflaters[level]
+        inflater = self.stages[level].inflater
         while data and not inflater.eof:
             out = inflater.decompress(data, _CHUNK)
             data = inflater.unconsumed_tail
@@ -154,29 +163,27 @@ class _Chain:
                 self._produced(level, out)
 
     def _produced(self, level: int, out: bytes) -> None:
-        self.produced[level] += len(out)
-        if self.produced[level] > MAX_PDF_STREAM_BYTES:
+        stage = self.stages[level]
+        stage.produced += len(out)
+        if stage.produced > MAX_PDF_STREAM_BYTES:
             raise ParseError(
                 f"{self.where}: a stream at byte {self.at} inflates beyond {MAX_PDF_STREAM_BYTES >> 20} MB"
             )
-        if not self.decided[level]:
-            head = self.heads[level] = self.heads[level] + out
+        if stage.head is not None:  # the next stage not told yet
+            head = stage.head + out
             if len(head) < 2:
+                stage.head = head
                 return
-            self.decided[level] = True
+            stage.head = None
             if level + 1 >= _MAX_STAGES or not _zlib_header(head[0], head[1]):
                 return
-            self.inflaters.append(zlib.decompressobj(-zlib.MAX_WBITS))
-            self.produced.append(0)
-            self.heads.append(b"")
-            self.decided.append(False)
+            self.stages.append(_Stage())
             out = head[2:]
-        if level + 1 < len(self.inflaters):
+        if level + 1 < len(self.stages):
             try:
                 self._feed(level + 1, out)
             except zlib.error:  # the next stage's input is no zlib data: it and the stages after it go
-                del self.inflaters[level + 1 :], self.produced[level + 1 :], self.heads[level + 1 :]
-                del self.decided[level + 1 :]
+                del self.stages[level + 1 :]
 
 
 _MAX_STAGES = 4  # FlateDecode listed up to four times; each can multiply the size by up to 1032

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
-from itertools import groupby, repeat
+from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -133,8 +133,8 @@ class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
         # Where each value came from, noted as it is read and written out as provenance when first read
-        # (`_written`): a row's values as (table, row, cells, source), or (…, method) when not read the
-        # grid's way; one value as (table, row, column, position, method, source).
+        # (`_written`): a row's values as (table, row, cells, source), one value as (table, row, column,
+        # position, method, source).
         self.notes: list[tuple] = []
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
@@ -254,26 +254,22 @@ class _Reader:
     def _resolve_runs(self) -> None:
         if not self.pending:  # the usual report: no row's values ran together
             return
-        rows, notes = self.rows, self.notes
+        rows = self.rows
         for outcome in resolve_runs(self.pending, rows):
             pending = outcome.pending
-            self.source = source = pending.source
+            self.source = pending.source
             if outcome.values is None:
                 self.warnings.append(("cells_ambiguous", outcome.message))
                 rows[pending.kind][pending.row] = dict.fromkeys(pending.columns)
                 continue
             target, position = rows[pending.kind], pending.position
-            if pending.kind == REVIEW:
-                for column, value in zip(pending.columns, outcome.values, strict=True):
-                    group, key = _REVIEW_GROUP_KEY.get(column) or column.split(".")
-                    target.setdefault(group, {})[key] = value
-                    self._note(REVIEW, group, key, position, Method.INFERRED)
-                continue
-            values = target.setdefault(pending.row, {})
-            values.update(zip(pending.columns, outcome.values, strict=True))
-            if source is not None and position is not None:  # the row's values noted at once, as `_store` does
-                cells = tuple(zip(pending.columns, repeat(position), repeat(position)))  # (column, at, position)
-                notes.append((pending.kind, pending.row, cells, source, Method.INFERRED))
+            for column, value in zip(pending.columns, outcome.values, strict=True):
+                if pending.kind == REVIEW:  # a review column is group.column
+                    row, key = _REVIEW_GROUP_KEY.get(column) or column.split(".")
+                else:
+                    row, key = pending.row, column
+                target.setdefault(row, {})[key] = value
+                self._note(pending.kind, row, key, position, Method.INFERRED)
 
     def _note(self, table: str, row: str, column: str, position: int | None, method: Method | None = None) -> None:
         """Notes where one value came from (its cell in the rendering's grid) and how it was read."""
@@ -681,11 +677,10 @@ def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dic
     its last note, in the place of its first."""
     written: dict[tuple[str, str, str], Provenance] = {}
     for note in notes:
-        if len(note) <= 5:  # a row's values, and how they were read when not the grid's way
-            table, row, cells, source, *how = note
-            method = how[0] if how else None
+        if len(note) == 4:  # a row's values
+            table, row, cells, source = note
             for column, _, position in cells:
-                written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
+                written[(table, row, column)] = _provenance(table, row, column, position, None, source, rendering)
         else:
             table, row, column, position, method, source = note
             written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)

@@ -727,18 +727,12 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
             if count + rowspan * colspan > MAX_CELLS:
                 truncated = True
                 break
-            if colspan == 1:  # the usual merged cell: one column down several rows
-                for target in filled[r : r + rowspan]:
-                    if c not in target:
-                        target[c] = text
+            columns = range(c, c + colspan)
+            for target in filled[r : r + rowspan]:
+                for column in columns:
+                    if column not in target:
+                        target[column] = text
                         count += 1
-            else:
-                columns = range(c, c + colspan)
-                for target in filled[r : r + rowspan]:
-                    for column in columns:
-                        if column not in target:
-                            target[column] = text
-                            count += 1
             c += colspan
     used = [row for row in filled if row]
     if not used:
