@@ -111,8 +111,9 @@ _CONTROL = re.compile("[" + "".join(map(re.escape, _CONTROL_CHARS)) + "]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SEP = re.compile(r"\s*(?:_|\||--|—|－|-\s)\s*")
 _REPORTISH = re.compile(r"报告|年报")
-_TABLE_OPEN = re.compile("<table", re.I)  # counted in the text as it came: a cut page opens more than it closes
-_TABLE_CLOSE = re.compile("</table", re.I)
+# Counted in the text as it came: a cut page opens more tables than it closes. One search finds both: each
+# is a pass over the whole page, stopping at every `<`.
+_TABLE_TAG = re.compile("<(?:/table|table)", re.I)
 
 _SPAN = re.compile(r"\s*(\d+)")
 MAX_SPAN = 50  # a colspan/rowspan beyond this is an authoring error or hostile; real reports stay under 25
@@ -135,13 +136,19 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     flow.read(page.body())
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
-    if len(_TABLE_OPEN.findall(text)) > len(_TABLE_CLOSE.findall(text)):
+    if _opens_more_tables(text):
         blocks = _cut_last_row(blocks, flow.last_row_extent)
         warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row is incomplete"))
     if flow.images and not any(isinstance(b, TableBlock) for b in blocks):
         warnings.append(("images", f"the article holds {flow.images} images and no tables: tables may be images"))
     title = metadata.get("标题") or _report_part(html_title) or crumb or _title_in_body(blocks) or html_title
     return Document(blocks=blocks, rendering="html", title=title, metadata=metadata, warnings=tuple(warnings))
+
+
+def _opens_more_tables(text: str) -> bool:
+    found = _TABLE_TAG.findall(text)
+    closed = sum(1 for tag in found if tag[1] == "/")
+    return len(found) - closed > closed
 
 
 def _parse(text: str, url: str | None) -> lxml.etree._Element:
@@ -337,13 +344,13 @@ class _Page:
         self.metadata_candidates: list[lxml.etree._Element] = []
         for i in sorted(worded):
             el, start, end = nodes[i][:3]
-            if el.tag in _META_TAGS and end - start <= 600 and _KEY_WORD.search(text, start, end):
+            if nodes[i][_NODE_TAG] in _META_TAGS and end - start <= 600 and _KEY_WORD.search(text, start, end):
                 self.metadata_candidates.append(el)
 
         self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
         for i in sorted(named | self._starting_before("位", 40)):
             el, start, end = nodes[i][:3]
-            if el.tag not in _CRUMB_TAGS or end - start > 600:
+            if nodes[i][_NODE_TAG] not in _CRUMB_TAGS or end - start > 600:
                 continue
             marked = i in named and _crumb_marker(el.get("class"), el.get("id"))
             # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
