@@ -335,8 +335,8 @@ class _Page:
         # A node's index is its position: the marked ones are picked in C-level steps.
         named = set(compress(range(count), map(marked.__contains__, map(_first, nodes)))) if marked else set()
 
-        self.meta = [node[0] for node in dropped if node[0].tag == "meta"]
-        titles = [node for node in dropped if node[0].tag == "title" and node[0] is not root]
+        self.meta = [node[_EL] for node in dropped if node[_NODE_TAG] == "meta"]
+        titles = [node for node in dropped if node[_NODE_TAG] == "title" and node[_EL] is not root]
         self.title = (clean(text[titles[0][1] : titles[0][2]]) or None) if titles else None
 
         # The elements a key or furniture word may stand in, their verdicts given by their own text below.
