@@ -70,14 +70,30 @@ _CHROME_TEXT = re.compile("|".join(map(re.escape, _CHROME_WORDS)) + r"|字体[:�
 _GAP = r"[\s\u200b\ufeff]*"
 
 
-def _loose(word: str) -> str:
-    return _GAP.join(map(re.escape, word))
+def _trie(words: list[str], first: bool = True) -> list[str]:
+    """The loose forms of `words` (none empty) as alternatives sharing their common starts (发布机构 and
+    发布日期 as 发G布G(?:机G构|日G期)): a search tries one alternative per distinct character where the
+    plain list tries every word, and the first characters stay a set the search skips text with."""
+    rests: dict[str, list[str]] = {}
+    for word in words:
+        rests.setdefault(word[0], []).append(word[1:])
+    alternatives = []
+    for head, after in rests.items():
+        longer = [rest for rest in after if rest]
+        below = _trie(longer, first=False) if longer else []
+        if below and len(longer) < len(after):  # a word ends at `head`, longer ones go on
+            below.append("")
+        inner = "" if not below else below[0] if len(below) == 1 else "(?:" + "|".join(below) + ")"
+        alternatives.append(("" if first else _GAP) + re.escape(head) + inner)
+    return alternatives
 
 
-_CHROME_TEXT_LOOSE = re.compile(
-    "|".join(map(_loose, _CHROME_WORDS)) + f"|字{_GAP}体{_GAP}(?:[:：]{_GAP})?(?:[【\\[]{_GAP})?大"
+# Where a metadata key (colon or not) or a furniture word may stand, in one search of the page's text: a
+# superset of where _KEY_WORD, the keys with their colon, and the furniture words (_CHROME_TEXT) stand
+# in an element's cleaned text. Any such match is a match of this pattern at the same start.
+_WORDS_LOOSE = re.compile(
+    "|".join(_trie([*METADATA_KEYS, *_CHROME_WORDS])) + f"|字{_GAP}体{_GAP}(?:[:：]{_GAP})?(?:[【\\[]{_GAP})?大"
 )
-_KEY_LOOSE = re.compile("(?:" + "|".join(map(_loose, METADATA_KEYS)) + f"){_GAP}[:：]")
 _CRUMB_TEXT = re.compile(r"^\s*(当前位置|您现在的位置|您的位置|您当前所在位置|您所在的位置)")
 _CRUMB_MARKER = re.compile(r"crumb|position|location|dqwz", re.I)
 _CRUMB_SEP = re.compile(r"\s*(?:>|»|＞|›|→|/)\s*")
@@ -95,8 +111,9 @@ _CONTROL = re.compile("[" + "".join(map(re.escape, _CONTROL_CHARS)) + "]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SEP = re.compile(r"\s*(?:_|\||--|—|－|-\s)\s*")
 _REPORTISH = re.compile(r"报告|年报")
-_TABLE_OPEN = re.compile("<table", re.I)  # counted in the text as it came: a cut page opens more than it closes
-_TABLE_CLOSE = re.compile("</table", re.I)
+# Counted in the text as it came: a cut page opens more tables than it closes. One search finds both: each
+# is a pass over the whole page, stopping at every `<`.
+_TABLE_TAG = re.compile("<(?:/table|table)", re.I)
 
 _SPAN = re.compile(r"\s*(\d+)")
 MAX_SPAN = 50  # a colspan/rowspan beyond this is an authoring error or hostile; real reports stay under 25
@@ -119,13 +136,19 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     flow.read(page.body())
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
-    if len(_TABLE_OPEN.findall(text)) > len(_TABLE_CLOSE.findall(text)):
+    if _opens_more_tables(text):
         blocks = _cut_last_row(blocks, flow.last_row_extent)
         warnings.append(("truncated", f"{url or 'the page'} ends inside a table: its last row is incomplete"))
     if flow.images and not any(isinstance(b, TableBlock) for b in blocks):
         warnings.append(("images", f"the article holds {flow.images} images and no tables: tables may be images"))
     title = metadata.get("标题") or _report_part(html_title) or crumb or _title_in_body(blocks) or html_title
     return Document(blocks=blocks, rendering="html", title=title, metadata=metadata, warnings=tuple(warnings))
+
+
+def _opens_more_tables(text: str) -> bool:
+    found = _TABLE_TAG.findall(text)
+    closed = sum(1 for tag in found if tag[1] == "/")
+    return len(found) - closed > closed
 
 
 def _parse(text: str, url: str | None) -> lxml.etree._Element:
@@ -181,8 +204,11 @@ _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
 _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 
 
-# `//*/@x` steps over elements only; `//@x` asks every text node too (a fifth more instructions).
-_SPANS = lxml.etree.XPath("//*/@rowspan | //*/@colspan")
+# `//*/@x` steps over elements only; `//@x` asks every text node too (a fifth more instructions). One
+# XPath per attribute: a union (`//*/@a | //*/@b`) sorts its attributes into document order, comparing
+# pairs by walking the tree, which costs more than the second scan (only a map is made of them).
+_ROWSPANS = lxml.etree.XPath("//*/@rowspan")
+_COLSPANS = lxml.etree.XPath("//*/@colspan")
 
 # A node's fields (_Page): the element, its text's start and end in the page's text, its parent's node, its
 # index, its tag, its own text (el.text), and the index of the first node after its subtree; a <tr> with
@@ -192,9 +218,10 @@ _first = itemgetter(_EL)
 _start_of = itemgetter(_START)
 _index_of = itemgetter(_INDEX)
 
-# Every class and id attribute of the page, each giving its element (getparent): one XPath is far cheaper
-# than asking every element, and than asking libxml2 for the elements having either.
-_CLASS_OR_ID = lxml.etree.XPath("//*/@class | //*/@id")
+# Every class and id attribute of the page, each giving its element (getparent): an XPath per attribute
+# is far cheaper than asking every element, and than asking libxml2 for the elements having either.
+_CLASSES = lxml.etree.XPath("//*/@class")
+_IDS = lxml.etree.XPath("//*/@id")
 
 
 class _Page:
@@ -303,24 +330,27 @@ class _Page:
         self._index: dict[lxml.etree._Element, int] | None = None  # element -> its node's index, when asked
         # A marker may name these, no other. The elements are picked out of the nodes, not looked up one by
         # one: a map from every element to its node would cost a fifth of the walk.
-        marked = {value.getparent() for value in _CLASS_OR_ID(root)}
+        marked = {value.getparent() for value in _CLASSES(root)}
+        marked.update(value.getparent() for value in _IDS(root))
         # A node's index is its position: the marked ones are picked in C-level steps.
         named = set(compress(range(count), map(marked.__contains__, map(_first, nodes)))) if marked else set()
 
-        self.meta = [node[0] for node in dropped if node[0].tag == "meta"]
-        titles = [node for node in dropped if node[0].tag == "title" and node[0] is not root]
+        self.meta = [node[_EL] for node in dropped if node[_NODE_TAG] == "meta"]
+        titles = [node for node in dropped if node[_NODE_TAG] == "title" and node[_EL] is not root]
         self.title = (clean(text[titles[0][1] : titles[0][2]]) or None) if titles else None
 
+        # The elements a key or furniture word may stand in, their verdicts given by their own text below.
+        worded = self._overlapping(_WORDS_LOOSE)
         self.metadata_candidates: list[lxml.etree._Element] = []
-        for i in sorted(self._overlapping(_KEY_WORD)):
+        for i in sorted(worded):
             el, start, end = nodes[i][:3]
-            if el.tag in _META_TAGS and end - start <= 600 and _KEY_WORD.search(text, start, end):
+            if nodes[i][_NODE_TAG] in _META_TAGS and end - start <= 600 and _KEY_WORD.search(text, start, end):
                 self.metadata_candidates.append(el)
 
         self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
         for i in sorted(named | self._starting_before("位", 40)):
             el, start, end = nodes[i][:3]
-            if el.tag not in _CRUMB_TAGS or end - start > 600:
+            if nodes[i][_NODE_TAG] not in _CRUMB_TAGS or end - start > 600:
                 continue
             marked = i in named and _crumb_marker(el.get("class"), el.get("id"))
             # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
@@ -336,7 +366,6 @@ class _Page:
             while ancestor is not None and ancestor[_INDEX] not in holding_table:
                 holding_table.add(ancestor[_INDEX])
                 ancestor = ancestor[_PARENT]
-        worded = self._overlapping(_KEY_LOOSE) | self._overlapping(_CHROME_TEXT_LOOSE)
         furniture = {node[4] for node in dropped if node[0] is not root}
         for i in named | worded:
             el, start, end = nodes[i][:3]
@@ -447,14 +476,16 @@ class _Page:
         own attributes hold, so no cell is asked again."""
         if self._spanning is None:
             spans: dict[lxml.etree._Element, list[int]] = {}
-            for value in _SPANS(self._nodes[0][_EL]):
-                n = _span(value)
-                if n > 1:
-                    el = value.getparent()
-                    pair = spans.get(el)
-                    if pair is None:
-                        pair = spans[el] = [1, 1]
-                    pair[value.attrname == "colspan"] = n
+            root = self._nodes[0][_EL]
+            for side, found in enumerate((_ROWSPANS(root), _COLSPANS(root))):  # [rowspan, colspan]
+                for value in found:
+                    n = _span(value)
+                    if n > 1:
+                        el = value.getparent()
+                        pair = spans.get(el)
+                        if pair is None:
+                            pair = spans[el] = [1, 1]
+                        pair[side] = n
             self._spanning = spans
         return self._spanning
 
