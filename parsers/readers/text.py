@@ -31,7 +31,7 @@ from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.memos import Memo
-from nianbao.parsers.spacing import clean
+from nianbao.parsers.spacing import clean, is_clean
 
 _HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
 _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
@@ -159,9 +159,15 @@ _KINDS: Memo[str, str] = Memo(65536)
 
 
 def _facts(line: str) -> tuple[str, str]:
-    """The line's clean text and letter, remembered."""
-    text = clean(line)
-    letter = _letter(line, text)
+    """The line's clean text and letter, remembered. A line holding a tab or a bar is no cell: its letter
+    needs no clean text, and only a paragraph's and a lone bar's is read (a blank line's is empty; tab
+    and `|` lines are read from their raw text by their tables), so the others are not cleaned."""
+    if "\t" in line or "|" in line:
+        letter = _marked_letter(line)
+        text = clean(line) if letter in _TEXT_READ else ""
+    else:
+        text = clean(line)
+        letter = _letter(line, text)
     if len(line) <= _MEMO_LINE:
         _TEXTS.keep(line, text)
         _KINDS.keep(line, letter)
@@ -171,6 +177,15 @@ def _facts(line: str) -> tuple[str, str]:
 def _letter(line: str, text: str) -> str:
     if 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line:
         return _CELLS[is_value(text) + 2 * _ends_run(text)]
+    return _marked_letter(line)
+
+
+# The letters, of lines holding a tab or a bar, whose clean text the finders read (see _blocks).
+_TEXT_READ = "xol"
+
+
+def _marked_letter(line: str) -> str:
+    """The letter of a line that is no cell (its clean text too long, or it holds 。, a tab or a bar)."""
     stripped = line.strip()
     if not stripped:
         return "b"
@@ -255,10 +270,12 @@ def _blocks(raw: list[str]) -> list[Block]:
             j = _pipe_run_end(lines, i, wrapped_bars)
             blocks.extend(_pipe_table(_closed_cells(lines, i, j)))
             i = j
-        elif letter == "x":  # a paragraph: no table of any kind starts on it
-            if lines.text[i]:
-                blocks.append(TextBlock(lines.text[i]))
-            i += 1
+        elif (prose := _PROSE.match(kinds, i)) is not None:
+            # Paragraphs, and the blank lines among them: no table of any kind starts on them. Their
+            # texts, blank lines' empty, are the paragraphs.
+            j = prose.end()
+            blocks.extend(map(TextBlock, filter(None, lines.text[i:j])))
+            i = j
         else:
             if i >= no_run_before:
                 j, stop = _run_together_end(lines, i)
@@ -307,6 +324,10 @@ def _cell_run_end(lines: _Lines, start: int) -> int:
 # Up to two separators, then cells each followed by separators, up to the last cell so followed or the
 # one cell after it. A lone cell matches too: it holds fewer than _MIN_VALUES values.
 _SEPARATED_CELLS = re.compile(f"[{_SEPARATORS}]{{0,2}}(?:[{_CELLS}][{_SEPARATORS}]+)*[{_CELLS}]")
+# Paragraphs and blank lines, up to the last paragraph, or to the end of the blank lines where a line that
+# neither a table of cells nor one of run-together rows holds follows them (a tab or `|` line, the end):
+# no table starts on a blank line unless a cell or a separator follows it.
+_PROSE = re.compile(r"(?:b*x)+(?:b+(?=[XPp]|\Z))?|b+(?=[XPp]|\Z)")
 _CELLS_OR_BLANKS = re.compile(f"[{_CELLS}b]*")
 _NOT_BLANK = re.compile(r"[^b]")
 
@@ -472,7 +493,7 @@ _TAB_CELLS: Memo[str, tuple[str, ...]] = Memo(16384)
 
 
 def _tab_line_cells(line: str) -> tuple[str, ...]:
-    cells = tuple([clean(c) for c in line.rstrip("\n").split("\t")])
+    cells = _clean_cells(line.rstrip("\n").split("\t"))
     return _TAB_CELLS.keep(line, cells) if len(line) <= _MEMO_LINE else cells
 
 
@@ -573,6 +594,13 @@ def _pipe_line(line: str) -> _PipeLine:
     return _PIPE_LINES.keep(line, entry) if len(line) <= _MEMO_LINE else entry
 
 
+def _clean_cells(parts: list[str]) -> tuple[str, ...]:
+    """The parts cleaned. Mostly each is clean once its ends are stripped: that is asked of them all at
+    once (joined by a bar, neither a space nor CJK), not of each."""
+    stripped = tuple(map(str.strip, parts))
+    return stripped if is_clean("|".join(stripped)) else tuple(map(clean, parts))
+
+
 def _pipe_line_cells(line: str) -> tuple[str, ...]:
     """Cells of one `|`-flattened line; `||` continues the cell to its left (a span), `| |` is blank."""
     stripped = line.strip()
@@ -580,8 +608,11 @@ def _pipe_line_cells(line: str) -> tuple[str, ...]:
         stripped = stripped[1:]
     if stripped.endswith("|"):
         stripped = stripped[:-1]
+    parts = stripped.split("|")
+    if "" not in parts:  # no span
+        return _clean_cells(parts)
     cells: list[str] = []
-    for raw in stripped.split("|"):
+    for raw in parts:
         if raw == "" and cells:
             cells.append(cells[-1])
         else:
