@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import chain, compress, pairwise
+from itertools import chain, compress, pairwise, repeat
 from operator import add
 from typing import NamedTuple
 
@@ -159,18 +159,17 @@ _KINDS: Memo[str, str] = Memo(65536)
 
 
 def _facts(line: str) -> tuple[str, str]:
-    """The line's clean text and letter, remembered. A line holding a tab or a bar is no cell: its letter
-    needs no clean text, and only a paragraph's and a lone bar's is read (a blank line's is empty; tab
-    and `|` lines are read from their raw text by their tables), so the others are not cleaned."""
+    """The line's clean text and letter. A line holding a tab or a bar is no cell: its letter needs no
+    clean text, and only a paragraph's and a lone bar's is read (a blank line's is empty; tab and `|`
+    lines are read from their raw text by their tables), so the others are not cleaned."""
+    if "\t" in line and "|" not in line:  # the usual table row: a blank line or a tab row
+        return "", "X" if line.strip() else "b"
     if "\t" in line or "|" in line:
         letter = _marked_letter(line)
         text = clean(line) if letter in _TEXT_READ else ""
     else:
         text = clean(line)
         letter = _letter(line, text)
-    if len(line) <= _MEMO_LINE:
-        _TEXTS.keep(line, text)
-        _KINDS.keep(line, letter)
     return text, letter
 
 
@@ -202,6 +201,18 @@ def _ends_run(text: str) -> bool:
     return text[-1:].isdecimal() and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
 
 
+def _remember(raw: list[str], texts: list[str], kinds: list[str], new: list[int]) -> None:
+    """Keep the facts of the new lines (by index) not longer than _MEMO_LINE, in both memos at once (C-level
+    updates); both are emptied together when they would overflow."""
+    kept = [k for k in new if len(raw[k]) <= _MEMO_LINE]
+    if len(_KINDS) + len(kept) > _KINDS.maxsize:
+        _TEXTS.clear()
+        _KINDS.clear()
+    lines = list(map(raw.__getitem__, kept))
+    _TEXTS.update(zip(lines, map(texts.__getitem__, kept), strict=True))
+    _KINDS.update(zip(lines, map(kinds.__getitem__, kept), strict=True))
+
+
 class _Lines:
     """The body's lines, their clean texts and their letters (one string) computed once. The finders try
     every line as a table start; asking again per try made the reader quadratic in the length of a run
@@ -217,12 +228,15 @@ class _Lines:
         if not all(kinds):  # letters are never empty: a truth test, not a comparison with None
             # The lines not remembered (long paragraphs, new lines) found by C-level searches.
             at = kinds.index(None)
+            new: list[int] = []
             while True:
                 self.text[at], kinds[at] = _facts(raw[at])
+                new.append(at)
                 try:
                     at = kinds.index(None, at + 1)
                 except ValueError:
                     break
+            _remember(raw, self.text, kinds, new)
         self.kinds = "".join(kinds)
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
@@ -484,7 +498,17 @@ def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
 def _tab_table(lines: list[str]) -> TableBlock:
     rows = list(map(_TAB_CELLS.get, lines))  # remembered lines in one C-level pass
     if not all(rows):  # rows are never empty tuples: a truth test, not a comparison with None
-        rows = [row or _tab_line_cells(line) for row, line in zip(rows, lines, strict=True)]
+        flat = "".join(lines).replace("\t", "")
+        if " " not in flat and flat.isprintable():
+            # No cell holds whitespace (a printable text holds none but spaces): each is clean as the
+            # tabs split it, the table's rows split in C-level passes and remembered at once.
+            rows = list(map(tuple, map(str.split, lines, repeat("\t"))))
+            if max(map(len, lines)) <= _MEMO_LINE:
+                if len(_TAB_CELLS) + len(lines) > _TAB_CELLS.maxsize:
+                    _TAB_CELLS.clear()
+                _TAB_CELLS.update(zip(lines, rows, strict=True))
+        else:
+            rows = [row or _tab_line_cells(line) for row, line in zip(rows, lines, strict=True)]
     return _dense(rows)
 
 
