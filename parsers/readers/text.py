@@ -272,9 +272,17 @@ def _blocks(raw: list[str]) -> list[Block]:
     # starts with one (a tenth of the lines or more), it opens a row.
     wrapped_bars = (kinds.count("o") + kinds.count("O")) * 10 < len(raw) - kinds.count("b")
     no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
+    loud_before = 0  # a run of lines found to hold a table's start ends here (see _quiet_run)
     i = 0
     while i < len(raw):
         letter = kinds[i]
+        if i >= loud_before and letter in _QUIET:
+            end, quiet = _quiet_run(kinds, i)
+            if quiet:  # no table starts on these lines: their texts, blank lines' empty, are paragraphs
+                blocks.extend(map(TextBlock, filter(None, lines.text[i:end])))
+                i = end
+                continue
+            loud_before = end
         if letter in _TABS:
             # Inside a tab table, a line of tabs alone is a row of blank cells (a table 4 left blank).
             j = _tab_run_end(lines, i)
@@ -307,6 +315,25 @@ def _blocks(raw: list[str]) -> list[Block]:
                 blocks.append(TextBlock(lines.text[i]))
             i += 1
     return blocks
+
+
+# Cells, paragraphs and blank lines: the letters of lines no table of tabs or bars holds.
+_QUIET = _CELLS + "bx"
+_QUIET_RUN = re.compile(f"[{_QUIET}]*+")
+_HARD = "XPp"  # lines that neither a run of cells nor one of run-together rows reaches across
+
+
+def _quiet_run(kinds: str, start: int) -> tuple[int, bool]:
+    """End of the run of cell, paragraph and blank lines from `start` (its letter one of them), and whether
+    no table starts on any of its lines. A run ending at a line of _HARD or at the body's end holds every
+    table starting in it, and one with fewer values than a table of cells needs (_cell_run_end) and
+    fewer run-together rows than _run_together_end needs holds none."""
+    end = _QUIET_RUN.match(kinds, start).end()
+    if end < len(kinds) and kinds[end] not in _HARD:
+        return end, False
+    values = kinds.count("v", start, end) + kinds.count("d", start, end)
+    runs = kinds.count("r", start, end) + kinds.count("d", start, end)
+    return end, values < _MIN_VALUES and runs < _MIN_RUN_ROWS
 
 
 def _opens_bare_cells(lines: _Lines, i: int) -> bool:
