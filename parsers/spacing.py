@@ -34,3 +34,14 @@ def _clean(text: str) -> str:
     # The usual text: str.split's whitespace is \s, so runs collapse and the ends go in one C call.
     collapsed = " ".join(text.split())
     return _BETWEEN_CJK.sub("", collapsed) if " " in collapsed else collapsed
+
+
+def is_clean(text: str) -> bool:
+    """Whether `clean(text)` is `text` itself, decided by C-level scans (no memo, no new string): no
+    whitespace but single spaces inside it (a printable text holds no other whitespace, and neither
+    zero-width space nor BOM), none of them between two CJK characters."""
+    if not text.isprintable():
+        return False
+    if " " not in text:
+        return True
+    return text[0] != " " and text[-1] != " " and "  " not in text and not _BETWEEN_CJK.search(text)

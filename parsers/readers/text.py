@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import chain, compress, pairwise
+from itertools import chain, compress, pairwise, repeat
 from operator import add
 from typing import NamedTuple
 
@@ -31,7 +31,7 @@ from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.memos import Memo
-from nianbao.parsers.spacing import clean
+from nianbao.parsers.spacing import clean, is_clean
 
 _HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
 _SEPARATOR_LINE = re.compile(r"^\s*[=\-*#_~]{5,}.*$")
@@ -159,18 +159,32 @@ _KINDS: Memo[str, str] = Memo(65536)
 
 
 def _facts(line: str) -> tuple[str, str]:
-    """The line's clean text and letter, remembered."""
-    text = clean(line)
-    letter = _letter(line, text)
-    if len(line) <= _MEMO_LINE:
-        _TEXTS.keep(line, text)
-        _KINDS.keep(line, letter)
+    """The line's clean text and letter. A line holding a tab or a bar is no cell: its letter needs no
+    clean text, and only a paragraph's and a lone bar's is read (a blank line's is empty; tab and `|`
+    lines are read from their raw text by their tables), so the others are not cleaned."""
+    if "\t" in line and "|" not in line:  # the usual table row: a blank line or a tab row
+        return "", "X" if line.strip() else "b"
+    if "\t" in line or "|" in line:
+        letter = _marked_letter(line)
+        text = clean(line) if letter in _TEXT_READ else ""
+    else:
+        text = clean(line)
+        letter = _letter(line, text)
     return text, letter
 
 
 def _letter(line: str, text: str) -> str:
     if 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line:
         return _CELLS[is_value(text) + 2 * _ends_run(text)]
+    return _marked_letter(line)
+
+
+# The letters, of lines holding a tab or a bar, whose clean text the finders read (see _blocks).
+_TEXT_READ = "xol"
+
+
+def _marked_letter(line: str) -> str:
+    """The letter of a line that is no cell (its clean text too long, or it holds 。, a tab or a bar)."""
     stripped = line.strip()
     if not stripped:
         return "b"
@@ -185,6 +199,18 @@ def _ends_run(text: str) -> bool:
     """Label+digits run together, or a long digit string alone: both end with a decimal digit (what the
     patterns' digits are), so a paragraph ending otherwise is not matched against them."""
     return text[-1:].isdecimal() and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
+
+
+def _remember(raw: list[str], texts: list[str], kinds: list[str], new: list[int]) -> None:
+    """Keep the facts of the new lines (by index) not longer than _MEMO_LINE, in both memos at once (C-level
+    updates); both are emptied together when they would overflow."""
+    kept = [k for k in new if len(raw[k]) <= _MEMO_LINE]
+    if len(_KINDS) + len(kept) > _KINDS.maxsize:
+        _TEXTS.clear()
+        _KINDS.clear()
+    lines = list(map(raw.__getitem__, kept))
+    _TEXTS.update(zip(lines, map(texts.__getitem__, kept), strict=True))
+    _KINDS.update(zip(lines, map(kinds.__getitem__, kept), strict=True))
 
 
 class _Lines:
@@ -202,12 +228,15 @@ class _Lines:
         if not all(kinds):  # letters are never empty: a truth test, not a comparison with None
             # The lines not remembered (long paragraphs, new lines) found by C-level searches.
             at = kinds.index(None)
+            new: list[int] = []
             while True:
                 self.text[at], kinds[at] = _facts(raw[at])
+                new.append(at)
                 try:
                     at = kinds.index(None, at + 1)
                 except ValueError:
                     break
+            _remember(raw, self.text, kinds, new)
         self.kinds = "".join(kinds)
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
@@ -243,9 +272,17 @@ def _blocks(raw: list[str]) -> list[Block]:
     # starts with one (a tenth of the lines or more), it opens a row.
     wrapped_bars = (kinds.count("o") + kinds.count("O")) * 10 < len(raw) - kinds.count("b")
     no_run_before = 0  # no run-together table starts before this line (see _run_together_end)
+    loud_before = 0  # a run of lines found to hold a table's start ends here (see _quiet_run)
     i = 0
     while i < len(raw):
         letter = kinds[i]
+        if i >= loud_before and letter in _QUIET:
+            end, quiet = _quiet_run(kinds, i)
+            if quiet:  # no table starts on these lines: their texts, blank lines' empty, are paragraphs
+                blocks.extend(map(TextBlock, filter(None, lines.text[i:end])))
+                i = end
+                continue
+            loud_before = end
         if letter in _TABS:
             # Inside a tab table, a line of tabs alone is a row of blank cells (a table 4 left blank).
             j = _tab_run_end(lines, i)
@@ -255,10 +292,12 @@ def _blocks(raw: list[str]) -> list[Block]:
             j = _pipe_run_end(lines, i, wrapped_bars)
             blocks.extend(_pipe_table(_closed_cells(lines, i, j)))
             i = j
-        elif letter == "x":  # a paragraph: no table of any kind starts on it
-            if lines.text[i]:
-                blocks.append(TextBlock(lines.text[i]))
-            i += 1
+        elif (prose := _PROSE.match(kinds, i)) is not None:
+            # Paragraphs, and the blank lines among them: no table of any kind starts on them. Their
+            # texts, blank lines' empty, are the paragraphs.
+            j = prose.end()
+            blocks.extend(map(TextBlock, filter(None, lines.text[i:j])))
+            i = j
         else:
             if i >= no_run_before:
                 j, stop = _run_together_end(lines, i)
@@ -276,6 +315,25 @@ def _blocks(raw: list[str]) -> list[Block]:
                 blocks.append(TextBlock(lines.text[i]))
             i += 1
     return blocks
+
+
+# Cells, paragraphs and blank lines: the letters of lines no table of tabs or bars holds.
+_QUIET = _CELLS + "bx"
+_QUIET_RUN = re.compile(f"[{_QUIET}]*+")
+_HARD = "XPp"  # lines that neither a run of cells nor one of run-together rows reaches across
+
+
+def _quiet_run(kinds: str, start: int) -> tuple[int, bool]:
+    """End of the run of cell, paragraph and blank lines from `start` (its letter one of them), and whether
+    no table starts on any of its lines. A run ending at a line of _HARD or at the body's end holds every
+    table starting in it, and one with fewer values than a table of cells needs (_cell_run_end) and
+    fewer run-together rows than _run_together_end needs holds none."""
+    end = _QUIET_RUN.match(kinds, start).end()
+    if end < len(kinds) and kinds[end] not in _HARD:
+        return end, False
+    values = kinds.count("v", start, end) + kinds.count("d", start, end)
+    runs = kinds.count("r", start, end) + kinds.count("d", start, end)
+    return end, values < _MIN_VALUES and runs < _MIN_RUN_ROWS
 
 
 def _opens_bare_cells(lines: _Lines, i: int) -> bool:
@@ -307,6 +365,10 @@ def _cell_run_end(lines: _Lines, start: int) -> int:
 # Up to two separators, then cells each followed by separators, up to the last cell so followed or the
 # one cell after it. A lone cell matches too: it holds fewer than _MIN_VALUES values.
 _SEPARATED_CELLS = re.compile(f"[{_SEPARATORS}]{{0,2}}(?:[{_CELLS}][{_SEPARATORS}]+)*[{_CELLS}]")
+# Paragraphs and blank lines, up to the last paragraph, or to the end of the blank lines where a line that
+# neither a table of cells nor one of run-together rows holds follows them (a tab or `|` line, the end):
+# no table starts on a blank line unless a cell or a separator follows it.
+_PROSE = re.compile(r"(?:b*x)+(?:b+(?=[XPp]|\Z))?|b+(?=[XPp]|\Z)")
 _CELLS_OR_BLANKS = re.compile(f"[{_CELLS}b]*")
 _NOT_BLANK = re.compile(r"[^b]")
 
@@ -463,7 +525,17 @@ def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
 def _tab_table(lines: list[str]) -> TableBlock:
     rows = list(map(_TAB_CELLS.get, lines))  # remembered lines in one C-level pass
     if not all(rows):  # rows are never empty tuples: a truth test, not a comparison with None
-        rows = [row or _tab_line_cells(line) for row, line in zip(rows, lines, strict=True)]
+        flat = "".join(lines).replace("\t", "")
+        if " " not in flat and flat.isprintable():
+            # No cell holds whitespace (a printable text holds none but spaces): each is clean as the
+            # tabs split it, the table's rows split in C-level passes and remembered at once.
+            rows = list(map(tuple, map(str.split, lines, repeat("\t"))))
+            if max(map(len, lines)) <= _MEMO_LINE:
+                if len(_TAB_CELLS) + len(lines) > _TAB_CELLS.maxsize:
+                    _TAB_CELLS.clear()
+                _TAB_CELLS.update(zip(lines, rows, strict=True))
+        else:
+            rows = [row or _tab_line_cells(line) for row, line in zip(rows, lines, strict=True)]
     return _dense(rows)
 
 
@@ -472,7 +544,7 @@ _TAB_CELLS: Memo[str, tuple[str, ...]] = Memo(16384)
 
 
 def _tab_line_cells(line: str) -> tuple[str, ...]:
-    cells = tuple([clean(c) for c in line.rstrip("\n").split("\t")])
+    cells = _clean_cells(line.rstrip("\n").split("\t"))
     return _TAB_CELLS.keep(line, cells) if len(line) <= _MEMO_LINE else cells
 
 
@@ -573,6 +645,13 @@ def _pipe_line(line: str) -> _PipeLine:
     return _PIPE_LINES.keep(line, entry) if len(line) <= _MEMO_LINE else entry
 
 
+def _clean_cells(parts: list[str]) -> tuple[str, ...]:
+    """The parts cleaned. Mostly each is clean once its ends are stripped: that is asked of them all at
+    once (joined by a bar, neither a space nor CJK), not of each."""
+    stripped = tuple(map(str.strip, parts))
+    return stripped if is_clean("|".join(stripped)) else tuple(map(clean, parts))
+
+
 def _pipe_line_cells(line: str) -> tuple[str, ...]:
     """Cells of one `|`-flattened line; `||` continues the cell to its left (a span), `| |` is blank."""
     stripped = line.strip()
@@ -580,8 +659,11 @@ def _pipe_line_cells(line: str) -> tuple[str, ...]:
         stripped = stripped[1:]
     if stripped.endswith("|"):
         stripped = stripped[:-1]
+    parts = stripped.split("|")
+    if "" not in parts:  # no span
+        return _clean_cells(parts)
     cells: list[str] = []
-    for raw in stripped.split("|"):
+    for raw in parts:
         if raw == "" and cells:
             cells.append(cells[-1])
         else:
