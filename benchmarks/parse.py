@@ -7,10 +7,9 @@ load of the same bytes, beside the goals.
 For every document: how many times per second `parsers.parse` turns it into a record (warm: parsed
 again and again; "first sight": parsed once after the other documents of its set, every memo cleared
 before them, as a harvest meets a new report; "cold": every memo of the parsers cleared before each
-call), and how many times per second the
-library under its reader merely loads the same bytes (for HTML, a decode as the reader must decode
-them and lxml's tree of the text; pdfplumber for PDF, python-docx for DOCX; for text, a UTF-8 decode
-split into lines, the least any text reader does). The ratio is
+call), and how many times per second the library under its reader merely loads the same bytes (for
+HTML, a decode as the reader must decode them and lxml's tree of the text; pdfplumber for PDF,
+python-docx for DOCX; for text, a UTF-8 decode split into lines, the least any text reader does). The ratio is
 the parser's overhead over that baseline, measured on the same machine in the same run.
 
 Per rendering, reports/s is the set's throughput (documents / the time to parse each once) and the

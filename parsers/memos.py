@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -21,6 +22,13 @@ class Memo(dict[K, V], Generic[K, V]):
             self.clear()
         self[key] = value
         return value
+
+    def keep_all(self, keys: Sequence[K], values: Sequence[V]) -> None:
+        """Keeps many answers in one C-level update (a document's new lines at once), emptied first when
+        they would overflow it."""
+        if len(self) + len(keys) > self.maxsize:
+            self.clear()
+        self.update(zip(keys, values, strict=True))
 
     def cache_clear(self) -> None:
         self.clear()

@@ -174,7 +174,8 @@ def _facts(line: str) -> tuple[str, str]:
 
 
 def _letter(line: str, text: str) -> str:
-    if 0 < len(text) <= _MAX_CELL and "。" not in text and "\t" not in line and "|" not in line:
+    """The letter of a line holding no tab and no bar (`_facts`), from its clean text."""
+    if 0 < len(text) <= _MAX_CELL and "。" not in text:
         return _CELLS[is_value(text) + 2 * _ends_run(text)]
     return _marked_letter(line)
 
@@ -205,12 +206,9 @@ def _remember(raw: list[str], texts: list[str], kinds: list[str], new: list[int]
     """Keep the facts of the new lines (by index) not longer than _MEMO_LINE, in both memos at once (C-level
     updates); both are emptied together when they would overflow."""
     kept = [k for k in new if len(raw[k]) <= _MEMO_LINE]
-    if len(_KINDS) + len(kept) > _KINDS.maxsize:
-        _TEXTS.clear()
-        _KINDS.clear()
     lines = list(map(raw.__getitem__, kept))
-    _TEXTS.update(zip(lines, map(texts.__getitem__, kept), strict=True))
-    _KINDS.update(zip(lines, map(kinds.__getitem__, kept), strict=True))
+    _TEXTS.keep_all(lines, list(map(texts.__getitem__, kept)))  # the same keys: both emptied together
+    _KINDS.keep_all(lines, list(map(kinds.__getitem__, kept)))
 
 
 class _Lines:
@@ -279,7 +277,7 @@ def _blocks(raw: list[str]) -> list[Block]:
         if i >= loud_before and letter in _QUIET:
             end, quiet = _quiet_run(kinds, i)
             if quiet:  # no table starts on these lines: their texts, blank lines' empty, are paragraphs
-                blocks.extend(map(TextBlock, filter(None, lines.text[i:end])))
+                blocks.extend(_paragraphs(lines, i, end))
                 i = end
                 continue
             loud_before = end
@@ -296,7 +294,7 @@ def _blocks(raw: list[str]) -> list[Block]:
             # Paragraphs, and the blank lines among them: no table of any kind starts on them. Their
             # texts, blank lines' empty, are the paragraphs.
             j = prose.end()
-            blocks.extend(map(TextBlock, filter(None, lines.text[i:j])))
+            blocks.extend(_paragraphs(lines, i, j))
             i = j
         else:
             if i >= no_run_before:
@@ -315,6 +313,11 @@ def _blocks(raw: list[str]) -> list[Block]:
                 blocks.append(TextBlock(lines.text[i]))
             i += 1
     return blocks
+
+
+def _paragraphs(lines: _Lines, start: int, end: int) -> map[TextBlock]:
+    """The lines from `start` to `end` as paragraphs, blank lines (their texts empty) left out."""
+    return map(TextBlock, filter(None, lines.text[start:end]))
 
 
 # Cells, paragraphs and blank lines: the letters of lines no table of tabs or bars holds.
@@ -531,9 +534,7 @@ def _tab_table(lines: list[str]) -> TableBlock:
             # tabs split it, the table's rows split in C-level passes and remembered at once.
             rows = list(map(tuple, map(str.split, lines, repeat("\t"))))
             if max(map(len, lines)) <= _MEMO_LINE:
-                if len(_TAB_CELLS) + len(lines) > _TAB_CELLS.maxsize:
-                    _TAB_CELLS.clear()
-                _TAB_CELLS.update(zip(lines, rows, strict=True))
+                _TAB_CELLS.keep_all(lines, rows)
         else:
             rows = [row or _tab_line_cells(line) for row, line in zip(rows, lines, strict=True)]
     return _dense(rows)
