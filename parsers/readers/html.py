@@ -211,8 +211,8 @@ _ROWSPANS = lxml.etree.XPath("//*/@rowspan")
 _COLSPANS = lxml.etree.XPath("//*/@colspan")
 
 # A node's fields (_Page): the element, its text's start and end in the page's text, its parent's node, its
-# index, its tag, its own text (el.text), and the index of the first node after its subtree; a <tr> with
-# children has a ninth, the position of its <td>/<th> children's nodes in _Page._row_cells.
+# index, its tag, its own text (el.text, "" for none), and the index of the first node after its subtree; a
+# <tr> with children has a ninth, the position of its <td>/<th> children's nodes in _Page._row_cells.
 _EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER, _CELLS = range(9)
 _first = itemgetter(_EL)
 _start_of = itemgetter(_START)
@@ -258,54 +258,74 @@ class _Page:
         # the children still to come per open element gives every end without asking for end events.
         # iterwalk's start/end/comment events cost ten times this iteration.
         remaining = 0  # children of `parent` not yet ended
-        stack: list[tuple[list | None, int]] = []  # the open elements' parents' nodes and their counts
+        row: list[list] | None = None  # the cells' nodes of `parent` when it is a <tr>
+        # The open elements' parents' nodes, their counts and cell lists.
+        stack: list[tuple[list | None, int, list[list] | None]] = []
         for el in root.iter():
             tag = el.tag
             if tag.__class__ is str:
                 text = el.text
                 children = len(el)
-                # An element with children gets a list, its end and the index after it set when its last
-                # child ends; a leaf (most elements) is complete at once, a tuple.
-                if text:
-                    start = offset
-                    add(text)
-                    offset += len(text)
-                    if children:
-                        node = [el, start, offset, parent, count, tag, text, 0]
+                # A leaf (most elements, most cells) is complete at once, a tuple. The cells of a <tr> are
+                # noted as they come, in `row`, its list in _Page._row_cells (see below).
+                if not children:
+                    if text:
+                        end = offset + len(text)
+                        node = (el, offset, end, parent, count, tag, text, count + 1)
+                        add(text)
+                        offset = end
                     else:
-                        node = (el, start, offset, parent, count, tag, text, count + 1)
-                elif children:
-                    node = [el, offset, offset, parent, count, tag, None, 0]
+                        node = (el, offset, offset, parent, count, tag, "", count + 1)
+                    new(node)
+                    count += 1
+                    if tag in _CELL_TAGS:
+                        if row is not None:
+                            row.append(node)
+                    elif tag in _DROP_TAGS:
+                        dropped.append(node)
+                    elif tag == "tr":
+                        trs.append(node)
+                        row_cells.append([])
+                    elif tag == "table":
+                        tables.append(node)
+                    if parent is None:  # the root alone: its tail is not the page's
+                        break
                 else:
-                    node = (el, offset, offset, parent, count, tag, None, count + 1)
-                new(node)
-                count += 1
-                if tag in _CELL_TAGS:
-                    if parent is not None and parent[_NODE_TAG] == "tr":
-                        row_cells[parent[_CELLS]].append(node)
-                elif tag in _DROP_TAGS:
-                    dropped.append(node)
-                elif tag == "tr":
-                    trs.append(node)
-                    # Its cells are noted as they come (a leaf <tr> has none), by the row's position: a
-                    # node holding its children's nodes, which hold it as parent, would make every page's
-                    # nodes and tree a reference cycle, left for the garbage collector.
-                    if children:
+                    # An element with children gets a list, its end and the index after it set when its
+                    # last child ends.
+                    if text:
+                        node = [el, offset, offset + len(text), parent, count, tag, text, 0]
+                        add(text)
+                        offset += len(text)
+                    else:
+                        node = [el, offset, offset, parent, count, tag, "", 0]
+                    new(node)
+                    count += 1
+                    if tag in _CELL_TAGS:
+                        if row is not None:
+                            row.append(node)
+                    elif tag in _DROP_TAGS:
+                        dropped.append(node)
+                    elif tag == "tr":
+                        trs.append(node)
+                        # Its cells are noted as they come, by the row's position: a node holding its
+                        # children's nodes, which hold it as parent, would make every page's nodes and
+                        # tree a reference cycle, left for the garbage collector.
                         node.append(len(row_cells))
-                    row_cells.append([])
-                elif tag == "table":
-                    tables.append(node)
-                if children:
-                    stack.append((parent, remaining))
-                    parent, remaining = node, children
+                        stack.append((parent, remaining, row))
+                        row_cells.append(row := [])
+                        parent, remaining = node, children
+                        continue
+                    elif tag == "table":
+                        tables.append(node)
+                    stack.append((parent, remaining, row))
+                    parent, remaining, row = node, children, None
                     continue
             else:  # a comment's or processing instruction's text is not text: it spans nothing
-                node = (el, offset, offset, parent, count, "", None, count + 1)
+                node = (el, offset, offset, parent, count, "", "", count + 1)
                 new(node)
                 count += 1
                 dropped.append(node)
-            if parent is None:  # the root alone: its tail is not the page's
-                break
             tail = el.tail
             if tail:
                 add(tail)
@@ -315,7 +335,7 @@ class _Page:
                 parent[2] = offset
                 parent[7] = count
                 tail = parent[0].tail
-                parent, remaining = stack.pop()
+                parent, remaining, row = stack.pop()
                 if parent is None:  # the root has ended; its tail is not the page's
                     break
                 if tail:
@@ -698,7 +718,7 @@ def _cell_text(cell: list, page: _Page) -> str:
     """A cell's text with line breaks as spaces, furniture left out (as `_inline_text` reads it once
     the furniture is gone): its slice of the page's text, a space where a <br>/<p>/<div>/<li> starts."""
     if cell[_AFTER] == cell[_INDEX] + 1:  # the usual cell: no child, its own text only
-        return clean(cell[_OWN_TEXT] or "")
+        return clean(cell[_OWN_TEXT])
     nodes, removed, text = page._nodes, page.removed, page.text
     child = cell[_INDEX] + 1
     if cell[_AFTER] == child + 1 and nodes[child][_START] == cell[_START] and child not in removed:
@@ -743,7 +763,7 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
             while c in row:
                 c += 1
             # the usual cell has no child: its own text only
-            text = _clean_cell(node[_OWN_TEXT] or "") if node[_AFTER] == node[_INDEX] + 1 else _cell_text(node, page)
+            text = _clean_cell(node[_OWN_TEXT]) if node[_AFTER] == node[_INDEX] + 1 else _cell_text(node, page)
             span = spanning.get(node[_EL])
             if span is None:  # one cell, at a free column
                 if count >= MAX_CELLS:
