@@ -717,7 +717,7 @@ _CELL_TAGS = frozenset({"td", "th"})
 def _cell_text(cell: list, page: _Page) -> str:
     """A cell's text with line breaks as spaces, furniture left out (as `_inline_text` reads it once
     the furniture is gone): its slice of the page's text, a space where a <br>/<p>/<div>/<li> starts."""
-    if cell[_AFTER] == cell[_INDEX] + 1:  # the usual cell: no child, its own text only
+    if cell.__class__ is tuple:  # the usual cell: a leaf (see _Page), its own text only
         return clean(cell[_OWN_TEXT])
     nodes, removed, text = page._nodes, page.removed, page.text
     child = cell[_INDEX] + 1
@@ -762,8 +762,8 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
         for node in cells:
             while c in row:
                 c += 1
-            # the usual cell has no child: its own text only
-            text = _clean_cell(node[_OWN_TEXT]) if node[_AFTER] == node[_INDEX] + 1 else _cell_text(node, page)
+            # the usual cell has no child (its node is a tuple, see _Page): its own text only
+            text = _clean_cell(node[_OWN_TEXT]) if node.__class__ is tuple else _cell_text(node, page)
             span = spanning.get(node[_EL])
             if span is None:  # one cell, at a free column
                 if count >= MAX_CELLS:
