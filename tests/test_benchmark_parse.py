@@ -21,4 +21,3 @@ def test_prints_warm_first_sight_and_cold_rates_and_the_goal_on_both(
     summary = next(line for line in out.splitlines() if line.strip().startswith("html"))
     assert "first sight" in summary and "cold" in summary
     assert "goal: >= 500/s and <= 5x:" in summary and summary.count("met") == 2
-

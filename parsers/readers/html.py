@@ -346,8 +346,8 @@ class _Page:
         self._nodes = nodes
         self._starts = list(map(_start_of, nodes))
         self._tr_indices = list(map(_index_of, trs))
+        self._table_indices = list(map(_index_of, tables))
         self._row_cells = row_cells
-        self._index: dict[lxml.etree._Element, int] | None = None  # element -> its node's index, when asked
         # A marker may name these, no other. The elements are picked out of the nodes, not looked up one by
         # one: a map from every element to its node would cost a fifth of the walk.
         marked = {value.getparent() for value in _CLASSES(root)}
@@ -519,12 +519,6 @@ class _Page:
             i = nodes[i][_AFTER]
         return nodes[0]
 
-    def node(self, el: lxml.etree._Element) -> list:
-        """The node of an element (rarely asked: the map is built the first time)."""
-        if self._index is None:
-            self._index = dict(zip(map(_first, self._nodes), range(len(self._nodes)), strict=True))
-        return self._nodes[self._index[el]]
-
 
 def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool:
     """Page furniture: short, and marked as such by its class/id or its words, or a metadata block.
@@ -655,10 +649,10 @@ class _Flow:
     def _is_layout(self, table: list) -> bool:
         """A table holding tables (left after the furniture) lays out the page; its cells are flow, not data."""
         page = self._page
-        for inner in table[_EL].iter("table"):
-            if inner is not table[_EL] and not _under_removed(page.node(inner), table, page.removed):
-                return True
-        return False
+        # The tables inside it are the <table> nodes after it and before the end of its subtree.
+        indices = page._table_indices
+        inside = indices[bisect_right(indices, table[_INDEX]) : bisect_left(indices, table[_AFTER])]
+        return any(not _under_removed(page._nodes[i], table, page.removed) for i in inside)
 
     def _table(self, table: list) -> None:
         rows, self.last_row_extent, truncated = _grid(table, self._page)

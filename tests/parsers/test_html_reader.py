@@ -139,3 +139,16 @@ def test_a_page_cut_inside_a_blank_row_leaves_it_short():
     document = read(data)
     assert [t.rows for t in document.tables()] == [(("a", "b", "c"),), (("", ""),)]
     assert [code for code, _ in document.warnings] == ["truncated"]
+
+
+def test_a_table_holding_a_table_lays_out_the_page_unless_the_inner_one_is_furniture():
+    inner = "<table><tr><td>规章</td><td>3</td></tr><tr><td>行政规范性文件</td><td>5</td></tr></table>"
+    layout = f"<table><tr><td>一、总体情况</td></tr><tr><td>{inner}</td></tr></table>"
+    document = read(_page(layout).encode())
+    assert [grid.rows for grid in document.tables()] == [(("规章", "3"), ("行政规范性文件", "5"))]
+    assert "一、总体情况" in document.text()
+    # The only table inside is in a <noscript>, which the page drops: the outer table is data.
+    widget = "<noscript><table><tr><td>请启用脚本</td><td>1</td></tr></table></noscript>"
+    data = f"<table><tr><td>规章</td><td>3</td></tr><tr><td>行政规范性文件</td><td>5{widget}</td></tr></table>"
+    (grid,) = read(_page(data).encode()).tables()
+    assert grid.rows == (("规章", "3"), ("行政规范性文件", "5"))
