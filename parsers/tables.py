@@ -133,8 +133,8 @@ class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
         # Where each value came from, noted as it is read and written out as provenance when first read
-        # (`_written`): a row's values as (table, row, cells, source), one value as (table, row, column,
-        # position, method, source).
+        # (`_written`): a row's values as (table, row, cells, source), or (table, row, cells, source, method)
+        # when read some other way than the grid's, one value as (table, row, column, position, method, source).
         self.notes: list[tuple] = []
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
@@ -254,20 +254,23 @@ class _Reader:
     def _resolve_runs(self) -> None:
         if not self.pending:  # the usual report: no row's values ran together
             return
-        rows = self.rows
+        rows, notes = self.rows, self.notes
         for outcome in resolve_runs(self.pending, rows):
             pending = outcome.pending
-            self.source = pending.source
+            self.source = source = pending.source
             if outcome.values is None:
                 self.warnings.append(("cells_ambiguous", outcome.message))
                 rows[pending.kind][pending.row] = dict.fromkeys(pending.columns)
                 continue
             target, position = rows[pending.kind], pending.position
+            if pending.kind != REVIEW:  # the row's values set and noted at once, all from the one cell
+                target.setdefault(pending.row, {}).update(zip(pending.columns, outcome.values, strict=True))
+                if source is not None:
+                    cells = tuple((column, position, position) for column in pending.columns)
+                    notes.append((pending.kind, pending.row, cells, source, Method.INFERRED))
+                continue
             for column, value in zip(pending.columns, outcome.values, strict=True):
-                if pending.kind == REVIEW:  # a review column is group.column
-                    row, key = _REVIEW_GROUP_KEY.get(column) or column.split(".")
-                else:
-                    row, key = pending.row, column
+                row, key = _REVIEW_GROUP_KEY.get(column) or column.split(".")  # a review column is group.column
                 target.setdefault(row, {})[key] = value
                 self._note(pending.kind, row, key, position, Method.INFERRED)
 
@@ -681,6 +684,10 @@ def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dic
             table, row, cells, source = note
             for column, _, position in cells:
                 written[(table, row, column)] = _provenance(table, row, column, position, None, source, rendering)
+        elif len(note) == 5:  # a row's values, read one way (split from digits that ran together)
+            table, row, cells, source, method = note
+            for column, _, position in cells:
+                written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
         else:
             table, row, column, position, method, source = note
             written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
