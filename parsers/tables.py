@@ -151,12 +151,9 @@ class _Reader:
         carried = context is not None
         # Only a grid with cells marked `inferred` can hold run-together values (`_run_together`).
         self.inferred = inferred = grid.origins is not None or grid.method == Method.INFERRED
-        name = self.template.name
-        readings = _readings(grid.rows, name)
-        rows, columns, note = realign(grid.rows, list(map(_MASKS, readings)))
+        rows, readings, columns, note = _aligned(grid.rows, self.template.name)
         if note:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
-            readings = _readings(rows, name)
         found_rows, notes, pending_keys = self.rows, self.notes, self.pending_keys
         for r, (row, reading) in enumerate(zip(rows, readings, strict=True)):
             kind = reading.kind
@@ -784,6 +781,26 @@ def _readings(rows: tuple[tuple[str, ...], ...], template_name: str) -> list[_Ro
             known or memo.keep(row, _RowReading(row, template_name)) for known, row in zip(readings, rows, strict=True)
         ]
     return readings
+
+
+_Aligned = tuple[tuple[tuple[str, ...], ...], list[_RowReading], tuple[tuple[int, ...], ...], str | None]
+# Per template name and grid: its rows realigned (`realign`), their readings, source columns and note. A grid
+# recurs whole (the same report read again, a blank form): one lookup, not one per row and the realignment.
+_ALIGNED: Memo[tuple[str, tuple[tuple[str, ...], ...]], _Aligned] = Memo(256)
+
+
+def _aligned(grid_rows: tuple[tuple[str, ...], ...], template_name: str) -> _Aligned:
+    """A grid's rows realigned, with their readings, each row's source columns and the realignment's note
+    (None when the grid is left as it is)."""
+    key = (template_name, grid_rows)
+    aligned = _ALIGNED.get(key)
+    if aligned is None:
+        readings = _readings(grid_rows, template_name)
+        rows, columns, note = realign(grid_rows, list(map(_MASKS, readings)))
+        if note:
+            readings = _readings(rows, template_name)
+        aligned = _ALIGNED.keep(key, (rows, readings, columns, note))
+    return aligned
 
 
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
