@@ -193,6 +193,10 @@ class _Reader:
                     found[key] = values.copy()
                     carried = False
                     continue
+            if context.kind in reading.idle:  # names no template row and carries no value under this table
+                if carried:
+                    context = self.context = None  # as for any row naming no template row (below)
+                continue
             self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
             matched = self._data_row(row, context, reading)
             if carried and not matched:
@@ -306,6 +310,8 @@ class _Reader:
                 key = EXTRA_PREFIX + label_key(labels[-1])
                 columns = tuple(sorted(context.positions, key=lambda k: context.positions[k][0]))
                 self._store(context, key, row, label_end, columns, labels, reading)
+            else:  # the same answer each time under this table (`grid` skips it next time)
+                reading.idle += (context.kind,)
             return False
         if matched.key in self.rows[context.kind] or (context.kind, matched.key) in self.pending_keys:
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
@@ -734,8 +740,8 @@ class _RowReading:
     per question, each hashing and comparing the row again."""
 
     __slots__ = (
-        "counted", "header_cells", "kind", "masks", "opens", "plans", "read", "reviewed", "row", "template_name",
-        "value_end",
+        "counted", "header_cells", "idle", "kind", "masks", "opens", "plans", "read", "reviewed", "row",
+        "template_name", "value_end",
     )  # fmt: skip
 
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
@@ -747,6 +753,9 @@ class _RowReading:
         self.header_cells: _HeaderCells | None = None
         self.opens: _Header | None = None  # the header it opens as a context's first row (`_locate`)
         self.plans: dict[str, _RowPlan] = {}
+        # The tables under which this row names no template row (no tie either) and has no number after its
+        # labels (no extra row): read as nothing, which depends on the row, the template and the table only.
+        self.idle: tuple[str, ...] = ()
         # The last placement this row's values were read by and the plain counts it gave (`_counts`).
         self.counted: tuple[tuple[tuple[str, int, int], ...], dict[str, Value]] | None = None
         # Per header it was read under as a template row with no warning: (the header's first row's
