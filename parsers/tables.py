@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -267,7 +267,7 @@ class _Reader:
             if pending.kind != REVIEW:  # the row's values set and noted at once, all from the one cell
                 target.setdefault(pending.row, {}).update(zip(pending.columns, outcome.values, strict=True))
                 if source is not None:
-                    cells = tuple((column, position, position) for column in pending.columns)
+                    cells = tuple(zip(pending.columns, repeat(position), repeat(position)))  # (column, at, position)
                     notes.append((pending.kind, pending.row, cells, source, Method.INFERRED))
                 continue
             for column, value in zip(pending.columns, outcome.values, strict=True):
