@@ -558,9 +558,9 @@ def _markers(template_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
 
 
-@lru_cache(maxsize=4096)
 def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
-    """The table a header row opens (the one whose labels it names most), or None for a data row."""
+    """The table a header row opens (the one whose labels it names most), or None for a data row. Asked
+    once per row and template, by its reading (`_RowReading`), itself remembered by row and template."""
     if has_number(row):
         return None
     cells = set(row)
