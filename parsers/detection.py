@@ -8,10 +8,10 @@ the document is a modern report whose tables could not be read (then the templat
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import chain
 
 from nianbao.parsers.document import Document, TableBlock
 from nianbao.parsers.labels import label_key
+from nianbao.parsers.memos import Memo
 from nianbao.parsers.templates import TEMPLATES
 
 LEGACY = "legacy"
@@ -28,7 +28,7 @@ def detect_template(document: Document, tables: tuple[TableBlock, ...] | None = 
     """The template of a document; `tables`, its `tables()` when the caller has them."""
     if tables is None:
         tables = document.tables()
-    cells = "".join(map(_row_key, chain.from_iterable(table.rows for table in tables)))
+    cells = "".join([_grid_key(table.rows) for table in tables])
     if best := _best(cells):
         return best
     text = label_key(document.text())  # normalised only when the cells named no template
@@ -39,6 +39,18 @@ def detect_template(document: Document, tables: tuple[TableBlock, ...] | None = 
     return LEGACY
 
 
+# Per grid, its rows' keys run together (`_row_key`): a grid recurs whole (a blank form, the same report
+# read again), one lookup instead of one per row.
+_GRID_KEYS: Memo[tuple[tuple[str, ...], ...], str] = Memo(256)
+
+
+def _grid_key(rows: tuple[tuple[str, ...], ...]) -> str:
+    key = _GRID_KEYS.get(rows)
+    if key is None:
+        key = _GRID_KEYS.keep(rows, "".join(map(_row_key, rows)))
+    return key
+
+
 @lru_cache(maxsize=4096)  # rows repeat (the template's header and label rows, rows of zeros)
 def _row_key(row: tuple[str, ...]) -> str:
     """A row's cells in `label_key` form, run together: one remembered step per row, not per cell."""
@@ -47,6 +59,9 @@ def _row_key(row: tuple[str, ...]) -> str:
 
 def _best(haystack: str) -> str | None:
     """The template most of whose detection labels the haystack holds; None when it holds none."""
-    scores = {name: sum(key in haystack for key in keys) for name, keys in _DETECT_KEYS.items()}
-    best = max(scores, key=lambda name: scores[name])
-    return best if scores[best] else None
+    best, top = None, 0
+    for name, keys in _DETECT_KEYS.items():
+        score = sum([key in haystack for key in keys])
+        if score > top:  # the first of the best, as `max` gives
+            best, top = name, score
+    return best

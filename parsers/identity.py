@@ -11,6 +11,7 @@ is read in Simplified, and its issuing body is given in Simplified (北坡镇人
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nianbao.parsers.labels import simplified
 
@@ -58,6 +59,7 @@ def period_year(text: str) -> int | None:
     return int(match.group(1) or match.group(2)) if match else None
 
 
+@lru_cache(maxsize=1024)  # a title is read again with its report (another rendering, the same page fetched again)
 def title_agency(title: str | None) -> str | None:
     """`2019年上海市人民政府办公厅政府信息公开工作年度报告` -> 上海市人民政府办公厅."""
     if not names_a_report(title):

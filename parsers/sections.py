@@ -12,6 +12,7 @@ import re
 from nianbao.parsers.record import Section
 
 _NUMERALS = "一二三四五六七八九十"
+_NUMBERS = {numeral: i + 1 for i, numeral in enumerate(_NUMERALS)}
 # The numeral first and the character before it checked after: a search led by the numerals skips the
 # text fast, one led by a look-behind tries every position.
 _HEADING = re.compile(rf"([{_NUMERALS}])(?<![第\d{_NUMERALS}].)\s*[、.．]\s*")
@@ -51,20 +52,17 @@ def _headings(text: str, position: int) -> list[tuple[int, int, str]]:
     for match in _HEADING.finditer(text):
         if match.start() < position:
             continue
-        number = _NUMERALS.index(match.group(1)) + 1
+        numeral = match.group(1)
+        number = _NUMBERS[numeral]
         if number <= last or number > last + 3:
             continue
-        title = _title(text, match.end())
+        end = match.end()
+        # The title: up to the first title ending, before any stop and within `_MAX_HEADING` characters
+        # (one match, bounded by endpos, not a slice searched twice).
+        title = _TITLE.match(text, end, end + _MAX_HEADING)
         if title is None:
             continue
-        found.append((match.start(), match.end() + len(title), f"{match.group(1)}、{title.strip()}"))
+        position = title.end()
+        found.append((match.start(), position, f"{numeral}、{title.group().strip()}"))
         last = number
-        position = match.end() + len(title)
     return found
-
-
-def _title(text: str, start: int) -> str | None:
-    """The heading title at `start`: up to the first title ending, before any stop and within
-    `_MAX_HEADING` characters (one match, bounded by endpos, not a slice searched twice)."""
-    title = _TITLE.match(text, start, start + _MAX_HEADING)
-    return title.group() if title else None

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -133,8 +133,8 @@ class _Reader:
     def __init__(self, template: Template, rendering: str = "unknown") -> None:
         self.rendering = rendering
         # Where each value came from, noted as it is read and written out as provenance when first read
-        # (`_written`): a row's values as (table, row, cells, source), one value as (table, row, column,
-        # position, method, source).
+        # (`_written`): a row's values as (table, row, cells, source), or (table, row, cells, source, method)
+        # when read some other way than the grid's, one value as (table, row, column, position, method, source).
         self.notes: list[tuple] = []
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
@@ -151,12 +151,9 @@ class _Reader:
         carried = context is not None
         # Only a grid with cells marked `inferred` can hold run-together values (`_run_together`).
         self.inferred = inferred = grid.origins is not None or grid.method == Method.INFERRED
-        name = self.template.name
-        readings = _readings(grid.rows, name)
-        rows, columns, note = realign(grid.rows, list(map(_MASKS, readings)))
+        rows, readings, columns, note = _aligned(grid.rows, self.template.name)
         if note:
             self.warnings.append(("columns_realigned", f"table {index + 1}: {note}"))
-            readings = _readings(rows, name)
         found_rows, notes, pending_keys = self.rows, self.notes, self.pending_keys
         for r, (row, reading) in enumerate(zip(rows, readings, strict=True)):
             kind = reading.kind
@@ -196,6 +193,10 @@ class _Reader:
                     found[key] = values.copy()
                     carried = False
                     continue
+            if context.kind in reading.idle:  # names no template row and carries no value under this table
+                if carried:
+                    context = self.context = None  # as for any row naming no template row (below)
+                continue
             self.source = _new_source((grid, index, r, columns[r]))  # where the values read next sit
             matched = self._data_row(row, context, reading)
             if carried and not matched:
@@ -254,20 +255,23 @@ class _Reader:
     def _resolve_runs(self) -> None:
         if not self.pending:  # the usual report: no row's values ran together
             return
-        rows = self.rows
+        rows, notes = self.rows, self.notes
         for outcome in resolve_runs(self.pending, rows):
             pending = outcome.pending
-            self.source = pending.source
+            self.source = source = pending.source
             if outcome.values is None:
                 self.warnings.append(("cells_ambiguous", outcome.message))
                 rows[pending.kind][pending.row] = dict.fromkeys(pending.columns)
                 continue
             target, position = rows[pending.kind], pending.position
+            if pending.kind != REVIEW:  # the row's values set and noted at once, all from the one cell
+                target.setdefault(pending.row, {}).update(zip(pending.columns, outcome.values, strict=True))
+                if source is not None:
+                    cells = tuple(zip(pending.columns, repeat(position), repeat(position)))  # (column, at, position)
+                    notes.append((pending.kind, pending.row, cells, source, Method.INFERRED))
+                continue
             for column, value in zip(pending.columns, outcome.values, strict=True):
-                if pending.kind == REVIEW:  # a review column is group.column
-                    row, key = _REVIEW_GROUP_KEY.get(column) or column.split(".")
-                else:
-                    row, key = pending.row, column
+                row, key = _REVIEW_GROUP_KEY.get(column) or column.split(".")  # a review column is group.column
                 target.setdefault(row, {})[key] = value
                 self._note(pending.kind, row, key, position, Method.INFERRED)
 
@@ -306,6 +310,8 @@ class _Reader:
                 key = EXTRA_PREFIX + label_key(labels[-1])
                 columns = tuple(sorted(context.positions, key=lambda k: context.positions[k][0]))
                 self._store(context, key, row, label_end, columns, labels, reading)
+            else:  # the same answer each time under this table (`grid` skips it next time)
+                reading.idle += (context.kind,)
             return False
         if matched.key in self.rows[context.kind] or (context.kind, matched.key) in self.pending_keys:
             self.warnings.append(("duplicate_row", f"{context.kind}.{matched.key} printed twice; kept the first"))
@@ -552,9 +558,9 @@ def _markers(template_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
 
 
-@lru_cache(maxsize=4096)
 def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
-    """The table a header row opens (the one whose labels it names most), or None for a data row."""
+    """The table a header row opens (the one whose labels it names most), or None for a data row. Asked
+    once per row and template, by its reading (`_RowReading`), itself remembered by row and template."""
     if has_number(row):
         return None
     cells = set(row)
@@ -681,6 +687,10 @@ def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dic
             table, row, cells, source = note
             for column, _, position in cells:
                 written[(table, row, column)] = _provenance(table, row, column, position, None, source, rendering)
+        elif len(note) == 5:  # a row's values, read one way (split from digits that ran together)
+            table, row, cells, source, method = note
+            for column, _, position in cells:
+                written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
         else:
             table, row, column, position, method, source = note
             written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
@@ -730,8 +740,8 @@ class _RowReading:
     per question, each hashing and comparing the row again."""
 
     __slots__ = (
-        "counted", "header_cells", "kind", "masks", "opens", "plans", "read", "reviewed", "row", "template_name",
-        "value_end",
+        "counted", "header_cells", "idle", "kind", "masks", "opens", "plans", "read", "reviewed", "row",
+        "template_name", "value_end",
     )  # fmt: skip
 
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
@@ -743,6 +753,9 @@ class _RowReading:
         self.header_cells: _HeaderCells | None = None
         self.opens: _Header | None = None  # the header it opens as a context's first row (`_locate`)
         self.plans: dict[str, _RowPlan] = {}
+        # The tables under which this row names no template row (no tie either) and has no number after its
+        # labels (no extra row): read as nothing, which depends on the row, the template and the table only.
+        self.idle: tuple[str, ...] = ()
         # The last placement this row's values were read by and the plain counts it gave (`_counts`).
         self.counted: tuple[tuple[tuple[str, int, int], ...], dict[str, Value]] | None = None
         # Per header it was read under as a template row with no warning: (the header's first row's
@@ -777,6 +790,26 @@ def _readings(rows: tuple[tuple[str, ...], ...], template_name: str) -> list[_Ro
             known or memo.keep(row, _RowReading(row, template_name)) for known, row in zip(readings, rows, strict=True)
         ]
     return readings
+
+
+_Aligned = tuple[tuple[tuple[str, ...], ...], list[_RowReading], tuple[tuple[int, ...], ...], str | None]
+# Per template name and grid: its rows realigned (`realign`), their readings, source columns and note. A grid
+# recurs whole (the same report read again, a blank form): one lookup, not one per row and the realignment.
+_ALIGNED: Memo[tuple[str, tuple[tuple[str, ...], ...]], _Aligned] = Memo(256)
+
+
+def _aligned(grid_rows: tuple[tuple[str, ...], ...], template_name: str) -> _Aligned:
+    """A grid's rows realigned, with their readings, each row's source columns and the realignment's note
+    (None when the grid is left as it is)."""
+    key = (template_name, grid_rows)
+    aligned = _ALIGNED.get(key)
+    if aligned is None:
+        readings = _readings(grid_rows, template_name)
+        rows, columns, note = realign(grid_rows, list(map(_MASKS, readings)))
+        if note:
+            readings = _readings(rows, template_name)
+        aligned = _ALIGNED.keep(key, (rows, readings, columns, note))
+    return aligned
 
 
 def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
