@@ -68,13 +68,13 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     kept = _CONTROL.sub("", text) if any(map(text.__contains__, _CONTROL_CHARS)) else text
     lines = (kept.replace("\r\n", "\n").replace("\r", "\n") if "\r" in kept else kept).split("\n")
     metadata, body = _header(lines)
-    blocks = tuple(_blocks(body))
+    found, split = _blocks(body)
+    blocks = tuple(found)
     if not blocks:
         raise ParseError(f"{url or 'the text'} holds no text")
     warnings: list[tuple[str, str]] = []
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
-    split = any(isinstance(b, TableBlock) and b.origins is not None for b in blocks)
     if not split and _runs_together(text):
         warnings.append(
             (
@@ -107,9 +107,10 @@ def _runs_together(text: str) -> bool:
 
 def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     """A leading block of `key: value` lines (at least two), ended by a rule line or a plain line."""
-    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    i = 0
+    while i < len(lines) and not lines[i].strip():  # the first line is mostly not blank: no generator
+        i += 1
     metadata: dict[str, str] = {}
-    i = start
     while i < len(lines) and (match := _HEADER_LINE.match(lines[i])):
         metadata[match.group(1)] = clean(match.group(2))
         i += 1
@@ -262,8 +263,10 @@ class _Lines:
         return list(texts), letters.translate(_VALUE_FLAGS).encode()
 
 
-def _blocks(raw: list[str]) -> list[Block]:
+def _blocks(raw: list[str]) -> tuple[list[Block], bool]:
+    """The body's blocks, and whether a table of run-together rows was split among them."""
     blocks: list[Block] = []
+    split = False
     lines = _Lines(raw)
     kinds = lines.kinds
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
@@ -300,7 +303,9 @@ def _blocks(raw: list[str]) -> list[Block]:
             if i >= no_run_before:
                 j, stop = _run_together_end(lines, i)
                 if j > i:
-                    blocks.extend(_run_together_tables(lines.text[i:j]))
+                    found = _run_together_tables(lines.text[i:j])
+                    split = split or any(isinstance(b, TableBlock) for b in found)
+                    blocks.extend(found)
                     i = j
                     continue
                 no_run_before = stop
@@ -312,7 +317,7 @@ def _blocks(raw: list[str]) -> list[Block]:
             if lines.text[i]:
                 blocks.append(TextBlock(lines.text[i]))
             i += 1
-    return blocks
+    return blocks, split
 
 
 def _paragraphs(lines: _Lines, start: int, end: int) -> map[TextBlock]:
@@ -521,8 +526,17 @@ def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
     width = max(widths)
     if min(widths) == width:
         return TableBlock(tuple(map(tuple, rows)), method=Method.TEXT)
-    pads = [("",) * (width - n) for n in range(width + 1)]  # what a row of n cells lacks
+    pads = _PADS[width] if width < len(_PADS) else _pads(width)
     return TableBlock(tuple(map(add, map(tuple, rows), map(pads.__getitem__, widths))), method=Method.TEXT)
+
+
+def _pads(width: int) -> list[tuple[str, ...]]:
+    """What a row of n cells lacks to be `width` wide, by n."""
+    return [("",) * (width - n) for n in range(width + 1)]
+
+
+# The pads of the usual widths, made once.
+_PADS = list(map(_pads, range(33)))
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
@@ -588,7 +602,7 @@ def _pipe_table(lines: list[str]) -> list[Block]:
     shape, split = _pipe_lines(lines)
     lone_bars = shape.count("o")
     one_cell_lines = shape.count("1")
-    rows: list[Sequence[str]] = []
+    rows: list[tuple[str, ...]]
     if lone_bars > 1 and "oo" in shape:
         # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
         # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
@@ -599,10 +613,10 @@ def _pipe_table(lines: list[str]) -> list[Block]:
         return _cell_table(list(filter(None, chain.from_iterable(split))))
     if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
         # A row is the cells of the lines between two lone bars.
-        rows = [list(chain.from_iterable(split[m.start() : m.end()])) for m in _BETWEEN_BARS.finditer(shape)]
+        rows = [tuple(chain.from_iterable(split[m.start() : m.end()])) for m in _BETWEEN_BARS.finditer(shape)]
     else:
         rows = list(compress(split, map(_not_rule, lines)))
-    if ("",) in rows or [""] in rows:  # `| | |` is a row of blank cells, a lone blank cell no row
+    if ("",) in rows:  # `| | |` is a row of blank cells, a lone blank cell no row
         rows = [r for r in rows if any(r) or len(r) > 1]
     return [_dense(rows)] if rows else []
 
