@@ -23,8 +23,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain, compress, pairwise, repeat
-from operator import add
-from typing import NamedTuple
+from operator import add, eq, or_, sub
 
 from nianbao.parsers.cells import is_value
 from nianbao.parsers.charsets import decode
@@ -632,10 +631,9 @@ def _not_rule(line: str) -> bool:
     return not _RULE_LINE.match(line)
 
 
-class _PipeLine(NamedTuple):
-    shape: str  # "o" a lone `|` opening a row, "1" a line of one cell or none (blanks aside), "n" more
-    cells: tuple[str, ...] | None  # None for a lone `|` opening a row
-
+# A `|` line's shape and cells: shape "o" a lone `|` opening a row (cells None), "1" a line of one cell or
+# none (blanks aside), "n" more.
+_PipeLine = tuple[str, tuple[str, ...] | None]
 
 # Lines repeat across reports (the template's labels, bars, small numbers): their cells are remembered.
 _PIPE_LINES: Memo[str, _PipeLine] = Memo(16384)
@@ -646,18 +644,50 @@ def _pipe_lines(lines: list[str]) -> tuple[str, tuple[tuple[str, ...] | None, ..
     cells: remembered per line, the table's lines are looked up in one C-level pass."""
     known = list(map(_PIPE_LINES.get, lines))
     if not all(known):  # a line not remembered (entries are non-empty tuples): a truth test
-        known = [k or _pipe_line(line) for k, line in zip(known, lines, strict=True)]
+        new = list(dict.fromkeys(compress(lines, map(_not, known))))  # each new line once
+        fresh = dict(zip(new, _new_pipe_lines(new), strict=True))
+        known = list(map(fresh.get, lines, known))  # a remembered line is its own default
     shapes, split = zip(*known, strict=True)
     return "".join(shapes), split
 
 
-def _pipe_line(line: str) -> _PipeLine:
-    if _opens_row(line):
-        entry = _PipeLine("o", None)
+def _not(entry: object) -> bool:
+    return not entry
+
+
+_SHAPES = "11n"  # by the count of a line's filled cells, two or more counted as two
+
+
+def _new_pipe_lines(lines: list[str]) -> list[_PipeLine]:
+    """The shapes and cells of lines not remembered, remembered now. Mostly each line's cells are its
+    parts between bars, stripped and already clean: that is done for all lines in C-level passes and
+    asked of all their cells at once; lone bars opening a row and lines holding a span (`||`, or a bar
+    alone) are read one by one, and lines whose cells need cleaning all are."""
+    # Each line stripped, a bar at each end taken off (as `_pipe_line_cells` does), split at its bars.
+    unbarred = map(str.removesuffix, map(str.removeprefix, map(str.strip, lines), repeat("|")), repeat("|"))
+    parts = list(map(str.split, unbarred, repeat("|")))
+    cells = list(map(tuple, map(map, repeat(str.strip), parts)))
+    if not is_clean("|".join(chain.from_iterable(cells))):
+        entries = list(map(_pipe_line, lines))
     else:
-        cells = _pipe_line_cells(line)
-        entry = _PipeLine("1" if len(cells) - cells.count("") <= 1 else "n", cells)
-    return _PIPE_LINES.keep(line, entry) if len(line) <= _MEMO_LINE else entry
+        filled = map(min, map(sub, map(len, cells), map(tuple.count, cells, repeat(""))), repeat(2))
+        entries = list(zip(map(_SHAPES.__getitem__, filled), cells, strict=True))
+        # Lines a lone bar opens, and lines holding a span, read as one line.
+        spanned = map(list.__contains__, parts, repeat(""))
+        opens = map(eq, map(str.rstrip, lines), repeat("|"))
+        for k in compress(range(len(lines)), map(or_, spanned, opens)):
+            entries[k] = _pipe_line(lines[k])
+    kept = [k for k, line in enumerate(lines) if len(line) <= _MEMO_LINE]
+    _PIPE_LINES.keep_all(list(map(lines.__getitem__, kept)), list(map(entries.__getitem__, kept)))
+    return entries
+
+
+def _pipe_line(line: str) -> _PipeLine:
+    """A line's shape and cells (not remembered: `_new_pipe_lines` remembers them)."""
+    if _opens_row(line):
+        return "o", None
+    cells = _pipe_line_cells(line)
+    return "1" if len(cells) - cells.count("") <= 1 else "n", cells
 
 
 def _clean_cells(parts: list[str]) -> tuple[str, ...]:
