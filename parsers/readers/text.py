@@ -23,8 +23,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain, compress, pairwise, repeat
-from operator import add
-from typing import NamedTuple
+from operator import add, eq, or_, sub
 
 from nianbao.parsers.cells import is_value
 from nianbao.parsers.charsets import decode
@@ -68,13 +67,13 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     kept = _CONTROL.sub("", text) if any(map(text.__contains__, _CONTROL_CHARS)) else text
     lines = (kept.replace("\r\n", "\n").replace("\r", "\n") if "\r" in kept else kept).split("\n")
     metadata, body = _header(lines)
-    blocks = tuple(_blocks(body))
+    found, split = _blocks(body)
+    blocks = tuple(found)
     if not blocks:
         raise ParseError(f"{url or 'the text'} holds no text")
     warnings: list[tuple[str, str]] = []
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
-    split = any(isinstance(b, TableBlock) and b.origins is not None for b in blocks)
     if not split and _runs_together(text):
         warnings.append(
             (
@@ -107,9 +106,10 @@ def _runs_together(text: str) -> bool:
 
 def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     """A leading block of `key: value` lines (at least two), ended by a rule line or a plain line."""
-    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    i = 0
+    while i < len(lines) and not lines[i].strip():  # the first line is mostly not blank: no generator
+        i += 1
     metadata: dict[str, str] = {}
-    i = start
     while i < len(lines) and (match := _HEADER_LINE.match(lines[i])):
         metadata[match.group(1)] = clean(match.group(2))
         i += 1
@@ -262,8 +262,10 @@ class _Lines:
         return list(texts), letters.translate(_VALUE_FLAGS).encode()
 
 
-def _blocks(raw: list[str]) -> list[Block]:
+def _blocks(raw: list[str]) -> tuple[list[Block], bool]:
+    """The body's blocks, and whether a table of run-together rows was split among them."""
     blocks: list[Block] = []
+    split = False
     lines = _Lines(raw)
     kinds = lines.kinds
     # A lone `|` is a wrapped closing bar only in documents where lone bars are rare; where every row
@@ -300,7 +302,9 @@ def _blocks(raw: list[str]) -> list[Block]:
             if i >= no_run_before:
                 j, stop = _run_together_end(lines, i)
                 if j > i:
-                    blocks.extend(_run_together_tables(lines.text[i:j]))
+                    found = _run_together_tables(lines.text[i:j])
+                    split = split or any(isinstance(b, TableBlock) for b in found)
+                    blocks.extend(found)
                     i = j
                     continue
                 no_run_before = stop
@@ -312,7 +316,7 @@ def _blocks(raw: list[str]) -> list[Block]:
             if lines.text[i]:
                 blocks.append(TextBlock(lines.text[i]))
             i += 1
-    return blocks
+    return blocks, split
 
 
 def _paragraphs(lines: _Lines, start: int, end: int) -> map[TextBlock]:
@@ -521,8 +525,17 @@ def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
     width = max(widths)
     if min(widths) == width:
         return TableBlock(tuple(map(tuple, rows)), method=Method.TEXT)
-    pads = [("",) * (width - n) for n in range(width + 1)]  # what a row of n cells lacks
+    pads = _PADS[width] if width < len(_PADS) else _pads(width)
     return TableBlock(tuple(map(add, map(tuple, rows), map(pads.__getitem__, widths))), method=Method.TEXT)
+
+
+def _pads(width: int) -> list[tuple[str, ...]]:
+    """What a row of n cells lacks to be `width` wide, by n."""
+    return [("",) * (width - n) for n in range(width + 1)]
+
+
+# The pads of the usual widths, made once.
+_PADS = list(map(_pads, range(33)))
 
 
 def _tab_table(lines: list[str]) -> TableBlock:
@@ -588,7 +601,7 @@ def _pipe_table(lines: list[str]) -> list[Block]:
     shape, split = _pipe_lines(lines)
     lone_bars = shape.count("o")
     one_cell_lines = shape.count("1")
-    rows: list[Sequence[str]] = []
+    rows: list[tuple[str, ...]]
     if lone_bars > 1 and "oo" in shape:
         # Lone `|` lines two in a row stand for blank cells, not for row openers: one cell a line
         # closed by `|`, a blank cell a bar alone (`|` runs), spans as bars alone (`||`).
@@ -599,10 +612,10 @@ def _pipe_table(lines: list[str]) -> list[Block]:
         return _cell_table(list(filter(None, chain.from_iterable(split))))
     if lone_bars and one_cell_lines >= len(lines) - lone_bars - 1:
         # A row is the cells of the lines between two lone bars.
-        rows = [list(chain.from_iterable(split[m.start() : m.end()])) for m in _BETWEEN_BARS.finditer(shape)]
+        rows = [tuple(chain.from_iterable(split[m.start() : m.end()])) for m in _BETWEEN_BARS.finditer(shape)]
     else:
         rows = list(compress(split, map(_not_rule, lines)))
-    if ("",) in rows or [""] in rows:  # `| | |` is a row of blank cells, a lone blank cell no row
+    if ("",) in rows:  # `| | |` is a row of blank cells, a lone blank cell no row
         rows = [r for r in rows if any(r) or len(r) > 1]
     return [_dense(rows)] if rows else []
 
@@ -618,10 +631,9 @@ def _not_rule(line: str) -> bool:
     return not _RULE_LINE.match(line)
 
 
-class _PipeLine(NamedTuple):
-    shape: str  # "o" a lone `|` opening a row, "1" a line of one cell or none (blanks aside), "n" more
-    cells: tuple[str, ...] | None  # None for a lone `|` opening a row
-
+# A `|` line's shape and cells: shape "o" a lone `|` opening a row (cells None), "1" a line of one cell or
+# none (blanks aside), "n" more.
+_PipeLine = tuple[str, tuple[str, ...] | None]
 
 # Lines repeat across reports (the template's labels, bars, small numbers): their cells are remembered.
 _PIPE_LINES: Memo[str, _PipeLine] = Memo(16384)
@@ -632,18 +644,50 @@ def _pipe_lines(lines: list[str]) -> tuple[str, tuple[tuple[str, ...] | None, ..
     cells: remembered per line, the table's lines are looked up in one C-level pass."""
     known = list(map(_PIPE_LINES.get, lines))
     if not all(known):  # a line not remembered (entries are non-empty tuples): a truth test
-        known = [k or _pipe_line(line) for k, line in zip(known, lines, strict=True)]
+        new = list(dict.fromkeys(compress(lines, map(_not, known))))  # each new line once
+        fresh = dict(zip(new, _new_pipe_lines(new), strict=True))
+        known = list(map(fresh.get, lines, known))  # a remembered line is its own default
     shapes, split = zip(*known, strict=True)
     return "".join(shapes), split
 
 
-def _pipe_line(line: str) -> _PipeLine:
-    if _opens_row(line):
-        entry = _PipeLine("o", None)
+def _not(entry: object) -> bool:
+    return not entry
+
+
+_SHAPES = "11n"  # by the count of a line's filled cells, two or more counted as two
+
+
+def _new_pipe_lines(lines: list[str]) -> list[_PipeLine]:
+    """The shapes and cells of lines not remembered, remembered now. Mostly each line's cells are its
+    parts between bars, stripped and already clean: that is done for all lines in C-level passes and
+    asked of all their cells at once; lone bars opening a row and lines holding a span (`||`, or a bar
+    alone) are read one by one, and lines whose cells need cleaning all are."""
+    # Each line stripped, a bar at each end taken off (as `_pipe_line_cells` does), split at its bars.
+    unbarred = map(str.removesuffix, map(str.removeprefix, map(str.strip, lines), repeat("|")), repeat("|"))
+    parts = list(map(str.split, unbarred, repeat("|")))
+    cells = list(map(tuple, map(map, repeat(str.strip), parts)))
+    if not is_clean("|".join(chain.from_iterable(cells))):
+        entries = list(map(_pipe_line, lines))
     else:
-        cells = _pipe_line_cells(line)
-        entry = _PipeLine("1" if len(cells) - cells.count("") <= 1 else "n", cells)
-    return _PIPE_LINES.keep(line, entry) if len(line) <= _MEMO_LINE else entry
+        filled = map(min, map(sub, map(len, cells), map(tuple.count, cells, repeat(""))), repeat(2))
+        entries = list(zip(map(_SHAPES.__getitem__, filled), cells, strict=True))
+        # Lines a lone bar opens, and lines holding a span, read as one line.
+        spanned = map(list.__contains__, parts, repeat(""))
+        opens = map(eq, map(str.rstrip, lines), repeat("|"))
+        for k in compress(range(len(lines)), map(or_, spanned, opens)):
+            entries[k] = _pipe_line(lines[k])
+    kept = [k for k, line in enumerate(lines) if len(line) <= _MEMO_LINE]
+    _PIPE_LINES.keep_all(list(map(lines.__getitem__, kept)), list(map(entries.__getitem__, kept)))
+    return entries
+
+
+def _pipe_line(line: str) -> _PipeLine:
+    """A line's shape and cells (not remembered: `_new_pipe_lines` remembers them)."""
+    if _opens_row(line):
+        return "o", None
+    cells = _pipe_line_cells(line)
+    return "1" if len(cells) - cells.count("") <= 1 else "n", cells
 
 
 def _clean_cells(parts: list[str]) -> tuple[str, ...]:
