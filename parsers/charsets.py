@@ -23,7 +23,6 @@ import charset_normalizer
 from bs4.dammit import EncodingDetector
 
 from nianbao.parsers.errors import ParseError
-from nianbao.parsers.memos import Memo
 
 _DECLARATION_WINDOW = 8192  # where a <meta> charset may sit: after a long <head> of scripts and styles
 _HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
@@ -52,29 +51,15 @@ def decode(data: bytes, *, content_type: str | None = None) -> tuple[str, str | 
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    encoding = _guess(data[:_GUESSED])
-    if encoding is None:
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is None:
         raise ParseError("the bytes are not text in any known encoding (binary or corrupt)")
+    encoding = _superset(best.encoding)
     try:
         text = data.decode(encoding, errors="replace")
     except LookupError:
         encoding, text = "gb18030", data.decode("gb18030", errors="replace")
     return text, f"no usable charset declared; decoded as {encoding} (guessed from the bytes)"
-
-
-_GUESSED = 200_000  # bytes charset-normalizer weighs: enough for a verdict, bounded on a huge file
-# charset-normalizer tries every codec it knows on the bytes (milliseconds, most of a small file's
-# parse): its verdict on the same bytes, parsed again, is remembered. Few files need a guess, and their
-# bytes are the key: a handful kept is enough.
-_GUESSES: Memo[bytes, str | None] = Memo(16)
-
-
-def _guess(data: bytes) -> str | None:
-    """charset-normalizer's best encoding for the bytes (by the name decode uses), None when it finds none."""
-    if data in _GUESSES:
-        return _GUESSES[data]
-    best = charset_normalizer.from_bytes(data).best()
-    return _GUESSES.keep(data, None if best is None else _superset(best.encoding))
 
 
 def _rival(data: bytes, declared: str, text: str) -> tuple[str, str] | None:

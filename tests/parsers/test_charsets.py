@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.parsers import charsets
 from nianbao.parsers.readers.html import read
 
 SIMPLIFIED = "南山县民政局2023年政府信息公开工作年度报告"
@@ -54,13 +53,3 @@ def test_the_http_header_is_a_declaration_too():
     data, title = page("gbk", None)
     document = read(data, content_type="text/html; charset=GB2312")
     assert title in document.text() and document.warnings == ()
-
-
-def test_a_guess_is_remembered_for_the_same_bytes(monkeypatch):
-    data, _ = page("gbk", None)
-    charsets._GUESSES.clear()
-    first = charsets.decode(data)
-    calls = []
-    monkeypatch.setattr(charsets.charset_normalizer, "from_bytes", lambda *a, **k: calls.append(a))
-    assert charsets.decode(data) == first and calls == []
-    assert first[1] is not None  # still said to be a guess
