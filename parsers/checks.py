@@ -103,34 +103,17 @@ def check_record(template: str, tables: Mapping[str, Table | None], sections: Se
     checks: list[Check] = []
     applications = tables.get("applications")
     if applications is not None and template in ("2019", "2021"):
+        result_rows = _result_rows(template, applications)
         rows = _row_values(applications)
-        if _plain(rows):
-            checks.extend(_table3_kept(template, applications, rows))
-        else:
-            checks.extend(_table3(template, applications, rows, False))
+        kept = _plain(rows)
+        checks.extend(_r1_columns(applications, rows, kept))
+        checks.extend(_r2_rows(rows, kept))
+        checks.extend(_r3_columns(applications, result_rows, rows, kept))
     review = tables.get("review_litigation")
     if review is not None:
         checks.extend([_r4_kept(review, group) for group in _GROUPS if group in review])
     checks.extend(_r7(template, tables, sections))
     return tuple(checks)
-
-
-def _table3(template: str, table: Table, rows: Mapping[str, tuple[Value, ...]], kept: bool) -> list[Check]:
-    """R1, R2 and R3 of table 3, from its rows' values (`_row_values`)."""
-    result_rows = _result_rows(template, table)
-    return [*_r1_columns(table, rows, kept), *_r2_rows(rows, kept), *_r3_columns(table, result_rows, rows, kept)]
-
-
-def _table3_kept(template: str, table: Table, rows: Mapping[str, tuple[Value, ...]]) -> tuple[Check, ...]:
-    """`_table3` of a table whose values are all plain (`_plain`), remembered by template and rows in one
-    lookup: the rows in order with their values decide every check (R1's and R3's rows found or not, the
-    result rows R3 sums, R2's rows), and a report's whole table 3 recurs as its parts do (blank forms,
-    the same report read again). A table not kept yet is checked with the parts' memos."""
-    key = (template, *rows.items())
-    checks = _TABLE3_CHECKS.get(key)
-    if checks is None:
-        checks = _TABLE3_CHECKS.keep(key, tuple(_table3(template, table, rows, True)))
-    return checks
 
 
 # Per template: its result rows, the other template's, and the rows only the other's and only its own
@@ -249,8 +232,6 @@ _R2_CHECKS: Memo[tuple[str, tuple[Value, ...]], Check] = Memo(8192)
 _COLUMN_CHECKS: Memo[tuple[object, ...], Check] = Memo(8192)
 # R4's checks by group and values (`_R4_KEYS`), kept the same way.
 _GROUP_CHECKS: Memo[tuple[object, ...], Check] = Memo(8192)
-# The checks of R1, R2 and R3 of a whole table 3 by template and rows, kept the same way (`_table3_kept`).
-_TABLE3_CHECKS: Memo[tuple[object, ...], tuple[Check, ...]] = Memo(1024)
 _PLAIN_TYPES = frozenset((int, type(None)))  # not bool, not float: values whose equals print the same
 
 
