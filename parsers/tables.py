@@ -683,12 +683,9 @@ def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dic
     its last note, in the place of its first."""
     written: dict[tuple[str, str, str], Provenance] = {}
     for note in notes:
-        if len(note) == 4:  # a row's values
-            table, row, cells, source = note
-            for column, _, position in cells:
-                written[(table, row, column)] = _provenance(table, row, column, position, None, source, rendering)
-        elif len(note) == 5:  # a row's values, read one way (split from digits that ran together)
-            table, row, cells, source, method = note
+        if len(note) <= 5:  # a row's values, with the one way they were read when not the grid's
+            table, row, cells, source = note[:4]
+            method = note[4] if len(note) == 5 else None
             for column, _, position in cells:
                 written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
         else:

@@ -266,61 +266,40 @@ class _Page:
             if tag.__class__ is str:
                 text = el.text
                 children = len(el)
-                # A leaf (most elements, most cells) is complete at once, a tuple. The cells of a <tr> are
-                # noted as they come, in `row`, its list in _Page._row_cells (see below).
-                if not children:
-                    if text:
-                        end = offset + len(text)
-                        node = (el, offset, end, parent, count, tag, text, count + 1)
-                        add(text)
-                        offset = end
-                    else:
-                        node = (el, offset, offset, parent, count, tag, "", count + 1)
-                    new(node)
-                    count += 1
-                    if tag in _CELL_TAGS:
-                        if row is not None:
-                            row.append(node)
-                    elif tag in _DROP_TAGS:
-                        dropped.append(node)
-                    elif tag == "tr":
-                        trs.append(node)
-                        row_cells.append([])
-                    elif tag == "table":
-                        tables.append(node)
-                    if parent is None:  # the root alone: its tail is not the page's
-                        break
+                end = offset
+                if text:
+                    end += len(text)
+                    add(text)
+                # A leaf (most elements, most cells) is complete at once, a tuple; an element with children
+                # gets a list, its end and the index after it set when its last child ends.
+                if children:
+                    node = [el, offset, end, parent, count, tag, text or "", 0]
                 else:
-                    # An element with children gets a list, its end and the index after it set when its
-                    # last child ends.
-                    if text:
-                        node = [el, offset, offset + len(text), parent, count, tag, text, 0]
-                        add(text)
-                        offset += len(text)
-                    else:
-                        node = [el, offset, offset, parent, count, tag, "", 0]
-                    new(node)
-                    count += 1
-                    if tag in _CELL_TAGS:
-                        if row is not None:
-                            row.append(node)
-                    elif tag in _DROP_TAGS:
-                        dropped.append(node)
-                    elif tag == "tr":
-                        trs.append(node)
-                        # Its cells are noted as they come, by the row's position: a node holding its
-                        # children's nodes, which hold it as parent, would make every page's nodes and
-                        # tree a reference cycle, left for the garbage collector.
+                    node = (el, offset, end, parent, count, tag, text or "", count + 1)
+                offset = end
+                new(node)
+                count += 1
+                if tag in _CELL_TAGS:
+                    if row is not None:  # the cells of a <tr> are noted as they come, in its list
+                        row.append(node)
+                elif tag in _DROP_TAGS:
+                    dropped.append(node)
+                elif tag == "tr":
+                    trs.append(node)
+                    # Its cells are noted by the row's position: a node holding its children's nodes,
+                    # which hold it as parent, would make every page's nodes and tree a reference cycle,
+                    # left for the garbage collector.
+                    if children:
                         node.append(len(row_cells))
-                        stack.append((parent, remaining, row))
-                        row_cells.append(row := [])
-                        parent, remaining = node, children
-                        continue
-                    elif tag == "table":
-                        tables.append(node)
+                    row_cells.append(cells := [])
+                elif tag == "table":
+                    tables.append(node)
+                if children:
                     stack.append((parent, remaining, row))
-                    parent, remaining, row = node, children, None
+                    parent, remaining, row = node, children, cells if tag == "tr" else None
                     continue
+                if parent is None:  # the root alone: its tail is not the page's
+                    break
             else:  # a comment's or processing instruction's text is not text: it spans nothing
                 node = (el, offset, offset, parent, count, "", "", count + 1)
                 new(node)
