@@ -56,17 +56,3 @@ def is_value(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def is_number(text: str) -> bool:
     return read_cell(text).kind == "number"
-
-
-# Rows are asked these several times each (header or data row, where the labels end, whether a grid
-# needs realigning): remembered per row.
-@lru_cache(maxsize=4096)
-def has_number(row: tuple[str, ...]) -> bool:
-    """Whether any cell of a row holds a number."""
-    return any(read_cell(c).kind == "number" for c in row)
-
-
-@lru_cache(maxsize=4096)
-def last_text(row: tuple[str, ...]) -> int:
-    """The index of a row's last text cell (its labels end there), -1 when it has none."""
-    return max((i for i, c in enumerate(row) if read_cell(c).kind == "text"), default=-1)

@@ -18,7 +18,7 @@ from functools import lru_cache, reduce
 from itertools import combinations, compress, islice
 from operator import and_, itemgetter, ne, or_
 
-from nianbao.parsers.cells import is_number, last_text
+from nianbao.parsers.cells import is_number, is_value
 
 Rows = tuple[tuple[str, ...], ...]
 _MAX_CHOICES = 64
@@ -26,7 +26,7 @@ _FILLED, _NUMBERS, _REPEATS = itemgetter(0), itemgetter(1), itemgetter(2)  # a r
 
 
 def realign(
-    rows: Rows, masks: list[tuple[int, int, int]] | None = None
+    rows: Rows, masks: list[tuple[int, int, int, int]] | None = None
 ) -> tuple[Rows, tuple[tuple[int, ...], ...], str | None]:
     """(rows, source columns per row, a note when the grid was changed); `masks`, the rows' `row_masks`
     when the caller has them."""
@@ -52,9 +52,10 @@ def realign(
     # way out, so it comes before the costlier work below.
     if (repeated & ~1).bit_count() < unheaded_mask.bit_count():
         return rows, identity, None
-    data = [row for row, (_, numbers, _) in zip(rows[first_data:], masks[first_data:], strict=True) if numbers]
+    data_masks = [m for m in masks[first_data:] if m[1]]  # the rows with a number
+    data = [row for row, m in zip(rows[first_data:], masks[first_data:], strict=True) if m[1]]
     unheaded = [j for j in range(width) if unheaded_mask >> j & 1]
-    start = min(last_text(row) for row in data) + 1
+    start = min(texts.bit_length() for _, _, _, texts in data_masks)  # past the data rows' shortest labels
     copies = [j for j in range(max(start, 1), width) if repeated >> j & 1]
     if len(copies) < len(unheaded):
         return rows, identity, None
@@ -85,17 +86,20 @@ def _identity(widths: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
 
 
 @lru_cache(maxsize=4096)  # rows repeat (the template's header and label rows, rows of zeros)
-def row_masks(row: tuple[str, ...]) -> tuple[int, int, int]:
-    """Bit masks of a row's positions: filled; holding a number; empty or a copy of the cell to the left."""
-    filled = numbers = repeats = 0
+def row_masks(row: tuple[str, ...]) -> tuple[int, int, int, int]:
+    """Bit masks of a row's positions: filled; holding a number; empty or a copy of the cell to the left;
+    holding text (neither a number nor a blank mark: a label). Each cell is read once for all four."""
+    filled = numbers = repeats = texts = 0
     for j, cell in enumerate(row):
         if cell:
             filled |= 1 << j
             if is_number(cell):
                 numbers |= 1 << j
+            elif not is_value(cell):
+                texts |= 1 << j
         if not cell or (j and cell == row[j - 1]):
             repeats |= 1 << j
-    return filled, numbers, repeats
+    return filled, numbers, repeats, texts
 
 
 @lru_cache(maxsize=1024)  # grids repeat their shape: the same choices of columns each time

@@ -34,7 +34,7 @@ from itertools import groupby, repeat
 from operator import attrgetter
 from typing import NamedTuple
 
-from nianbao.parsers.cells import has_number, is_number, is_value, last_text, read_cell
+from nianbao.parsers.cells import is_number, read_cell
 from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
 from nianbao.parsers.grids import realign, row_masks
 from nianbao.parsers.labels import RowMatch, is_header, label_key, match_row
@@ -418,7 +418,7 @@ class _Reader:
         """
         label_end = reading.value_end
         if label_end is _UNPLANNED:
-            label_end = reading.value_end = _value_end(row)
+            label_end = reading.value_end = _value_end(row, reading.masks[3])
         if label_end is None:
             return False
         self._review_row(row, label_end, context, reading)
@@ -527,14 +527,12 @@ def _review_cells(placed: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, 
     )
 
 
-def _value_end(row: tuple[str, ...]) -> int | None:
-    """Where a table 4 row's labels end (`_label_cells`), when every cell after them is a value (a number
-    or blank, `is_value`) and there is one; None otherwise."""
-    _, label_end = _label_cells(row)
-    values = row[label_end + 1 :]
-    if not values or not all(is_value(c) for c in values):
-        return None
-    return label_end
+def _value_end(row: tuple[str, ...], texts: int) -> int | None:
+    """Where a table 4 row's labels end (its last text cell; `texts`, the row's text cells as a mask,
+    `row_masks`), when a value follows them (every cell after the last text cell is a number or blank);
+    None otherwise."""
+    label_end = texts.bit_length() - 1
+    return label_end if label_end + 1 < len(row) else None
 
 
 @lru_cache(maxsize=65536)
@@ -558,10 +556,11 @@ def _markers(template_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
 
 
-def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
-    """The table a header row opens (the one whose labels it names most), or None for a data row. Asked
-    once per row and template, by its reading (`_RowReading`), itself remembered by row and template."""
-    if has_number(row):
+def _header_kind(row: tuple[str, ...], numbers: int, template_name: str) -> str | None:
+    """The table a header row opens (the one whose labels it names most), or None for a data row (one
+    with a number: `numbers`, its `row_masks` numbers). Asked once per row and template, by its reading
+    (`_RowReading`), itself remembered by row and template."""
+    if numbers:
         return None
     cells = set(row)
     best, best_score = None, 0
@@ -724,11 +723,11 @@ class _RowPlan(NamedTuple):
     match: RowMatch
 
 
-@lru_cache(maxsize=4096)
-def _row_plan(row: tuple[str, ...], template_name: str, kind: str) -> _RowPlan:
-    """A data row's labels and the template row they name, worked out in one remembered step."""
-    labels, label_end = _label_cells(row)
-    return _RowPlan(tuple(labels), label_end, _match_row(tuple(labels), template_name, kind))
+def _row_plan(row: tuple[str, ...], texts: int, template_name: str, kind: str) -> _RowPlan:
+    """A data row's labels and the template row they name (`texts`, its text cells as a mask, `row_masks`);
+    kept on the row's reading. The labels recur in many rows with other numbers: their match is remembered."""
+    labels, label_end = _label_cells(row, texts)
+    return _RowPlan(labels, label_end, _match_row(labels, template_name, kind))
 
 
 class _RowReading:
@@ -744,8 +743,8 @@ class _RowReading:
     def __init__(self, row: tuple[str, ...], template_name: str) -> None:
         self.row = row
         self.template_name = template_name
-        self.masks = row_masks(row)
-        self.kind = _header_kind(row, template_name)
+        self.masks = masks = row_masks(row)
+        self.kind = _header_kind(row, masks[1], template_name)
         # A header row's cells under the table it opens (`kind`), the only table it is read under.
         self.header_cells: _HeaderCells | None = None
         self.opens: _Header | None = None  # the header it opens as a context's first row (`_locate`)
@@ -766,7 +765,7 @@ class _RowReading:
     def plan(self, kind: str) -> _RowPlan:
         plan = self.plans.get(kind)
         if plan is None:
-            plan = self.plans[kind] = _row_plan(self.row, self.template_name, kind)
+            plan = self.plans[kind] = _row_plan(self.row, self.masks[3], self.template_name, kind)
         return plan
 
 
@@ -809,14 +808,11 @@ def _aligned(grid_rows: tuple[tuple[str, ...], ...], template_name: str) -> _Ali
     return aligned
 
 
-def _label_cells(row: tuple[str, ...]) -> tuple[list[str], int]:
-    """The distinct non-empty label cells of a row (outermost first) and the index of the last one."""
-    label_end = last_text(row)
-    labels: list[str] = []
-    for cell in row[: label_end + 1]:
-        if cell and (not labels or labels[-1] != cell):
-            labels.append(cell)
-    return labels, label_end
+def _label_cells(row: tuple[str, ...], texts: int) -> tuple[tuple[str, ...], int]:
+    """The distinct non-empty label cells of a row (outermost first; a merged cell's copies once) and the
+    index of the last one; `texts`, the row's text cells as a mask (`row_masks`)."""
+    label_end = texts.bit_length() - 1
+    return tuple(cell for cell, _ in groupby(filter(None, row[: label_end + 1]))), label_end
 
 
 @dataclass(frozen=True)
@@ -853,7 +849,7 @@ def _layout(context: _Context, label_end: int, columns: tuple[str, ...]) -> _Lay
 
 
 def _placement(
-    row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...], masks: tuple[int, int, int]
+    row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...], masks: tuple[int, int, int, int]
 ) -> tuple[tuple[str, int, int], ...] | None:
     """(column, the position its text is taken from, the position it is noted at) in the columns' order,
     for the columns read; None when the row cannot be placed.
