@@ -16,6 +16,7 @@ _BLANKS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "\\", "_
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(万元|元|万|件|条|个|项|次|人次|起|宗)?$")
 _CHANGE_WORDS = {"减": "-", "增": "+"}
 _SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "﹣": "-", "＋": "+"})
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ BLANK = Cell("blank")
 
 @lru_cache(maxsize=65536)
 def read_cell(text: str) -> Cell:
-    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_SIGNS))
+    compact = _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_SIGNS))
     if compact in _BLANKS:
         return BLANK
     if compact[:1] in _CHANGE_WORDS and compact[1:2].isdigit():  # 本年增/减 printed as 减4 / 增2

@@ -26,6 +26,7 @@ _PICTURES = {
     b"MM\x00*": "tif",
 }
 _HTML_MARKERS = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|table|p|div|span|br|td|tr)\b", re.I)
+_EXTENSION = re.compile(r"\.[A-Za-z]{2,5}$")
 _EXTENSIONS = {
     ".pdf": "pdf",
     ".docx": "docx",
@@ -106,7 +107,7 @@ def _declared(url: str | None, content_type: str | None, filename: str | None) -
             return kind
     for name in (filename, urlsplit(url).path if url else None):
         if name:
-            match = re.search(r"\.[A-Za-z]{2,5}$", name)
+            match = _EXTENSION.search(name)
             if match and match.group(0).lower() in _EXTENSIONS:
                 return _EXTENSIONS[match.group(0).lower()]
     return None
