@@ -2,7 +2,7 @@
 load of the same bytes, beside the goals.
 
     python -m benchmarks.parse [--corpus ../shared/corpus] [--no-fixtures] [--seconds 0.5] [--simweb-pdfs 4]
-                               [--clock wall|cpu] [--rendering html]
+                               [--stream 200] [--clock wall|cpu] [--rendering html]
 
 For every document: how many times per second `parsers.parse` turns it into a record (warm: parsed
 again and again; "first sight": parsed once after the other documents of its set, every memo cleared
@@ -16,6 +16,11 @@ Per rendering, reports/s is the set's throughput (documents / the time to parse 
 overhead is the time to parse the set over the time to load it; both are printed beside the goals
 (HTML >= 500 reports/s and <= 5x lxml; text >= 1,500 reports/s; every text-layer PDF >= 10/s), each
 judged on the warm rates and on the first-sight rates.
+
+A harvest stream (`--stream N`, 0 to skip) is the other view of first sight: N distinct reports of a
+simulated web, as their detail pages (HTML) and as their text, each parsed once, in order, after
+`STREAM_WARMUP` others of the same web (the memos hold what the reports before held, as in a long
+harvest); its throughput and overhead over the same baseline are judged against the same goals.
 """
 
 from __future__ import annotations
@@ -83,6 +88,46 @@ def first_sight(documents: list[tuple[str, bytes]], index: int, rounds: int = 3)
         parse(data, filename=name)
         best = min(best, _clock() - start)
     return 1 / best
+
+
+STREAM_WARMUP = 20  # reports parsed before a stream is timed: a harvest has been running a while
+
+
+def _stream_documents(count: int, seed: int = 11) -> dict[str, list[tuple[str, bytes]]]:
+    """`count` + STREAM_WARMUP distinct reports of a simulated web with tables (no pictures), per rendering:
+    each report's detail page (html) and its text (text)."""
+    from nianbao.simweb import documents, pages
+    from nianbao.simweb.world import build
+
+    wanted = count + STREAM_WARMUP
+    world = build(seed=seed, size=wanted // 4 + 2, years=(2019, 2023))  # 4-5 reports per agency
+    reports = [r for _, r in sorted(world.reports.items()) if r.figures and not r.pictured][:wanted]
+    streams: dict[str, list[tuple[str, bytes]]] = {"html": [], "text": []}
+    for report in reports:
+        name = f"simweb-{report.agency}-{report.year}"
+        page = pages.report_page(world, world.agency(report.agency), report, [])
+        streams["html"].append((f"{name}.html", page.encode()))
+        streams["text"].append((f"{name}.txt", documents.text(report)))
+    return streams
+
+
+def stream(documents: list[tuple[str, bytes]]) -> tuple[float, float]:
+    """(reports/s, baseline loads/s) over documents[STREAM_WARMUP:], each parsed once after those before it,
+    every memo cleared before the first: a harvest's stream of new reports."""
+    rendering = rendering_of(documents[0][1], filename=documents[0][0])
+    load = BASELINES[rendering][1]
+    _clear_memos()
+    for name, data in documents[:STREAM_WARMUP]:
+        parse(data, filename=name)
+    measured = documents[STREAM_WARMUP:]
+    start = _clock()
+    for name, data in measured:
+        parse(data, filename=name)
+    parsed = _clock() - start
+    start = _clock()
+    for _, data in measured:
+        load(data)
+    return len(measured) / parsed, len(measured) / (_clock() - start)
 
 
 def _lxml(data: bytes) -> None:
@@ -180,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-fixtures", action="store_true", help="the corpus only, not the parser fixtures")
     parser.add_argument("--seconds", type=float, default=0.5, help="measuring time per document and baseline")
     parser.add_argument("--simweb-pdfs", type=int, default=4, help="also measure this many simulated-web PDFs")
+    parser.add_argument(
+        "--stream", type=int, default=200, help="also a harvest stream of this many simulated reports (0: none)"
+    )
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall", help="wall time or process CPU time")
     parser.add_argument("--rendering", choices=sorted(BASELINES), help="measure only documents of this rendering")
     args = parser.parse_args(argv)
@@ -226,7 +274,25 @@ def main(argv: list[str] | None = None) -> int:
             f"baseline {base:9.1f}/s  overhead {base / parsed:5.1f}x (first sight {base / first:5.1f}x, cold "
             f"{base / cold:5.1f}x)   {_goal(rendering, rates, parsed, first, base)}"
         )
+    if args.stream > 0:
+        _print_streams(args.stream, args.rendering)
     return 0
+
+
+def _print_streams(count: int, only: str | None) -> None:
+    streams = _stream_documents(count)
+    print(f"\nharvest stream ({count} distinct simulated reports, each parsed once after {STREAM_WARMUP} others):")
+    for rendering, documents in streams.items():
+        if only not in (None, rendering):
+            continue
+        parsed, base = stream(documents)
+        least, most = GOALS[rendering]
+        met = parsed >= least and (most is None or base / parsed <= most)
+        ratio = f" and <= {most:g}x" if most is not None else ""
+        print(
+            f"  {rendering:6} {count:3} docs {parsed:9.1f} reports/s  baseline {base:9.1f}/s  overhead "
+            f"{base / parsed:5.1f}x   goal: >= {least:g}/s{ratio}: {_met(met)}"
+        )
 
 
 def _goal(
