@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,7 +55,7 @@ _NOTE = re.compile(r"\([^()]*\)$")
 # Where a row label may start inside a cell that also holds its parents: 三.本年度办理结果(一)予以公开.
 _INNER_START = re.compile(r"\([一二三四五六七八九十]+\)|(?<![\d.])\d\.")
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_SHORT = 4  # labels shorter than this must match a cell exactly (其他, 总计, 自然人), never by containment
+SHORT_LABEL = 4  # labels shorter than this must match a cell exactly (其他, 总计, 自然人), never by containment
 # tw2sp: Traditional (Taiwan) to Simplified with phrases, so 規範性檔案 reads 规范性文件, not 规范性档案.
 _TO_SIMPLIFIED = opencc.OpenCC("tw2sp")
 _TRADITIONAL_CHARS = opencc.OpenCC("t2s")  # characters only: whether a text has any Traditional character
@@ -105,20 +106,24 @@ def is_header(cell: str, labels: tuple[str, ...]) -> bool:
     key = label_key(cell)
     if not key:
         return False
-    exact, long = _header_keys(labels)
+    exact, long, within = _header_keys(labels)
     if key in exact:
         return True
-    if not long:
+    if within is None:
         return False
-    bare = core(key)
-    return any(bare == wanted or wanted in key for wanted in long)
+    return core(key) in long or within(key) is not None
 
 
 @lru_cache(maxsize=1024)  # a few label sets: each table's markers and each column's labels
-def _header_keys(labels: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The labels' keys, all of them and the long ones (`is_header`'s loose matches), in order."""
+def _header_keys(
+    labels: tuple[str, ...],
+) -> tuple[frozenset[str], frozenset[str], Callable[[str], re.Match[str] | None] | None]:
+    """The labels' keys: all of them, the long ones (`is_header`'s loose matches), and a search for any
+    long one inside a text (one C-level scan, not one `in` per label), None when none is long."""
     keys = [label_key(label) for label in labels]
-    return frozenset(keys), tuple(k for k in keys if len(k) >= _SHORT)
+    long = [k for k in keys if len(k) >= SHORT_LABEL]
+    within = re.compile("|".join(map(re.escape, long))).search if long else None
+    return frozenset(keys), frozenset(long), within
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -147,11 +152,11 @@ def label_score(candidate: str, wanted: str) -> float:
     cand_bare, want_bare = without_note(cand_core), without_note(want_core)
     if cand_bare == want_bare and cand_bare:
         return NOTE_ADDED
-    if len(want_bare) < _SHORT:
+    if len(want_bare) < SHORT_LABEL:
         return 0.0  # 其他, 规章: too short to match loosely
-    if len(cand_bare) >= _SHORT and want_bare.endswith(cand_bare) and len(cand_bare) * 3 >= len(want_bare) * 2:
+    if len(cand_bare) >= SHORT_LABEL and want_bare.endswith(cand_bare) and len(cand_bare) * 3 >= len(want_bare) * 2:
         return QUALIFIER_MISSING
-    if len(cand_bare) >= _SHORT and _one_edit(cand_bare, want_bare):
+    if len(cand_bare) >= SHORT_LABEL and _one_edit(cand_bare, want_bare):
         return TYPO
     return 0.0
 

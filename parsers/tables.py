@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
 from itertools import groupby, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from nianbao.parsers.cells import is_number, read_cell
 from nianbao.parsers.document import CellOrigin, Document, Method, TableBlock
 from nianbao.parsers.grids import realign, row_masks
-from nianbao.parsers.labels import RowMatch, is_header, label_key, match_row
+from nianbao.parsers.labels import SHORT_LABEL, RowMatch, core, is_header, label_key, match_row
 from nianbao.parsers.memos import Memo
 from nianbao.parsers.record import Provenance, Provenances, Value
 from nianbao.parsers.runs import Pending, resolve_runs
@@ -556,12 +556,10 @@ def _markers(template_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
 
 
-def _header_kind(row: tuple[str, ...], numbers: int, template_name: str) -> str | None:
-    """The table a header row opens (the one whose labels it names most), or None for a data row (one
-    with a number: `numbers`, its `row_masks` numbers). Asked once per row and template, by its reading
-    (`_RowReading`), itself remembered by row and template."""
-    if numbers:
-        return None
+def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
+    """The table a row with no number opens as a header row (the one whose labels it names most), or None
+    for a data row. Asked once per row and template, by its reading (`_RowReading`), itself remembered by
+    row and template."""
     cells = set(row)
     best, best_score = None, 0
     for kind, markers in _markers(template_name):
@@ -633,15 +631,34 @@ def _exclusive(positions: dict[str, set[int]]) -> dict[str, list[int]]:
 
 @lru_cache(maxsize=65536)
 def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
-    """The column a header cell names; an exact label beats a contained one, a longer beats a shorter."""
+    """The column a header cell names (`is_header` of each label alone); an exact label beats a contained
+    one, a longer beats a shorter."""
     key = label_key(cell)
+    if not key:
+        return None
+    bare = core(key)
     best: tuple[int, int, str] | None = None
-    for column in columns:
-        for label in column.labels:
-            if is_header(cell, (label,)):
-                rank = (int(label_key(label) == key), len(label), column.key)
-                best = max(best, rank) if best else rank
+    for wanted, loose, length, column in _column_labels(columns):
+        if wanted == key:
+            rank = (1, length, column)
+        elif loose and (bare == wanted or wanted in key):
+            rank = (0, length, column)
+        else:
+            continue
+        best = max(best, rank) if best else rank
     return best[2] if best else None
+
+
+@lru_cache(maxsize=64)  # each table's columns
+def _column_labels(columns: tuple[ColumnSpec, ...]) -> tuple[tuple[str, bool, int, str], ...]:
+    """Per label of the columns: its key, whether it is long enough to match loosely (`is_header`), its
+    length and its column's key; worked out once, so a new header cell is compared in one loop."""
+    return tuple(
+        (key, len(key) >= SHORT_LABEL, len(label), column.key)
+        for column in columns
+        for label in column.labels
+        if (key := label_key(label))
+    )
 
 
 def _header_text(context: _Context, column: str) -> str:
@@ -727,7 +744,10 @@ def _row_plan(row: tuple[str, ...], texts: int, template_name: str, kind: str) -
     """A data row's labels and the template row they name (`texts`, its text cells as a mask, `row_masks`);
     kept on the row's reading. The labels recur in many rows with other numbers: their match is remembered."""
     labels, label_end = _label_cells(row, texts)
-    return _RowPlan(labels, label_end, _match_row(labels, template_name, kind))
+    return _new_row_plan((labels, label_end, _match_row(labels, template_name, kind)))
+
+
+_new_row_plan = functools.partial(tuple.__new__, _RowPlan)  # one per new row: built from a full tuple
 
 
 class _RowReading:
@@ -744,7 +764,7 @@ class _RowReading:
         self.row = row
         self.template_name = template_name
         self.masks = masks = row_masks(row)
-        self.kind = _header_kind(row, masks[1], template_name)
+        self.kind = None if masks[1] else _header_kind(row, template_name)  # a row with a number is a data row
         # A header row's cells under the table it opens (`kind`), the only table it is read under.
         self.header_cells: _HeaderCells | None = None
         self.opens: _Header | None = None  # the header it opens as a context's first row (`_locate`)
@@ -769,6 +789,7 @@ class _RowReading:
         return plan
 
 
+_FIRST = itemgetter(0)
 _MASKS = attrgetter("masks")  # a row reading's masks, read for a grid's rows in one C-level map
 
 # Per template name, its rows' readings by row: a grid's rows are looked up in one C-level map, with
@@ -812,7 +833,7 @@ def _label_cells(row: tuple[str, ...], texts: int) -> tuple[tuple[str, ...], int
     """The distinct non-empty label cells of a row (outermost first; a merged cell's copies once) and the
     index of the last one; `texts`, the row's text cells as a mask (`row_masks`)."""
     label_end = texts.bit_length() - 1
-    return tuple(cell for cell, _ in groupby(filter(None, row[: label_end + 1]))), label_end
+    return tuple(map(_FIRST, groupby(filter(None, row[: label_end + 1])))), label_end
 
 
 @dataclass(frozen=True)
