@@ -93,7 +93,7 @@ def first_sight(documents: list[tuple[str, bytes]], index: int, rounds: int = 3)
 STREAM_WARMUP = 20  # reports parsed before a stream is timed: a harvest has been running a while
 
 
-def _stream_documents(count: int, seed: int = 11) -> dict[str, list[tuple[str, bytes]]]:
+def stream_documents(count: int, seed: int = 11) -> dict[str, list[tuple[str, bytes]]]:
     """`count` + STREAM_WARMUP distinct reports of a simulated web with tables (no pictures), per rendering:
     each report's detail page (html) and its text (text)."""
     from nianbao.simweb import documents, pages
@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_streams(count: int, only: str | None) -> None:
-    streams = _stream_documents(count)
+    streams = stream_documents(count)
     print(f"\nharvest stream ({count} distinct simulated reports, each parsed once after {STREAM_WARMUP} others):")
     for rendering, documents in streams.items():
         if only not in (None, rendering):

@@ -1,11 +1,19 @@
-"""Parsing one document in a process of its own, bounded in wall time and memory.
+"""Parsing documents in a worker process, each document bounded in wall time and memory.
 
 The parsers are pure but the bytes are a stranger's: a hostile or broken file may take minutes or
-gigabytes. Each document is parsed in a child process (forked from a forkserver that has the parsers
+gigabytes. Documents are parsed in a child process (forked from a forkserver that has the parsers
 imported, so a child starts in milliseconds and inherits no lock of the flow's threads) whose address
-space is capped with RLIMIT_AS and whose wall time the parent enforces by killing it. Whatever happens
-in the child comes back as a `ParseError` with the reason, so one hostile file costs one failed
-capture, never the harvest or the agency's other reports.
+space is capped with RLIMIT_AS and whose wall time per document the parent enforces by killing it.
+Whatever happens in the child comes back as a `ParseError` with the reason, so one hostile file costs
+one failed capture, never the harvest or the agency's other reports.
+
+Each thread that parses keeps its worker for the documents it reads next (`_Worker`): a fresh process
+per document cost several times the parse itself, and it started with the parsers' memos empty, so
+every template label, header and small number was worked out again for every report. A worker is
+replaced after a document it was stopped on (wall time), one it failed on other than by a ParseError
+(memory, a reader's bug: its state is not trusted after that), once its address space has grown by
+half the room its cap left it (so a failure later is not blamed on memory an earlier document took),
+and after `_DOCUMENTS_PER_WORKER` documents.
 """
 
 from __future__ import annotations
@@ -13,8 +21,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any
@@ -49,6 +60,8 @@ class ParseBounds:
 
 
 BOUNDS = ParseBounds.from_environment()
+_DOCUMENTS_PER_WORKER = 1000  # then a fresh process: its memos and heap start small again
+_LOCAL = threading.local()  # per thread: its worker per memory cap (`_worker`)
 
 
 def parse_bounded(
@@ -62,7 +75,7 @@ def parse_bounded(
 ) -> dict[str, Any]:
     """The record of `data` as a dict, parsed in a bounded child process; ParseError with the reason.
     `ocr=False` leaves picture-only pages for later (see nianbao.parsers.parse)."""
-    return _bounded(_work, (data, url, content_type, agency, bounds.memory_bytes, ocr), url or "the document", bounds)
+    return _bounded(("document", (data, url, content_type, agency, ocr)), url or "the document", bounds)
 
 
 def parse_pictures_bounded(
@@ -73,75 +86,119 @@ def parse_pictures_bounded(
     The wall-time bound is per picture: each costs seconds of OCR."""
     where = pictures[0][1] if pictures else "the pictures"
     scaled = replace(bounds, seconds=bounds.seconds * max(1, len(pictures)))
-    return _bounded(_work_pictures, (tuple(pictures), agency, bounds.memory_bytes), where, scaled)
+    return _bounded(("pictures", (tuple(pictures), agency)), where, scaled)
 
 
-def _bounded(target: Callable[..., None], args: tuple[Any, ...], where: str, bounds: ParseBounds) -> dict[str, Any]:
-    receiver, sender = _CONTEXT.Pipe(duplex=False)
-    child = _CONTEXT.Process(target=target, args=(sender, *args), name="nianbao-parse", daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(bounds.seconds):
-            raise ParseError(f"{where}: parsing took longer than {bounds.seconds:g} s (the limit); stopped")
-        try:
-            kind, value = receiver.recv()
-        except EOFError:
-            child.join(5)
-            raise ParseError(f"{where}: the parser process ended without an answer ({_ending(child)})") from None
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join(5)
+def _bounded(request: tuple[str, tuple[Any, ...]], where: str, bounds: ParseBounds) -> dict[str, Any]:
+    """The answer of this thread's worker to one request (what to read, and its arguments)."""
+    kind, value = _worker(bounds.memory_bytes).ask(request, where, bounds.seconds)
     if kind == "record":
         return value
     raise ParseError(value)
 
 
-def _work(
-    sender: Connection,
-    data: bytes,
-    url: str | None,
-    content_type: str | None,
-    agency: str | None,
-    memory: int,
-    ocr: bool = True,
-) -> None:
+def _worker(memory: int) -> _Worker:
+    """This thread's worker with this memory cap, started when there is none or the last one is done."""
+    workers: dict[int, _Worker] | None = getattr(_LOCAL, "workers", None)
+    if workers is None:
+        workers = _LOCAL.workers = {}
+    worker = workers.get(memory)
+    if worker is None or not worker.usable():
+        worker = workers[memory] = _Worker(memory)
+    return worker
+
+
+class _Worker:
+    """A parse process serving one thread's requests in turn, over a pipe; stopped with its thread's
+    worker table (a finalizer), or when the parent exits (a daemon)."""
+
+    def __init__(self, memory: int) -> None:
+        self.connection, child_end = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=_serve, args=(child_end, memory), name="nianbao-parse", daemon=True)
+        self.process.start()
+        child_end.close()
+        self.served = 0
+        self.done = False  # stopped, or the child said it will take no more requests
+        # Stopped when its thread's table of workers goes; at the parent's exit multiprocessing ends it (a daemon).
+        weakref.finalize(self, _stop, self.process, self.connection).atexit = False
+
+    def usable(self) -> bool:
+        return not self.done and self.served < _DOCUMENTS_PER_WORKER and self.process.is_alive()
+
+    def ask(self, request: tuple[str, tuple[Any, ...]], where: str, seconds: float) -> tuple[str, Any]:
+        self.served += 1
+        try:
+            self.connection.send(request)
+            if not self.connection.poll(seconds):
+                self.stop()
+                raise ParseError(f"{where}: parsing took longer than {seconds:g} s (the limit); stopped")
+            kind, value, last = self.connection.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            self.process.join(5)
+            ending = _ending(self.process)
+            self.stop()
+            raise ParseError(f"{where}: the parser process ended without an answer ({ending})") from None
+        if last:
+            self.stop()
+        return kind, value
+
+    def stop(self) -> None:
+        self.done = True
+        _stop(self.process, self.connection)
+
+
+def _stop(process: multiprocessing.process.BaseProcess, connection: Connection) -> None:
+    connection.close()
+    if process.is_alive():
+        process.kill()
+    process.join(5)
+
+
+def _serve(connection: Connection, memory: int) -> None:
+    """The worker: answers requests until its parent closes the pipe, or until an answer says it was the
+    last (see the module's docstring for when)."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    from nianbao.parsers import parse
+    from nianbao.parsers import parse, parse_pictures
 
-    _answer(sender, lambda: parse(data, url=url, content_type=content_type, agency=agency, ocr=ocr), url, memory)
+    start = _peak_address_space()  # the forkserver's imports: what every worker starts with
+    room = memory - start
+    while True:
+        try:
+            kind, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        if kind == "pictures":
+            pictures, agency = args
+            where = pictures[0][1] if pictures else None
+            answer, trusted = _answer(partial(parse_pictures, pictures, agency=agency), where, memory)
+        else:
+            data, url, content_type, agency, ocr = args
+            read = partial(parse, data, url=url, content_type=content_type, agency=agency, ocr=ocr)
+            answer, trusted = _answer(read, url, memory)
+        last = not trusted or _peak_address_space() - start > room // 2
+        connection.send((*answer, last))
+        if last:
+            return
 
 
-def _work_pictures(
-    sender: Connection, pictures: tuple[tuple[bytes, str], ...], agency: str | None, memory: int
-) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    from nianbao.parsers import parse_pictures
-
-    where = pictures[0][1] if pictures else None
-    _answer(sender, lambda: parse_pictures(pictures, agency=agency), where, memory)
-
-
-def _answer(sender: Connection, read: Callable[[], ReportRecord], url: str | None, memory: int) -> None:
-    """Send what `read` gives back to the parent: ("record", dict) or ("error", the reason)."""
+def _answer(read: Callable[[], ReportRecord], url: str | None, memory: int) -> tuple[tuple[str, Any], bool]:
+    """What `read` gives back, ("record", dict) or ("error", the reason), and whether the worker may go on
+    (not after a failure other than a ParseError: its state is not trusted after that)."""
     try:
-        answer = ("record", read().to_dict())
+        return ("record", read().to_dict()), True
     except ParseError as exc:
-        answer = ("error", str(exc))
+        return ("error", str(exc)), True
     except MemoryError:
-        answer = ("error", f"{url or 'the document'}: parsing needed more than {memory >> 20} MB (the limit); stopped")
+        reason = f"parsing needed more than {memory >> 20} MB (the limit); stopped"
+        return ("error", f"{url or 'the document'}: {reason}"), False
     except RecursionError:
-        answer = ("error", f"{url or 'the document'}: nested too deeply to parse")
+        return ("error", f"{url or 'the document'}: nested too deeply to parse"), False
     except Exception as exc:  # a reader's bug on strange bytes is this document's failure, not the run's
         if _peak_address_space() > memory * 0.9:  # C libraries (lxml, pdfium) fail allocations in their own words
             reason = f"parsing needed more than {memory >> 20} MB (the limit); stopped ({type(exc).__name__})"
         else:
             reason = f"the parser failed: {type(exc).__name__}: {exc}"
-        answer = ("error", f"{url or 'the document'}: {reason}"[:2000])
-    sender.send(answer)
-    sender.close()
+        return ("error", f"{url or 'the document'}: {reason}"[:2000]), False
 
 
 def _peak_address_space() -> int:
