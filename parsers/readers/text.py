@@ -541,25 +541,36 @@ _PADS = list(map(_pads, range(33)))
 def _tab_table(lines: list[str]) -> TableBlock:
     rows = list(map(_TAB_CELLS.get, lines))  # remembered lines in one C-level pass
     if not all(rows):  # rows are never empty tuples: a truth test, not a comparison with None
-        flat = "".join(lines).replace("\t", "")
-        if " " not in flat and flat.isprintable():
-            # No cell holds whitespace (a printable text holds none but spaces): each is clean as the
-            # tabs split it, the table's rows split in C-level passes and remembered at once.
-            rows = list(map(tuple, map(str.split, lines, repeat("\t"))))
-            if max(map(len, lines)) <= _MEMO_LINE:
-                _TAB_CELLS.keep_all(lines, rows)
-        else:
-            rows = [row or _tab_line_cells(line) for row, line in zip(rows, lines, strict=True)]
+        # Only the lines not remembered are read (a new report's rows of new numbers among its template's
+        # rows), then put in place by a lookup whose default is the remembered row.
+        fresh = _new_tab_rows(list(compress(lines, map(_not, rows))))
+        rows = list(map(fresh.get, lines, rows))
     return _dense(rows)
+
+
+def _new_tab_rows(lines: list[str]) -> dict[str, tuple[str, ...]]:
+    """The cells of tab lines not remembered, by line, remembered now."""
+    flat = "".join(lines).replace("\t", "")
+    if " " not in flat and flat.isprintable():
+        # No cell holds whitespace (a printable text holds none but spaces): each is clean as the tabs
+        # split it, the rows split in C-level passes.
+        fresh = dict(zip(lines, map(tuple, map(str.split, lines, repeat("\t"))), strict=True))
+    else:
+        fresh = dict(zip(lines, map(_clean_tab_cells, lines), strict=True))
+    if max(map(len, fresh)) <= _MEMO_LINE:
+        _TAB_CELLS.keep_all(list(fresh), list(fresh.values()))
+    else:
+        kept = [line for line in fresh if len(line) <= _MEMO_LINE]
+        _TAB_CELLS.keep_all(kept, list(map(fresh.__getitem__, kept)))
+    return fresh
 
 
 # Lines repeat across reports (the template's labels, rows of zeros): their cells are remembered.
 _TAB_CELLS: Memo[str, tuple[str, ...]] = Memo(16384)
 
 
-def _tab_line_cells(line: str) -> tuple[str, ...]:
-    cells = _clean_cells(line.rstrip("\n").split("\t"))
-    return _TAB_CELLS.keep(line, cells) if len(line) <= _MEMO_LINE else cells
+def _clean_tab_cells(line: str) -> tuple[str, ...]:
+    return _clean_cells(line.rstrip("\n").split("\t"))
 
 
 def _pipe_run_end(lines: _Lines, start: int, wrapped_bars: bool) -> int:
