@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain, compress, pairwise, repeat
-from operator import add, eq, or_, sub
+from operator import add, eq, not_, or_, sub
 
 from nianbao.parsers.cells import is_value
 from nianbao.parsers.charsets import decode
@@ -543,7 +543,7 @@ def _tab_table(lines: list[str]) -> TableBlock:
     if not all(rows):  # rows are never empty tuples: a truth test, not a comparison with None
         # Only the lines not remembered are read (a new report's rows of new numbers among its template's
         # rows), then put in place by a lookup whose default is the remembered row.
-        fresh = _new_tab_rows(list(compress(lines, map(_not, rows))))
+        fresh = _new_tab_rows(list(compress(lines, map(not_, rows))))
         rows = list(map(fresh.get, lines, rows))
     return _dense(rows)
 
@@ -655,15 +655,11 @@ def _pipe_lines(lines: list[str]) -> tuple[str, tuple[tuple[str, ...] | None, ..
     cells: remembered per line, the table's lines are looked up in one C-level pass."""
     known = list(map(_PIPE_LINES.get, lines))
     if not all(known):  # a line not remembered (entries are non-empty tuples): a truth test
-        new = list(dict.fromkeys(compress(lines, map(_not, known))))  # each new line once
+        new = list(dict.fromkeys(compress(lines, map(not_, known))))  # each new line once
         fresh = dict(zip(new, _new_pipe_lines(new), strict=True))
         known = list(map(fresh.get, lines, known))  # a remembered line is its own default
     shapes, split = zip(*known, strict=True)
     return "".join(shapes), split
-
-
-def _not(entry: object) -> bool:
-    return not entry
 
 
 _SHAPES = "11n"  # by the count of a line's filled cells, two or more counted as two
