@@ -176,8 +176,27 @@ def _facts(line: str) -> tuple[str, str]:
 def _letter(line: str, text: str) -> str:
     """The letter of a line holding no tab and no bar (`_facts`), from its clean text."""
     if 0 < len(text) <= _MAX_CELL and "。" not in text:
-        return _CELLS[is_value(text) + 2 * _ends_run(text)]
-    return _marked_letter(line)
+        return _CELLS[(_may_be_value(text) and is_value(text)) + 2 * _ends_run(text)]
+    # What `_marked_letter` tells of a line holding no tab and no bar.
+    return "x" if line.strip() else "b"
+
+
+def _may_be_value(text: str) -> bool:
+    """False for a text that cannot be a value: one holding a Han character that is no unit and no 增 or
+    减 (a number's words in `cells.read_cell`). A Han character is itself after NFKC and no digit, sign,
+    blank mark or space, so a number cannot hold it: a new line's label, title or date is told so
+    without reading it (that read costs more than the rest of the line's facts)."""
+    return _NO_VALUE_HAN.search(text) is None
+
+
+def _han_ranges_but(kept: str) -> str:
+    """The Han characters U+4E00-U+9FFF but `kept`, as character-class ranges."""
+    edges = [0x4E00 - 1, *sorted(map(ord, kept)), 0x9FFF + 1]
+    return "".join(f"{chr(a + 1)}-{chr(b - 1)}" for a, b in pairwise(edges) if b - a > 1)
+
+
+# The Han characters a value may hold: units (cells._NUMBER) and the change words (cells._CHANGE_WORDS).
+_NO_VALUE_HAN = re.compile(f"[{_han_ranges_but('万元件条个项次人起宗增减')}]")
 
 
 # The letters, of lines holding a tab or a bar, whose clean text the finders read (see _blocks).
