@@ -254,7 +254,15 @@ class _Lines:
                 except ValueError:
                     break
             _remember(raw, self.text, kinds, new)
-        self.kinds = "".join(kinds)
+            self.kinds = "".join(kinds)
+            if "X" in self.kinds:
+                # Every tab row is in a tab table: the new ones are split and remembered here, all at once,
+                # and the tables find them remembered (one call per table cost more than the splits).
+                rows = list(compress(map(raw.__getitem__, new), map("X".__eq__, map(kinds.__getitem__, new))))
+                if rows:
+                    _new_tab_rows(rows)
+        else:
+            self.kinds = "".join(kinds)
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
     def __len__(self) -> int:
