@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import accumulate, repeat
 from operator import itemgetter
 
 import lxml.etree
@@ -155,7 +155,7 @@ def _parse(text: str, url: str | None) -> lxml.etree._Element:
     text = _XML_DECLARATION.sub("", text, count=1)
     if any(c in text for c in _CONTROL_CHARS):
         text = _CONTROL.sub("", text)
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the page
         raise ParseError(f"{url or 'the page'} holds no HTML")
     # lxml.etree's HTML parser builds the same tree as lxml.html's without lxml.html's element classes,
     # whose lookup is a Python call each time an element is touched (a third of the reading time).
@@ -327,12 +327,7 @@ class _Page:
         self._tr_indices = list(map(_index_of, trs))
         self._table_indices = list(map(_index_of, tables))
         self._row_cells = row_cells
-        # A marker may name these, no other. The elements are picked out of the nodes, not looked up one by
-        # one: a map from every element to its node would cost a fifth of the walk.
-        marked = {value.getparent() for value in _CLASSES(root)}
-        marked.update(value.getparent() for value in _IDS(root))
-        # A node's index is its position: the marked ones are picked in C-level steps.
-        named = set(compress(range(count), map(marked.__contains__, map(_first, nodes)))) if marked else set()
+        chrome_named, crumb_named = self._marked(root)
 
         self.meta = [node[_EL] for node in dropped if node[_NODE_TAG] == "meta"]
         titles = [node for node in dropped if node[_NODE_TAG] == "title" and node[_EL] is not root]
@@ -347,11 +342,11 @@ class _Page:
                 self.metadata_candidates.append(el)
 
         self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
-        for i in sorted(named | self._starting_before("位", 40)):
+        for i in sorted(crumb_named | self._starting_before("位", 40)):
             el, start, end = nodes[i][:3]
             if nodes[i][_NODE_TAG] not in _CRUMB_TAGS or end - start > 600:
                 continue
-            marked = i in named and _crumb_marker(el.get("class"), el.get("id"))
+            marked = i in crumb_named
             # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
             head = min(start + 40, end)
             if marked or (text.find("位", start, head) >= 0 and _CRUMB_TEXT.match(clean(text[start:head]))):
@@ -366,7 +361,7 @@ class _Page:
                 holding_table.add(ancestor[_INDEX])
                 ancestor = ancestor[_PARENT]
         furniture = {node[4] for node in dropped if node[0] is not root}
-        for i in named | worded:
+        for i in chrome_named | worded:
             el, start, end = nodes[i][:3]
             tag = nodes[i][_NODE_TAG]
             # An element holding no key and no furniture word is furniture by its marker alone, which
@@ -380,13 +375,44 @@ class _Page:
                 and tag not in _NEVER_CHROME
                 and end - start <= 1200
                 and i not in holding_table
-                and _is_chrome(el, tag, i in named, text[start:end])
+                and _is_chrome(el, tag, i in chrome_named, text[start:end])
             ):
                 furniture.add(i)
         self.removed = frozenset(furniture)
         self.removed_in_order = sorted(furniture)
         self._spanning: dict[lxml.etree._Element, list[int]] | None = None
         self.furniture = [nodes[i][0] for i in self.removed_in_order]
+
+    def _marked(self, root: lxml.etree._Element) -> tuple[set[int], set[int]]:
+        """The nodes whose class or id marks them as furniture (_chrome_marker), and those marking a
+        breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome).
+
+        Each attribute is searched alone, which finds a marker exactly where searching "class id" does
+        (no marker word holds a separator). The values of the page are searched as one text, two spaces
+        between them so that each match's separators are its own; most values (Word's MsoNormal) match
+        nothing, and only the elements of those that do are looked for among the nodes."""
+        chrome: set[int] = set()
+        crumb: set[int] = set()
+        elements: list[lxml.etree._Element] | None = None
+        for values in (_CLASSES(root), _IDS(root)):
+            if not values:
+                continue
+            joined = "  ".join(values)
+            starts = list(accumulate((len(value) + 2 for value in values[:-1]), initial=0))
+            hits: dict[int, list[set[int]]] = {}
+            for pattern, word, found in ((_CHROME, 2, chrome), (_CRUMB_MARKER, 0, crumb)):
+                for match in pattern.finditer(joined):  # the word's start is inside its value
+                    hits.setdefault(bisect_right(starts, match.start(word)) - 1, []).append(found)
+            if not hits:
+                continue
+            if elements is None:
+                elements = list(map(_first, self._nodes))
+            position = 0
+            for k in sorted(hits):  # in document order: each element is found after the one before
+                position = elements.index(values[k].getparent(), position)
+                for found in hits[k]:
+                    found.add(position)
+        return chrome, crumb
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
         """The nodes whose text overlaps a match of `pattern` in the page's whole text.
@@ -693,11 +719,6 @@ def _cell_text(cell: list, page: _Page) -> str:
     if cell.__class__ is tuple:  # the usual cell: a leaf (see _Page), its own text only
         return clean(cell[_OWN_TEXT])
     nodes, removed, text = page._nodes, page.removed, page.text
-    child = cell[_INDEX] + 1
-    if cell[_AFTER] == child + 1 and nodes[child][_START] == cell[_START] and child not in removed:
-        # One child from the cell's first character (Word's <td><p>69</p></td>): a break there would only
-        # put a space before all the text, and cleaning drops leading space.
-        return _clean_cell(text[cell[_START] : cell[_END]])
     parts: list[str] = []
     cursor = cell[_START]
     j, stop = cell[_INDEX] + 1, cell[_AFTER]
@@ -727,6 +748,7 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
     trs = _rows(table, page)
     height = len(trs)
     spanning = page.spanning()  # the few cells with a rowspan or colspan, and their spans
+    nodes, removed, page_text = page._nodes, page.removed, page.text
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
@@ -735,8 +757,18 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
         for node in cells:
             while c in row:
                 c += 1
-            # the usual cell has no child (its node is a tuple, see _Page): its own text only
-            text = _clean_cell(node[_OWN_TEXT]) if node.__class__ is tuple else _cell_text(node, page)
+            if node.__class__ is tuple:  # the usual cell has no child (see _Page): its own text only
+                text = _clean_cell(node[_OWN_TEXT])
+            elif (
+                node[_AFTER] == (child := node[_INDEX] + 1) + 1
+                and nodes[child][_START] == node[_START]
+                and child not in removed
+            ):
+                # One child from the cell's first character (Word's <td><p>69</p></td>): a break there
+                # would only put a space before all the text, and cleaning drops leading space.
+                text = _clean_cell(page_text[node[_START] : node[_END]])
+            else:
+                text = _cell_text(node, page)
             span = spanning.get(node[_EL])
             if span is None:  # one cell, at a free column
                 if count >= MAX_CELLS:

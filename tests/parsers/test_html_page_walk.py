@@ -93,3 +93,32 @@ def test_the_elements_asked_are_those_asking_every_element_finds():
         picked["metadata"] += len(metadata)
         picked["crumbs"] += len(crumbs)
     assert min(picked.values()) >= 20, picked  # the pages do exercise every pass
+
+
+_MARKER_PARTS = ["nav", "NAV", "menu", "crumb", "position", "Mso", "x", "", " ", "  ", "-", "_", "\n", "dqwz", "share"]
+
+
+def test_the_marked_elements_are_those_whose_class_and_id_mark_them():
+    # Values next to each other in the page (nav then menu, a value ending in a separator) must not hide
+    # each other's markers: each element's verdict is its own "class id" search.
+    rng = random.Random(12)
+    for _ in range(200):
+        elements = []
+        for _ in range(rng.randint(1, 8)):
+            attributes = ""
+            for name in ("class", "id"):
+                if rng.random() < 0.6:
+                    value = "".join(rng.choice(_MARKER_PARTS) for _ in range(rng.randint(0, 3)))
+                    attributes += f' {name}="{value}"'
+            elements.append(f"<div{attributes}>t</div>")
+        root = html._parse(f"<html><body>{''.join(elements)}</body></html>", None)
+        page = html._Page(root)
+        chrome, crumb = page._marked(root)
+        nodes = page._nodes
+        for i, node in enumerate(nodes):
+            el = node[0]
+            if not isinstance(el.tag, str) or (el.get("class") is None and el.get("id") is None):
+                assert i not in chrome and i not in crumb
+                continue
+            assert (i in chrome) == html._chrome_marker(el.get("class"), el.get("id")), (el.get("class"), el.get("id"))
+            assert (i in crumb) == html._crumb_marker(el.get("class"), el.get("id"))
