@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import repeat
 from operator import itemgetter
 
 import lxml.etree
@@ -387,31 +387,29 @@ class _Page:
         """The nodes whose class or id marks them as furniture (_chrome_marker), and those marking a
         breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome).
 
-        Each attribute is searched alone, which finds a marker exactly where searching "class id" does
-        (no marker word holds a separator). The values of the page are searched as one text, two spaces
-        between them so that each match's separators are its own; most values (Word's MsoNormal) match
+        Each attribute is judged alone, which finds a marker exactly where searching "class id" does (no
+        marker word holds a separator), and each distinct value once: a page repeats a few values (Word's
+        MsoNormal on every paragraph), and a site's template repeats them from page to page. Most match
         nothing, and only the elements of those that do are looked for among the nodes."""
         chrome: set[int] = set()
         crumb: set[int] = set()
         elements: list[lxml.etree._Element] | None = None
         for values in (_CLASSES(root), _IDS(root)):
-            if not values:
-                continue
-            joined = "  ".join(values)
-            starts = list(accumulate((len(value) + 2 for value in values[:-1]), initial=0))
-            hits: dict[int, list[set[int]]] = {}
-            for pattern, word, found in ((_CHROME, 2, chrome), (_CRUMB_MARKER, 0, crumb)):
-                for match in pattern.finditer(joined):  # the word's start is inside its value
-                    hits.setdefault(bisect_right(starts, match.start(word)) - 1, []).append(found)
-            if not hits:
+            # The memos keep plain strings: a value as XPath gives it holds its element, and the page.
+            verdicts = {value: _markers(str(value)) for value in set(values)}
+            if not any(verdicts.values()):
                 continue
             if elements is None:
                 elements = list(map(_first, self._nodes))
             position = 0
-            for k in sorted(hits):  # in document order: each element is found after the one before
-                position = elements.index(values[k].getparent(), position)
-                for found in hits[k]:
-                    found.add(position)
+            for value in values:  # in document order: each element is found after the one before
+                marks = verdicts[value]
+                if marks:
+                    position = elements.index(value.getparent(), position)
+                    if marks[0]:
+                        chrome.add(position)
+                    if marks[1]:
+                        crumb.add(position)
         return chrome, crumb
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
@@ -548,6 +546,13 @@ def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool
 @lru_cache(maxsize=4096)
 def _chrome_marker(css_class: str | None, element_id: str | None) -> bool:
     return bool(_CHROME.search(f"{css_class or ''} {element_id or ''}"))
+
+
+@lru_cache(maxsize=4096)
+def _markers(value: str) -> tuple[bool, bool] | tuple[()]:
+    """Whether a class or id value alone marks furniture and a breadcrumb; () when neither."""
+    is_chrome, is_crumb = _chrome_marker(value, None), _crumb_marker(value, None)
+    return (is_chrome, is_crumb) if is_chrome or is_crumb else ()
 
 
 @lru_cache(maxsize=4096)
