@@ -259,8 +259,10 @@ class _Page:
         # iterwalk's start/end/comment events cost ten times this iteration.
         remaining = 0  # children of `parent` not yet ended
         row: list[list] | None = None  # the cells' nodes of `parent` when it is a <tr>
-        # The open elements' parents' nodes, their counts and cell lists.
-        stack: list[tuple[list | None, int, list[list] | None]] = []
+        # Per open element, its parent's count and cell list (its parent's node is its own node's field):
+        # two lists of plain values, where a tuple per element would be one more object for the collector.
+        counts: list[int] = []
+        rows: list[list[list] | None] = []
         for el in root.iter():
             tag = el.tag
             if tag.__class__ is str:
@@ -295,7 +297,8 @@ class _Page:
                 elif tag == "table":
                     tables.append(node)
                 if children:
-                    stack.append((parent, remaining, row))
+                    counts.append(remaining)
+                    rows.append(row)
                     parent, remaining, row = node, children, cells if tag == "tr" else None
                     continue
                 if parent is None:  # the root alone: its tail is not the page's
@@ -314,7 +317,7 @@ class _Page:
                 parent[2] = offset
                 parent[7] = count
                 tail = parent[0].tail
-                parent, remaining, row = stack.pop()
+                parent, remaining, row = parent[3], counts.pop(), rows.pop()
                 if parent is None:  # the root has ended; its tail is not the page's
                     break
                 if tail:
