@@ -505,7 +505,7 @@ class _Page:
             root = self._nodes[0][_EL]
             for side, found in enumerate((_ROWSPANS(root), _COLSPANS(root))):  # [rowspan, colspan]
                 for value in found:
-                    n = _span(value)
+                    n = _span(str(value))  # the memo keeps a plain string, not one holding its cell and page
                     if n > 1:
                         el = value.getparent()
                         pair = spans.get(el)

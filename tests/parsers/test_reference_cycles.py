@@ -40,3 +40,13 @@ def test_reading_a_page_leaves_no_reference_cycles(path: Path) -> None:
         gc.garbage.clear()
         if was:
             gc.enable()
+
+
+def test_the_memos_keep_no_element_of_a_page_read() -> None:
+    """An attribute's value as XPath gives it holds its element, and through it the whole page: the
+    memos it is looked up in must keep a plain copy, or each page with a new value stays in memory."""
+    page = b'<html><body><table><tr><td rowspan="2" class="nav">a</td><td>b</td></tr><tr><td>c</td></tr></table>'
+    parse(page + b"</body></html>", filename="page.html")
+    gc.collect()
+    values = [o for o in gc.get_objects() if isinstance(o, str) and type(o) is not str and hasattr(o, "getparent")]
+    assert [value for value in values if value.getparent().tag == "td"] == []
