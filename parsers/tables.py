@@ -702,15 +702,23 @@ def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dic
         if len(note) <= 5:  # a row's values, with the one way they were read when not the grid's
             table, row, cells, source = note[:4]
             method = note[4] if len(note) == 5 else None
+            grid, grid_index, grid_row, columns = source
+            if grid.origins is None:  # the usual row: `_provenance`'s first case for each cell, in one loop
+                how, width = _METHOD_NAMES[method or grid.method], len(columns)
+                for column, _, position in cells:
+                    src_column = columns[position] if position < width else position
+                    where = (grid_index, grid_row, src_column, None, None, None)
+                    written[(table, row, column)] = _new_provenance((table, row, column, how, rendering, *where))
+                continue
             for column, _, position in cells:
                 written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
         else:
             table, row, column, position, method, source = note
             written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
-    return tuple(
+    return tuple([
         provenance for (table, row, column), provenance in written.items()
         if (rows := tables.get(table)) is not None and (values := rows.get(row)) is not None and column in values
-    )  # fmt: skip
+    ])  # fmt: skip
 
 
 def _provenance(
