@@ -18,6 +18,7 @@ and after `_DOCUMENTS_PER_WORKER` documents.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -160,6 +161,10 @@ def _serve(connection: Connection, memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from nianbao.parsers import parse, parse_pictures
 
+    # The imported modules' objects live as long as the worker: set apart from the collector, whose full
+    # collections would otherwise walk all of them again and again as the memos grow.
+    gc.collect()
+    gc.freeze()
     start = _peak_address_space()  # the forkserver's imports: what every worker starts with
     room = memory - start
     while True:
