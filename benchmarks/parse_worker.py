@@ -8,7 +8,7 @@ the same distinct reports are read three ways, one after another in one thread, 
 the parsers' memos empty: `parse_bounded` as the flows call it (one worker kept for the thread's
 documents); the same with a fresh worker for every document (`_DOCUMENTS_PER_WORKER` = 1: how every
 document was read before workers were kept); and `nianbao.parsers.parse` called in this process, with
-no worker at all (the floor).
+no worker at all, its record turned into the dict a worker sends back (the floor).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         _bounded(*documents[0])  # the forkserver started, as in a harvest that has read one document
         kept = _rate(documents, _bounded)
         fresh = _rate(documents, _fresh_worker_each)
-        floor = _rate(documents, lambda name, data: parse(data, filename=name))
+        floor = _rate(documents, lambda name, data: parse(data, filename=name).to_dict())
         print(f"{rendering:9} {len(documents):7} {kept:13.1f} {fresh:14.1f} {floor:12.1f}", flush=True)
     return 0
 
