@@ -162,8 +162,8 @@ def _serve(connection: Connection, memory: int) -> None:
     from nianbao.parsers import parse, parse_pictures
 
     # The imported modules' objects live as long as the worker: set apart from the collector, whose full
-    # collections would otherwise walk all of them again and again as the memos grow.
-    gc.collect()
+    # collections would otherwise walk all of them again and again as the memos grow. (No collection
+    # first: it would cost a fresh worker tens of milliseconds, for the little garbage a fork leaves.)
     gc.freeze()
     start = _peak_address_space()  # the forkserver's imports: what every worker starts with
     room = memory - start
