@@ -60,13 +60,14 @@ def _parser_memos() -> list[functools._lru_cache_wrapper | Memo]:
     return memos
 
 
-def _clear_memos() -> None:
+def clear_memos() -> None:
+    """Empties every memo of the parsers (`_parser_memos`): what a new process starts with."""
     for memo in _parser_memos():
         memo.cache_clear()
 
 
 def _cold_parse(data: bytes, name: str) -> None:
-    _clear_memos()
+    clear_memos()
     parse(data, filename=name)
 
 
@@ -80,7 +81,7 @@ def first_sight(documents: list[tuple[str, bytes]], index: int, rounds: int = 3)
     name, data = documents[index]
     best = float("inf")
     for _ in range(rounds):
-        _clear_memos()
+        clear_memos()
         for other, (other_name, other_data) in enumerate(documents):
             if other != index:
                 parse(other_data, filename=other_name)
@@ -116,7 +117,7 @@ def stream(documents: list[tuple[str, bytes]]) -> tuple[float, float]:
     every memo cleared before the first: a harvest's stream of new reports."""
     rendering = rendering_of(documents[0][1], filename=documents[0][0])
     load = BASELINES[rendering][1]
-    _clear_memos()
+    clear_memos()
     for name, data in documents[:STREAM_WARMUP]:
         parse(data, filename=name)
     measured = documents[STREAM_WARMUP:]

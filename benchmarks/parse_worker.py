@@ -18,13 +18,13 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks.parse import _clear_memos, stream_documents
+from benchmarks.parse import clear_memos, stream_documents
 from nianbao.flows import parse_worker
 from nianbao.parsers import parse
 
 
 def _rate(documents: list[tuple[str, bytes]], read: Callable[[str, bytes], object]) -> float:
-    _clear_memos()
+    clear_memos()
     start = time.perf_counter()
     for name, data in documents:
         read(name, data)

@@ -31,6 +31,7 @@ from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any
 
+from nianbao.parsers import parse, parse_pictures
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.readers import READER_MODULES
 from nianbao.parsers.record import ReportRecord
@@ -76,7 +77,8 @@ def parse_bounded(
 ) -> dict[str, Any]:
     """The record of `data` as a dict, parsed in a bounded child process; ParseError with the reason.
     `ocr=False` leaves picture-only pages for later (see nianbao.parsers.parse)."""
-    return _bounded(("document", (data, url, content_type, agency, ocr)), url or "the document", bounds)
+    read = partial(parse, data, url=url, content_type=content_type, agency=agency, ocr=ocr)
+    return _bounded((read, url), url or "the document", bounds)
 
 
 def parse_pictures_bounded(
@@ -87,11 +89,17 @@ def parse_pictures_bounded(
     The wall-time bound is per picture: each costs seconds of OCR."""
     where = pictures[0][1] if pictures else "the pictures"
     scaled = replace(bounds, seconds=bounds.seconds * max(1, len(pictures)))
-    return _bounded(("pictures", (tuple(pictures), agency)), where, scaled)
+    read = partial(parse_pictures, tuple(pictures), agency=agency)
+    return _bounded((read, pictures[0][1] if pictures else None), where, scaled)
 
 
-def _bounded(request: tuple[str, tuple[Any, ...]], where: str, bounds: ParseBounds) -> dict[str, Any]:
-    """The answer of this thread's worker to one request (what to read, and its arguments)."""
+# What a worker is asked: the read to run (a parse of the bytes it holds, pickled by reference to the
+# parser's function), and the URL its errors name (None: "the document").
+_Request = tuple[Callable[[], ReportRecord], str | None]
+
+
+def _bounded(request: _Request, where: str, bounds: ParseBounds) -> dict[str, Any]:
+    """The answer of this thread's worker to one request."""
     kind, value = _worker(bounds.memory_bytes).ask(request, where, bounds.seconds)
     if kind == "record":
         return value
@@ -126,7 +134,7 @@ class _Worker:
     def usable(self) -> bool:
         return not self.done and self.served < _DOCUMENTS_PER_WORKER and self.process.is_alive()
 
-    def ask(self, request: tuple[str, tuple[Any, ...]], where: str, seconds: float) -> tuple[str, Any]:
+    def ask(self, request: _Request, where: str, seconds: float) -> tuple[str, Any]:
         self.served += 1
         try:
             self.connection.send(request)
@@ -159,8 +167,6 @@ def _serve(connection: Connection, memory: int) -> None:
     """The worker: answers requests until its parent closes the pipe, or until an answer says it was the
     last (see the module's docstring for when)."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    from nianbao.parsers import parse, parse_pictures
-
     # The imported modules' objects live as long as the worker: set apart from the collector, whose full
     # collections would otherwise walk all of them again and again as the memos grow. (No collection
     # first: it would cost a fresh worker tens of milliseconds, for the little garbage a fork leaves.)
@@ -169,17 +175,10 @@ def _serve(connection: Connection, memory: int) -> None:
     room = memory - start
     while True:
         try:
-            kind, args = connection.recv()
+            read, url = connection.recv()
         except (EOFError, OSError):
             return
-        if kind == "pictures":
-            pictures, agency = args
-            where = pictures[0][1] if pictures else None
-            answer, trusted = _answer(partial(parse_pictures, pictures, agency=agency), where, memory)
-        else:
-            data, url, content_type, agency, ocr = args
-            read = partial(parse, data, url=url, content_type=content_type, agency=agency, ocr=ocr)
-            answer, trusted = _answer(read, url, memory)
+        answer, trusted = _answer(read, url, memory)
         last = not trusted or _peak_address_space() - start > room // 2
         connection.send((*answer, last))
         if last:

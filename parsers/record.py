@@ -101,7 +101,7 @@ class Provenance(NamedTuple):
     confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(zip(PROVENANCE_FIELDS, self, strict=True))
+        return dict(_FIELDS_OF(self))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Provenance:
@@ -200,7 +200,7 @@ class ReportRecord:
             "checks": [c.to_dict() for c in self.checks],
             "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
             "parser_version": self.parser_version,
-            "provenance": list(map(dict, map(_FIELDS_OF, self.provenance))),  # `Provenance.to_dict`, C-level
+            "provenance": list(map(dict, map(_FIELDS_OF, self.provenance))),  # each `Provenance.to_dict`, C-level
         }
 
     @classmethod

@@ -699,44 +699,48 @@ def _written(notes: list[tuple], rendering: str, tables: dict[str, dict[str, dic
     its last note, in the place of its first."""
     written: dict[tuple[str, str, str], Provenance] = {}
     for note in notes:
-        if len(note) <= 5:  # a row's values, with the one way they were read when not the grid's
+        if len(note) == 6:  # one value: read as a row of one cell
+            table, row, column, position, method, source = note
+            cells: tuple[tuple[str, int, int], ...] = ((column, position, position),)
+        else:  # a row's values, with the one way they were read when not the grid's
             table, row, cells, source = note[:4]
             method = note[4] if len(note) == 5 else None
-            grid, grid_index, grid_row, columns = source
-            if grid.origins is None:  # the usual row: `_provenance`'s first case for each cell, in one loop
-                how, width = _METHOD_NAMES[method or grid.method], len(columns)
-                for column, _, position in cells:
-                    src_column = columns[position] if position < width else position
-                    where = (grid_index, grid_row, src_column, None, None, None)
-                    written[(table, row, column)] = _new_provenance((table, row, column, how, rendering, *where))
-                continue
+        grid, grid_index, grid_row, columns = source
+        width = len(columns)
+        if grid.origins is None:  # the usual grid: every cell read the grid's way, with no page or box
+            how = _METHOD_NAMES[method or grid.method]
             for column, _, position in cells:
-                written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
-        else:
-            table, row, column, position, method, source = note
-            written[(table, row, column)] = _provenance(table, row, column, position, method, source, rendering)
+                src_column = columns[position] if position < width else position
+                where = (grid_index, grid_row, src_column, None, None, None)
+                written[(table, row, column)] = _new_provenance((table, row, column, how, rendering, *where))
+            continue
+        for column, _, position in cells:
+            src_column = columns[position] if position < width else position
+            where = (grid_index, grid_row, src_column)
+            written[(table, row, column)] = _placed_provenance(table, row, column, method, grid, where, rendering)
     return tuple([
         provenance for (table, row, column), provenance in written.items()
         if (rows := tables.get(table)) is not None and (values := rows.get(row)) is not None and column in values
     ])  # fmt: skip
 
 
-def _provenance(
-    table: str, row: str, column: str, position: int, method: Method | None, source: tuple, rendering: str
+def _placed_provenance(
+    table: str,
+    row: str,
+    column: str,
+    method: Method | None,
+    grid: TableBlock,
+    where: tuple[int, int, int],
+    rendering: str,
 ) -> Provenance:
-    """One value's provenance; `source` is a `_Source` or a plain tuple of its values (`grid` notes the rows
-    it reads again so, with no named tuple built per row)."""
-    grid, grid_index, grid_row, columns = source
-    src_column = columns[position] if position < len(columns) else position
-    if grid.origins is None:  # the usual case: every cell of the grid read the grid's way
-        where = (grid_index, grid_row, src_column, None, None, None)
-        return _new_provenance((table, row, column, _METHOD_NAMES[method or grid.method], rendering, *where))
+    """One value's provenance from a grid whose reader gave each cell its origin (page, box, confidence,
+    method); `where`, its (grid index, row, column) in the reader's grids."""
+    _, grid_row, src_column = where
     try:
         origin = grid.origin(grid_row, src_column)
     except IndexError:  # a reader whose origins do not cover its grid: the grid's own method
         origin = CellOrigin(grid.method)
     how, page, bbox, confidence = method or origin.method, origin.page, origin.bbox, origin.confidence
-    where = (grid_index, grid_row, src_column)
     return Provenance(table, row, column, _METHOD_NAMES[how], rendering, *where, page, bbox, confidence)
 
 

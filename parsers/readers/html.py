@@ -723,10 +723,14 @@ _CELL_TAGS = frozenset({"td", "th"})
 
 def _cell_text(cell: list, page: _Page) -> str:
     """A cell's text with line breaks as spaces, furniture left out (as `_inline_text` reads it once
-    the furniture is gone): its slice of the page's text, a space where a <br>/<p>/<div>/<li> starts."""
-    if cell.__class__ is tuple:  # the usual cell: a leaf (see _Page), its own text only
-        return clean(cell[_OWN_TEXT])
+    the furniture is gone): its slice of the page's text, a space where a <br>/<p>/<div>/<li> starts.
+    Asked of cells with children (a leaf's text is its own, `_grid`)."""
     nodes, removed, text = page._nodes, page.removed, page.text
+    child = cell[_INDEX] + 1
+    if cell[_AFTER] == child + 1 and nodes[child][_START] == cell[_START] and child not in removed:
+        # One child from the cell's first character (Word's <td><p>69</p></td>): a break there would only
+        # put a space before all the text, and cleaning drops leading space.
+        return _clean_cell(text[cell[_START] : cell[_END]])
     parts: list[str] = []
     cursor = cell[_START]
     j, stop = cell[_INDEX] + 1, cell[_AFTER]
@@ -756,7 +760,6 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
     trs = _rows(table, page)
     height = len(trs)
     spanning = page.spanning()  # the few cells with a rowspan or colspan, and their spans
-    nodes, removed, page_text = page._nodes, page.removed, page.text
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
@@ -765,18 +768,8 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
         for node in cells:
             while c in row:
                 c += 1
-            if node.__class__ is tuple:  # the usual cell has no child (see _Page): its own text only
-                text = _clean_cell(node[_OWN_TEXT])
-            elif (
-                node[_AFTER] == (child := node[_INDEX] + 1) + 1
-                and nodes[child][_START] == node[_START]
-                and child not in removed
-            ):
-                # One child from the cell's first character (Word's <td><p>69</p></td>): a break there
-                # would only put a space before all the text, and cleaning drops leading space.
-                text = _clean_cell(page_text[node[_START] : node[_END]])
-            else:
-                text = _cell_text(node, page)
+            # the usual cell has no child (its node is a tuple, see _Page): its own text only
+            text = _clean_cell(node[_OWN_TEXT]) if node.__class__ is tuple else _cell_text(node, page)
             span = spanning.get(node[_EL])
             if span is None:  # one cell, at a free column
                 if count >= MAX_CELLS:

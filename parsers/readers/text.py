@@ -242,10 +242,10 @@ class _Lines:
             _KINDS.clear()
         kinds = list(map(_KINDS.get, raw))  # a report's lines mostly remembered
         self.text = list(map(_TEXTS.get, raw))
+        new: list[int] = []
         if not all(kinds):  # letters are never empty: a truth test, not a comparison with None
             # The lines not remembered (long paragraphs, new lines) found by C-level searches.
             at = kinds.index(None)
-            new: list[int] = []
             while True:
                 self.text[at], kinds[at] = _facts(raw[at])
                 new.append(at)
@@ -254,15 +254,13 @@ class _Lines:
                 except ValueError:
                     break
             _remember(raw, self.text, kinds, new)
-            self.kinds = "".join(kinds)
-            if "X" in self.kinds:
-                # Every tab row is in a tab table: the new ones are split and remembered here, all at once,
-                # and the tables find them remembered (one call per table cost more than the splits).
-                rows = list(compress(map(raw.__getitem__, new), map("X".__eq__, map(kinds.__getitem__, new))))
-                if rows:
-                    _new_tab_rows(rows)
-        else:
-            self.kinds = "".join(kinds)
+        self.kinds = "".join(kinds)
+        if new and "X" in self.kinds:
+            # Every tab row is in a tab table: the new ones are split and remembered here, all at once, and
+            # the tables find them remembered (one call per table cost more than the splits).
+            rows = list(compress(map(raw.__getitem__, new), map("X".__eq__, map(kinds.__getitem__, new))))
+            if rows:
+                _new_tab_rows(rows)
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
     def __len__(self) -> int:
@@ -584,11 +582,8 @@ def _new_tab_rows(lines: list[str]) -> dict[str, tuple[str, ...]]:
         fresh = dict(zip(lines, map(tuple, map(str.split, lines, repeat("\t"))), strict=True))
     else:
         fresh = dict(zip(lines, map(_clean_tab_cells, lines), strict=True))
-    if max(map(len, fresh)) <= _MEMO_LINE:
-        _TAB_CELLS.keep_all(list(fresh), list(fresh.values()))
-    else:
-        kept = [line for line in fresh if len(line) <= _MEMO_LINE]
-        _TAB_CELLS.keep_all(kept, list(map(fresh.__getitem__, kept)))
+    kept = [line for line in fresh if len(line) <= _MEMO_LINE]
+    _TAB_CELLS.keep_all(kept, list(map(fresh.__getitem__, kept)))
     return fresh
 
 
