@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 _BLANKS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "\\", "_", "__", "___"})
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(万元|元|万|件|条|个|项|次|人次|起|宗)?$")
@@ -19,18 +19,23 @@ _SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "﹣": "-", "＋": "
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A cell's reading; a named tuple, not a frozen dataclass: a report's new figures each make one,
+    and a frozen dataclass costs several times as much to build."""
+
     kind: str  # "blank" | "number" | "text"
     number: Decimal | None = None
     unit: str | None = None
 
 
 BLANK = Cell("blank")
+TEXT = Cell("text")
 
 
 @lru_cache(maxsize=65536)
 def read_cell(text: str) -> Cell:
+    if text.isascii() and text.isdecimal():  # a plain count, most new cells: nothing to normalise or match
+        return Cell("number", Decimal(text))
     compact = _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_SIGNS))
     if compact in _BLANKS:
         return BLANK
@@ -38,12 +43,12 @@ def read_cell(text: str) -> Cell:
         compact = _CHANGE_WORDS[compact[0]] + compact[1:]
     match = _NUMBER.match(compact)
     if not match:
-        return Cell("text")
+        return TEXT
     sign, digits, unit = match.groups()
     try:
         number = Decimal(digits.replace(",", ""))
     except InvalidOperation:
-        return Cell("text")
+        return TEXT
     return Cell("number", -number if sign == "-" else number, unit)
 
 

@@ -88,18 +88,37 @@ def _identity(widths: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
 @lru_cache(maxsize=4096)  # rows repeat (the template's header and label rows, rows of zeros)
 def row_masks(row: tuple[str, ...]) -> tuple[int, int, int, int]:
     """Bit masks of a row's positions: filled; holding a number; empty or a copy of the cell to the left;
-    holding text (neither a number nor a blank mark: a label). Each cell is read once for all four."""
+    holding text (neither a number nor a blank mark: a label). Each cell is read once for all four, by
+    one remembered step (`_cell_kind`): a report's new data rows each cost this once."""
     filled = numbers = repeats = texts = 0
-    for j, cell in enumerate(row):
+    bit = 1
+    left = None  # the cell to the left; none before the first
+    for cell in row:
         if cell:
-            filled |= 1 << j
-            if is_number(cell):
-                numbers |= 1 << j
-            elif not is_value(cell):
-                texts |= 1 << j
-        if not cell or (j and cell == row[j - 1]):
-            repeats |= 1 << j
+            filled |= bit
+            kind = _cell_kind(cell)
+            if kind is _NUMBER:
+                numbers |= bit
+            elif kind is _TEXT:
+                texts |= bit
+            if cell == left:
+                repeats |= bit
+        else:
+            repeats |= bit
+        left = cell
+        bit <<= 1
     return filled, numbers, repeats, texts
+
+
+_NUMBER, _BLANK_MARK, _TEXT = "number", "blank mark", "text"  # a filled cell's kind (`_cell_kind`)
+
+
+@lru_cache(maxsize=65536)  # cells repeat across rows and reports (labels, small counts, blanks)
+def _cell_kind(cell: str) -> str:
+    """What a filled cell holds: a number, a blank mark (-, /, —), or text."""
+    if is_number(cell):
+        return _NUMBER
+    return _BLANK_MARK if is_value(cell) else _TEXT
 
 
 @lru_cache(maxsize=1024)  # grids repeat their shape: the same choices of columns each time

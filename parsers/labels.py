@@ -67,6 +67,8 @@ EXACT, NO_PREFIX, NOTE_ADDED, QUALIFIER_MISSING, TYPO = 1.0, 0.95, 0.9, 0.85, 0.
 @lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """The comparable form of a label: NFKC, Simplified, unified punctuation, no quotes, no whitespace."""
+    if text.isascii():  # a number, most often: NFKC leaves ASCII as it is, and it has no Han to convert
+        return text if text.isdecimal() else _SPACE.sub("", text.translate(_TRANSLATE))
     text = unicodedata.normalize("NFKC", text)
     if _HAN.search(text):
         text = _TO_SIMPLIFIED.convert(text)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
 from itertools import groupby, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter, eq, itemgetter
 from typing import NamedTuple
 
 from nianbao.parsers.cells import is_number, read_cell
@@ -845,7 +845,10 @@ def _label_cells(row: tuple[str, ...], texts: int) -> tuple[tuple[str, ...], int
     """The distinct non-empty label cells of a row (outermost first; a merged cell's copies once) and the
     index of the last one; `texts`, the row's text cells as a mask (`row_masks`)."""
     label_end = texts.bit_length() - 1
-    return tuple(map(_FIRST, groupby(filter(None, row[: label_end + 1])))), label_end
+    labels = tuple(filter(None, row[: label_end + 1]))
+    if len(labels) > 1 and any(map(eq, labels[1:], labels)):  # a merged cell's copies, taken once
+        labels = tuple(map(_FIRST, groupby(labels)))
+    return labels, label_end
 
 
 @dataclass(frozen=True)
