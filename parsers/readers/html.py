@@ -215,7 +215,7 @@ _COLSPANS = lxml.etree.XPath("//*/@colspan")
 _TAG = attrgetter("tag")
 _TEXT = attrgetter("text")
 _TAIL = attrgetter("tail")
-_SPECIAL = ("tr", "table", *_DROP_TAGS, lxml.etree.Comment, lxml.etree.ProcessingInstruction, lxml.etree.Entity)
+_DROPPED = (*_DROP_TAGS, lxml.etree.Comment, lxml.etree.ProcessingInstruction, lxml.etree.Entity)
 
 # Every class and id attribute of the page, each giving its element (getparent): an XPath per attribute
 # is far cheaper than asking every element, and than asking libxml2 for the elements having either.
@@ -241,9 +241,8 @@ class _Page:
     are indices into parallel lists of plain values: per node its text's start and end in the page's
     text (`_starts`, `_ends`), its parent's index (`_parents`, -1 for the root), its tag (`_tags`, "" for
     a comment) and the index after its subtree (`_afters`; a leaf's is its own plus one). Ints and
-    strings are no work for the garbage collector, where a tuple per node (and the element proxies,
-    kept for the page's life) made every page's hundreds of nodes collector work at first sight: the
-    proxies live only while the page is read here.
+    strings are no work for the garbage collector, where a tuple per node made every page's hundreds
+    of nodes collector work at first sight. The element proxies are one list (`_elements`, by index).
     """
 
     def __init__(self, root: lxml.etree._Element) -> None:
@@ -253,24 +252,17 @@ class _Page:
         sizes = list(map(len, elements))  # children, comments too
         tails = list(map(_TAIL, elements))
         tails[0] = None  # the root's tail is not the page's
-        # The nodes a pass below looks for by kind, found by libxml2 (a C-level match of each node's name or
-        # type) and placed among the nodes by identity (list.index, from the one before: one C-level scan).
-        trs: list[int] = []
-        tables: list[int] = []
-        dropped: list[int] = []  # comments and elements of _DROP_TAGS
+        # Comments and the elements of _DROP_TAGS (a page's <head>, mostly), found by libxml2 (a C-level match
+        # of each node's name or type) and placed among the nodes by identity (list.index, from the one
+        # before: one C-level scan, which stops at the last of them).
+        dropped: list[int] = []
         position = 0
-        for special in root.iter(*_SPECIAL):
-            position = elements.index(special, position)
-            tag = tags[position]
-            if tag == "tr":
-                trs.append(position)
-            elif tag == "table":
-                tables.append(position)
-            else:
-                dropped.append(position)
-                if tag.__class__ is not str:  # a comment's or processing instruction's text is not text
-                    tags[position] = ""
-                    texts[position] = None
+        for node in root.iter(*_DROPPED):
+            position = elements.index(node, position)
+            dropped.append(position)
+            if tags[position].__class__ is not str:  # a comment's or processing instruction's text is not text
+                tags[position] = ""
+                texts[position] = None
         starts: list[int] = []
         ends: list[int] = []
         parents: list[int] = []
@@ -314,9 +306,10 @@ class _Page:
                 remaining -= 1
         self.text = text = "".join(pieces)
         self._starts, self._ends, self._parents, self._tags, self._afters = starts, ends, parents, tags, afters
-        self._tr_indices = trs
-        self._table_indices = tables
-        self._spans = _spans(root, elements) if trs else {}
+        self._table_indices = tables = _indices(tags, "table", 0, len(tags))
+        # The cells with a rowspan or colspan over 1, by element: the grid asks a cell's by its node's element.
+        self._elements = elements
+        self._spans = _spans(root) if tables else {}
         chrome_named, crumb_named = self._marked(root, elements)
 
         self.meta = [elements[i] for i in dropped if tags[i] == "meta"]
@@ -503,23 +496,34 @@ def _row_cells(tr: int, page: _Page) -> list[int]:
     return cells
 
 
-def _spans(root: lxml.etree._Element, elements: list[lxml.etree._Element]) -> dict[int, list[int]]:
-    """The nodes with a rowspan or colspan over 1 (the few cells a grid must spread), each with its
+def _spans(root: lxml.etree._Element) -> dict[lxml.etree._Element, list[int]]:
+    """The elements with a rowspan or colspan over 1 (the few cells a grid must spread), each with its
     [rowspan, colspan], found once per page from the attributes' values (Word writes rowspan=1 colspan=1
     on many cells: those are plain cells). The values found here are the ones the cell's own attributes
     hold, so no cell is asked again."""
-    spans: dict[int, list[int]] = {}
+    spans: dict[lxml.etree._Element, list[int]] = {}
     for side, found in enumerate((_ROWSPANS(root), _COLSPANS(root))):  # [rowspan, colspan]
-        position = 0
-        for value in found:  # in document order: each element is found after the one before
+        for value in found:
             n = _span(str(value))  # the memo keeps a plain string, not one holding its cell and page
             if n > 1:
-                position = elements.index(value.getparent(), position)
-                pair = spans.get(position)
+                el = value.getparent()
+                pair = spans.get(el)
                 if pair is None:
-                    pair = spans[position] = [1, 1]
+                    pair = spans[el] = [1, 1]
                 pair[side] = n
     return spans
+
+
+def _indices(tags: list[str], tag: str, first: int, after: int) -> list[int]:
+    """The nodes of one tag among `first`..`after`, by C-level searches of the tags (string comparisons)."""
+    found: list[int] = []
+    try:
+        i = tags.index(tag, first, after)
+        while True:
+            found.append(i)
+            i = tags.index(tag, i + 1, after)
+    except ValueError:
+        return found
 
 
 def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool:
@@ -697,8 +701,7 @@ def _rows(table: int, page: _Page) -> list[list[int]]:
     """Per <tr> of the table (furniture left out), its <td>/<th> children's nodes, in document order."""
     first, after = table + 1, page._afters[table]
     ordered = page.removed_in_order
-    indices = page._tr_indices
-    trs = indices[bisect_left(indices, first) : bisect_left(indices, after)]
+    trs = _indices(page._tags, "tr", first, after)
     if bisect_left(ordered, first) == bisect_left(ordered, after):  # the usual table: each <tr>'s children
         return [_row_cells(tr, page) for tr in trs]
     # Rare: furniture inside the table.
@@ -752,7 +755,7 @@ def _grid(table: int, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bo
     trs = _rows(table, page)
     height = len(trs)
     spanning = page._spans  # the few cells with a rowspan or colspan, and their spans
-    starts, ends, afters, page_text = page._starts, page._ends, page._afters, page.text
+    starts, ends, afters, page_text, elements = page._starts, page._ends, page._afters, page.text, page._elements
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
@@ -766,7 +769,7 @@ def _grid(table: int, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bo
                 text = _clean_cell(page_text[starts[node] : ends[node]])
             else:
                 text = _cell_text(node, page)
-            span = spanning.get(node)
+            span = spanning.get(elements[node])
             if span is None:  # one cell, at a free column
                 if count >= MAX_CELLS:
                     truncated = True
