@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import repeat
-from operator import itemgetter
+from operator import attrgetter
 
 import lxml.etree
 
@@ -210,13 +210,12 @@ _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 _ROWSPANS = lxml.etree.XPath("//*/@rowspan")
 _COLSPANS = lxml.etree.XPath("//*/@colspan")
 
-# A node's fields (_Page): the element, its text's start and end in the page's text, its parent's node, its
-# index, its tag, its own text (el.text, "" for none), and the index of the first node after its subtree; a
-# <tr> with children has a ninth, the position of its <td>/<th> children's nodes in _Page._row_cells.
-_EL, _START, _END, _PARENT, _INDEX, _NODE_TAG, _OWN_TEXT, _AFTER, _CELLS = range(9)
-_first = itemgetter(_EL)
-_start_of = itemgetter(_START)
-_index_of = itemgetter(_INDEX)
+# What the walk asks of every element, each in one C-level pass over the elements (a getter asked from
+# Python costs several times more than from map()).
+_TAG = attrgetter("tag")
+_TEXT = attrgetter("text")
+_TAIL = attrgetter("tail")
+_DROPPED = (*_DROP_TAGS, lxml.etree.Comment, lxml.etree.ProcessingInstruction, lxml.etree.Entity)
 
 # Every class and id attribute of the page, each giving its element (getparent): an XPath per attribute
 # is far cheaper than asking every element, and than asking libxml2 for the elements having either.
@@ -237,158 +236,140 @@ class _Page:
     starting inside it (`_overlapping`). libxml2's HTML parser gives tags in lower case, so tags are
     compared as they come. Every verdict is about the tree as parsed: the tree is never changed (the
     flow skips the furniture, see _Flow), and no furniture verdict depends on what a removal would change.
+
+    The nodes (elements, comments and processing instructions, in document order, as iter() yields them)
+    are indices into parallel lists of plain values: per node its text's start and end in the page's
+    text (`_starts`, `_ends`), its parent's index (`_parents`, -1 for the root), its tag (`_tags`, "" for
+    a comment) and the index after its subtree (`_afters`; a leaf's is its own plus one). Ints and
+    strings are no work for the garbage collector, where a tuple per node made every page's hundreds
+    of nodes collector work at first sight. The element proxies are one list (`_elements`, by index).
     """
 
     def __init__(self, root: lxml.etree._Element) -> None:
-        pieces: list[str] = []
+        elements = list(root.iter())
+        tags = list(map(_TAG, elements))
+        texts = list(map(_TEXT, elements))
+        sizes = list(map(len, elements))  # children, comments too
+        tails = list(map(_TAIL, elements))
+        tails[0] = None  # the root's tail is not the page's
+        # Comments and the elements of _DROP_TAGS (a page's <head>, mostly), found by libxml2 (a C-level match
+        # of each node's name or type) and placed among the nodes by identity (list.index, from the one
+        # before: one C-level scan, which stops at the last of them).
+        dropped: list[int] = []
+        position = 0
+        for node in root.iter(*_DROPPED):
+            position = elements.index(node, position)
+            dropped.append(position)
+            if tags[position].__class__ is not str:  # a comment's or processing instruction's text is not text
+                tags[position] = ""
+                texts[position] = None
+        starts: list[int] = []
+        ends: list[int] = []
+        parents: list[int] = []
+        afters = list(range(1, len(elements) + 1))  # a leaf's; an element's with children set at its end
+        start, end, parent_of = starts.append, ends.append, parents.append
+        pieces: list[str] = []  # the page's text nodes, in order
         add = pieces.append
-        offset = count = 0
-        # Per node, in document order, comments too: (element, text start, text end, parent's node, index,
-        # tag ("" for a comment), own text, index after its subtree) (see _EL … _CELLS), a list for an
-        # element with children, a tuple for a leaf.
-        nodes: list[list] = []
-        new = nodes.append
-        dropped: list[list] = []  # comments and elements of _DROP_TAGS
-        trs: list[list] = []  # the <tr> elements' nodes
-        row_cells: list[list[list]] = []  # per <tr>, its <td>/<th> children's nodes
-        tables: list[list] = []  # the <table> elements' nodes
-        parent: list | None = None  # the innermost open element's node
-        # One C-level pass over the elements in document order (iter() yields comments and processing
-        # instructions too, as len() counts them): an element ends when its last child has, so a count of
-        # the children still to come per open element gives every end without asking for end events.
-        # iterwalk's start/end/comment events cost ten times this iteration.
+        offset = index = 0
+        parent = -1  # the innermost open element
+        # One pass in document order: an element ends when its last child has, so a count of the children
+        # still to come per open element gives every end without asking for end events.
         remaining = 0  # children of `parent` not yet ended
-        row: list[list] | None = None  # the cells' nodes of `parent` when it is a <tr>
-        # Per open element, its parent's count and cell list (its parent's node is its own node's field):
-        # two lists of plain values, where a tuple per element would be one more object for the collector.
-        counts: list[int] = []
-        rows: list[list[list] | None] = []
-        for el in root.iter():
-            tag = el.tag
-            if tag.__class__ is str:
-                text = el.text
-                children = len(el)
-                end = offset
-                if text:
-                    end += len(text)
-                    add(text)
-                # A leaf (most elements, most cells) is complete at once, a tuple; an element with children
-                # gets a list, its end and the index after it set when its last child ends.
-                if children:
-                    node = [el, offset, end, parent, count, tag, text or "", 0]
-                else:
-                    node = (el, offset, end, parent, count, tag, text or "", count + 1)
-                offset = end
-                new(node)
-                count += 1
-                if tag in _CELL_TAGS:
-                    if row is not None:  # the cells of a <tr> are noted as they come, in its list
-                        row.append(node)
-                elif tag in _DROP_TAGS:
-                    dropped.append(node)
-                elif tag == "tr":
-                    trs.append(node)
-                    # Its cells are noted by the row's position: a node holding its children's nodes,
-                    # which hold it as parent, would make every page's nodes and tree a reference cycle,
-                    # left for the garbage collector.
-                    if children:
-                        node.append(len(row_cells))
-                    row_cells.append(cells := [])
-                elif tag == "table":
-                    tables.append(node)
-                if children:
-                    counts.append(remaining)
-                    rows.append(row)
-                    parent, remaining, row = node, children, cells if tag == "tr" else None
-                    continue
-                if parent is None:  # the root alone: its tail is not the page's
-                    break
-            else:  # a comment's or processing instruction's text is not text: it spans nothing
-                node = (el, offset, offset, parent, count, "", "", count + 1)
-                new(node)
-                count += 1
-                dropped.append(node)
-            tail = el.tail
+        counts: list[int] = []  # per open element, its parent's `remaining`
+        for text, children, tail in zip(texts, sizes, tails, strict=True):
+            start(offset)
+            if text:
+                offset += len(text)
+                add(text)
+            end(offset)
+            parent_of(parent)
+            if children:
+                counts.append(remaining)
+                parent, remaining = index, children
+                index += 1
+                continue
+            index += 1
             if tail:
-                add(tail)
                 offset += len(tail)
+                add(tail)
             remaining -= 1
             while not remaining:  # `parent`'s last child has ended: so has it
-                parent[2] = offset
-                parent[7] = count
-                tail = parent[0].tail
-                parent, remaining, row = parent[3], counts.pop(), rows.pop()
-                if parent is None:  # the root has ended; its tail is not the page's
+                ends[parent] = offset
+                afters[parent] = index
+                tail = tails[parent]
+                parent, remaining = parents[parent], counts.pop()
+                if parent < 0:  # the root has ended
                     break
                 if tail:
-                    add(tail)
                     offset += len(tail)
+                    add(tail)
                 remaining -= 1
         self.text = text = "".join(pieces)
-        self._nodes = nodes
-        self._starts = list(map(_start_of, nodes))
-        self._tr_indices = list(map(_index_of, trs))
-        self._table_indices = list(map(_index_of, tables))
-        self._row_cells = row_cells
-        chrome_named, crumb_named = self._marked(root)
+        self._starts, self._ends, self._parents, self._tags, self._afters = starts, ends, parents, tags, afters
+        self._table_indices = tables = _indices(tags, "table", 0, len(tags))
+        # The cells with a rowspan or colspan over 1, by element: the grid asks a cell's by its node's element.
+        self._elements = elements
+        self._spans = _spans(root) if tables else {}
+        chrome_named, crumb_named = self._marked(root, elements)
 
-        self.meta = [node[_EL] for node in dropped if node[_NODE_TAG] == "meta"]
-        titles = [node for node in dropped if node[_NODE_TAG] == "title" and node[_EL] is not root]
-        self.title = (clean(text[titles[0][1] : titles[0][2]]) or None) if titles else None
+        self.meta = [elements[i] for i in dropped if tags[i] == "meta"]
+        titles = [i for i in dropped if tags[i] == "title" and i]
+        self.title = (clean(text[starts[titles[0]] : ends[titles[0]]]) or None) if titles else None
 
         # The elements a key or furniture word may stand in, their verdicts given by their own text below.
         worded = self._overlapping(_WORDS_LOOSE)
         self.metadata_candidates: list[lxml.etree._Element] = []
         for i in sorted(worded):
-            el, start, end = nodes[i][:3]
-            if nodes[i][_NODE_TAG] in _META_TAGS and end - start <= 600 and _KEY_WORD.search(text, start, end):
-                self.metadata_candidates.append(el)
+            a, b = starts[i], ends[i]
+            if tags[i] in _META_TAGS and b - a <= 600 and _KEY_WORD.search(text, a, b):
+                self.metadata_candidates.append(elements[i])
 
         self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
         for i in sorted(crumb_named | self._starting_before("位", 40)):
-            el, start, end = nodes[i][:3]
-            if nodes[i][_NODE_TAG] not in _CRUMB_TAGS or end - start > 600:
+            a, b = starts[i], ends[i]
+            if tags[i] not in _CRUMB_TAGS or b - a > 600:
                 continue
             marked = i in crumb_named
             # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
-            head = min(start + 40, end)
-            if marked or (text.find("位", start, head) >= 0 and _CRUMB_TEXT.match(clean(text[start:head]))):
-                self.crumb_candidates.append((el, bool(marked)))
+            head = min(a + 40, b)
+            if marked or (text.find("位", a, head) >= 0 and _CRUMB_TEXT.match(clean(text[a:head]))):
+                self.crumb_candidates.append((elements[i], bool(marked)))
 
         # Furniture: what the parser drops, and elements a marker, a metadata block or furniture words
         # may make furniture (no other element can be, see _is_chrome).
-        holding_table: set[int] = set()  # the nodes with a <table> below them, up the parents' nodes
+        holding_table: set[int] = set()  # the nodes with a <table> below them, up the parents
         for table in tables:
-            ancestor = table[_PARENT]
-            while ancestor is not None and ancestor[_INDEX] not in holding_table:
-                holding_table.add(ancestor[_INDEX])
-                ancestor = ancestor[_PARENT]
-        furniture = {node[4] for node in dropped if node[0] is not root}
+            ancestor = parents[table]
+            while ancestor >= 0 and ancestor not in holding_table:
+                holding_table.add(ancestor)
+                ancestor = parents[ancestor]
+        furniture = {i for i in dropped if i}
         for i in chrome_named | worded:
-            el, start, end = nodes[i][:3]
-            tag = nodes[i][_NODE_TAG]
+            tag = tags[i]
             # An element holding no key and no furniture word is furniture by its marker alone, which
             # neither a text tag nor a table can be (_is_chrome): most marked elements, Word's
             # <p class=MsoNormal>, are let go without cleaning their text.
             if i not in worded and (tag in _TEXT_TAGS or tag == "table"):
                 continue
+            a, b = starts[i], ends[i]
             if (
                 tag
-                and el is not root
+                and i
                 and tag not in _NEVER_CHROME
-                and end - start <= 1200
+                and b - a <= 1200
                 and i not in holding_table
-                and _is_chrome(el, tag, i in chrome_named, text[start:end])
+                and _is_chrome(elements[i], tag, i in chrome_named, text[a:b])
             ):
                 furniture.add(i)
         self.removed = frozenset(furniture)
         self.removed_in_order = sorted(furniture)
-        self._spanning: dict[lxml.etree._Element, list[int]] | None = None
-        self.furniture = [nodes[i][0] for i in self.removed_in_order]
+        self.furniture = [elements[i] for i in self.removed_in_order]
 
-    def _marked(self, root: lxml.etree._Element) -> tuple[set[int], set[int]]:
+    @staticmethod
+    def _marked(root: lxml.etree._Element, elements: list[lxml.etree._Element]) -> tuple[set[int], set[int]]:
         """The nodes whose class or id marks them as furniture (_chrome_marker), and those marking a
-        breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome).
+        breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome). `elements`
+        are the nodes' elements, root.iter() in order.
 
         Each attribute is judged alone, which finds a marker exactly where searching "class id" does (no
         marker word holds a separator), and each distinct value once: a page repeats a few values (Word's
@@ -396,14 +377,11 @@ class _Page:
         nothing, and only the elements of those that do are looked for among the nodes."""
         chrome: set[int] = set()
         crumb: set[int] = set()
-        elements: list[lxml.etree._Element] | None = None
         for values in (_CLASSES(root), _IDS(root)):
             # The memos keep plain strings: a value as XPath gives it holds its element, and the page.
             verdicts = {value: _markers(str(value)) for value in set(values)}
             if not any(verdicts.values()):
                 continue
-            if elements is None:
-                elements = list(map(_first, self._nodes))
             position = 0
             for value in values:  # in document order: each element is found after the one before
                 marks = verdicts[value]
@@ -424,29 +402,29 @@ class _Page:
         elements starting inside (a, b).
         """
         found: set[int] = set()
-        nodes, starts = self._nodes, self._starts
+        starts, ends, parents = self._starts, self._ends, self._parents
         for match in pattern.finditer(self.text):
             a, b = match.span()
             first_after = bisect_right(starts, a)
             found.update(range(first_after, bisect_left(starts, b, first_after)))
-            node = nodes[first_after - 1] if first_after else None  # the last element starting at or before a
-            while node is not None and node[2] <= a:  # up to the innermost element holding position a
-                node = node[3]
+            node = first_after - 1  # the last element starting at or before a (-1: none)
+            while node >= 0 and ends[node] <= a:  # up to the innermost element holding position a
+                node = parents[node]
             # A node already found has its ancestors found too (each was found with its ancestors, or
             # started inside a match whose innermost holder's ancestors are its own): the walk stops there.
-            while node is not None and node[4] not in found:
-                found.add(node[4])
-                node = node[3]
+            while node >= 0 and node not in found:
+                found.add(node)
+                node = parents[node]
         return found
 
     def _starting_before(self, word: str, within: int) -> set[int]:
         """The nodes whose text holds `word` in its first `within` characters."""
         found: set[int] = set()
-        nodes, starts, text = self._nodes, self._starts, self.text
+        starts, ends, text = self._starts, self._ends, self.text
         position = text.find(word)
         while position >= 0:
             for i in range(bisect_left(starts, position - within + 1), bisect_right(starts, position)):
-                if nodes[i][2] > position:
+                if ends[i] > position:
                     found.add(i)
             position = text.find(word, position + 1)
         return found
@@ -495,35 +473,57 @@ class _Page:
                 return last[0]
         return None
 
-    def spanning(self) -> dict[lxml.etree._Element, list[int]]:
-        """The elements with a rowspan or colspan over 1 (the few cells a grid must spread), each with its
-        [rowspan, colspan], found once per page from the attributes' values (Word writes rowspan=1
-        colspan=1 on many cells: those are plain cells). The values found here are the ones the cell's
-        own attributes hold, so no cell is asked again."""
-        if self._spanning is None:
-            spans: dict[lxml.etree._Element, list[int]] = {}
-            root = self._nodes[0][_EL]
-            for side, found in enumerate((_ROWSPANS(root), _COLSPANS(root))):  # [rowspan, colspan]
-                for value in found:
-                    n = _span(str(value))  # the memo keeps a plain string, not one holding its cell and page
-                    if n > 1:
-                        el = value.getparent()
-                        pair = spans.get(el)
-                        if pair is None:
-                            pair = spans[el] = [1, 1]
-                        pair[side] = n
-            self._spanning = spans
-        return self._spanning
-
-    def body(self) -> list:
+    def body(self) -> int:
         """The node the article's flow starts from: the root's <body>, else the root."""
-        nodes = self._nodes
+        tags, afters = self._tags, self._afters
         i = 1
-        while i < len(nodes):  # the root's children, one subtree at a time
-            if nodes[i][_NODE_TAG] == "body":
-                return nodes[i]
-            i = nodes[i][_AFTER]
-        return nodes[0]
+        while i < len(tags):  # the root's children, one subtree at a time
+            if tags[i] == "body":
+                return i
+            i = afters[i]
+        return 0
+
+
+def _row_cells(tr: int, page: _Page) -> list[int]:
+    """A <tr>'s <td>/<th> children's nodes, in document order."""
+    tags, afters = page._tags, page._afters
+    cells: list[int] = []
+    j, stop = tr + 1, afters[tr]
+    while j < stop:
+        if tags[j] in _CELL_TAGS:
+            cells.append(j)
+        j = afters[j]
+    return cells
+
+
+def _spans(root: lxml.etree._Element) -> dict[lxml.etree._Element, list[int]]:
+    """The elements with a rowspan or colspan over 1 (the few cells a grid must spread), each with its
+    [rowspan, colspan], found once per page from the attributes' values (Word writes rowspan=1 colspan=1
+    on many cells: those are plain cells). The values found here are the ones the cell's own attributes
+    hold, so no cell is asked again."""
+    spans: dict[lxml.etree._Element, list[int]] = {}
+    for side, found in enumerate((_ROWSPANS(root), _COLSPANS(root))):  # [rowspan, colspan]
+        for value in found:
+            n = _span(str(value))  # the memo keeps a plain string, not one holding its cell and page
+            if n > 1:
+                el = value.getparent()
+                pair = spans.get(el)
+                if pair is None:
+                    pair = spans[el] = [1, 1]
+                pair[side] = n
+    return spans
+
+
+def _indices(tags: list[str], tag: str, first: int, after: int) -> list[int]:
+    """The nodes of one tag among `first`..`after`, by C-level searches of the tags (string comparisons)."""
+    found: list[int] = []
+    try:
+        i = tags.index(tag, first, after)
+        while True:
+            found.append(i)
+            i = tags.index(tag, i + 1, after)
+    except ValueError:
+        return found
 
 
 def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool:
@@ -610,39 +610,40 @@ class _Flow:
         self._page = page
         self._buffer: list[str] = []
 
-    def read(self, top: list) -> None:
-        nodes, removed, text, add = self._page._nodes, self._page.removed, self._page.text, self._buffer.append
-        cursor = top[_START]
-        blocks: list[list] = []  # the open block elements' nodes, innermost last
-        i, stop = top[_INDEX], top[_AFTER]
+    def read(self, top: int) -> None:
+        page = self._page
+        removed, text, add = page.removed, page.text, self._buffer.append
+        starts, ends, tags, afters = page._starts, page._ends, page._tags, page._afters
+        cursor = starts[top]
+        blocks: list[int] = []  # the open block elements' nodes, innermost last
+        i, stop = top, afters[top]
         while i < stop:
-            node = nodes[i]
-            while blocks and blocks[-1][_AFTER] <= i:  # blocks ending before this node: their text is complete
-                end = blocks.pop()[_END]
+            while blocks and afters[blocks[-1]] <= i:  # blocks ending before this node: their text is complete
+                end = ends[blocks.pop()]
                 add(text[cursor:end])
                 cursor = end
                 self._flush()
-            tag = node[_NODE_TAG]
-            if i in removed or tag == "br" or (tag == "table" and not self._is_layout(node)):
-                add(text[cursor : node[_START]])
+            tag = tags[i]
+            if i in removed or tag == "br" or (tag == "table" and not self._is_layout(i)):
+                add(text[cursor : starts[i]])
                 if tag == "br" and i not in removed:
                     add(_LINE_BREAK)
                 elif tag == "table" and i not in removed:
                     self._flush()
-                    self._table(node)
-                cursor = node[_END]  # its tail follows, as it would after a removal
-                i = node[_AFTER]
+                    self._table(i)
+                cursor = ends[i]  # its tail follows, as it would after a removal
+                i = afters[i]
                 continue
             if tag == "img":
                 self.images += 1
             elif tag in _BLOCK_TAGS:
-                add(text[cursor : node[_START]])
-                cursor = node[_START]
+                add(text[cursor : starts[i]])
+                cursor = starts[i]
                 self._flush()
-                blocks.append(node)
+                blocks.append(i)
             i += 1
         while blocks:
-            end = blocks.pop()[_END]
+            end = ends[blocks.pop()]
             add(text[cursor:end])
             cursor = end
             self._flush()
@@ -659,15 +660,15 @@ class _Flow:
             if text:
                 self.blocks.append(TextBlock(text))
 
-    def _is_layout(self, table: list) -> bool:
+    def _is_layout(self, table: int) -> bool:
         """A table holding tables (left after the furniture) lays out the page; its cells are flow, not data."""
         page = self._page
         # The tables inside it are the <table> nodes after it and before the end of its subtree.
         indices = page._table_indices
-        inside = indices[bisect_right(indices, table[_INDEX]) : bisect_left(indices, table[_AFTER])]
-        return any(not _under_removed(page._nodes[i], table, page.removed) for i in inside)
+        inside = indices[bisect_right(indices, table) : bisect_left(indices, page._afters[table])]
+        return any(not _under_removed(i, table, page) for i in inside)
 
-    def _table(self, table: list) -> None:
+    def _table(self, table: int) -> None:
         rows, self.last_row_extent, truncated = _grid(table, self._page)
         if truncated:
             self.warnings.append(("table_truncated", f"a table exceeds {MAX_CELLS} cells; the rest was dropped"))
@@ -677,12 +678,13 @@ class _Flow:
             self.blocks.append(TableBlock(rows))
 
 
-def _under_removed(node: list, top: list, removed: frozenset[int]) -> bool:
+def _under_removed(node: int, top: int, page: _Page) -> bool:
     """Whether a node or one of its ancestors below `top` is furniture."""
-    while node is not top:
-        if node[_INDEX] in removed:
+    removed, parents = page.removed, page._parents
+    while node != top:
+        if node in removed:
             return True
-        node = node[_PARENT]
+        node = parents[node]
     return False
 
 
@@ -695,62 +697,55 @@ def _span(value: str | None) -> int:
     return max(1, min(int(match), MAX_SPAN)) if match else 1
 
 
-def _rows(table: list, page: _Page) -> list[list[list]]:
+def _rows(table: int, page: _Page) -> list[list[int]]:
     """Per <tr> of the table (furniture left out), its <td>/<th> children's nodes, in document order."""
-    nodes, removed = page._nodes, page.removed
-    first, after = table[_INDEX] + 1, table[_AFTER]
+    first, after = table + 1, page._afters[table]
     ordered = page.removed_in_order
+    trs = _indices(page._tags, "tr", first, after)
     if bisect_left(ordered, first) == bisect_left(ordered, after):  # the usual table: each <tr>'s children
-        indices = page._tr_indices
-        return page._row_cells[bisect_left(indices, first) : bisect_left(indices, after)]
+        return [_row_cells(tr, page) for tr in trs]
     # Rare: furniture inside the table.
-    parts = [node for node in nodes[first:after] if node[_NODE_TAG] in _ROW_TAGS]
-    parts = [node for node in parts if not _under_removed(node, table, removed)]
-    rows: list[list[list]] = []
-    cells_of: dict[int, list[list]] = {}  # a <tr>'s index -> its cells
-    for node in parts:
-        if node[_NODE_TAG] == "tr":
-            rows.append(cells := [])
-            cells_of[node[_INDEX]] = cells
-        elif (cells := cells_of.get(node[_PARENT][_INDEX])) is not None:  # a <td>/<th> of a <tr>
-            cells.append(node)
-    return rows
+    return [
+        [cell for cell in _row_cells(tr, page) if not _under_removed(cell, table, page)]
+        for tr in trs
+        if not _under_removed(tr, table, page)
+    ]
 
 
 _ROW_TAGS = frozenset({"tr", "td", "th"})
 _CELL_TAGS = frozenset({"td", "th"})
 
 
-def _cell_text(cell: list, page: _Page) -> str:
+def _cell_text(cell: int, page: _Page) -> str:
     """A cell's text with line breaks as spaces, furniture left out (as `_inline_text` reads it once
     the furniture is gone): its slice of the page's text, a space where a <br>/<p>/<div>/<li> starts.
     Asked of cells with children (a leaf's text is its own, `_grid`)."""
-    nodes, removed, text = page._nodes, page.removed, page.text
-    child = cell[_INDEX] + 1
-    if cell[_AFTER] == child + 1 and nodes[child][_START] == cell[_START] and child not in removed:
+    starts, ends, tags, afters = page._starts, page._ends, page._tags, page._afters
+    removed, text = page.removed, page.text
+    child = cell + 1
+    if afters[cell] == child + 1 and starts[child] == starts[cell] and child not in removed:
         # One child from the cell's first character (Word's <td><p>69</p></td>): a break there would only
         # put a space before all the text, and cleaning drops leading space.
-        return _clean_cell(text[cell[_START] : cell[_END]])
+        return _clean_cell(text[starts[cell] : ends[cell]])
     parts: list[str] = []
-    cursor = cell[_START]
-    j, stop = cell[_INDEX] + 1, cell[_AFTER]
+    cursor = starts[cell]
+    j, stop = child, afters[cell]
     while j < stop:
-        node = nodes[j]
         if j in removed:  # all of it goes (comments and <script> too), its tail stays
-            parts.append(text[cursor : node[_START]])
-            cursor = node[_END]
-            j = node[_AFTER]
+            parts.append(text[cursor : starts[j]])
+            cursor = ends[j]
+            j = afters[j]
             continue
-        if node[_NODE_TAG] in _INLINE_BREAKS:
-            parts.append(text[cursor : node[_START]])
+        if tags[j] in _INLINE_BREAKS:
+            parts.append(text[cursor : starts[j]])
             parts.append(" ")
-            cursor = node[_START]
+            cursor = starts[j]
         j += 1
-    parts.append(text[cursor : cell[_END]])
+    parts.append(text[cursor : ends[cell]])
     return clean("".join(parts))
 
 
-def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
+def _grid(table: int, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bool]:
     """The dense grid of a table (each cell a merged cell covers holds the merged cell's text), how
     many cells its last row really has (before padding), and whether it was cut at MAX_CELLS.
 
@@ -759,7 +754,8 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
     """
     trs = _rows(table, page)
     height = len(trs)
-    spanning = page.spanning()  # the few cells with a rowspan or colspan, and their spans
+    spanning = page._spans  # the few cells with a rowspan or colspan, and their spans
+    starts, ends, afters, page_text, elements = page._starts, page._ends, page._afters, page.text, page._elements
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
@@ -768,9 +764,12 @@ def _grid(table: list, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, b
         for node in cells:
             while c in row:
                 c += 1
-            # the usual cell has no child (its node is a tuple, see _Page): its own text only
-            text = _clean_cell(node[_OWN_TEXT]) if node.__class__ is tuple else _cell_text(node, page)
-            span = spanning.get(node[_EL])
+            # the usual cell has no child: its own text only, its whole slice of the page's text
+            if afters[node] == node + 1:
+                text = _clean_cell(page_text[starts[node] : ends[node]])
+            else:
+                text = _cell_text(node, page)
+            span = spanning.get(elements[node])
             if span is None:  # one cell, at a free column
                 if count >= MAX_CELLS:
                     truncated = True

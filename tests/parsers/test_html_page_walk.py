@@ -112,11 +112,8 @@ def test_the_marked_elements_are_those_whose_class_and_id_mark_them():
                     attributes += f' {name}="{value}"'
             elements.append(f"<div{attributes}>t</div>")
         root = html._parse(f"<html><body>{''.join(elements)}</body></html>", None)
-        page = html._Page(root)
-        chrome, crumb = page._marked(root)
-        nodes = page._nodes
-        for i, node in enumerate(nodes):
-            el = node[0]
+        chrome, crumb = html._Page._marked(root, list(root.iter()))
+        for i, el in enumerate(root.iter()):
             if not isinstance(el.tag, str) or (el.get("class") is None and el.get("id") is None):
                 assert i not in chrome and i not in crumb
                 continue
