@@ -712,7 +712,6 @@ def _rows(table: int, page: _Page) -> list[list[int]]:
     ]
 
 
-_ROW_TAGS = frozenset({"tr", "td", "th"})
 _CELL_TAGS = frozenset({"td", "th"})
 
 
