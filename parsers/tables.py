@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
-from itertools import groupby, repeat
+from itertools import groupby
 from operator import attrgetter, eq, itemgetter
 from typing import NamedTuple
 
@@ -265,9 +265,12 @@ class _Reader:
                 continue
             target, position = rows[pending.kind], pending.position
             if pending.kind != REVIEW:  # the row's values set and noted at once, all from the one cell
-                target.setdefault(pending.row, {}).update(zip(pending.columns, outcome.values, strict=True))
+                read = list(zip(pending.columns, outcome.values, strict=True))
+                if pending.kind == APPLICATIONS:  # in the template's order, as a grid's rows are, however printed
+                    read.sort(key=_applicant_rank)
+                target.setdefault(pending.row, {}).update(read)
                 if source is not None:
-                    cells = tuple(zip(pending.columns, repeat(position), repeat(position)))  # (column, at, position)
+                    cells = tuple((column, position, position) for column, _ in read)  # (column, at, position)
                     notes.append((pending.kind, pending.row, cells, source, Method.INFERRED))
                 continue
             for column, value in zip(pending.columns, outcome.values, strict=True):
@@ -401,11 +404,16 @@ class _Reader:
         if grid.origin(source.row, column).method != Method.INFERRED:
             return False
         header = context.header
-        order = header.orders.get(columns) if header is not None else None
+        # Header rows printing the same columns in another order share a header (`_header_cells` names one
+        # column per cell): where the total comes is part of the key.
+        first = context.kind == APPLICATIONS and _total_printed_first(tuple(context.rows))
+        order = header.orders.get((columns, first)) if header is not None else None
         if order is None:
             order = tuple(_header_order(context, columns))
+            if first and "total" in order and order == columns:  # the template's order, assumed: total first
+                order = ("total", *(column for column in order if column != "total"))
             if header is not None:
-                header.orders[columns] = order
+                header.orders[(columns, first)] = order
         self.pending.append(Pending(context.kind, key, digits, order, position, source))
         self.pending_keys.add((context.kind, key))
         return True
@@ -514,6 +522,14 @@ def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 
 
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
+_APPLICANT_RANKS = {c.key: i for i, c in enumerate(APPLICANT_COLUMNS)}
+
+
+def _applicant_rank(cell: tuple[str, Value]) -> int:
+    """A table 3 (column, value)'s place in the template's column order (an extra column's last)."""
+    return _APPLICANT_RANKS.get(cell[0], len(_APPLICANT_RANKS))
+
+
 _REVIEW_KEYS = tuple(f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS)  # group.column, in order
 _REVIEW_GROUP_KEY = {k: tuple(k.split(".")) for k in _REVIEW_KEYS}  # group.column -> (group, column)
 
@@ -590,7 +606,8 @@ class _Header:
         # The header after one more header row, by that row's reading (`_locate`): found by identity, with
         # no key of nested header cells hashed per row of a deep header.
         self.after: dict[_RowReading, _Header] = {}
-        self.orders: dict[tuple[str, ...], tuple[str, ...]] = {}  # `_header_order` per columns, for run-together rows
+        # `_header_order` per columns and whether the total is printed first, for run-together rows
+        self.orders: dict[tuple[tuple[str, ...], bool], tuple[str, ...]] = {}
 
 
 _MAX_AFTER = 64  # next rows remembered per header: a template's header is followed by a few
@@ -951,6 +968,20 @@ def _header_order(context: _Context, columns: tuple[str, ...]) -> list[str]:
     if len(starts) != len(columns) or len(set(starts)) != len(starts):
         return list(columns)
     return sorted(columns, key=lambda k: context.positions[k][0])
+
+
+@lru_cache(maxsize=256)  # by a table 3 context's header rows: a few per report, asked per run-together row
+def _total_printed_first(rows: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether one of table 3's header rows names the total before every other column it names, in one
+    cell (a page's text content: 总计自然人法人或其他组织): its rows' values then ran together total
+    first. A header cell naming one column alone (one cell a line) says nothing of the order."""
+    for row in rows:
+        text = label_key("".join(row))
+        labels = _column_labels(APPLICANT_COLUMNS)
+        named = sorted((at, column) for wanted, _, _, column in labels if (at := text.find(wanted)) >= 0)
+        if len(named) > 1 and named[0][1] == "total":
+            return True
+    return False
 
 
 def _in_order_span(row: tuple[str, ...], start: int, count: int) -> range | None:

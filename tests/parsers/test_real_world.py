@@ -150,3 +150,24 @@ def test_a_run_together_row_printed_twice_is_read_once():
     assert "duplicate_row" in {w.code for w in record.warnings}
     assert record.applications["granted"] == dict.fromkeys(record.applications["granted"], 0)
     assert sum(p.row == "granted" for p in record.provenance) == 7
+
+
+def test_a_run_together_table_3_printed_total_first_reads_as_printed_total_last():
+    first = parse((FIXTURES / "run-together-total-first.txt").read_bytes(), filename="run-together-total-first.txt")
+    last = parse((FIXTURES / "run-together.txt").read_bytes(), filename="run-together.txt")
+    assert first.applications == last.applications
+    assert list(first.applications["new_received"]) == list(last.applications["new_received"])  # template order
+    assert {p.method for p in first.provenance if p.table == "applications"} == {"inferred"}
+    assert not [c for c in first.checks if c.passed is False]
+
+
+def test_a_total_header_cell_of_its_own_leaves_run_together_values_in_the_template_order():
+    # 3100004 reads 3|1|0|0|0|0|4 with 总计 last; printed first, no split of it would add up.
+    text = "\n".join(
+        ["某局2023年政府信息公开工作年度报告", "信息内容本年制发件数", "三、收到和处理政府信息公开申请情况",
+         "总计", "自然人法人或其他组织", "商业企业科研机构社会公益组织法律服务机构其他",
+         "三、本年度办理结果（一）予以公开3100004", "（二）部分公开1200003", "（三）不予公开1.属于国家秘密0000000"]
+    )  # fmt: skip
+    record = parse(text.encode(), filename="t.txt")
+    granted = record.applications["granted"]
+    assert (granted["natural_person"], granted["commercial_enterprise"], granted["total"]) == (3, 1, 4)
