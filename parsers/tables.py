@@ -265,15 +265,13 @@ class _Reader:
                 continue
             target, position = rows[pending.kind], pending.position
             if pending.kind != REVIEW:  # the row's values set and noted at once, all from the one cell
-                read = list(zip(pending.columns, outcome.values, strict=True))
-                if pending.kind == APPLICATIONS:  # in the template's order, as a grid's rows are, however printed
-                    read.sort(key=_applicant_rank)
+                read = sorted(zip(pending.columns, outcome.values, strict=True), key=_column_rank)
                 target.setdefault(pending.row, {}).update(read)
                 if source is not None:
                     cells = tuple((column, position, position) for column, _ in read)  # (column, at, position)
                     notes.append((pending.kind, pending.row, cells, source, Method.INFERRED))
                 continue
-            for column, value in zip(pending.columns, outcome.values, strict=True):
+            for column, value in sorted(zip(pending.columns, outcome.values, strict=True), key=_column_rank):
                 row, key = _REVIEW_GROUP_KEY.get(column) or column.split(".")  # a review column is group.column
                 target.setdefault(row, {})[key] = value
                 self._note(pending.kind, row, key, position, Method.INFERRED)
@@ -406,12 +404,12 @@ class _Reader:
         header = context.header
         # Header rows printing the same columns in another order share a header (`_header_cells` names one
         # column per cell): where the total comes is part of the key.
-        first = context.kind == APPLICATIONS and _total_printed_first(tuple(context.rows))
+        first = context.kind != ACTIVE and _total_printed_first(tuple(context.rows), context.kind)
         order = header.orders.get((columns, first)) if header is not None else None
         if order is None:
             order = tuple(_header_order(context, columns))
-            if first and "total" in order and order == columns:  # the template's order, assumed: total first
-                order = ("total", *(column for column in order if column != "total"))
+            if first and order == columns:  # the template's order, assumed by `_header_order`: totals first
+                order = _total_first(order)
             if header is not None:
                 header.orders[(columns, first)] = order
         self.pending.append(Pending(context.kind, key, digits, order, position, source))
@@ -522,15 +520,18 @@ def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 
 
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
-_APPLICANT_RANKS = {c.key: i for i, c in enumerate(APPLICANT_COLUMNS)}
-
-
-def _applicant_rank(cell: tuple[str, Value]) -> int:
-    """A table 3 (column, value)'s place in the template's column order (an extra column's last)."""
-    return _APPLICANT_RANKS.get(cell[0], len(_APPLICANT_RANKS))
-
-
 _REVIEW_KEYS = tuple(f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS)  # group.column, in order
+# Where tables 3's and 4's columns come in the template: a run-together row's values are kept in this order
+# whichever order they were printed in (`_total_first`), as a grid's are. Other tables' (and extra) columns
+# are split in the template's order already: they keep it.
+_COLUMN_RANKS = {key: i for i, key in enumerate((*(c.key for c in APPLICANT_COLUMNS), *_REVIEW_KEYS))}
+
+
+def _column_rank(cell: tuple[str, Value]) -> int:
+    """A (column, value)'s place in the template's order of tables 3 and 4 (0 for any other column)."""
+    return _COLUMN_RANKS.get(cell[0], 0)
+
+
 _REVIEW_GROUP_KEY = {k: tuple(k.split(".")) for k in _REVIEW_KEYS}  # group.column -> (group, column)
 
 
@@ -970,18 +971,27 @@ def _header_order(context: _Context, columns: tuple[str, ...]) -> list[str]:
     return sorted(columns, key=lambda k: context.positions[k][0])
 
 
-@lru_cache(maxsize=256)  # by a table 3 context's header rows: a few per report, asked per run-together row
-def _total_printed_first(rows: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether one of table 3's header rows names the total before every other column it names, in one
-    cell (a page's text content: 总计自然人法人或其他组织): its rows' values then ran together total
-    first. A header cell naming one column alone (one cell a line) says nothing of the order."""
+@lru_cache(maxsize=256)  # by a context's header rows: a few per report, asked per run-together row
+def _total_printed_first(rows: tuple[tuple[str, ...], ...], kind: str) -> bool:
+    """Whether one of table 3's or 4's header rows names 总计 before every other column it names, in one
+    cell (a page's text content: 总计自然人法人或其他组织, 总计结果维持结果纠正…): its rows' values then ran
+    together with each total first. A header cell naming one column alone (one cell a line) says nothing
+    of the order."""
+    labels = _column_labels(REVIEW_COLUMNS if kind == REVIEW else APPLICANT_COLUMNS)
     for row in rows:
         text = label_key("".join(row))
-        labels = _column_labels(APPLICANT_COLUMNS)
         named = sorted((at, column) for wanted, _, _, column in labels if (at := text.find(wanted)) >= 0)
         if len(named) > 1 and named[0][1] == "total":
             return True
     return False
+
+
+def _total_first(order: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns with each total before the rest of its group (table 4's group.column) or of the row."""
+    groups: dict[str, list[str]] = {}
+    for column in order:
+        groups.setdefault(column.rpartition(".")[0], []).append(column)
+    return tuple(c for group in groups.values() for c in sorted(group, key=lambda c: c.rpartition(".")[2] != "total"))
 
 
 def _in_order_span(row: tuple[str, ...], start: int, count: int) -> range | None:
