@@ -522,8 +522,8 @@ def _row_specs(template_name: str) -> dict[str, tuple[tuple[RowSpec, ...], tuple
 _REVIEW_GROUP_COLUMNS = tuple(ColumnSpec(group, labels) for group, labels in REVIEW_GROUPS)
 _REVIEW_KEYS = tuple(f"{g}.{c.key}" for g, _ in REVIEW_GROUPS for c in REVIEW_COLUMNS)  # group.column, in order
 # Where tables 3's and 4's columns come in the template: a run-together row's values are kept in this order
-# whichever order they were printed in (`_total_first`), as a grid's are. Other tables' (and extra) columns
-# are split in the template's order already: they keep it.
+# whichever order they were printed in (`_total_first`), as a grid's are. Table 2's columns (all ranked 0)
+# keep the order they were split in, the template's.
 _COLUMN_RANKS = {key: i for i, key in enumerate((*(c.key for c in APPLICANT_COLUMNS), *_REVIEW_KEYS))}
 
 
