@@ -718,17 +718,12 @@ _CELL_TAGS = frozenset({"td", "th"})
 def _cell_text(cell: int, page: _Page) -> str:
     """A cell's text with line breaks as spaces, furniture left out (as `_inline_text` reads it once
     the furniture is gone): its slice of the page's text, a space where a <br>/<p>/<div>/<li> starts.
-    Asked of cells with children (a leaf's text is its own, `_grid`)."""
+    Asked of cells with children other than one leading child (`_grid` reads those as a leaf)."""
     starts, ends, tags, afters = page._starts, page._ends, page._tags, page._afters
     removed, text = page.removed, page.text
-    child = cell + 1
-    if afters[cell] == child + 1 and starts[child] == starts[cell] and child not in removed:
-        # One child from the cell's first character (Word's <td><p>69</p></td>): a break there would only
-        # put a space before all the text, and cleaning drops leading space.
-        return _clean_cell(text[starts[cell] : ends[cell]])
     parts: list[str] = []
     cursor = starts[cell]
-    j, stop = child, afters[cell]
+    j, stop = cell + 1, afters[cell]
     while j < stop:
         if j in removed:  # all of it goes (comments and <script> too), its tail stays
             parts.append(text[cursor : starts[j]])
@@ -748,13 +743,14 @@ def _grid(table: int, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bo
     """The dense grid of a table (each cell a merged cell covers holds the merged cell's text), how
     many cells its last row really has (before padding), and whether it was cut at MAX_CELLS.
 
-    Read from the page's nodes, one pass over the cells; a cell with no span and no child element (most
-    of them) takes the short way.
+    Read from the page's nodes, one pass over the cells; a cell with no span whose text is its own or one
+    leading child's (most of them) takes the short way.
     """
     trs = _rows(table, page)
     height = len(trs)
     spanning = page._spans  # the few cells with a rowspan or colspan, and their spans
     starts, ends, afters, page_text, elements = page._starts, page._ends, page._afters, page.text, page._elements
+    removed = page.removed
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
     truncated = False
@@ -763,8 +759,12 @@ def _grid(table: int, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bo
         for node in cells:
             while c in row:
                 c += 1
-            # the usual cell has no child: its own text only, its whole slice of the page's text
-            if afters[node] == node + 1:
+            # The usual cell has no child, or one child from its first character (Word's <td><p>69</p></td>,
+            # where a break would only put a space before all the text, which cleaning drops): its text is
+            # its whole slice of the page's text.
+            child = node + 1
+            after = afters[node]
+            if after == child or (after == child + 1 and starts[child] == starts[node] and child not in removed):
                 text = _clean_cell(page_text[starts[node] : ends[node]])
             else:
                 text = _cell_text(node, page)
