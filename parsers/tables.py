@@ -590,10 +590,9 @@ def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
 def _header_cells(row: tuple[str, ...], kind: str, template_name: str) -> _HeaderCells:
     """A header row's (position, group) and (position, column) pairs; groups only for table 4."""
     if kind == REVIEW:
-        groups = tuple((i, g) for i, c in enumerate(row) if (g := _column_key(c, _REVIEW_GROUP_COLUMNS)))
-        return groups, tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, REVIEW_COLUMNS)))
-    columns = TEMPLATES[template_name].table(ACTIVE).columns if kind == ACTIVE else APPLICANT_COLUMNS
-    return (), tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, columns)))
+        groups = tuple((i, g) for i, c in enumerate(row) if (g := _column_key(c, _GROUPS, template_name)))
+        return groups, tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, REVIEW, template_name)))
+    return (), tuple((i, k) for i, c in enumerate(row) if (k := _column_key(c, kind, template_name)))
 
 
 class _Header:
@@ -647,16 +646,28 @@ def _exclusive(positions: dict[str, set[int]]) -> dict[str, list[int]]:
     return {k: sorted([p for p in own if claims[p] == 1] or own) for k, own in positions.items()}
 
 
+_GROUPS = "review_groups"  # table 4's column groups (行政复议, 行政诉讼 …), as `_column_key` names them
+
+
+def _columns(kind: str, template_name: str) -> tuple[ColumnSpec, ...]:
+    """The columns a header cell of one table may name: `kind` is a table's key, or `_GROUPS`; the
+    template matters only for table 2 (`ACTIVE`), the others' columns are the same in every template."""
+    if kind == ACTIVE:
+        return TEMPLATES[template_name].table(ACTIVE).columns
+    return {APPLICATIONS: APPLICANT_COLUMNS, REVIEW: REVIEW_COLUMNS, _GROUPS: _REVIEW_GROUP_COLUMNS}[kind]
+
+
 @lru_cache(maxsize=65536)
-def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
-    """The column a header cell names (`is_header` of each label alone); an exact label beats a contained
-    one, a longer beats a shorter."""
+def _column_key(cell: str, kind: str, template_name: str) -> str | None:
+    """The column a header cell names among `_columns(kind, template_name)` (`is_header` of each label
+    alone); an exact label beats a contained one, a longer beats a shorter. Remembered by names: a tuple
+    of column specs hashes each spec in Python on every call, which costs more than a new cell's match."""
     key = label_key(cell)
     if not key:
         return None
     bare = core(key)
     best: tuple[int, int, str] | None = None
-    for wanted, loose, length, column in _column_labels(columns):
+    for wanted, loose, length, column in _column_labels(kind, template_name):
         if wanted == key:
             rank = (1, length, column)
         elif loose and (bare == wanted or wanted in key):
@@ -667,13 +678,14 @@ def _column_key(cell: str, columns: tuple[ColumnSpec, ...]) -> str | None:
     return best[2] if best else None
 
 
-@lru_cache(maxsize=64)  # each table's columns
-def _column_labels(columns: tuple[ColumnSpec, ...]) -> tuple[tuple[str, bool, int, str], ...]:
-    """Per label of the columns: its key, whether it is long enough to match loosely (`is_header`), its
-    length and its column's key; worked out once, so a new header cell is compared in one loop."""
+@lru_cache(maxsize=64)  # each table's columns, by names (`_columns`)
+def _column_labels(kind: str, template_name: str) -> tuple[tuple[str, bool, int, str], ...]:
+    """Per label of `_columns(kind, template_name)`: its key, whether it is long enough to match loosely
+    (`is_header`), its length and its column's key; worked out once, so a new header cell is compared in
+    one loop."""
     return tuple(
         (key, len(key) >= SHORT_LABEL, len(label), column.key)
-        for column in columns
+        for column in _columns(kind, template_name)
         for label in column.labels
         if (key := label_key(label))
     )
@@ -977,7 +989,7 @@ def _total_printed_first(rows: tuple[tuple[str, ...], ...], kind: str) -> bool:
     cell (a page's text content: 总计自然人法人或其他组织, 总计结果维持结果纠正…): its rows' values then ran
     together with each total first. A header cell naming one column alone (one cell a line) says nothing
     of the order."""
-    labels = _column_labels(REVIEW_COLUMNS if kind == REVIEW else APPLICANT_COLUMNS)
+    labels = _column_labels(REVIEW if kind == REVIEW else APPLICATIONS, "")  # no template: not table 2
     for row in rows:
         text = label_key("".join(row))
         named = sorted((at, column) for wanted, _, _, column in labels if (at := text.find(wanted)) >= 0)
