@@ -97,7 +97,7 @@ def _readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
 
 
 def _search_within(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
-    if (fast := _total_last_readings(p, budget)) is not None:
+    if (fast := _total_readings(p, budget)) is not None:
         return fast
     return _searched_readings(p, budget)
 
@@ -156,47 +156,57 @@ def _searched_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
     return found
 
 
-def _total_last_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]] | None:
-    """`_readings` of a table 3 row printed with 总计 last (the usual order), found without walking every
-    split: the last number is the total, so the others are cut with their running sum bounded by it.
+def _total_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]] | None:
+    """`_readings` of a table 3 row printed with 总计 last (the usual order) or first, found without
+    walking every split: the total is cut first, so the others are cut with their running sum bounded by it.
 
     Same readings in the same order as `_searched_readings`, and the same budget: the walk's step count
     is counted (not walked) first, and a search that would run out of budget, or find more readings than
     `_MAX_SPLITS`, is left to the walk itself. None when the row is not of this kind.
     """
-    if p.kind != "applications" or p.columns[-1:] != ("total",) or set(p.columns) != {*_APPLICANTS, "total"}:
+    if p.kind != "applications" or len(p.columns) != len(_COLUMNS) or set(p.columns) != set(_COLUMNS):
+        return None
+    first = p.columns[0] == "total"
+    if not first and p.columns[-1] != "total":
         return None
     digits, length, parts = p.digits, len(p.digits), len(p.columns) - 1
     steps = _walk_steps(digits, parts + 1)
     if steps > budget[0]:
         return None
-    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (cut positions, numbers)
+    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (cut positions, numbers as printed)
     cuts: list[int] = []
     acc: list[int] = []
 
-    def cut(start: int, left: int, total: int, room: int, grand: int) -> None:
-        """Cuts digits[start:room] into `left` numbers summing to `total` (of the row's total `grand`)."""
+    def cut(start: int, left: int, total: int, stop: int, grand: int) -> None:
+        """Cuts digits[start:stop] into `left` numbers summing to `total` (of the row's total `grand`)."""
         if left == 1:
-            if start < room and (digits[start] != "0" or start == room - 1) and int(digits[start:room]) == total:
-                found.append(((*cuts, room), (*acc, total, grand)))
+            if start < stop and (digits[start] != "0" or start == stop - 1) and int(digits[start:stop]) == total:
+                found.append(((*cuts, stop), (grand, *acc, total) if first else (*acc, total, grand)))
             return
-        if room - start < left:
+        if stop - start < left:
             return
-        last = start + 1 if digits[start] == "0" else room - left + 1
+        last = start + 1 if digits[start] == "0" else stop - left + 1
         for end in range(start + 1, last + 1):
             number = int(digits[start:end])
             if number > total:
                 break  # longer cuts only grow
             cuts.append(end)
             acc.append(number)
-            cut(end, left - 1, total - number, room, grand)
+            cut(end, left - 1, total - number, stop, grand)
             acc.pop()
             cuts.pop()
 
-    for room in range(parts, length):  # where the total starts
-        if digits[room] != "0" or room == length - 1:
-            grand = int(digits[room:])
-            cut(0, parts, grand, room, grand)
+    if first:
+        for end in range(1, 2 if digits[0] == "0" else length - parts + 1):  # where the total ends
+            grand = int(digits[:end])
+            cuts.append(end)
+            cut(end, parts, grand, length, grand)
+            cuts.pop()
+    else:
+        for room in range(parts, length):  # where the total starts
+            if digits[room] != "0" or room == length - 1:
+                grand = int(digits[room:])
+                cut(0, parts, grand, room, grand)
     if len(found) > _MAX_SPLITS:
         return None
     budget[0] -= steps
