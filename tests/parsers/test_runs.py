@@ -64,3 +64,38 @@ def test_a_remembered_search_gives_the_searchs_readings_and_spends_its_budget(bu
         if searched[0] >= 0:
             assert got == expected
             assert remembered[0] == searched[0]
+
+
+_REVIEW_ROW = tuple(f"{group}.{column}" for group in ("review", "suit") for column in (*runs._REVIEW_PARTS, "total"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "columns"),
+    [
+        ("applications", _ROW),
+        ("applications", _TOTAL_FIRST),
+        ("active_disclosure", ("issued", "repealed", "in_force")),
+        ("review_litigation", _REVIEW_ROW),
+    ],
+)
+def test_a_digit_a_column_reads_as_the_walk_does_and_spends_its_budget(kind, columns):
+    rng = random.Random(len(columns))
+    read = 0
+    for _ in range(400):
+        if rng.random() < 0.5:  # a row whose totals hold, one digit a column
+            digits = "".join(rng.choice("0000123") for _ in columns)
+            values = dict(zip(columns, map(int, digits), strict=True))
+            for total in (c for c in columns if c.endswith("total")):
+                head = total.removesuffix("total")
+                values[total] = sum(v for c, v in values.items() if c.startswith(head) and not c.endswith("total"))
+            digits = "".join(str(values[c] % 10) for c in columns)
+        else:
+            digits = "".join(rng.choice("0123456789") for _ in columns)
+        row = Pending(kind, "r", digits, columns, 1)
+        for budget in (100_000, len(columns), len(columns) - 1, 0):
+            walked_budget, each_budget = [budget], [budget]
+            walked = runs._searched_readings(row, walked_budget)
+            assert runs._digit_each(row, each_budget) == walked
+            assert each_budget[0] == walked_budget[0]
+            read += bool(walked)
+    assert read > 100
