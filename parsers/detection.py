@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from nianbao.parsers.document import Document, TableBlock
-from nianbao.parsers.labels import label_key
+from nianbao.parsers.labels import label_key, text_key
 from nianbao.parsers.memos import Memo
 from nianbao.parsers.templates import TEMPLATES
 
@@ -31,7 +31,7 @@ def detect_template(document: Document, tables: tuple[TableBlock, ...] | None = 
     cells = "".join([_grid_key(table.rows) for table in tables])
     if best := _best(cells):
         return best
-    text = label_key(document.text())  # normalised only when the cells named no template
+    text = text_key(document.text())  # normalised only when the cells named no template
     if best := _best(text):
         return best
     if not text or any(label_key(h) in text for h in _MODERN_HEADINGS):

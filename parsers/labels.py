@@ -49,8 +49,10 @@ _TRANSLATE = str.maketrans(
 )
 # str.translate looks each character up in the table, and every character the table lacks (most of a
 # label's) raises and clears a KeyError inside: a search for the table's characters says first whether
-# there is anything to translate, in a fraction of that.
+# there is anything to replace, and one C-level str.replace per character present replaces it (each
+# replacement is ASCII or nothing, no key of the table, so replacing in turn is translating at once).
 _TRANSLATED = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
+_REPLACEMENTS = tuple((chr(key), value or "") for key, value in _TRANSLATE.items())
 _SPACE = re.compile(r"\s+")
 _PREFIX = re.compile(
     r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十\d]+\)|\d+\.|[一二三四五六七八九十]+(?=\())+"
@@ -81,7 +83,17 @@ def label_key(text: str) -> str:
 
 def _translated(text: str) -> str:
     """The text with one punctuation per role and no quotes (`_TRANSLATE`)."""
-    return text.translate(_TRANSLATE) if _TRANSLATED.search(text) else text
+    if _TRANSLATED.search(text):
+        for old, new in _REPLACEMENTS:
+            if old in text:
+                text = text.replace(old, new)
+    return text
+
+
+def text_key(text: str) -> str:
+    """`label_key` of a whole document's text, not remembered: a memo keyed by whole texts would keep
+    every report's text for as long as a harvest runs."""
+    return label_key.__wrapped__(text)
 
 
 @lru_cache(maxsize=4096)
