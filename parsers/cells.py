@@ -7,10 +7,11 @@ NFKC-normalised so full-width ０-９ and －8 read like 0-9 and -8.
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
+
+from nianbao.parsers.widths import nfkc
 
 _BLANKS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "\\", "_", "__", "___"})
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(万元|元|万|件|条|个|项|次|人次|起|宗)?$")
@@ -39,7 +40,7 @@ TEXT = Cell("text")
 def read_cell(text: str) -> Cell:
     if text.isascii() and text.isdecimal():  # a plain count, most new cells: nothing to normalise or match
         return Cell("number", Decimal(text))
-    compact = unicodedata.normalize("NFKC", text)
+    compact = nfkc(text)
     if _SIGN.search(compact):
         compact = compact.translate(_SIGNS)
     compact = _SPACE.sub("", compact)

@@ -14,12 +14,13 @@ an ambiguity: `match_row` says so and names no row (the caller warns), it never 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import opencc
+
+from nianbao.parsers.widths import nfkc
 
 _TRANSLATE = str.maketrans(
     {
@@ -75,7 +76,7 @@ def label_key(text: str) -> str:
     """The comparable form of a label: NFKC, Simplified, unified punctuation, no quotes, no whitespace."""
     if text.isascii():  # a number, most often: NFKC leaves ASCII as it is, and it has no Han to convert
         return text if text.isdecimal() else _SPACE.sub("", _translated(text))
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     if _HAN.search(text):
         text = _TO_SIMPLIFIED.convert(text)
     return _SPACE.sub("", _translated(text))
