@@ -61,11 +61,29 @@ _PREFIX = re.compile(
 _NOTE = re.compile(r"\([^()]*\)$")
 # Where a row label may start inside a cell that also holds its parents: 三.本年度办理结果(一)予以公开.
 _INNER_START = re.compile(r"\([一二三四五六七八九十]+\)|(?<![\d.])\d\.")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 SHORT_LABEL = 4  # labels shorter than this must match a cell exactly (其他, 总计, 自然人), never by containment
 # tw2sp: Traditional (Taiwan) to Simplified with phrases, so 規範性檔案 reads 规范性文件, not 规范性档案.
 _TO_SIMPLIFIED = opencc.OpenCC("tw2sp")
 _TRADITIONAL_CHARS = opencc.OpenCC("t2s")  # characters only: whether a text has any Traditional character
+
+
+def _changed_alone() -> re.Pattern[str]:
+    """The characters tw2sp changes on their own (Traditional characters, Taiwan variants), found once by
+    converting every Han character of the Basic Multilingual Plane alone, a line each, in one call
+    (milliseconds; no other BMP character changes), and any Han character beyond it (a few hundred of
+    them change; a text holding one is converted, as every text was)."""
+    chars = [
+        chr(c) for first, after in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(first, after)
+    ]
+    converted = _TO_SIMPLIFIED.convert("\n".join(chars)).split("\n")
+    changed = "".join(c for c, out in zip(chars, converted, strict=True) if out != c)
+    return re.compile(f"[{changed}\U00020000-\U0003ffff]")
+
+
+# A label with none of them is Simplified already, and is left as printed: tw2sp would also reword it as if it
+# were Taiwanese (文件 -> 文档), and a Traditional label converted (規範性檔案 -> 规范性文件) would then miss the
+# template's wording. Asking costs a search, a conversion many times that.
+_TRADITIONAL = _changed_alone()
 
 # Scores of the ways a printed label can name a template label (higher is surer).
 EXACT, NO_PREFIX, NOTE_ADDED, QUALIFIER_MISSING, TYPO = 1.0, 0.95, 0.9, 0.85, 0.8
@@ -77,7 +95,7 @@ def label_key(text: str) -> str:
     if text.isascii():  # a number, most often: NFKC leaves ASCII as it is, and it has no Han to convert
         return text if text.isdecimal() else _SPACE.sub("", _translated(text))
     text = nfkc(text)
-    if _HAN.search(text):
+    if _TRADITIONAL.search(text):
         text = _TO_SIMPLIFIED.convert(text)
     return _SPACE.sub("", _translated(text))
 

@@ -78,3 +78,24 @@ def test_label_key_removes_spaces_nbsp_and_width():
 def test_cells_read_blanks_numbers_and_units(text, kind, number, unit):
     cell = read_cell(text)
     assert (cell.kind, cell.number, cell.unit) == (kind, number, unit)
+
+
+def test_a_simplified_label_keeps_its_wording_and_a_traditional_one_reads_as_the_template():
+    """tw2sp reads a mirror's Taiwanese wording in mainland words (檔案 -> 文件); a Simplified label is not
+    converted, which would reword it as if it were Taiwanese (文件 -> 文档)."""
+    from nianbao.parsers.labels import EXACT, label_score
+
+    assert label_key("（二）行政规范性文件") == "(二)行政规范性文件"
+    assert label_key("規範性檔案") == label_key("规范性文件") == "规范性文件"
+    assert label_score(label_key("行政規範性檔案"), label_key("行政规范性文件")) == EXACT
+
+
+def test_the_traditional_characters_are_those_tw2sp_changes_alone():
+    import random
+
+    from nianbao.parsers import labels
+
+    rng = random.Random(3)
+    for code in rng.sample(range(0x4E00, 0xA000), 3000) + list(map(ord, "規範檔條項資訊複議強製行政规范")):
+        char = chr(code)
+        assert bool(labels._TRADITIONAL.search(char)) == (labels._TO_SIMPLIFIED.convert(char) != char), char
