@@ -112,7 +112,7 @@ def _digit_each(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
         return []
     budget[0] -= len(p.digits)
     parts = tuple(map(int, p.digits))
-    check = _row_rule(p)
+    check = _row_rule(p.kind, p.columns)
     return [parts] if check is None or check(parts) else []
 
 
@@ -134,7 +134,7 @@ def _search(kind: str, columns: tuple[str, ...], digits: str) -> tuple[tuple[tup
 
 def _searched_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]]:
     """`_readings` by walking every split in order, checking the row's rule at each leaf."""
-    check = _row_rule(p)
+    check = _row_rule(p.kind, p.columns)
     digits, length = p.digits, len(p.digits)
     found: list[tuple[int, ...]] = []
     acc: list[int] = []  # the numbers cut so far, on the way down
@@ -242,15 +242,16 @@ def _walk_steps(digits: str, parts: int) -> int:
     return below[0]
 
 
-def _row_rule(p: Pending) -> Callable[[tuple[int, ...]], bool] | None:
-    """The rule a row's own values must satisfy, over its values in `p.columns` order."""
-    at = {column: i for i, column in enumerate(p.columns)}
-    if p.kind == "applications" and set(p.columns) == {*_APPLICANTS, "total"}:
+@lru_cache(maxsize=64)  # a few column orders per table
+def _row_rule(kind: str, columns: tuple[str, ...]) -> Callable[[tuple[int, ...]], bool] | None:
+    """The rule a row's own values must satisfy, over its values in `columns` order."""
+    at = {column: i for i, column in enumerate(columns)}
+    if kind == "applications" and set(columns) == {*_APPLICANTS, "total"}:
         total, parts = at["total"], itemgetter(*(at[c] for c in _APPLICANTS))
         return lambda v: v[total] == sum(parts(v))
-    if p.kind == "review_litigation":
-        groups = {c.split(".")[0] for c in p.columns}
-        if all(f"{g}.{c}" in p.columns for g in groups for c in (*_REVIEW_PARTS, "total")):
+    if kind == "review_litigation":
+        groups = {c.split(".")[0] for c in columns}
+        if all(f"{g}.{c}" in columns for g in groups for c in (*_REVIEW_PARTS, "total")):
             sums = [(at[f"{g}.total"], itemgetter(*(at[f"{g}.{c}"] for c in _REVIEW_PARTS))) for g in groups]
             return lambda v: all(v[total] == sum(parts(v)) for total, parts in sums)
     return None
