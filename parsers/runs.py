@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
+from itertools import accumulate, product
 from operator import itemgetter
 from typing import Any
 
@@ -200,6 +200,17 @@ def _total_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]] | No
         if stop - start < left:
             return
         last = start + 1 if digits[start] == "0" else stop - left + 1
+        if left == 2:  # the rest is the last number, checked here rather than one call deeper for each cut
+            for end in range(start + 1, last + 1):
+                number = int(digits[start:end])
+                if number > total:
+                    break
+                rest = total - number
+                if (digits[end] != "0" or end == stop - 1) and int(digits[end:stop]) == rest:
+                    found.append(
+                        ((*cuts, end, stop), (grand, *acc, number, rest) if first else (*acc, number, rest, grand))
+                    )
+            return
         for end in range(start + 1, last + 1):
             number = int(digits[start:end])
             if number > total:
@@ -234,10 +245,11 @@ def _walk_steps(digits: str, parts: int) -> int:
     length = len(digits)
     below = [1] * (length + 1)  # steps from each start with one number left
     for left in range(2, parts + 1):
+        summed = [0, *accumulate(below)]  # summed[i]: below[0] + … + below[i - 1]
         here = [1] * (length + 1)
         for start in range(length - left + 1):
             last = start + 1 if digits[start] == "0" else length - left + 1
-            here[start] = 1 + sum(below[start + 1 : last + 1])
+            here[start] = 1 + summed[last + 1] - summed[start + 1]
         below = here
     return below[0]
 
