@@ -210,9 +210,9 @@ def _marked_letter(line: str) -> str:
         return "b"
     if not stripped.strip("|"):  # bars alone
         letter = "o" if _opens_row(line) else "l" if stripped == "|" else "s"
-    else:
-        letter = "p" if _is_pipe_line(line) else "x"
-    return letter.upper() if "\t" in line.strip(" ") else letter
+    else:  # a `|` row: two bars or more, or a cell closed by ` |`
+        letter = "p" if stripped.count("|") >= 2 or stripped.endswith(" |") else "x"
+    return letter.upper() if "\t" in line and "\t" in line.strip(" ") else letter
 
 
 def _ends_run(text: str) -> bool:
@@ -224,8 +224,10 @@ def _ends_run(text: str) -> bool:
 def _remember(raw: list[str], texts: list[str], kinds: list[str], new: list[int]) -> None:
     """Keep the facts of the new lines (by index) not longer than _MEMO_LINE, in both memos at once (C-level
     updates); both are emptied together when they would overflow."""
-    kept = [k for k in new if len(raw[k]) <= _MEMO_LINE]
-    lines = list(map(raw.__getitem__, kept))
+    lines = list(map(raw.__getitem__, new))
+    kept = new if max(map(len, lines), default=0) <= _MEMO_LINE else [k for k in new if len(raw[k]) <= _MEMO_LINE]
+    if kept is not new:  # a long paragraph among them (asked about once, not kept)
+        lines = list(map(raw.__getitem__, kept))
     _TEXTS.keep_all(lines, list(map(texts.__getitem__, kept)))  # the same keys: both emptied together
     _KINDS.keep_all(lines, list(map(kinds.__getitem__, kept)))
 
@@ -539,11 +541,6 @@ def _tab_run_end(lines: _Lines, start: int) -> int:
         end += 1
 
 
-def _is_pipe_line(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and (stripped == "|" or stripped.count("|") >= 2 or stripped.endswith(" |"))
-
-
 def _dense(rows: Sequence[Sequence[str]]) -> TableBlock:
     """The rows as tuples, each padded with blank cells to the widest row's width (C-level passes)."""
     widths = list(map(len, rows))
@@ -706,8 +703,11 @@ def _new_pipe_lines(lines: list[str]) -> list[_PipeLine]:
         opens = map(eq, map(str.rstrip, lines), repeat("|"))
         for k in compress(range(len(lines)), map(or_, spanned, opens)):
             entries[k] = _pipe_line(lines[k])
-    kept = [k for k, line in enumerate(lines) if len(line) <= _MEMO_LINE]
-    _PIPE_LINES.keep_all(list(map(lines.__getitem__, kept)), list(map(entries.__getitem__, kept)))
+    if max(map(len, lines), default=0) <= _MEMO_LINE:  # the usual table: every line kept
+        _PIPE_LINES.keep_all(lines, entries)
+    else:
+        kept = [k for k, line in enumerate(lines) if len(line) <= _MEMO_LINE]
+        _PIPE_LINES.keep_all(list(map(lines.__getitem__, kept)), list(map(entries.__getitem__, kept)))
     return entries
 
 
