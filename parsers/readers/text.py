@@ -221,15 +221,14 @@ def _ends_run(text: str) -> bool:
     return text[-1:].isdecimal() and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
 
 
-def _remember(raw: list[str], texts: list[str], kinds: list[str], new: list[int]) -> None:
-    """Keep the facts of the new lines (by index) not longer than _MEMO_LINE, in both memos at once (C-level
+def _remember(lines: list[str], texts: Sequence[str], kinds: Sequence[str]) -> None:
+    """Keep the facts of new lines not longer than _MEMO_LINE, in both memos at once (C-level
     updates); both are emptied together when they would overflow."""
-    lines = list(map(raw.__getitem__, new))
-    kept = new if max(map(len, lines), default=0) <= _MEMO_LINE else [k for k in new if len(raw[k]) <= _MEMO_LINE]
-    if kept is not new:  # a long paragraph among them (asked about once, not kept)
-        lines = list(map(raw.__getitem__, kept))
-    _TEXTS.keep_all(lines, list(map(texts.__getitem__, kept)))  # the same keys: both emptied together
-    _KINDS.keep_all(lines, list(map(kinds.__getitem__, kept)))
+    if max(map(len, lines), default=0) > _MEMO_LINE:  # a long paragraph among them: asked about once, not kept
+        kept = [k for k, line in enumerate(lines) if len(line) <= _MEMO_LINE]
+        lines, texts, kinds = [lines[k] for k in kept], [texts[k] for k in kept], [kinds[k] for k in kept]
+    _TEXTS.keep_all(lines, texts)  # the same keys: both emptied together
+    _KINDS.keep_all(lines, kinds)
 
 
 class _Lines:
@@ -244,25 +243,29 @@ class _Lines:
             _KINDS.clear()
         kinds = list(map(_KINDS.get, raw))  # a report's lines mostly remembered
         self.text = list(map(_TEXTS.get, raw))
-        new: list[int] = []
         if not all(kinds):  # letters are never empty: a truth test, not a comparison with None
-            # The lines not remembered (long paragraphs, new lines) found by C-level searches.
+            # The lines not remembered (long paragraphs, new lines) found by C-level searches; a line met
+            # again in the same report (a lone bar, a row of zeros) asked about once.
+            seen: dict[str, tuple[str, str]] = {}
             at = kinds.index(None)
             while True:
-                self.text[at], kinds[at] = _facts(raw[at])
-                new.append(at)
+                line = raw[at]
+                facts = seen.get(line)
+                if facts is None:
+                    facts = seen[line] = _facts(line)
+                self.text[at], kinds[at] = facts
                 try:
                     at = kinds.index(None, at + 1)
                 except ValueError:
                     break
-            _remember(raw, self.text, kinds, new)
+            new = list(seen)
+            texts, letters = zip(*seen.values(), strict=True)
+            _remember(new, texts, letters)
+            if "X" in letters:
+                # Every tab row is in a tab table: the new ones are split and remembered here, all at once,
+                # and the tables find them remembered (one call per table cost more than the splits).
+                _new_tab_rows(list(compress(new, map("X".__eq__, letters))))
         self.kinds = "".join(kinds)
-        if new and "X" in self.kinds:
-            # Every tab row is in a tab table: the new ones are split and remembered here, all at once, and
-            # the tables find them remembered (one call per table cost more than the splits).
-            rows = list(compress(map(raw.__getitem__, new), map("X".__eq__, map(kinds.__getitem__, new))))
-            if rows:
-                _new_tab_rows(rows)
         self._run = (0, 0)  # the last run of cell lines found (`cells_end`)
 
     def __len__(self) -> int:
