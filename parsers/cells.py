@@ -11,15 +11,12 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
-from nianbao.parsers.widths import nfkc
+from nianbao.parsers.widths import char_map, nfkc
 
 _BLANKS = frozenset({"", "-", "--", "---", "—", "——", "–", "/", "\\", "_", "__", "___"})
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(万元|元|万|件|条|个|项|次|人次|起|宗)?$")
 _CHANGE_WORDS = {"减": "-", "增": "+"}
-_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "﹣": "-", "＋": "+"})
-# Searched for before translating: str.translate raises and clears a KeyError inside for every character
-# its table lacks, which is most of a text cell's.
-_SIGN = re.compile("[" + "".join(map(chr, _SIGNS)) + "]")
+_SIGNS = char_map({"−": "-", "–": "-", "—": "-", "﹣": "-", "＋": "+"})
 _SPACE = re.compile(r"\s+")
 
 
@@ -40,10 +37,7 @@ TEXT = Cell("text")
 def read_cell(text: str) -> Cell:
     if text.isascii() and text.isdecimal():  # a plain count, most new cells: nothing to normalise or match
         return Cell("number", Decimal(text))
-    compact = nfkc(text)
-    if _SIGN.search(compact):
-        compact = compact.translate(_SIGNS)
-    compact = _SPACE.sub("", compact)
+    compact = _SPACE.sub("", _SIGNS(nfkc(text)))
     if compact in _BLANKS:
         return BLANK
     if compact[:1] in _CHANGE_WORDS and compact[1:2].isdigit():  # 本年增/减 printed as 减4 / 增2

@@ -20,9 +20,10 @@ from functools import lru_cache
 
 import opencc
 
-from nianbao.parsers.widths import nfkc
+from nianbao.parsers.widths import char_map, nfkc
 
-_TRANSLATE = str.maketrans(
+# One punctuation per role (1、 1． → 1.; 〔〕【】 → ()), no quotes, no zero-width characters.
+_PUNCTUATION = char_map(
     {
         "、": ".",
         "．": ".",
@@ -36,24 +37,18 @@ _TRANSLATE = str.maketrans(
         "−": "-",
         "–": "-",
         "—": "-",
-        "“": None,
-        "”": None,
-        "‘": None,
-        "’": None,
-        '"': None,
-        "'": None,
-        "「": None,
-        "」": None,
-        "\u200b": None,
-        "\ufeff": None,
+        "“": "",
+        "”": "",
+        "‘": "",
+        "’": "",
+        '"': "",
+        "'": "",
+        "「": "",
+        "」": "",
+        "\u200b": "",
+        "\ufeff": "",
     }
 )
-# str.translate looks each character up in the table, and every character the table lacks (most of a
-# label's) raises and clears a KeyError inside: a search for the table's characters says first whether
-# there is anything to replace, and one C-level str.replace per character present replaces it (each
-# replacement is ASCII or nothing, no key of the table, so replacing in turn is translating at once).
-_TRANSLATED = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
-_REPLACEMENTS = tuple((chr(key), value or "") for key, value in _TRANSLATE.items())
 _SPACE = re.compile(r"\s+")
 _PREFIX = re.compile(
     r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十\d]+\)|\d+\.|[一二三四五六七八九十]+(?=\())+"
@@ -93,20 +88,11 @@ EXACT, NO_PREFIX, NOTE_ADDED, QUALIFIER_MISSING, TYPO = 1.0, 0.95, 0.9, 0.85, 0.
 def label_key(text: str) -> str:
     """The comparable form of a label: NFKC, Simplified, unified punctuation, no quotes, no whitespace."""
     if text.isascii():  # a number, most often: NFKC leaves ASCII as it is, and it has no Han to convert
-        return text if text.isdecimal() else _SPACE.sub("", _translated(text))
+        return text if text.isdecimal() else _SPACE.sub("", _PUNCTUATION(text))
     text = nfkc(text)
     if _TRADITIONAL.search(text):
         text = _TO_SIMPLIFIED.convert(text)
-    return _SPACE.sub("", _translated(text))
-
-
-def _translated(text: str) -> str:
-    """The text with one punctuation per role and no quotes (`_TRANSLATE`)."""
-    if _TRANSLATED.search(text):
-        for old, new in _REPLACEMENTS:
-            if old in text:
-                text = text.replace(old, new)
-    return text
+    return _SPACE.sub("", _PUNCTUATION(text))
 
 
 def text_key(text: str) -> str:

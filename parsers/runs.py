@@ -192,11 +192,8 @@ def _total_readings(p: Pending, budget: list[int]) -> list[tuple[int, ...]] | No
     acc: list[int] = []
 
     def cut(start: int, left: int, total: int, stop: int, grand: int) -> None:
-        """Cuts digits[start:stop] into `left` numbers summing to `total` (of the row's total `grand`)."""
-        if left == 1:
-            if start < stop and (digits[start] != "0" or start == stop - 1) and int(digits[start:stop]) == total:
-                found.append(((*cuts, stop), (grand, *acc, total) if first else (*acc, total, grand)))
-            return
+        """Cuts digits[start:stop] into `left` (2 or more: a row has six parts) numbers summing to `total`
+        (of the row's total `grand`)."""
         if stop - start < left:
             return
         last = start + 1 if digits[start] == "0" else stop - left + 1

@@ -221,14 +221,16 @@ def _ends_run(text: str) -> bool:
     return text[-1:].isdecimal() and bool(_RUN_ROW.match(text) or _DIGIT_ROW.match(text))
 
 
-def _remember(lines: list[str], texts: Sequence[str], kinds: Sequence[str]) -> None:
-    """Keep the facts of new lines not longer than _MEMO_LINE, in both memos at once (C-level
-    updates); both are emptied together when they would overflow."""
-    if max(map(len, lines), default=0) > _MEMO_LINE:  # a long paragraph among them: asked about once, not kept
+def _keep_lines(lines: Sequence[str], *memos: tuple[Memo, Sequence]) -> None:
+    """Keeps each memo's values for the new `lines` but those longer than _MEMO_LINE (a long paragraph is
+    asked about once, not kept), in one C-level update per memo; memos given the same lines are emptied
+    together when they would overflow."""
+    if max(map(len, lines), default=0) > _MEMO_LINE:
         kept = [k for k, line in enumerate(lines) if len(line) <= _MEMO_LINE]
-        lines, texts, kinds = [lines[k] for k in kept], [texts[k] for k in kept], [kinds[k] for k in kept]
-    _TEXTS.keep_all(lines, texts)  # the same keys: both emptied together
-    _KINDS.keep_all(lines, kinds)
+        lines = [lines[k] for k in kept]
+        memos = tuple((memo, [values[k] for k in kept]) for memo, values in memos)
+    for memo, values in memos:
+        memo.keep_all(lines, values)
 
 
 class _Lines:
@@ -260,7 +262,7 @@ class _Lines:
                     break
             new = list(seen)
             texts, letters = zip(*seen.values(), strict=True)
-            _remember(new, texts, letters)
+            _keep_lines(new, (_TEXTS, texts), (_KINDS, letters))  # the same keys: both emptied together
             if "X" in letters:
                 # Every tab row is in a tab table: the new ones are split and remembered here, all at once,
                 # and the tables find them remembered (one call per table cost more than the splits).
@@ -582,8 +584,7 @@ def _new_tab_rows(lines: list[str]) -> dict[str, tuple[str, ...]]:
         fresh = dict(zip(lines, map(tuple, map(str.split, lines, repeat("\t"))), strict=True))
     else:
         fresh = dict(zip(lines, map(_clean_tab_cells, lines), strict=True))
-    kept = [line for line in fresh if len(line) <= _MEMO_LINE]
-    _TAB_CELLS.keep_all(kept, list(map(fresh.__getitem__, kept)))
+    _keep_lines(list(fresh), (_TAB_CELLS, list(fresh.values())))
     return fresh
 
 
@@ -706,11 +707,7 @@ def _new_pipe_lines(lines: list[str]) -> list[_PipeLine]:
         opens = map(eq, map(str.rstrip, lines), repeat("|"))
         for k in compress(range(len(lines)), map(or_, spanned, opens)):
             entries[k] = _pipe_line(lines[k])
-    if max(map(len, lines), default=0) <= _MEMO_LINE:  # the usual table: every line kept
-        _PIPE_LINES.keep_all(lines, entries)
-    else:
-        kept = [k for k, line in enumerate(lines) if len(line) <= _MEMO_LINE]
-        _PIPE_LINES.keep_all(list(map(lines.__getitem__, kept)), list(map(entries.__getitem__, kept)))
+    _keep_lines(lines, (_PIPE_LINES, entries))
     return entries
 
 
