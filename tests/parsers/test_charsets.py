@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from nianbao.parsers import charsets
 from nianbao.parsers.readers.html import read
 
 SIMPLIFIED = "南山县民政局2023年政府信息公开工作年度报告"
@@ -53,3 +54,28 @@ def test_the_http_header_is_a_declaration_too():
     data, title = page("gbk", None)
     document = read(data, content_type="text/html; charset=GB2312")
     assert title in document.text() and document.warnings == ()
+
+
+@pytest.mark.parametrize(("encoding", "named"), [("gbk", "gb18030"), ("gb18030", "gb18030"), ("big5", "big5")])
+def test_undeclared_chinese_bytes_are_weighed_without_a_statistical_guess(monkeypatch, encoding, named):
+    """Bytes that read as a report in GB18030 or in BIG5 only are settled by the report's own words; the
+    statistical detector is never asked (it would cost a hundred times as much)."""
+    monkeypatch.setattr(charsets.charset_normalizer, "from_bytes", _never_asked)
+    title = TRADITIONAL if encoding == "big5" else SIMPLIFIED
+    text, warning = charsets.decode(f"{title}\n{BODY[encoding]}\n".encode(encoding))
+    assert text.startswith(title)
+    assert warning == f"no usable charset declared; decoded as {named} (guessed from the bytes)"
+
+
+def test_bytes_that_read_as_no_chinese_report_go_to_the_statistical_guess(monkeypatch):
+    asked = []
+    guess = charsets.charset_normalizer.from_bytes
+    monkeypatch.setattr(charsets.charset_normalizer, "from_bytes", lambda data: asked.append(data) or guess(data))
+    latin = "Rapport annuel: café, résumé, naïve, déjà vu, garçon, señor, über.\n" * 20
+    text, warning = charsets.decode(latin.encode("cp1252"))
+    assert len(asked) == 1  # neither GB18030 nor BIG5 reads report words in it: charset-normalizer decides
+    assert text.startswith("Rapport annuel: caf") and warning is not None and "guessed from the bytes" in warning
+
+
+def _never_asked(*args, **kwargs):
+    raise AssertionError("charset-normalizer asked for bytes the report's own words settle")
