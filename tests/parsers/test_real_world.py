@@ -85,6 +85,16 @@ def test_realign_leaves_an_aligned_grid_alone():
     assert realign(rows) == (rows, ((0, 1, 2), (0, 1, 2)), None)
 
 
+def test_realign_leaves_ragged_header_rows_alone():
+    """A text rendering that printed each merged cell once: its header rows end at different columns and
+    stand over no data column; the zeros the data row repeats are counts, not span copies."""
+    labels = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    header = (("行政复议", "行政诉讼"), (*labels, "未经复议直接起诉", "复议后起诉"), labels * 2)
+    data = ("1", "0", "0", "0", "1", *("0",) * 10)
+    rows = (*(row + ("",) * (15 - len(row)) for row in header), data)  # padded as the reader pads
+    assert realign(rows) == (rows, tuple(tuple(range(15)) for _ in rows), None)
+
+
 def test_hybrid_table_is_checked_with_the_rows_it_has():
     golden = json.loads((FIXTURES / "hybrid-2021.expected.json").read_text(encoding="utf-8"))
     checks = check_record("2021", {"applications": golden["applications"]}, ())
