@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache, reduce
-from itertools import combinations, compress, islice
+from itertools import combinations, compress, islice, repeat
 from operator import and_, itemgetter, ne, or_
 
-from nianbao.parsers.cells import is_number, is_value
+from nianbao.parsers.cells import is_number, is_value, read_cell
 
 Rows = tuple[tuple[str, ...], ...]
 _MAX_CHOICES = 64
@@ -66,6 +66,14 @@ def realign(
     copies = [j for j in range(max(start, 1), width) if repeated >> j & 1]
     if len(copies) < len(unheaded):
         return rows, identity, None
+    if len(copies) > len(unheaded):
+        # A column that copies a count other than 0 in some row shows a cell's span; one that copies only
+        # zeros or blanks shows nothing (equal zeros side by side fill a small agency's table 3, whose
+        # applicants are all 自然人). When the columns showing a span are the phantoms' number, they are the
+        # phantoms; otherwise every choice must read the rows the same, as below.
+        shown = [j for j in copies if any(map(_copies_a_count, data, repeat(j)))]
+        if len(shown) == len(unheaded):
+            copies = shown
     # The phantom is the first choice, if every other choice reads the data rows the same; a choice that
     # reads one row differently settles it at that row (most grids that get here are left as they are).
     choices = islice(combinations(copies, len(unheaded)), _MAX_CHOICES)
@@ -84,6 +92,12 @@ def realign(
         f"{', '.join(str(j + 1) for j in dropped)} empty or a span copy in every data row: dropped"
     )
     return out, columns, note
+
+
+def _copies_a_count(row: tuple[str, ...], j: int) -> bool:
+    """Whether the row's cell at `j` repeats the count to its left, and that count is not 0."""
+    cell = row[j]
+    return cell == row[j - 1] and is_number(cell) and read_cell(cell).number != 0
 
 
 @lru_cache(maxsize=1024)  # grids repeat their shape (the template's tables): one answer per shape

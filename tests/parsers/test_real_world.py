@@ -80,6 +80,20 @@ def test_realign_drops_the_phantom_column_a_data_span_adds():
     assert columns[1] == (0, 1, 3, 4) and note
 
 
+def test_realign_finds_the_phantom_among_columns_of_zeros_by_the_count_it_copies():
+    header = ("label", "自然人", "商业企业", "科研机构", "总计", "")
+    data = (("新收", "5", "5", "0", "0", "5"), ("结转", "2", "2", "0", "0", "2"))
+    rows, columns, note = realign((header, *data))
+    assert rows[1:] == (("新收", "5", "0", "0", "5"), ("结转", "2", "0", "0", "2"))
+    assert columns[1] == (0, 1, 3, 4, 5) and note
+
+
+def test_realign_leaves_two_columns_copying_counts_alone():
+    header = ("label", "自然人", "商业企业", "总计", "")
+    data = ("新收", "5", "5", "3", "3")  # 5 5 or 3 3: either could be the phantom's span
+    assert realign((header, data))[2] is None
+
+
 def test_realign_leaves_an_aligned_grid_alone():
     rows = (("label", "a", "b"), ("x", "1", "2"))
     assert realign(rows) == (rows, ((0, 1, 2), (0, 1, 2)), None)
