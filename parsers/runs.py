@@ -54,8 +54,10 @@ def resolve_runs(pending: Sequence[Pending], known: Mapping[str, Mapping[str, Ma
     budget = [_MAX_NODES]
     readings: dict[int, list[tuple[int, ...]]] = {}
     cut_short: set[int] = set()
-    for i, p in enumerate(pending):
-        readings[i] = _readings(p, budget)
+    # Shorter digit strings first: a row of a digit per column costs a step a digit, a large agency's row of
+    # four-digit counts can take the whole budget, and it must not take it from the rows that need little.
+    for i in sorted(range(len(pending)), key=lambda i: len(pending[i].digits)):
+        readings[i] = _readings(pending[i], budget)
         if budget[0] < 0:  # searched in part: what was found may not be all there is
             cut_short.add(i)
             readings[i] = []

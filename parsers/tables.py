@@ -88,6 +88,9 @@ class TableFindings:
     tables: dict[str, dict[str, dict[str, Value]] | None]
     warnings: list[tuple[str, str]] = field(default_factory=list)
     provenance: Sequence[Provenance] = ()
+    # (table, row) of the rows whose values ran together and were left blank (`cells_ambiguous`): not read,
+    # so no check counts them, as no check counts an absent row.
+    unread: frozenset[tuple[str, str]] = frozenset()
 
 
 class _Context:
@@ -138,6 +141,7 @@ class _Reader:
         self.notes: list[tuple] = []
         self.pending: list[Pending] = []
         self.pending_keys: set[tuple[str, str]] = set()
+        self.unread: set[tuple[str, str]] = set()  # rows left blank, their run-together values ambiguous
         self.source: _Source | None = None
         self.template = template
         self.rows: dict[str, dict[str, dict[str, Value]]] = {ACTIVE: {}, APPLICATIONS: {}, REVIEW: {}}
@@ -234,7 +238,8 @@ class _Reader:
             tables[REVIEW] = None
             self.warnings.append(("table_missing", f"table {REVIEW} ({self.template.table(REVIEW).heading}) not found"))
         present = {table: rows for table, rows in tables.items() if rows is not None}
-        return TableFindings(tables, self.warnings, Provenances(partial(_written, self.notes, self.rendering, present)))
+        provenance = Provenances(partial(_written, self.notes, self.rendering, present))
+        return TableFindings(tables, self.warnings, provenance, frozenset(self.unread))
 
     def _hybrid_rows(self, rows: tuple[RowSpec, ...], found: dict) -> tuple[RowSpec, ...]:
         """The template's table 3 rows, or, when the report printed the other template's 其他处理 rows
@@ -262,6 +267,7 @@ class _Reader:
             if outcome.values is None:
                 self.warnings.append(("cells_ambiguous", outcome.message))
                 rows[pending.kind][pending.row] = dict.fromkeys(pending.columns)
+                self.unread.add((pending.kind, pending.row))
                 continue
             target, position = rows[pending.kind], pending.position
             if pending.kind != REVIEW:  # the row's values set and noted at once, all from the one cell

@@ -418,9 +418,20 @@ def _run_together_end(lines: _Lines, start: int) -> tuple[int, int]:
     when none starts at `start`: a later start sees the same lines but fewer of them."""
     kinds = lines.kinds
     stop = _CELLS_OR_BLANKS.match(kinds, start).end()
-    if kinds.count("r", start, stop) + kinds.count("d", start, stop) < _MIN_RUN_ROWS:
+    runs = kinds.count("r", start, stop)
+    digits = kinds.count("d", start, stop)
+    if runs + digits < _MIN_RUN_ROWS:
         return start, stop
+    if digits and runs < _MIN_RUN_ROWS:
+        # A long digit string is a row run together only where it stands alone between labels; beside
+        # other values it is one large count of a table printed one cell a line (a province's 10515).
+        digits = len(_LONE_DIGITS.findall(kinds[start:stop].replace("b", "")))
+        if runs + digits < _MIN_RUN_ROWS:
+            return start, stop
     return start + len(kinds[start:stop].rstrip("b")), stop  # after the last cell
+
+
+_LONE_DIGITS = re.compile("(?<![vd])d(?![vd])")
 
 
 def _run_together_tables(texts: list[str]) -> list[Block]:
