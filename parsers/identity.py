@@ -20,7 +20,9 @@ _LONE_YEAR = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
 _REPORT_WORD = re.compile(r"报告|年报|(?:政府|政务)信息公开.*报")  # the last for scrambled titles: …公开 工作告年度报》
 _SPACES = re.compile(r"\s+")
 _YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}\s*年度?")
-_REPORT_TAIL = re.compile(r"(?:的)?(?:政府|政务)信息公开.*$|(?:年度)?(?:工作)?(?:年度)?(?:报告|年报).*$")
+_REPORT_TAIL = re.compile(r"(?:的)?(?:政府|政务)(?:信息)?公开.*$|(?:年度)?(?:工作)?(?:年度)?(?:报告|年报).*$")
+# The report a notice publishes, named between book-title marks: 关于印发《某局2022年度…报告》的通知.
+_QUOTED_REPORT = re.compile(r"《([^《》]*(?:报告|年报)[^《》]*)》")
 _PERIOD = re.compile(
     r"统计期限[^。；]{0,12}?((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日"
     r"|((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日(?:起)?\s*(?:至|到|-|—)\s*(?:(?:19|20)\d{2}\s*年\s*)?12\s*月\s*31\s*日"
@@ -64,8 +66,11 @@ def title_agency(title: str | None) -> str | None:
     """`2019年上海市人民政府办公厅政府信息公开工作年度报告` -> 上海市人民政府办公厅."""
     if not names_a_report(title):
         return None
-    body = _YEAR_TOKEN.sub("", simplified(title or ""))
-    body = _REPORT_TAIL.sub("", _SPACES.sub("", body)).strip(_EDGE_PUNCTUATION).removeprefix("关于")
+    title = simplified(title or "")
+    if quoted := _QUOTED_REPORT.search(title):
+        title = quoted.group(1)
+    body = _REPORT_TAIL.sub("", _SPACES.sub("", _YEAR_TOKEN.sub("", title))).strip(_EDGE_PUNCTUATION)
+    body = body.removeprefix("关于").removesuffix("关于")  # 关于2022年… or 某局关于2022年…
     if body.endswith("人民"):  # 北京市人民政府信息公开… shares 政府 between the body and the phrase
         body += "政府"
     return body if len(body) >= 2 and not _NOT_A_BODY.search(body) else None
