@@ -147,6 +147,7 @@ def _table(cut: list[list[Segment]], indices: list[int]) -> AlignedTable | None:
     centres = _columns(sorted(p.centre for p in values), _COLUMN_SNAP * size)
     if len(centres) < _MIN_VALUES:
         return None
+    centres = _headed(cut, indices, centres, _COLUMN_SNAP * size) or centres
     inner = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
     half = (centres[1] - centres[0]) / 2
     left = min(p.x0 for i in indices for p in cut[i])
@@ -160,6 +161,25 @@ def _table(cut: list[list[Segment]], indices: list[int]) -> AlignedTable | None:
             placed.append((column, part))
         rows.append(tuple(placed))
     return AlignedTable(tuple(rows), bounds, frozenset(indices))
+
+
+def _headed(cut: list[list[Segment]], indices: list[int], centres: list[float], snap: float) -> list[float] | None:
+    """The centres of the column heads, when the header names more value columns than the numbers fill:
+    a column left blank in every row (a table 3 whose applicants are all people, the organisations'
+    columns printed empty) still has its head. Taken only when the heads stand apart and every column of
+    numbers stands under one of them; the heads over the labels (项目) are left out."""
+    rows = [cut[i] for i in indices]
+    header = [parts for parts in rows if not any(p.numeric for p in parts)]
+    labels = [parts[0].x1 for parts in rows if parts and not parts[0].numeric and any(p.numeric for p in parts)]
+    if not header:
+        return None
+    labels_end = max(labels, default=float("-inf"))
+    heads = sorted(p.centre for p in max(header, key=len) if p.x0 >= labels_end)
+    if len(heads) <= len(centres) or any(b - a <= snap for a, b in itertools.pairwise(heads)):
+        return None
+    if not all(any(abs(centre - head) <= snap for head in heads) for centre in centres):
+        return None
+    return heads
 
 
 def _columns(centres: list[float], snap: float) -> list[float]:

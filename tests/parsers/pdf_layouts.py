@@ -4,7 +4,8 @@ structure seen in published reports, with the figures its golden expects.
 - `row_split_pdf`: a ruled table whose row is cut by the page break: the label's first half and
   empty value cells end page 1, the header is repeated on page 2, then the label's rest with the values.
 - `aligned_pdf`: tables set without ruling lines, columns only by the position of the text (a
-  header over several lines, labels left, numbers centred under their column headers).
+  header over several lines, labels left, numbers centred under their column headers); given other
+  rows, e.g. the organisations' columns blank in every row.
 - `hybrid_pdf`: a 2021-layout report whose table 3 keeps the 2019 single row （六）其他处理.
 - `lone_row_pdf`: a ruled table whose last row stands alone at the top of page 2, then a one-row
   table of other columns alone at the top of page 3.
@@ -99,7 +100,7 @@ ALIGNED_HEADER = ("自然人", "商业企业", "科研机构", "社会公益组�
 _VALUE_CENTRES = (250.0, 295.0, 340.0, 385.0, 430.0, 475.0, 520.0)
 
 
-def aligned_pdf() -> bytes:
+def aligned_pdf(rows: tuple = ALIGNED_ROWS) -> bytes:
     buffer = io.BytesIO()
     canvas = _canvas(buffer)
     canvas.drawString(70, PAGE_HEIGHT - 60, "三、收到和处理政府信息公开申请情况")
@@ -111,7 +112,7 @@ def aligned_pdf() -> bytes:
     for centre, name in zip(_VALUE_CENTRES, ALIGNED_HEADER, strict=True):
         canvas.drawCentredString(centre, y, name)
     canvas.setFont(FONT, 8)
-    for label, values in ALIGNED_ROWS:
+    for label, values in rows:
         y -= 18
         canvas.drawString(60, y, label)
         for centre, value in zip(_VALUE_CENTRES, values, strict=True):

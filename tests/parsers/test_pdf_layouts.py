@@ -70,6 +70,19 @@ def test_a_table_without_ruling_lines_is_read_by_the_alignment_of_its_text() -> 
     assert "四、政府信息公开行政复议、行政诉讼情况" in document.text()
 
 
+def test_an_aligned_table_keeps_the_columns_its_header_names_when_some_are_blank_in_every_row():
+    """Only 自然人 and 总计 printed (the organisations' columns left empty): the numbers fill two columns,
+    the header names seven, and the blank ones are read as blank, not dropped."""
+    rows = tuple(
+        (label, tuple(v if i in (0, 6) else None for i, v in enumerate(values)))
+        for label, values in pdf_layouts.ALIGNED_ROWS
+    )
+    (table,) = pdf.read(pdf_layouts.aligned_pdf(rows)).tables()
+    assert table.rows[0][1:] == pdf_layouts.ALIGNED_HEADER
+    for row, (label, values) in zip(table.rows[1:], rows, strict=True):
+        assert row == (label, *("" if v is None else str(v) for v in values))
+
+
 def test_the_hybrid_row_of_a_2021_table_3_is_read_with_its_values() -> None:
     document = pdf.read(pdf_layouts.hybrid_pdf())
     table = document.tables()[1]
