@@ -43,16 +43,16 @@ def realign(
     # Columns as bit masks (one remembered per row): the header's filled, the data rows' numbers and copies,
     # each folded in one C-level step.
     header_filled = list(map(_FILLED, masks[:first_data]))
+    headed = reduce(or_, header_filled, 0)
+    numbered = reduce(or_, numbers[first_data:], 0)
+    unheaded_mask = ((1 << width) - 1) & ~headed if headed else 0  # no header row: no column unheaded
+    if not numbered & unheaded_mask:  # no data row puts a number under no header
+        return rows, identity, None
     # A dense grid's header rows all end where the header does (spans expanded, each covered cell holding
     # the merged cell's text). Header rows ending at different columns are a text rendering's rows with
     # their spans dropped (行政复议 | 行政诉讼 over fifteen values): their cells do not stand over the data's
     # columns at all, so no column is phantom; the mapping reads such a header by its labels.
     if len({filled.bit_length() for filled in header_filled if filled}) > 1:
-        return rows, identity, None
-    headed = reduce(or_, header_filled, 0)
-    numbered = reduce(or_, numbers[first_data:], 0)
-    unheaded_mask = ((1 << width) - 1) & ~headed if headed else 0  # no header row: no column unheaded
-    if not numbered & unheaded_mask:  # no data row puts a number under no header
         return rows, identity, None
     repeated = reduce(and_, compress(map(_REPEATS, masks[first_data:]), numbers[first_data:]), (1 << width) - 1)
     # Too few columns empty or a copy in every data row, even before the labels are set aside: the usual
