@@ -125,14 +125,16 @@ def _header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
 # What the table finders ask of a line, as one letter. A body's letters make one string: runs of cells
 # and separators are found by string searches and regular expressions, not by a loop over the lines.
 #   cells (text, short, free of 。, tabs and bars): "c" a label, "v" a value (a number or a blank mark),
-#     "r" a label with digits run on, "d" a value that is a long digit string (run-together rows);
+#     "r" a label with digits run on, "d" a value that is a long digit string (run-together rows),
+#     "w" a row whose cells are separated by spaces, ending in two values or more (a PDF's text; as a
+#     cell elsewhere, a label);
 #   "b" a blank line;
 #   bars alone: "o" a lone `|` at the line's start (it opens a row), "l" a lone `|` indented, "s" more bars;
 #   anything else: "x" a paragraph, "p" a `|`-flattened line;
 #   a line holding a tab (not at its ends) takes its letter's capital: a cell holds none, a blank line
 #   is blank.
-_LETTERS = "cvrdboOlLsSxXpP"
-_CELLS = "cvrd"
+_LETTERS = "cvrdwboOlLsSxXpP"
+_CELLS = "cvrdw"
 _VALUES = "vd"
 _BARS = "oOlL"  # a lone `|`
 _PIPES = "oOlLsSpP"  # `|`-flattened lines (bars alone are)
@@ -175,10 +177,31 @@ def _facts(line: str) -> tuple[str, str]:
 
 def _letter(line: str, text: str) -> str:
     """The letter of a line holding no tab and no bar (`_facts`), from its clean text."""
+    if text[-1:].isdecimal() and " " in text and _spaced_row(text):
+        return "w"
     if 0 < len(text) <= _MAX_CELL and "。" not in text:
         return _CELLS[(_may_be_value(text) and is_value(text)) + 2 * _ends_run(text)]
     # What `_marked_letter` tells of a line holding no tab and no bar.
     return "x" if line.strip() else "b"
+
+
+# A row of a PDF's text whose cells the spaces separate: a label, then two values or more (规章 0 0 0,
+# (七)总计 4 1 0 0 0 0 5), or three values or more alone (table 4's row of fifteen).
+_SPACED_VALUE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[-—/]")
+_MIN_SPACED_ROWS = 3  # such rows in a run of short lines: a table of them
+
+
+def _spaced_row(text: str) -> bool:
+    """Whether a clean text (ending in a digit, holding a space) is a row of space-separated cells."""
+    if "。" in text:
+        return False
+    words = text.split()
+    values = 0
+    for word in reversed(words):
+        if not _SPACED_VALUE.fullmatch(word):
+            break
+        values += 1
+    return values >= 2 if values < len(words) else values >= 3
 
 
 def _may_be_value(text: str) -> bool:
@@ -339,6 +362,11 @@ def _blocks(raw: list[str]) -> tuple[list[Block], bool]:
                     blocks.extend(found)
                     i = j
                     continue
+                if kinds.count("w", i, stop) >= _MIN_SPACED_ROWS:
+                    j = i + len(kinds[i:stop].rstrip("b"))  # after the last cell
+                    blocks.extend(_spaced_tables(lines, i, j))
+                    i = j
+                    continue
                 no_run_before = stop
             if (j := _cell_run_end(lines, i)) > i:
                 # Within the run every line is a cell or a separator: the cells and their value facts.
@@ -372,7 +400,7 @@ def _quiet_run(kinds: str, start: int) -> tuple[int, bool]:
         return end, False
     values = kinds.count("v", start, end) + kinds.count("d", start, end)
     runs = kinds.count("r", start, end) + kinds.count("d", start, end)
-    return end, values < _MIN_VALUES and runs < _MIN_RUN_ROWS
+    return end, values < _MIN_VALUES and runs < _MIN_RUN_ROWS and kinds.count("w", start, end) < _MIN_SPACED_ROWS
 
 
 def _opens_bare_cells(lines: _Lines, i: int) -> bool:
@@ -465,6 +493,36 @@ def _run_together_tables(texts: list[str]) -> list[Block]:
         else:
             rows.append([text, ""])
             origins.append([text_origin, text_origin])
+    flush()
+    return blocks
+
+
+def _spaced_tables(lines: _Lines, start: int, end: int) -> list[Block]:
+    """A run of lines holding rows whose cells the spaces separate (a PDF's text): each line a row of its
+    words, as a `|` row is of its cells; section headings (三、收到和处理…) stay paragraphs and cut the run
+    into one grid per table; lines between two headings that hold no value (a title) stay paragraphs."""
+    blocks: list[Block] = []
+    rows: list[tuple[str, ...]] = []
+    texts: list[str] = []  # the rows' clean texts, for lines that turn out to hold no table
+
+    def flush() -> None:
+        if any(is_value(cell) for row in rows for cell in row):
+            blocks.append(_dense(rows))
+        else:
+            blocks.extend(map(TextBlock, texts))
+        rows.clear()
+        texts.clear()
+
+    for k in range(start, end):
+        text = lines.text[k]
+        if not text:
+            continue
+        if _is_heading(text):
+            flush()
+            blocks.append(TextBlock(text))
+            continue
+        rows.append(_clean_cells(lines.raw[k].split()))
+        texts.append(text)
     flush()
     return blocks
 
