@@ -97,7 +97,7 @@ def realign(
 def _copies_a_count(row: tuple[str, ...], j: int) -> bool:
     """Whether the row's cell at `j` repeats the count to its left, and that count is not 0."""
     cell = row[j]
-    return cell == row[j - 1] and is_number(cell) and read_cell(cell).number != 0
+    return cell == row[j - 1] and bool(read_cell(cell).number)  # None for a blank or text, 0 falsy
 
 
 @lru_cache(maxsize=1024)  # grids repeat their shape (the template's tables): one answer per shape

@@ -31,14 +31,13 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
     sections = find_sections(text)
     tables: dict = dict.fromkeys(TABLE_KEYS)
     provenance: Sequence[Provenance] = ()
-    checked = tables  # the tables as the checks see them: rows not read left out
+    unread: frozenset[tuple[str, str]] = frozenset()  # rows no check may count (`TableFindings.unread`)
     if template in TEMPLATES:
         findings = find_tables(document, TEMPLATES[template], grids)
-        tables = checked = findings.tables
+        tables = findings.tables
         warnings.extend(findings.warnings)
         provenance = findings.provenance  # written when first read
-        if findings.unread:
-            checked = _without(tables, findings.unread)
+        unread = findings.unread
     elif template == LEGACY:
         warnings.append(("legacy_template", "free-form report (before the 2019 template): text and sections only"))
     else:
@@ -69,7 +68,7 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
         active_disclosure=frozen["active_disclosure"],
         applications=frozen["applications"],
         review_litigation=frozen["review_litigation"],
-        checks=check_record(template, checked, sections),  # the same values; plain dicts read faster
+        checks=check_record(template, _without(tables, unread), sections),  # plain dicts read faster
         warnings=tuple(Warning(code, message) for code, message in warnings),
         metadata=MappingProxyType(metadata),
         provenance=provenance,
@@ -77,7 +76,9 @@ def to_record(document: Document, *, agency_hint: str | None = None) -> ReportRe
 
 
 def _without(tables: dict, rows: frozenset[tuple[str, str]]) -> dict:
-    """The tables with `rows` ((table, row) pairs) left out."""
+    """The tables with `rows` ((table, row) pairs) left out; the tables themselves when there are none."""
+    if not rows:
+        return tables
     return {
         key: None if table is None else {row: v for row, v in table.items() if (key, row) not in rows}
         for key, table in tables.items()

@@ -170,9 +170,9 @@ def _headed(cut: list[list[Segment]], indices: list[int], centres: list[float], 
     numbers stands under one of them; the heads over the labels (项目) are left out."""
     rows = [cut[i] for i in indices]
     header = [parts for parts in rows if not any(p.numeric for p in parts)]
-    labels = [parts[0].x1 for parts in rows if parts and not parts[0].numeric and any(p.numeric for p in parts)]
     if not header:
         return None
+    labels = [parts[0].x1 for parts in rows if parts and not parts[0].numeric and any(p.numeric for p in parts)]
     labels_end = max(labels, default=float("-inf"))
     heads = sorted(p.centre for p in max(header, key=len) if p.x0 >= labels_end)
     if len(heads) <= len(centres) or any(b - a <= snap for a, b in itertools.pairwise(heads)):

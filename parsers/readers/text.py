@@ -363,7 +363,7 @@ def _blocks(raw: list[str]) -> tuple[list[Block], bool]:
                     i = j
                     continue
                 if kinds.count("w", i, stop) >= _MIN_SPACED_ROWS:
-                    j = i + len(kinds[i:stop].rstrip("b"))  # after the last cell
+                    j = _last_cell_end(kinds, i, stop)
                     blocks.extend(_spaced_tables(lines, i, j))
                     i = j
                     continue
@@ -456,7 +456,12 @@ def _run_together_end(lines: _Lines, start: int) -> tuple[int, int]:
         digits = len(_LONE_DIGITS.findall(kinds[start:stop].replace("b", "")))
         if runs + digits < _MIN_RUN_ROWS:
             return start, stop
-    return start + len(kinds[start:stop].rstrip("b")), stop  # after the last cell
+    return _last_cell_end(kinds, start, stop), stop
+
+
+def _last_cell_end(kinds: str, start: int, stop: int) -> int:
+    """Where a run of cells and blank lines from `start` to `stop` ends without its trailing blank lines."""
+    return start + len(kinds[start:stop].rstrip("b"))
 
 
 _LONE_DIGITS = re.compile("(?<![vd])d(?![vd])")

@@ -11,17 +11,10 @@ import tests.parsers.fixtures.make_quirk_fixtures as quirk
 import tests.parsers.fixtures.make_survey_fixtures as survey
 from nianbao.parsers import parse
 
-SCALE = 1013  # every result row's counts times this: tables 3's rules still hold, counts reach six digits
-
 
 def large_applications(template, bump=None):
-    """The fixtures' table 3 with every result row scaled, 上年结转 and 结转下年度 kept small."""
-    app = quirk.applications(template, bump)
-    rows = {key: {c: v * SCALE for c, v in row.items()} for key, row in app.items()}
-    rows["carried_over"], rows["carried_forward"] = app["carried_over"], app["carried_forward"]
-    processed, forward, over = rows["total_processed"], rows["carried_forward"], rows["carried_over"]
-    rows["new_received"] = {c: processed[c] + forward[c] - over[c] for c in over}
-    return rows
+    """The fixtures' table 3 with a large agency's counts (`large_counts`)."""
+    return survey.large_counts(quirk.applications(template, bump))
 
 
 @pytest.fixture

@@ -39,13 +39,7 @@ def _people(template, bump=None):
 
 
 def _large(template, bump=None):
-    """Every result row times 1013, 上年结转 and 结转下年度 kept: the rules still hold."""
-    app = _ORIGINAL(template, bump)
-    rows = {key: {c: v * 1013 for c, v in row.items()} for key, row in app.items()}
-    rows["carried_over"], rows["carried_forward"] = app["carried_over"], app["carried_forward"]
-    processed, forward, over = rows["total_processed"], rows["carried_forward"], rows["carried_over"]
-    rows["new_received"] = {c: processed[c] + forward[c] - over[c] for c in over}
-    return rows
+    return survey.large_counts(_ORIGINAL(template, bump))
 
 
 def _one_review():
