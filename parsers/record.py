@@ -13,7 +13,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-PARSER_VERSION = "0.2.3"  # 0.2.3: an HTML cell whose text follows a child element reads in document order
+PARSER_VERSION = "0.3.0"  # 0.3.0: text renderings, phantom columns, hybrid rows and wrapped heads read (issue 10)
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]

@@ -20,8 +20,11 @@ _NUMERIC = re.compile(r"[-+−]?[\d,，]*\.?\d+\s*(万元|元|%)?|[-—–]")
 _GAP = 0.4  # a gap wider than this many font sizes separates two cells of a row (Chinese sets glyphs edge to edge)
 _COLUMN_SNAP = 1.2  # numbers whose centres lie within this many font sizes stand in one column
 _ROW_GAP = 2.5  # lines further apart than this many line heights are not one table
-_HEADER_LINES = 4
+# Header lines taken above the rows: table 4's narrow heads stacked a character a line take eight (its two
+# group lines, four characters, a line each side where the groups' bands differ).
+_HEADER_LINES = 8
 _MIN_ROWS = 2
+_LONE_ROW_VALUES = 10  # a row alone is a table when it holds this many values at least (table 4's fifteen)
 _MIN_VALUES = 2
 
 
@@ -87,7 +90,7 @@ def find(lines: list[list[Char]]) -> list[AlignedTable]:
     index = 0
     while index < len(cut):
         block = _data_block(cut, lines, index)
-        if len(block) < _MIN_ROWS:
+        if len(block) < _MIN_ROWS and not (block and sum(p.numeric for p in cut[block[0]]) >= _LONE_ROW_VALUES):
             index += 1
             continue
         header = _header(cut, lines, block[0])

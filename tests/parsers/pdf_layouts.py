@@ -9,6 +9,8 @@ structure seen in published reports, with the figures its golden expects.
 - `hybrid_pdf`: a 2021-layout report whose table 3 keeps the 2019 single row （六）其他处理.
 - `lone_row_pdf`: a ruled table whose last row stands alone at the top of page 2, then a one-row
   table of other columns alone at the top of page 3.
+- `stacked_review_pdf`: table 4 set without ruling lines, its fifteen narrow heads stacked a
+  character a line (结 / 果 / 维 / 持), each centred in its band under its group's head.
 - `values_under_header_pdf`: table 2's last block (a header row with an empty first cell) ending
   page 1, its row of values alone at the top of page 2.
 """
@@ -159,3 +161,38 @@ def hybrid_pdf() -> bytes:
         return documents.pdf(report)
     finally:
         documents.report_grids = original
+
+
+# Table 4 set as text in columns: fifteen narrow columns (centres), each head a character a line.
+_REVIEW_CENTRES = tuple(130.0 + 29.0 * i for i in range(15))
+
+
+def stacked_review_pdf(values: tuple[int, ...]) -> bytes:
+    """Table 4 with no ruling lines: 行政复议 over the first five columns, 行政诉讼 over the other ten with
+    未经复议直接起诉 / 复议后起诉 below it, each column's head stacked a character a line and centred in
+    the lines left under its group's heads (复议's band is a line taller), then `values` in one row."""
+    from nianbao.parsers.templates import REVIEW_COLUMNS
+
+    buffer = io.BytesIO()
+    canvas = _canvas(buffer)
+    canvas.drawString(70, PAGE_HEIGHT - 40, "某县某局2024年政府信息公开工作年度报告")
+    canvas.drawString(70, PAGE_HEIGHT - 60, "四、政府信息公开行政复议、行政诉讼情况")
+    canvas.setFont(FONT, 8)
+    top = PAGE_HEIGHT - 100
+    canvas.drawCentredString(sum(_REVIEW_CENTRES[:5]) / 5, top, "行政复议")
+    canvas.drawCentredString(sum(_REVIEW_CENTRES[5:]) / 10, top, "行政诉讼")
+    canvas.drawCentredString(sum(_REVIEW_CENTRES[5:10]) / 5, top - 12, "未经复议直接起诉")
+    canvas.drawCentredString(sum(_REVIEW_CENTRES[10:]) / 5, top - 12, "复议后起诉")
+    heads = [c.labels[0] for c in REVIEW_COLUMNS] * 3
+    for index, (centre, head) in enumerate(zip(_REVIEW_CENTRES, heads, strict=True)):
+        first, band = (1, 5) if index < 5 else (2, 4)
+        line = first + (band - len(head)) // 2
+        for offset, character in enumerate(head):
+            canvas.drawCentredString(centre, top - 12 * (line + offset), character)
+    for centre, value in zip(_REVIEW_CENTRES, values, strict=True):
+        canvas.drawCentredString(centre, top - 12 * 7, str(value))
+    canvas.setFont(FONT, 12)
+    canvas.drawString(70, top - 12 * 10, "五、存在的主要问题及改进情况")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

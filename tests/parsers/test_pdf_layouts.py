@@ -9,9 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from nianbao.parsers import parse
 from nianbao.parsers.document import Method
 from nianbao.parsers.readers import pdf
+from nianbao.parsers.tables import find_tables
+from nianbao.parsers.templates import REVIEW_COLUMNS, REVIEW_GROUPS, TEMPLATES
 from tests.parsers import pdf_layouts
 
 GOLDENS = Path(__file__).parent / "fixtures" / "pdf-layouts"
@@ -102,3 +106,21 @@ def test_the_hybrid_row_reaches_the_record_with_its_place_in_the_pdf() -> None:
     cells = [p for p in record["provenance"] if p["table"] == "applications" and p["row"] == "other_handling"]
     assert len(cells) == 7
     assert all(p["method"] == "grid" and p["page"] and p["bbox"] for p in cells)
+
+
+@pytest.mark.parametrize("values", [(3, 1, 0, 2, 6, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0), (0,) * 15, tuple(range(15))])
+def test_table_4_with_its_heads_stacked_a_character_a_line_is_read_in_its_columns(values) -> None:
+    """No ruling lines, fifteen heads of one character a line and one row of values: the row alone is a
+    table (fifteen values), the stacked lines its header, and each value lands in its column."""
+    document = pdf.read(pdf_layouts.stacked_review_pdf(values))
+    (table,) = document.tables()
+    assert table.rows[-1] == tuple(map(str, values))
+    assert table.rows[1][:4] == ("结", "结", "其", "尚")  # each head's first character over its column
+    findings = find_tables(document, TEMPLATES["2021"])
+    review = findings.tables["review_litigation"]
+    groups = [group for group, _ in REVIEW_GROUPS]
+    read = [review[group][column.key] for group in groups for column in REVIEW_COLUMNS]
+    assert read == list(values)
+    cell = ("review_litigation", "review", "upheld")
+    upheld = next(p for p in findings.provenance if (p.table, p.row, p.column) == cell)
+    assert upheld.page == 1 and upheld.bbox is not None and upheld.bbox[0] < 140  # the first column, left
