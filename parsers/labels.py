@@ -218,6 +218,9 @@ def match_row(label_cells: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -
         return RowMatch(exact[0], EXACT)
     if exact:
         return RowMatch(None, EXACT, tuple(exact))
+    candidates = {c for c in candidates if _may_score(c, rows)}
+    if not candidates:  # pieces of a wrapped header (社 法, 结 果): no label of any row is worth scoring
+        return RowMatch(None, 0.0)
     scores = [max((label_score(c, k) for c in candidates for k in keys_), default=0.0) for keys_ in row_keys]
     best = max(scores, default=0.0)
     if not best:
@@ -226,6 +229,23 @@ def match_row(label_cells: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -
     if len(winners) > 1:
         return RowMatch(None, best, winners)
     return RowMatch(winners[0], best)
+
+
+def _may_score(candidate: str, rows: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether `label_score` can give a candidate anything against some label of `rows`: a candidate too
+    short to match loosely scores only where its core, or its core without a note, is a label's."""
+    bare = without_note(core(candidate))
+    if len(bare) >= SHORT_LABEL:
+        return True
+    cores, bares = _row_cores(rows)
+    return core(candidate) in cores or (bare != "" and bare in bares)
+
+
+@lru_cache(maxsize=256)  # the templates' tables, as `_row_keys`
+def _row_cores(rows: tuple[tuple[str, ...], ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The cores of the rows' label keys (those not empty), and those cores without their notes."""
+    cores = frozenset(c for keys in _row_keys(rows)[1] for k in keys if (c := core(k)))
+    return cores, frozenset(map(without_note, cores))
 
 
 @lru_cache(maxsize=256)  # the templates' tables (a few dozen row sets)

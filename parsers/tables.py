@@ -65,13 +65,15 @@ _REVIEW_MARKERS = (
     *(label for _, labels in REVIEW_GROUPS for label in labels),
     *REVIEW_HEADER_LABELS,
 )
-# Table 4's header words, each between separators: a cell whose key is a piece of one is a wrapped head's
-# fragment (`_wrapped_review`).
-_REVIEW_WORDS = (
-    "|"
-    + "|".join(label_key(label) for label in (*_REVIEW_MARKERS, *(label for c in REVIEW_COLUMNS for label in c.labels)))
-    + "|"
-)
+# Tables 3's and 4's header words, each between separators: a cell whose key is a piece of one may be a
+# wrapped head's (`_wrapped`).
+_HEADER_WORDS = {
+    kind: "|" + "|".join(label_key(label) for label in labels) + "|"
+    for kind, labels in (
+        (APPLICATIONS, _APPLICATION_MARKERS),
+        (REVIEW, (*_REVIEW_MARKERS, *(label for c in REVIEW_COLUMNS for label in c.labels))),
+    )
+}
 _UNIT_WAN = re.compile(r"万元")
 _UNIT_YUAN = re.compile(r"[(（]\s*(单位\s*[:：]?\s*)?元\s*[)）]|单位\s*[:：]?\s*元")
 _TEN_THOUSAND = Decimal(10000)
@@ -168,10 +170,10 @@ class _Reader:
         found_rows, notes, pending_keys = self.rows, self.notes, self.pending_keys
         for r, (row, reading) in enumerate(zip(rows, readings, strict=True)):
             kind = reading.kind
-            if context is not None and context.open and context.kind == REVIEW and _wrapped_review(row):
-                # Table 4's narrow column heads wrapped a word or a character a line (结果 / 维持, 结 / 果 /
-                # 维 / 持), as a PDF's text gives them: rows of pieces of several heads, which place nothing;
-                # the header goes on, and its data row is read in the template's order.
+            if context is not None and context.open and _wrapped(row, context.kind):
+                # Tables 3's and 4's narrow column heads wrapped a word or a character a line (商业 / 企业,
+                # 结 / 果 / 维 / 持), as a PDF's text gives them: rows of pieces of several heads, which place
+                # nothing; the header goes on, and the data rows are read in the template's order.
                 context.rows.append(row)
                 continue
             if kind:  # a header row: its column labels added to the context's positions
@@ -593,14 +595,15 @@ def _markers(template_name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=4096)
-def _wrapped_review(row: tuple[str, ...]) -> bool:
-    """Whether a row holds only pieces of table 4's header words, one of them at least not a whole word (a
-    row of whole words is a header row of its own, read for its positions): a wrapped head's line, where
-    a short word (总计) may stand whole among the pieces."""
+def _wrapped(row: tuple[str, ...], kind: str) -> bool:
+    """Whether a row holds only pieces of table `kind`'s header words (tables 3 and 4), one of them at least
+    not a whole word (a row of whole words is a header row of its own, read for its positions): a wrapped
+    head's line, where a short word (总计) may stand whole among the pieces."""
+    words = _HEADER_WORDS.get(kind)
     keys = [label_key(cell) for cell in row if cell]
-    if not keys or not all(key and key in _REVIEW_WORDS for key in keys):
+    if words is None or not keys or not all(key and key in words for key in keys):
         return False
-    return any(f"|{key}|" not in _REVIEW_WORDS for key in keys)
+    return any(f"|{key}|" not in words for key in keys)
 
 
 def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
