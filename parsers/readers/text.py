@@ -502,6 +502,11 @@ def _run_together_tables(texts: list[str]) -> list[Block]:
     return blocks
 
 
+# The head an e-book page of a PDF prints over its text (P. 9, Page 9 - <title>): where a table crosses
+# pages it stands between two rows, and its number would read as a row's value.
+_EBOOK_PAGE_MARK = re.compile(r"P\.\s*\d{1,4}|Page\s+\d{1,4}(\s+-\s.*)?")
+
+
 def _spaced_tables(lines: _Lines, start: int, end: int) -> list[Block]:
     """A run of lines holding rows whose cells the spaces separate (a PDF's text): each line a row of its
     words, as a `|` row is of its cells; section headings (三、收到和处理…) stay paragraphs and cut the run
@@ -526,6 +531,8 @@ def _spaced_tables(lines: _Lines, start: int, end: int) -> list[Block]:
             flush()
             blocks.append(TextBlock(text))
             continue
+        if text[:1] == "P" and _EBOOK_PAGE_MARK.fullmatch(text):
+            continue  # a page's head between two rows of a table the page break cut: no row of it
         rows.append(_clean_cells(lines.raw[k].split()))
         texts.append(text)
     flush()
