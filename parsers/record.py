@@ -13,7 +13,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-PARSER_VERSION = "0.3.0"  # 0.3.0: text renderings, phantom columns, hybrid rows and wrapped heads read (issue 10)
+PARSER_VERSION = "0.3.0"  # 0.3.0: real reports' renderings (text styles, phantom columns, hybrid rows, wrapped heads)
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]

@@ -173,8 +173,8 @@ class _Reader:
             if context is not None and context.open and _wrapped(row, context.kind):
                 # Tables 3's and 4's narrow column heads wrapped a word or a character a line (商业 / 企业,
                 # 结 / 果 / 维 / 持), as a PDF's text gives them: rows of pieces of several heads, which place
-                # nothing; the header goes on, and the data rows are read in the template's order.
-                context.rows.append(row)
+                # nothing and are no header row of the context's (its rows are those its header read); the
+                # header stays open, and the data rows are read in the template's order.
                 continue
             if kind:  # a header row: its column labels added to the context's positions
                 if context and context.kind == kind and context.open:
