@@ -20,6 +20,7 @@ from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.limits import check_html_parse, check_html_size
+from nianbao.parsers.readers import text as text_reader
 from nianbao.parsers.spacing import clean
 
 METADATA_KEYS = (
@@ -135,6 +136,11 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     flow = _Flow(page)
     flow.read(page.body())
     blocks = tuple(flow.blocks)
+    if not any(isinstance(b, TableBlock) for b in blocks):
+        # No <table>: the page may print its tables as lines of text (an e-book's pages, a table pasted as
+        # text), which the text reader's finders read as they read a text rendering's.
+        found = text_reader.tables_in_lines([" ".join(line.split()) for line in flow.lines])
+        blocks = tuple(found) if found else blocks
     warnings.extend(flow.warnings)
     if _opens_more_tables(text):
         blocks = _cut_last_row(blocks, flow.last_row_extent)
@@ -607,6 +613,9 @@ class _Flow:
         self.warnings: list[tuple[str, str]] = []
         self.images = 0
         self.last_row_extent = 0  # real cells in the last row of the last table, before padding
+        # Each text block's line as the page printed it, its spaces kept (`clean` drops those between Chinese
+        # words): a table printed as lines of text is read from them (`text_reader.tables_in_lines`).
+        self.lines: list[str] = []
         self._page = page
         self._buffer: list[str] = []
 
@@ -659,6 +668,7 @@ class _Flow:
             text = clean(line)
             if text:
                 self.blocks.append(TextBlock(text))
+                self.lines.append(line)
 
     def _is_layout(self, table: int) -> bool:
         """A table holding tables (left after the furniture) lays out the page; its cells are flow, not data."""
@@ -673,7 +683,9 @@ class _Flow:
         if truncated:
             self.warnings.append(("table_truncated", f"a table exceeds {MAX_CELLS} cells; the rest was dropped"))
         if rows and len(rows[0]) == 1:  # a one-column table is a box of paragraphs
-            self.blocks.extend(TextBlock(row[0]) for row in rows if row[0])
+            texts = [row[0] for row in rows if row[0]]
+            self.blocks.extend(map(TextBlock, texts))
+            self.lines.extend(texts)
         elif rows:
             self.blocks.append(TableBlock(rows))
 

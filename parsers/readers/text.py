@@ -88,6 +88,13 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     )  # fmt: skip
 
 
+def tables_in_lines(lines: list[str]) -> list[Block] | None:
+    """The blocks of lines another reader took as paragraphs (an HTML page whose tables are lines of text:
+    an e-book's page, a table pasted as text), read as a text rendering's; None when they hold no table."""
+    found, _ = _blocks(lines)
+    return found if any(isinstance(block, TableBlock) for block in found) else None
+
+
 def _runs_together(text: str) -> bool:
     """Whether the text holds a table whose cells ran together with no separator."""
     at = text.find(_RUN_TOGETHER_NAME)  # str.find skips the text faster than the pattern's search
