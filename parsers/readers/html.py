@@ -135,12 +135,15 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     crumb = page.breadcrumb_title()
     flow = _Flow(page)
     flow.read(page.body())
-    blocks = tuple(flow.blocks)
-    if not any(isinstance(b, TableBlock) for b in blocks):
+    if not flow.tables:
         # No <table>: the page may print its tables as lines of text (an e-book's pages, a table pasted as
-        # text), which the text reader's finders read as they read a text rendering's.
-        found = text_reader.tables_in_lines([" ".join(line.split()) for line in flow.lines])
-        blocks = tuple(found) if found else blocks
+        # text), which the text reader's finders read as they read a text rendering's, from the lines as the
+        # page printed them (`clean` drops the spaces between Chinese words).
+        lines = _LinesFlow(page)
+        lines.read(page.body())
+        found = text_reader.tables_in_lines(lines.lines)
+        flow.blocks = found or flow.blocks
+    blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
     if _opens_more_tables(text):
         blocks = _cut_last_row(blocks, flow.last_row_extent)
@@ -613,9 +616,7 @@ class _Flow:
         self.warnings: list[tuple[str, str]] = []
         self.images = 0
         self.last_row_extent = 0  # real cells in the last row of the last table, before padding
-        # Each text block's line as the page printed it, its spaces kept (`clean` drops those between Chinese
-        # words): a table printed as lines of text is read from them (`text_reader.tables_in_lines`).
-        self.lines: list[str] = []
+        self.tables = 0  # grids read (one-column tables are paragraphs, not grids)
         self._page = page
         self._buffer: list[str] = []
 
@@ -668,7 +669,6 @@ class _Flow:
             text = clean(line)
             if text:
                 self.blocks.append(TextBlock(text))
-                self.lines.append(line)
 
     def _is_layout(self, table: int) -> bool:
         """A table holding tables (left after the furniture) lays out the page; its cells are flow, not data."""
@@ -683,11 +683,28 @@ class _Flow:
         if truncated:
             self.warnings.append(("table_truncated", f"a table exceeds {MAX_CELLS} cells; the rest was dropped"))
         if rows and len(rows[0]) == 1:  # a one-column table is a box of paragraphs
-            texts = [row[0] for row in rows if row[0]]
-            self.blocks.extend(map(TextBlock, texts))
-            self.lines.extend(texts)
+            self.blocks.extend(TextBlock(row[0]) for row in rows if row[0])
         elif rows:
             self.blocks.append(TableBlock(rows))
+            self.tables += 1
+
+
+class _LinesFlow(_Flow):
+    """The flow's text lines as the page printed them, whitespace runs as one space (a table printed as
+    lines of text is read from them), each where the flow has a paragraph."""
+
+    def __init__(self, page: _Page) -> None:
+        super().__init__(page)
+        self.lines: list[str] = []
+
+    def _flush(self) -> None:
+        joined = "".join(self._buffer)
+        self._buffer.clear()
+        self.lines.extend(" ".join(line.split()) for line in joined.split(_LINE_BREAK) if clean(line))
+
+    def _table(self, table: int) -> None:
+        rows, _, _ = _grid(table, self._page)
+        self.lines.extend(row[0] for row in rows if row and row[0])  # a one-column table's paragraphs
 
 
 def _under_removed(node: int, top: int, page: _Page) -> bool:
