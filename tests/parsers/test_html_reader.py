@@ -2,6 +2,7 @@ import pytest
 
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.readers.html import read
+from nianbao.parsers.spacing import clean
 
 
 def _page(body: str, head: str = "") -> str:
@@ -152,3 +153,20 @@ def test_a_table_holding_a_table_lays_out_the_page_unless_the_inner_one_is_furni
     data = f"<table><tr><td>规章</td><td>3</td></tr><tr><td>行政规范性文件</td><td>5{widget}</td></tr></table>"
     (grid,) = read(_page(data).encode()).tables()
     assert grid.rows == (("规章", "3"), ("行政规范性文件", "5"))
+
+
+def test_a_page_of_prose_with_numbers_and_no_table_stays_paragraphs():
+    lines = ["二、主动公开政府信息情况", "全年主动公开政府信息 1203 条，其中规范性文件 12 件。"]
+    lines.append("受理申请 3 件 答复 3 件")
+    document = read(_page("".join(f"<p>{line}</p>" for line in lines)).encode())
+    assert document.tables() == ()
+    assert [block.text for block in document.blocks] == [clean(line) for line in lines]
+
+
+def test_rows_printed_as_lines_of_a_page_with_no_table_are_a_grid_with_their_words_apart():
+    lines = ["信息内容 本年制发件数 本年废止件数 现行有效件数", "规章 0 0 0", "行政规范性文件 69 3 665"]
+    lines.append("其他文件 7 1 40")
+    document = read(_page("".join(f"<div>{line}</div>" for line in lines)).encode())
+    (table,) = document.tables()
+    assert table.rows[1][:4] == ("规章", "0", "0", "0")
+    assert table.rows[2][:4] == ("行政规范性文件", "69", "3", "665")
