@@ -133,15 +133,14 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     html_title = page.html_title()
     metadata.update({k: v for k, v in page.metadata().items() if k not in metadata})
     crumb = page.breadcrumb_title()
-    flow = _Flow(page)
+    # A page with no <table> (a legacy report's, an e-book's page) may print its tables as lines of text,
+    # which the text reader's finders read as they read a text rendering's, from the lines as the page
+    # printed them (`clean` drops the spaces between Chinese words): its flow keeps them as well.
+    flow = _LinesFlow(page) if not page._table_indices else _Flow(page)
     flow.read(page.body())
     if not flow.tables:
-        # No <table>: the page may print its tables as lines of text (an e-book's pages, a table pasted as
-        # text), which the text reader's finders read as they read a text rendering's, from the lines as the
-        # page printed them (`clean` drops the spaces between Chinese words).
-        lines = _LinesFlow(page)
-        lines.read(page.body())
-        found = text_reader.tables_in_lines(lines.lines)
+        # Tables, but none a grid (layout, one-column boxes): the page is read again for its lines.
+        found = text_reader.tables_in_lines(flow.lines if isinstance(flow, _LinesFlow) else _printed_lines(page))
         flow.blocks = found or flow.blocks
     blocks = tuple(flow.blocks)
     warnings.extend(flow.warnings)
@@ -689,9 +688,16 @@ class _Flow:
             self.tables += 1
 
 
+def _printed_lines(page: _Page) -> list[str]:
+    """The page's text lines as printed (`_LinesFlow`)."""
+    flow = _LinesFlow(page)
+    flow.read(page.body())
+    return flow.lines
+
+
 class _LinesFlow(_Flow):
-    """The flow's text lines as the page printed them, whitespace runs as one space (a table printed as
-    lines of text is read from them), each where the flow has a paragraph."""
+    """A flow that keeps, beside each paragraph, its line as the page printed it, whitespace runs as one
+    space (a table printed as lines of text is read from them)."""
 
     def __init__(self, page: _Page) -> None:
         super().__init__(page)
@@ -700,11 +706,18 @@ class _LinesFlow(_Flow):
     def _flush(self) -> None:
         joined = "".join(self._buffer)
         self._buffer.clear()
-        self.lines.extend(" ".join(line.split()) for line in joined.split(_LINE_BREAK) if clean(line))
+        if joined.isspace() or not joined:
+            return
+        for line in joined.split(_LINE_BREAK):
+            text = clean(line)
+            if text:
+                self.blocks.append(TextBlock(text))
+                self.lines.append(" ".join(line.split()))
 
     def _table(self, table: int) -> None:
-        rows, _, _ = _grid(table, self._page)
-        self.lines.extend(row[0] for row in rows if row and row[0])  # a one-column table's paragraphs
+        before = len(self.blocks)
+        super()._table(table)
+        self.lines.extend(block.text for block in self.blocks[before:] if isinstance(block, TextBlock))
 
 
 def _under_removed(node: int, top: int, page: _Page) -> bool:
