@@ -271,11 +271,11 @@ class _Page:
             if tags[position].__class__ is not str:  # a comment's or processing instruction's text is not text
                 tags[position] = ""
                 texts[position] = None
-        starts: list[int] = []
-        ends: list[int] = []
-        parents: list[int] = []
+        # Filled by index, not appended: a store costs less than a call per node.
+        starts = [0] * len(elements)
+        ends = [0] * len(elements)
+        parents = [0] * len(elements)
         afters = list(range(1, len(elements) + 1))  # a leaf's; an element's with children set at its end
-        start, end, parent_of = starts.append, ends.append, parents.append
         pieces: list[str] = []  # the page's text nodes, in order
         add = pieces.append
         offset = index = 0
@@ -285,12 +285,12 @@ class _Page:
         remaining = 0  # children of `parent` not yet ended
         counts: list[int] = []  # per open element, its parent's `remaining`
         for text, children, tail in zip(texts, sizes, tails, strict=True):
-            start(offset)
+            starts[index] = offset
             if text:
                 offset += len(text)
                 add(text)
-            end(offset)
-            parent_of(parent)
+            ends[index] = offset
+            parents[index] = parent
             if children:
                 counts.append(remaining)
                 parent, remaining = index, children
