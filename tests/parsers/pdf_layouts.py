@@ -102,17 +102,26 @@ ALIGNED_HEADER = ("自然人", "商业企业", "科研机构", "社会公益组�
 _VALUE_CENTRES = (250.0, 295.0, 340.0, 385.0, 430.0, 475.0, 520.0)
 
 
-def aligned_pdf(rows: tuple = ALIGNED_ROWS) -> bytes:
+def aligned_pdf(rows: tuple = ALIGNED_ROWS, stacked: bool = False) -> bytes:
+    """`stacked`: the heads printed a character a line (自 / 然 / 人), the organisations' under 法人或其他组织."""
     buffer = io.BytesIO()
     canvas = _canvas(buffer)
     canvas.drawString(70, PAGE_HEIGHT - 60, "三、收到和处理政府信息公开申请情况")
     canvas.setFont(FONT, 8)
     y = PAGE_HEIGHT - 100
     canvas.drawCentredString(385, y, "申请人情况")
-    y -= 16
-    canvas.setFont(FONT, 7)
-    for centre, name in zip(_VALUE_CENTRES, ALIGNED_HEADER, strict=True):
-        canvas.drawCentredString(centre, y, name)
+    if stacked:
+        canvas.drawCentredString(385, y - 12, "法人或其他组织")
+        for centre, name in zip(_VALUE_CENTRES, ALIGNED_HEADER, strict=True):
+            top = 1 if name in ("自然人", "总计") else 2
+            for line, character in enumerate(name, start=top):
+                canvas.drawCentredString(centre, y - 12 * line, character)
+        y -= 12 * 7 - 2
+    else:
+        y -= 16
+        canvas.setFont(FONT, 7)
+        for centre, name in zip(_VALUE_CENTRES, ALIGNED_HEADER, strict=True):
+            canvas.drawCentredString(centre, y, name)
     canvas.setFont(FONT, 8)
     for label, values in rows:
         y -= 18

@@ -15,7 +15,7 @@ from nianbao.parsers import parse
 from nianbao.parsers.document import Method
 from nianbao.parsers.readers import pdf
 from nianbao.parsers.tables import find_tables
-from nianbao.parsers.templates import REVIEW_COLUMNS, REVIEW_GROUPS, TEMPLATES
+from nianbao.parsers.templates import APPLICANT_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, TEMPLATES
 from tests.parsers import pdf_layouts
 
 GOLDENS = Path(__file__).parent / "fixtures" / "pdf-layouts"
@@ -124,3 +124,22 @@ def test_table_4_with_its_heads_stacked_a_character_a_line_is_read_in_its_column
     cell = ("review_litigation", "review", "upheld")
     upheld = next(p for p in findings.provenance if (p.table, p.row, p.column) == cell)
     assert upheld.page == 1 and upheld.bbox is not None and upheld.bbox[0] < 140  # the first column, left
+
+
+@pytest.mark.parametrize("blank_organisations", [False, True])
+def test_table_3_with_its_heads_stacked_a_character_a_line_is_read_in_its_columns(blank_organisations) -> None:
+    """No ruling lines, the seven heads a character a line (seven header lines): every value in its
+    column, and where the organisations' columns are blank in every row, the heads still give them."""
+    rows = pdf_layouts.ALIGNED_ROWS
+    if blank_organisations:
+        rows = tuple((label, tuple(v if i in (0, 6) else None for i, v in enumerate(values))) for label, values in rows)
+    document = pdf.read(pdf_layouts.aligned_pdf(rows, stacked=True))
+    (table,) = document.tables()
+    assert table.rows[-len(rows) :] == tuple(
+        (label, *("" if v is None else str(v) for v in values)) for label, values in rows
+    )
+    applications = find_tables(document, TEMPLATES["2021"]).tables["applications"]
+    columns = [c.key for c in APPLICANT_COLUMNS]
+    for label, values in rows:
+        key = next(r.key for r in TEMPLATES["2021"].table("applications").rows if label in r.labels)
+        assert [applications[key][c] for c in columns] == list(values)
