@@ -71,7 +71,7 @@ _HEADER_WORDS = {
     kind: "|" + "|".join(label_key(label) for label in labels) + "|"
     for kind, labels in (
         (APPLICATIONS, _APPLICATION_MARKERS),
-        (REVIEW, (*_REVIEW_MARKERS, *(label for c in REVIEW_COLUMNS for label in c.labels))),
+        (REVIEW, (*_REVIEW_MARKERS, *(label for c in REVIEW_COLUMNS if c.key == "total" for label in c.labels))),
     )
 }
 _UNIT_WAN = re.compile(r"万元")

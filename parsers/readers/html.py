@@ -704,15 +704,9 @@ class _LinesFlow(_Flow):
         self.lines: list[str] = []
 
     def _flush(self) -> None:
-        joined = "".join(self._buffer)
-        self._buffer.clear()
-        if joined.isspace() or not joined:
-            return
-        for line in joined.split(_LINE_BREAK):
-            text = clean(line)
-            if text:
-                self.blocks.append(TextBlock(text))
-                self.lines.append(" ".join(line.split()))
+        lines = "".join(self._buffer).split(_LINE_BREAK)
+        self.lines.extend(" ".join(line.split()) for line in lines if clean(line))  # the paragraphs' lines
+        super()._flush()
 
     def _table(self, table: int) -> None:
         before = len(self.blocks)
