@@ -17,8 +17,9 @@ _NUMBERS = {numeral: i + 1 for i, numeral in enumerate(_NUMERALS)}
 # text fast, one led by a look-behind tries every position.
 _HEADING = re.compile(rf"([{_NUMERALS}])(?<![第\d{_NUMERALS}].)\s*[、.．]\s*")
 # A title: the shortest run of characters other than stops (a line break, 。；: or an opening bracket)
-# that ends with a title ending, the ending nearest the start (the leftmost match a search would give).
-_TITLE = re.compile(r"[^\n。；;：:（(]*?(?:概述|概况|总体情况|情况|措施|事项|说明)")
+# that ends with a title ending, the ending nearest the start (the leftmost match a search would give);
+# the endings in Traditional characters too (a mirror site's copy: 二、主動公開政府資訊情況).
+_TITLE = re.compile(r"[^\n。；;：:（(]*?(?:概述|概况|概況|总体情况|情况|情況|措施|事项|事項|说明|說明)")
 _MAX_HEADING = 40
 _TOC_GAP = 3  # characters between two headings of a table of contents (a newline, a space)
 

@@ -20,6 +20,7 @@ from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.limits import check_html_parse, check_html_size
+from nianbao.parsers.pinyin import drop_pinyin, pinyin_warning
 from nianbao.parsers.readers import text as text_reader
 from nianbao.parsers.spacing import clean
 
@@ -124,10 +125,13 @@ MAX_CELLS = 100_000
 def read(data: bytes, *, url: str | None = None, content_type: str | None = None) -> Document:
     check_html_size(data, url or "the page")
     text, charset_warning = decode(data, content_type=content_type)
+    text, pinyin = drop_pinyin(text)
     root = _parse(text, url)
     warnings: list[tuple[str, str]] = []
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
+    if pinyin:
+        warnings.append(pinyin_warning(pinyin))
     page = _Page(root)
     metadata = page.meta_tags()
     html_title = page.html_title()

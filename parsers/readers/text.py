@@ -30,6 +30,7 @@ from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, CellOrigin, Document, Method, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
 from nianbao.parsers.memos import Memo
+from nianbao.parsers.pinyin import drop_pinyin, pinyin_warning
 from nianbao.parsers.spacing import clean, is_clean
 
 _HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
@@ -65,6 +66,7 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
         raise ParseError(f"{url or 'the file'} is binary (NUL bytes), not text")
     text, charset_warning = decode(data, content_type=content_type)
     kept = _CONTROL.sub("", text) if any(map(text.__contains__, _CONTROL_CHARS)) else text
+    kept, pinyin = drop_pinyin(kept)
     lines = (kept.replace("\r\n", "\n").replace("\r", "\n") if "\r" in kept else kept).split("\n")
     metadata, body = _header(lines)
     found, split = _blocks(body)
@@ -74,6 +76,8 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     warnings: list[tuple[str, str]] = []
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
+    if pinyin:
+        warnings.append(pinyin_warning(pinyin))
     if not split and _runs_together(text):
         warnings.append(
             (
