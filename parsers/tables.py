@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache, partial
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import attrgetter, eq, itemgetter
 from typing import NamedTuple
 
@@ -607,16 +607,18 @@ def _wrapped(row: tuple[str, ...], kind: str) -> bool:
 
 
 def _header_kind(row: tuple[str, ...], template_name: str) -> str | None:
-    """The table a row with no number opens as a header row (the one whose labels it names most), or None
-    for a data row. Asked once per row and template, by its reading (`_RowReading`), itself remembered by
-    row and template."""
-    cells = set(row)
-    best, best_score = None, 0
-    for kind, markers in _markers(template_name):
-        score = sum(1 for c in cells if is_header(c, markers))
-        if score > best_score:
-            best, best_score = kind, score
-    return best
+    """The table a row with no number opens as a header row (the one whose labels it names most, the first
+    of `_markers` on a tie), or None for a data row. Asked once per row and template, by its reading
+    (`_RowReading`), itself remembered by row and template."""
+    scores = list(map(sum, zip(*map(_names_markers, set(row), repeat(template_name)), strict=True)))
+    best = max(scores, default=0)
+    return _markers(template_name)[scores.index(best)][0] if best else None
+
+
+@lru_cache(maxsize=65536)  # by names: `is_header`'s memo hashes a table's whole tuple of markers per cell
+def _names_markers(cell: str, template_name: str) -> tuple[bool, ...]:
+    """Per table of `_markers`, whether the cell names one of its header labels."""
+    return tuple([is_header(cell, markers) for _, markers in _markers(template_name)])
 
 
 @lru_cache(maxsize=4096)
