@@ -353,7 +353,9 @@ class _Reader:
     ) -> None:
         if self.inferred and self._run_together(context, key, row, label_end, columns, reading.masks[0]):
             return
-        placed = _placement(row, label_end, context, columns, reading.masks)
+        placed = _placement(row, label_end, context, columns, reading.masks) or _one_reading(
+            row, label_end, columns, reading.masks
+        )
         if placed is None:
             self.warnings.append(
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
@@ -456,7 +458,9 @@ class _Reader:
         columns = _REVIEW_KEYS
         if self.inferred and self._run_together(context, "", row, label_end, columns, reading.masks[0]):
             return
-        placed = _placement(row, label_end, context, columns, reading.masks)
+        placed = _placement(row, label_end, context, columns, reading.masks) or _one_reading(
+            row, label_end, columns, reading.masks
+        )
         if placed is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
@@ -968,6 +972,28 @@ def _placement(
         if len(layout.plans) < _MAX_PLANS:
             layout.plans[shape] = placed
     return placed
+
+
+def _one_reading(
+    row: tuple[str, ...], label_end: int, columns: tuple[str, ...], masks: tuple[int, int, int, int]
+) -> tuple[tuple[str, int, int], ...] | None:
+    """A row `_placement` cannot place that has more cells after its labels than columns (one cell a line,
+    where a bar alone is a blank cell and also what a row one column short of the table's width ends
+    with): read where every run of as many consecutive cells as columns that holds each number the row
+    printed reads the same, at the first such run. A row of blank cells reads blank; a row whose first
+    cell after the labels is a number is read from it; two runs reading differently (blank cells at both
+    ends) leave the row unread. None then, and for a row with fewer cells than columns."""
+    after, count = label_end + 1, len(columns)
+    extra = len(row) - after - count
+    if extra < 0 or not count:
+        return None
+    numbers = masks[1] >> after  # which cells after the labels hold a number (`row_masks`)
+    width = (1 << count) - 1
+    starts = [after + s for s in range(extra + 1) if not numbers & ~(width << s)]
+    readings = {tuple(cell if is_number(cell) else None for cell in row[s : s + count]) for s in starts}
+    if len(readings) != 1:
+        return None
+    return tuple((column, starts[0] + i, starts[0] + i) for i, column in enumerate(columns))
 
 
 _UNPLANNED = object()

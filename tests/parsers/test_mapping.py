@@ -1,6 +1,11 @@
+from pathlib import Path
+
 from nianbao.parsers import parse
 from nianbao.parsers.document import Document, TableBlock, TextBlock
 from nianbao.parsers.mapping import to_record
+from nianbao.parsers.templates import APPLICANT_COLUMNS
+
+APPLICANT_KEYS = [c.key for c in APPLICANT_COLUMNS]
 
 
 def _codes(record):
@@ -119,3 +124,29 @@ def test_a_page_cut_inside_table_4s_blank_row_keeps_the_cut_off_cells_absent():
     review, warnings = _review_of("<tr><td>&nbsp;</td><td>&nbsp;</td>")
     assert review == {"review": {"upheld": None, "corrected": None}}
     assert any("ends inside a table" in m for m in warnings)
+
+
+def _granted_printed(cells: str):
+    """The one-cell-a-line fixture whose rows one column short of the width end with a bar alone, with
+    table 3's 予以公开 row (printed blank there: eight bars alone) printed as `cells` instead."""
+    path = Path(__file__).parent / "fixtures" / "blank-bar-width.txt"
+    blank_row = "(一)予以公开 |\n" + "|\n" * 8
+    text = path.read_text(encoding="utf-8")
+    assert blank_row in text
+    record = parse(text.replace(blank_row, "(一)予以公开 |\n" + cells).encode(), filename="t.txt")
+    return record.applications.get("granted"), _codes(record)
+
+
+def test_a_row_with_a_bar_more_than_its_columns_reads_where_every_lining_up_agrees():
+    # Blank, then a total: the bar more is the row's end (a run from the first cell holds both counts).
+    granted, codes = _granted_printed("2 |\n|\n|\n|\n|\n|\n2 |\n|\n")
+    assert granted == {"natural_person": 2, **dict.fromkeys(APPLICANT_KEYS[1:-1]), "total": 2}
+    assert "row_unaligned" not in codes
+
+
+def test_a_row_whose_bar_more_could_stand_at_either_end_is_not_read():
+    # Blank cells at both ends: read from the first cell, 其他 is 1 and 总计 1; from the second, 法律服务机构 1,
+    # 其他 1 and 总计 blank. Nothing says which: the row is left unread.
+    granted, codes = _granted_printed("|\n|\n|\n|\n|\n1 |\n1 |\n|\n")
+    assert granted is None
+    assert {"row_unaligned", "row_missing"} <= codes

@@ -24,7 +24,7 @@ GENERATORS = [
     *((survey, name) for name in (
         "spaced_rows", "trailing_bar_rows", "blank_bar_cells", "markdown_rows", "row_open_bar_cells",
         "blank_line_cells", "bar_separated_cells", "trailing_bar_cells", "traditional_rows", "hybrid",
-        "phantom_column", "run_together", "wrapped_heads", "ebook_page", "pinyin_rows",
+        "phantom_column", "run_together", "wrapped_heads", "ebook_page", "pinyin_rows", "blank_bar_width",
     )),
 ]  # fmt: skip
 _ORIGINAL = quirk.applications
