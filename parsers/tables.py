@@ -353,9 +353,9 @@ class _Reader:
     ) -> None:
         if self.inferred and self._run_together(context, key, row, label_end, columns, reading.masks[0]):
             return
-        placed = _placement(row, label_end, context, columns, reading.masks) or _one_reading(
-            row, label_end, columns, reading.masks
-        )
+        placed = _placement(row, label_end, context, columns, reading.masks)
+        if placed is None:
+            placed = _one_reading(row, label_end, columns, reading.masks)
         if placed is None:
             self.warnings.append(
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
@@ -458,9 +458,9 @@ class _Reader:
         columns = _REVIEW_KEYS
         if self.inferred and self._run_together(context, "", row, label_end, columns, reading.masks[0]):
             return
-        placed = _placement(row, label_end, context, columns, reading.masks) or _one_reading(
-            row, label_end, columns, reading.masks
-        )
+        placed = _placement(row, label_end, context, columns, reading.masks)
+        if placed is None:
+            placed = _one_reading(row, label_end, columns, reading.masks)
         if placed is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
