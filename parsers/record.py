@@ -13,7 +13,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-PARSER_VERSION = "0.3.0"  # 0.3.0: real reports' renderings (text styles, phantom columns, hybrid rows, wrapped heads)
+PARSER_VERSION = "0.3.1"  # 0.3.1: mirror copies with pinyin, Traditional headings, rows a blank cell too wide
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]
