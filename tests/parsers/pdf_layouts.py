@@ -23,6 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
+from nianbao.parsers.templates import REVIEW_COLUMNS
+
 FONT = "STSong-Light"
 PAGE_HEIGHT = 842.0
 ROW = 24.0
@@ -180,8 +182,6 @@ def stacked_review_pdf(values: tuple[int, ...]) -> bytes:
     """Table 4 with no ruling lines: 行政复议 over the first five columns, 行政诉讼 over the other ten with
     未经复议直接起诉 / 复议后起诉 below it, each column's head stacked a character a line and centred in
     the lines left under its group's heads (复议's band is a line taller), then `values` in one row."""
-    from nianbao.parsers.templates import REVIEW_COLUMNS
-
     buffer = io.BytesIO()
     canvas = _canvas(buffer)
     canvas.drawString(70, PAGE_HEIGHT - 40, "某县某局2024年政府信息公开工作年度报告")
