@@ -14,7 +14,6 @@ import io
 import re
 import zipfile
 import zlib
-from typing import Any
 
 from nianbao.parsers.errors import ParseError
 
@@ -37,8 +36,13 @@ MAX_PDF_STREAM_BYTES = 128 << 20
 """One PDF stream, inflated; a full-page scan stored losslessly is some tens of MB."""
 MAX_HTML_BYTES = 16 << 20
 """A report page is well under 1 MB of HTML; one with inline pictures a few MB."""
-MAX_HTML_DEPTH = 255
-"""lxml's HTML parser stops at 256 levels of nesting and silently drops the rest (huge_tree stays off)."""
+MAX_HTML_NESTING = 2_000
+"""Elements a page may keep open at once; real pages stay under 100. An HTML5 parser walks the open elements
+at many tags (an end tag matching none of them, a block opening inside others), so a page of many
+unclosed elements costs it the square of their number: a 1 MB page of them, half a minute."""
+_NESTING_CHECKED_FROM = 15_000
+"""Tags (counted as `<`); a page of fewer costs the parser under a second however it nests them (a
+walk over the open elements at each tag: 15,000 squared steps of a few nanoseconds)."""
 
 _CHUNK = 1 << 20
 
@@ -209,14 +213,46 @@ def check_pdf_glyphs(glyphs: int, number: int, where: str) -> None:
         )
 
 
-def check_html_parse(error_log: Any, where: str) -> None:
-    """libxml2 stops at MAX_HTML_DEPTH levels of nesting (or at its size limits) and returns what it had,
-    dropping the rest without an exception; its error log is the only trace, so it becomes an error."""
-    for entry in error_log:
-        if entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message:
-            raise ParseError(
-                f"{where}: the HTML parser stopped at a limit ({entry.message.strip()}); content would be lost"
-            )
+def check_html_nesting(text: str, where: str) -> None:
+    """Refuses a page keeping more than MAX_HTML_NESTING elements open at once, before it is parsed.
+
+    The open elements are counted as an HTML5 parser would keep them, roughly: an end tag closes its
+    element and the ones opened after it, or nothing if none of its name is open; void elements and
+    those a parser closes by itself (p, li, td, tr, option …) are not counted, so the count stays under
+    the parser's own on a sloppy page."""
+    if text.count("<") < _NESTING_CHECKED_FROM:
+        return
+    stack: list[str] = []
+    open_by_name: dict[str, int] = {}
+    deepest = 0
+    for closing, name in _HTML_TAG.findall(text):
+        name = name.lower()
+        if name in _NOT_NESTING:
+            continue
+        if not closing:
+            stack.append(name)
+            open_by_name[name] = open_by_name.get(name, 0) + 1
+            deepest = max(deepest, len(stack))
+            continue
+        if open_by_name.get(name):
+            while True:  # each element is popped once: no quadratic walk here
+                popped = stack.pop()
+                open_by_name[popped] -= 1
+                if popped == name:
+                    break
+    if deepest > MAX_HTML_NESTING:
+        raise ParseError(
+            f"{where} keeps {deepest} HTML elements open at once; a report page keeps under 100, "
+            f"at most {MAX_HTML_NESTING} are read"
+        )
+
+
+_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)")
+# Void elements (no end) and elements an HTML5 parser closes when a sibling opens: never deep on their own.
+_NOT_NESTING = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+     "p", "li", "dd", "dt", "td", "th", "tr", "option", "optgroup", "rb", "rt", "rp", "thead", "tbody", "tfoot"}
+)  # fmt: skip
 
 
 def check_html_size(data: bytes, where: str) -> None:

@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from itertools import repeat
-from operator import attrgetter
+from itertools import compress, repeat
 
-import lxml.etree
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from nianbao.parsers.charsets import decode
 from nianbao.parsers.document import Block, Document, TableBlock, TextBlock
 from nianbao.parsers.errors import ParseError
-from nianbao.parsers.limits import check_html_parse, check_html_size
+from nianbao.parsers.limits import check_html_nesting, check_html_size
 from nianbao.parsers.pinyin import drop_pinyin, pinyin_warning
 from nianbao.parsers.readers import text as text_reader
 from nianbao.parsers.spacing import clean
@@ -56,11 +55,17 @@ _DROP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button", "input",
      "textarea", "nav", "header", "footer", "aside", "xml", "svg", "link", "meta", "head", "title", "map"}
 )  # fmt: skip
-_CHROME = re.compile(
-    r"(^|[\s_-])(nav|navbar|menu|breadcrumbs?|crumbs?|share|bdshare|jiathis|footer|foot|topbar|toolbar|sidebar|"
-    r"qrcode|ewm|erweima|wza|fontsize|print|position|location|dqwz|search|login|copyright|bottom|related|pager)([\s_-]|$)",
-    re.I,
-)
+# Class and id words marking furniture (a word of the value, between separators) and a breadcrumb (anywhere).
+_CHROME_MARKERS = (
+    "nav", "navbar", "menu", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "share", "bdshare", "jiathis", "footer",
+    "foot", "topbar", "toolbar", "sidebar", "qrcode", "ewm", "erweima", "wza", "fontsize", "print", "position",
+    "location", "dqwz", "search", "login", "copyright", "bottom", "related", "pager",
+)  # fmt: skip
+_CRUMB_MARKERS = ("crumb", "position", "location", "dqwz")
+_CHROME = re.compile(r"(^|[\s_-])(" + "|".join(_CHROME_MARKERS) + r")([\s_-]|$)", re.I)
+_CRUMB_MARKER = re.compile("|".join(_CRUMB_MARKERS), re.I)
+
+
 _CHROME_WORDS = (
     "长者版", "无障碍", "关闭窗口", "关闭本页", "打印本页", "【打印】", "分享到", "扫一扫", "返回顶部", "收藏本页",
     "版权所有", "ICP备", "网站标识码", "网站地图", "联系我们", "当前位置", "您现在的位置", "您的位置", "您当前所在",
@@ -97,7 +102,6 @@ _WORDS_LOOSE = re.compile(
     "|".join(_trie([*METADATA_KEYS, *_CHROME_WORDS])) + f"|字{_GAP}体{_GAP}(?:[:：]{_GAP})?(?:[【\\[]{_GAP})?大"
 )
 _CRUMB_TEXT = re.compile(r"^\s*(当前位置|您现在的位置|您的位置|您当前所在位置|您所在的位置)")
-_CRUMB_MARKER = re.compile(r"crumb|position|location|dqwz", re.I)
 _CRUMB_SEP = re.compile(r"\s*(?:>|»|＞|›|→|/)\s*")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
@@ -106,11 +110,11 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 _TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})  # article text, whatever its class says
 _LINE_BREAK = "\u2028"
-# Characters libxml2 must not see. Pages rarely hold any: a search for each (memchr in C) says so for a
+# Control characters, which no report prints and the HTML5 parser keeps in the text (a cell "\x0212" would
+# not read as 12). Pages rarely hold any: a search for each (memchr in C) says so for a
 # fifth of what one regex pass over the page costs; the regex then removes them.
 _CONTROL_CHARS = (*map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))), "\ufffe", "\uffff")
 _CONTROL = re.compile("[" + "".join(map(re.escape, _CONTROL_CHARS)) + "]")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SEP = re.compile(r"\s*(?:_|\||--|—|－|-\s)\s*")
 _REPORTISH = re.compile(r"报告|年报")
 # Counted in the text as it came: a cut page opens more tables than it closes. One search finds both: each
@@ -126,13 +130,15 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
     check_html_size(data, url or "the page")
     text, charset_warning = decode(data, content_type=content_type)
     text, pinyin = drop_pinyin(text)
-    root = _parse(text, url)
+    parser = _parse(text, url)
     warnings: list[tuple[str, str]] = []
     if charset_warning:
         warnings.append(("charset_guessed", charset_warning))
     if pinyin:
         warnings.append(pinyin_warning(pinyin))
-    page = _Page(root)
+    page = _Page(parser)
+    if page.holds_nothing():
+        raise ParseError(f"{url or 'the page'} holds no HTML: no element and no text, only comments")
     metadata = page.meta_tags()
     html_title = page.html_title()
     metadata.update({k: v for k, v in page.metadata().items() if k not in metadata})
@@ -163,43 +169,15 @@ def _opens_more_tables(text: str) -> bool:
     return len(found) - closed > closed
 
 
-def _parse(text: str, url: str | None) -> lxml.etree._Element:
-    text = _XML_DECLARATION.sub("", text, count=1)
+def _parse(text: str, url: str | None) -> LexborHTMLParser:
     if any(c in text for c in _CONTROL_CHARS):
         text = _CONTROL.sub("", text)
     if not text or text.isspace():  # as `not text.strip()`, without copying the page
         raise ParseError(f"{url or 'the page'} holds no HTML")
-    # lxml.etree's HTML parser builds the same tree as lxml.html's without lxml.html's element classes,
-    # whose lookup is a Python call each time an element is touched (a third of the reading time).
-    parser = lxml.etree.HTMLParser(huge_tree=False)  # libxml2's depth and size limits stay on
-    try:
-        root = lxml.etree.fromstring(text, parser=parser)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise ParseError(f"{url or 'the page'} is not readable HTML: {exc}") from exc
-    if root is None:
-        raise ParseError(f"{url or 'the page'} is not readable HTML: Document is empty")
-    check_html_parse(parser.error_log, url or "the page")  # a limit hit drops content silently otherwise
-    return root
-
-
-def _inline_text(el: lxml.etree._Element) -> str:
-    """Text of an element with line breaks as spaces: labels split over <br>/<p>/<span> read whole."""
-    if not len(el):  # the usual table cell: its own text only
-        return clean(el.text or "") if el.tag not in _DROP_TAGS else ""
-    parts: list[str] = []
-    for node in el.iter():
-        tag = node.tag  # in lower case from libxml2
-        if isinstance(tag, str):
-            if node is not el and tag in _INLINE_BREAKS:
-                parts.append(" ")
-            if node.text and tag not in _DROP_TAGS:
-                parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    return clean("".join(parts))
-
-
-_INLINE_BREAKS = frozenset({"br", "p", "div", "li"})
+    check_html_nesting(text, url or "the page")  # lexbor's time grows with the square of a deep nesting
+    # lexbor (through selectolax) builds the HTML5 tree of the page, as a browser does, in a third of the
+    # time libxml2 takes; the walk below reads it once into plain lists.
+    return LexborHTMLParser(text)
 
 
 def _report_part(title: str | None) -> str | None:
@@ -214,129 +192,127 @@ _META_TAGS = frozenset({"td", "th", "li", "p", "div", "span", "dt", "dd", "label
 _CRUMB_TAGS = frozenset({"div", "p", "span", "ul", "td", "nav"})
 _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
 _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
+_INLINE_BREAKS = frozenset({"br", "p", "div", "li"})
+_DROPPED = frozenset({*_DROP_TAGS, ""})  # "": a comment (and what lexbor reads as one: <?…?>, <![CDATA[…]]>)
+_TEXT_NODE = "-text"
+_IMPLIED = frozenset({"html", "head", "body", ""})  # what an HTML5 parser makes of a page, and comments
+
+# The cells spanning more than one row or column: Word writes rowspan=1 colspan=1 on many cells, which
+# the selector (matched in C) leaves out.
+_SPANNING = "[rowspan]:not([rowspan='1']),[colspan]:not([colspan='1'])"
 
 
-# `//*/@x` steps over elements only; `//@x` asks every text node too (a fifth more instructions). One
-# XPath per attribute: a union (`//*/@a | //*/@b`) sorts its attributes into document order, comparing
-# pairs by walking the tree, which costs more than the second scan (only a map is made of them).
-_ROWSPANS = lxml.etree.XPath("//*/@rowspan")
-_COLSPANS = lxml.etree.XPath("//*/@colspan")
+def _walk(root: LexborNode) -> tuple[str, list[str], list[int], list[int], list[int], list[int], list[int]]:
+    """The subtree of `root` in document order: the page's text (its text nodes joined), and per element or
+    comment its tag ("" for a comment), its text's start and end in that text, its parent's index (-1 for
+    the root), the index after its subtree, and its node's place in the parser's memory (`mem_id`, which
+    names the node a selector finds).
 
-# What the walk asks of every element, each in one C-level pass over the elements (a getter asked from
-# Python costs several times more than from map()).
-_TAG = attrgetter("tag")
-_TEXT = attrgetter("text")
-_TAIL = attrgetter("tail")
-_DROPPED = (*_DROP_TAGS, lxml.etree.Comment, lxml.etree.ProcessingInstruction, lxml.etree.Entity)
-
-# Every class and id attribute of the page, each giving its element (getparent): an XPath per attribute
-# is far cheaper than asking every element, and than asking libxml2 for the elements having either.
-_CLASSES = lxml.etree.XPath("//*/@class")
-_IDS = lxml.etree.XPath("//*/@id")
+    A loop over child and next links with a stack of the open elements: each element's end is known when
+    its last child is left, and each node is asked for its tag once (selectolax's traverse() gives no
+    ends). Only the open elements' nodes are held: a node object per element kept for the page's life
+    made work for the garbage collector at every page."""
+    tags: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    parents: list[int] = []
+    afters: list[int] = []
+    places: list[int] = []
+    pieces: list[str] = []
+    add = pieces.append
+    offset = 0
+    parent = -1
+    stack: list[int] = []  # the open elements' indices, innermost last
+    open_nodes: list[LexborNode] = []  # and their nodes
+    node: LexborNode | None = root
+    while node is not None:
+        tag = node.tag
+        if tag == _TEXT_NODE:
+            text = node.text_content
+            if text:
+                add(text)
+                offset += len(text)
+        else:
+            index = len(tags)
+            if tag is None or tag[0] == "-":  # a comment or another node holding no text of the page
+                tag = ""
+            tags.append(tag)
+            starts.append(offset)
+            ends.append(offset)
+            parents.append(parent)
+            afters.append(index + 1)
+            places.append(node.mem_id)
+            child = node.child if tag else None
+            if child is not None:
+                stack.append(index)
+                open_nodes.append(node)
+                parent = index
+                node = child
+                continue
+        if not stack:  # the root had no children
+            break
+        next_node = node.next
+        while next_node is None:  # the innermost open element has ended, and maybe its ancestors
+            closed = stack.pop()
+            closed_node = open_nodes.pop()
+            ends[closed] = offset
+            afters[closed] = len(tags)
+            parent = parents[closed]
+            if not stack:  # the root has ended
+                break
+            next_node = closed_node.next
+        node = next_node
+    return "".join(pieces), tags, starts, ends, parents, afters, places
 
 
 class _Page:
-    """The tree as parsed, read in one walk: every element's text (what text_content() gives, as a slice
-    of the page's whole text), its parent, and the comments and dropped tags (script, head, title,
-    meta …); then the few elements the metadata, breadcrumb and furniture passes must look at closely,
-    found from the page's whole text.
+    """The tree as parsed, read in one walk: every element's text (its text nodes', as a slice of the page's
+    whole text), its parent, and the comments and dropped tags (script, head, title, meta …); then the
+    few elements the metadata, breadcrumb and furniture passes must look at closely, found from the
+    page's whole text.
 
-    Asking lxml for each element's text_content() re-reads its whole subtree (tens of thousands of calls
-    on a portal page); here each text node is read once, and no element is asked anything unless a
-    word it must hold for a verdict occurs in its text: a search of the page's whole text finds each
-    such word once, and the elements whose text overlaps it are that place's ancestors and the elements
-    starting inside it (`_overlapping`). libxml2's HTML parser gives tags in lower case, so tags are
-    compared as they come. Every verdict is about the tree as parsed: the tree is never changed (the
-    flow skips the furniture, see _Flow), and no furniture verdict depends on what a removal would change.
+    Asking each element for its text re-reads its whole subtree (tens of thousands of calls on a portal
+    page); here each text node is read once, and no element is asked anything unless a word it must
+    hold for a verdict occurs in its text: a search of the page's whole text finds each such word once,
+    and the elements whose text overlaps it are that place's ancestors and the elements starting inside
+    it (`_overlapping`). The HTML5 parser gives tags in lower case, so tags are compared as they come.
+    Every verdict is about the tree as parsed: the tree is never changed (the flow skips the furniture,
+    see _Flow), and no furniture verdict depends on what a removal would change.
 
-    The nodes (elements, comments and processing instructions, in document order, as iter() yields them)
-    are indices into parallel lists of plain values: per node its text's start and end in the page's
-    text (`_starts`, `_ends`), its parent's index (`_parents`, -1 for the root), its tag (`_tags`, "" for
-    a comment) and the index after its subtree (`_afters`; a leaf's is its own plus one). Ints and
-    strings are no work for the garbage collector, where a tuple per node made every page's hundreds
-    of nodes collector work at first sight. The element proxies are one list (`_elements`, by index).
+    The nodes (elements and comments, in document order) are indices into parallel lists of plain
+    values: per node its text's start and end in the page's text (`_starts`, `_ends`), its parent's
+    index (`_parents`, -1 for the root), its tag (`_tags`, "" for a comment) and the index after its
+    subtree (`_afters`; a leaf's is its own plus one). Ints and strings are no work for the garbage
+    collector, where a tuple per node made every page's hundreds of nodes collector work at first sight.
     """
 
-    def __init__(self, root: lxml.etree._Element) -> None:
-        elements = list(root.iter())
-        tags = list(map(_TAG, elements))
-        texts = list(map(_TEXT, elements))
-        sizes = list(map(len, elements))  # children, comments too
-        tails = list(map(_TAIL, elements))
-        tails[0] = None  # the root's tail is not the page's
-        # Comments and the elements of _DROP_TAGS (a page's <head>, mostly), found by libxml2 (a C-level match
-        # of each node's name or type) and placed among the nodes by identity (list.index, from the one
-        # before: one C-level scan, which stops at the last of them).
-        dropped: list[int] = []
-        position = 0
-        for node in root.iter(*_DROPPED):
-            position = elements.index(node, position)
-            dropped.append(position)
-            if tags[position].__class__ is not str:  # a comment's or processing instruction's text is not text
-                tags[position] = ""
-                texts[position] = None
-        # Filled by index, not appended: a store costs less than a call per node.
-        starts = [0] * len(elements)
-        ends = [0] * len(elements)
-        parents = [0] * len(elements)
-        afters = list(range(1, len(elements) + 1))  # a leaf's; an element's with children set at its end
-        pieces: list[str] = []  # the page's text nodes, in order
-        add = pieces.append
-        offset = index = 0
-        parent = -1  # the innermost open element
-        # One pass in document order: an element ends when its last child has, so a count of the children
-        # still to come per open element gives every end without asking for end events.
-        remaining = 0  # children of `parent` not yet ended
-        counts: list[int] = []  # per open element, its parent's `remaining`
-        for text, children, tail in zip(texts, sizes, tails, strict=True):
-            starts[index] = offset
-            if text:
-                offset += len(text)
-                add(text)
-            ends[index] = offset
-            parents[index] = parent
-            if children:
-                counts.append(remaining)
-                parent, remaining = index, children
-                index += 1
-                continue
-            index += 1
-            if tail:
-                offset += len(tail)
-                add(tail)
-            remaining -= 1
-            while not remaining:  # `parent`'s last child has ended: so has it
-                ends[parent] = offset
-                afters[parent] = index
-                tail = tails[parent]
-                parent, remaining = parents[parent], counts.pop()
-                if parent < 0:  # the root has ended
-                    break
-                if tail:
-                    offset += len(tail)
-                    add(tail)
-                remaining -= 1
-        self.text = text = "".join(pieces)
+    def __init__(self, parser: LexborHTMLParser) -> None:
+        text, tags, starts, ends, parents, afters, places = _walk(parser.root)
+        self.text = text
         self._starts, self._ends, self._parents, self._tags, self._afters = starts, ends, parents, tags, afters
+        self._places = places
+        self._parser = parser
+        self._index_of: dict[int, int] | None = None  # node's mem_id -> index, made when first asked
         self._table_indices = tables = _indices(tags, "table", 0, len(tags))
-        # The cells with a rowspan or colspan over 1, by element: the grid asks a cell's by its node's element.
-        self._elements = elements
-        self._spans = _spans(root) if tables else {}
-        chrome_named, crumb_named = self._marked(root, elements)
+        # The cells with a rowspan or colspan over 1, by node: the grid asks a cell's by its node.
+        self._spans = self._spanning() if tables else {}
+        self._marks: dict[int, tuple[str | None, str | None]] = {}  # class and id of the marked nodes
+        chrome_named, crumb_named = self._marked()
+        # Comments and the elements of _DROP_TAGS (a page's <head>, mostly), found in one C-level pass.
+        dropped = list(compress(range(len(tags)), map(_DROPPED.__contains__, tags)))
 
-        self.meta = [elements[i] for i in dropped if tags[i] == "meta"]
         titles = [i for i in dropped if tags[i] == "title" and i]
         self.title = (clean(text[starts[titles[0]] : ends[titles[0]]]) or None) if titles else None
 
         # The elements a key or furniture word may stand in, their verdicts given by their own text below.
         worded = self._overlapping(_WORDS_LOOSE)
-        self.metadata_candidates: list[lxml.etree._Element] = []
+        self.metadata_candidates: list[int] = []
         for i in sorted(worded):
             a, b = starts[i], ends[i]
             if tags[i] in _META_TAGS and b - a <= 600 and _KEY_WORD.search(text, a, b):
-                self.metadata_candidates.append(elements[i])
+                self.metadata_candidates.append(i)
 
-        self.crumb_candidates: list[tuple[lxml.etree._Element, bool]] = []
+        self.crumb_candidates: list[tuple[int, bool]] = []
         for i in sorted(crumb_named | self._starting_before("位", 40)):
             a, b = starts[i], ends[i]
             if tags[i] not in _CRUMB_TAGS or b - a > 600:
@@ -345,7 +321,7 @@ class _Page:
             # Every breadcrumb opener (当前位置, 您的位置 …) has 位置, whatever spaces cleaning drops.
             head = min(a + 40, b)
             if marked or (text.find("位", a, head) >= 0 and _CRUMB_TEXT.match(clean(text[a:head]))):
-                self.crumb_candidates.append((elements[i], bool(marked)))
+                self.crumb_candidates.append((i, marked))
 
         # Furniture: what the parser drops, and elements a marker, a metadata block or furniture words
         # may make furniture (no other element can be, see _is_chrome).
@@ -370,39 +346,62 @@ class _Page:
                 and tag not in _NEVER_CHROME
                 and b - a <= 1200
                 and i not in holding_table
-                and _is_chrome(elements[i], tag, i in chrome_named, text[a:b])
+                and _is_chrome(self._marks.get(i), tag, i in chrome_named, text[a:b])
             ):
                 furniture.add(i)
         self.removed = frozenset(furniture)
         self.removed_in_order = sorted(furniture)
-        self.furniture = [elements[i] for i in self.removed_in_order]
 
-    @staticmethod
-    def _marked(root: lxml.etree._Element, elements: list[lxml.etree._Element]) -> tuple[set[int], set[int]]:
+    def holds_nothing(self) -> bool:
+        """No text and no element but the <html>, <head> and <body> an HTML5 parser makes of anything."""
+        return (not self.text or self.text.isspace()) and set(self._tags) <= _IMPLIED
+
+    def _index(self, node: LexborNode) -> int | None:
+        """The index of a node the parser gave (a selector's match), by its place in the parser's memory."""
+        if self._index_of is None:
+            self._index_of = dict(zip(self._places, range(len(self._places)), strict=True))
+        return self._index_of.get(node.mem_id)
+
+    def _spanning(self) -> dict[int, list[int]]:
+        """The cells with a rowspan or colspan over 1 (the few cells a grid must spread), each with its
+        [rowspan, colspan], found once per page by a selector."""
+        spans: dict[int, list[int]] = {}
+        for node in self._parser.css(_SPANNING):
+            index = self._index(node)
+            if index is None:
+                continue
+            attributes = node.attributes
+            pair = [_span(attributes.get("rowspan")), _span(attributes.get("colspan"))]
+            if pair != [1, 1]:
+                spans[index] = pair
+        return spans
+
+    def _marked(self) -> tuple[set[int], set[int]]:
         """The nodes whose class or id marks them as furniture (_chrome_marker), and those marking a
-        breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome). `elements`
-        are the nodes' elements, root.iter() in order.
+        breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome). Their class and
+        id go to `_marks`.
 
         Each attribute is judged alone, which finds a marker exactly where searching "class id" does (no
-        marker word holds a separator), and each distinct value once: a page repeats a few values (Word's
-        MsoNormal on every paragraph), and a site's template repeats them from page to page. Most match
-        nothing, and only the elements of those that do are looked for among the nodes."""
+        marker word holds a separator), and each distinct value once (a memo): a page repeats a few values
+        (Word's MsoNormal on every paragraph), and a site's template repeats them from page to page. The
+        elements with either attribute are found by a selector, matched in C; only those with a marker
+        are looked for among the nodes."""
         chrome: set[int] = set()
         crumb: set[int] = set()
-        for values in (_CLASSES(root), _IDS(root)):
-            # The memos keep plain strings: a value as XPath gives it holds its element, and the page.
-            verdicts = {value: _markers(str(value)) for value in set(values)}
-            if not any(verdicts.values()):
+        for node in self._parser.css("[class],[id]"):
+            attributes = node.attributes
+            css_class, element_id = attributes.get("class"), attributes.get("id")
+            marks = [_markers(value) for value in (css_class, element_id) if value]
+            if not any(marks):
                 continue
-            position = 0
-            for value in values:  # in document order: each element is found after the one before
-                marks = verdicts[value]
-                if marks:
-                    position = elements.index(value.getparent(), position)
-                    if marks[0]:
-                        chrome.add(position)
-                    if marks[1]:
-                        crumb.add(position)
+            index = self._index(node)
+            if index is None:
+                continue
+            self._marks[index] = (css_class, element_id)
+            if any(m and m[0] for m in marks):
+                chrome.add(index)
+            if any(m and m[1] for m in marks):
+                crumb.add(index)
         return chrome, crumb
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
@@ -443,9 +442,10 @@ class _Page:
 
     def meta_tags(self) -> dict[str, str]:
         found = {}
-        for meta in self.meta:
-            key = _META_NAMES.get((meta.get("name") or "").lower())
-            value = clean(meta.get("content") or "")
+        for meta in self._parser.css("meta"):
+            attributes = meta.attributes
+            key = _META_NAMES.get((attributes.get("name") or "").lower())
+            value = clean(attributes.get("content") or "")
             if key and value:
                 found[key] = value
         return found
@@ -457,14 +457,14 @@ class _Page:
         """索引号 / 发布机构 / 发布日期 … pairs, as `key：value` text or as a label cell and its neighbour."""
         found: dict[str, str] = {}
         # Reverse document order visits inner elements before their ancestors: the tightest text wins.
-        for el in reversed(self.metadata_candidates):
-            line = _inline_text(el)
+        for node in reversed(self.metadata_candidates):
+            line = self._inline_text(node)
             if not line or len(line) > 150:
                 continue
             only = _KEY_ONLY.match(line)
             if only:
-                neighbour = el.getnext()
-                value = _inline_text(neighbour) if neighbour is not None else ""
+                neighbour = self._next_sibling(node)
+                value = self._inline_text(neighbour) if neighbour is not None else ""
                 if value and not _KEY.match(value) and len(value) <= 80:
                     found.setdefault(only.group(1), value)
                 continue
@@ -476,14 +476,38 @@ class _Page:
         return found
 
     def breadcrumb_title(self) -> str | None:
-        for el, marked in self.crumb_candidates:
-            line = _inline_text(el)
+        for node, marked in self.crumb_candidates:
+            line = self._inline_text(node)
             if len(line) > 200 or not (_CRUMB_TEXT.match(line) or marked):
                 continue
             last = [p for p in _CRUMB_SEP.split(line) if p][-1:] or [""]
             if _REPORTISH.search(last[0]) and len(last[0]) >= 8:
                 return last[0]
         return None
+
+    def _inline_text(self, node: int) -> str:
+        """A node's text with line breaks as spaces (labels split over <br>/<p>/<span> read whole): its
+        slice of the page's text, a space where a <br>/<p>/<div>/<li> below it starts, and no text of a
+        dropped tag's own (a <script>'s, a <style>'s) nor of a comment."""
+        starts, ends, tags, afters, text = self._starts, self._ends, self._tags, self._afters, self.text
+        parts: list[str] = []
+        cursor = starts[node]
+        for j in range(node, afters[node]):
+            tag = tags[j]
+            if tag in _DROP_TAGS:  # its text before its first child is not the page's
+                parts.append(text[cursor : starts[j]])
+                cursor = starts[j + 1] if j + 1 < afters[j] else ends[j]
+            elif j != node and tag in _INLINE_BREAKS:
+                parts.append(text[cursor : starts[j]])
+                parts.append(" ")
+                cursor = starts[j]
+        parts.append(text[cursor : ends[node]])
+        return clean("".join(parts))
+
+    def _next_sibling(self, node: int) -> int | None:
+        """The element or comment after a node under the same parent."""
+        after, parent = self._afters[node], self._parents[node]
+        return after if parent >= 0 and after < self._afters[parent] else None
 
     def body(self) -> int:
         """The node the article's flow starts from: the root's <body>, else the root."""
@@ -508,24 +532,6 @@ def _row_cells(tr: int, page: _Page) -> list[int]:
     return cells
 
 
-def _spans(root: lxml.etree._Element) -> dict[lxml.etree._Element, list[int]]:
-    """The elements with a rowspan or colspan over 1 (the few cells a grid must spread), each with its
-    [rowspan, colspan], found once per page from the attributes' values (Word writes rowspan=1 colspan=1
-    on many cells: those are plain cells). The values found here are the ones the cell's own attributes
-    hold, so no cell is asked again."""
-    spans: dict[lxml.etree._Element, list[int]] = {}
-    for side, found in enumerate((_ROWSPANS(root), _COLSPANS(root))):  # [rowspan, colspan]
-        for value in found:
-            n = _span(str(value))  # the memo keeps a plain string, not one holding its cell and page
-            if n > 1:
-                el = value.getparent()
-                pair = spans.get(el)
-                if pair is None:
-                    pair = spans[el] = [1, 1]
-                pair[side] = n
-    return spans
-
-
 def _indices(tags: list[str], tag: str, first: int, after: int) -> list[int]:
     """The nodes of one tag among `first`..`after`, by C-level searches of the tags (string comparisons)."""
     found: list[int] = []
@@ -538,7 +544,7 @@ def _indices(tags: list[str], tag: str, first: int, after: int) -> list[int]:
         return found
 
 
-def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool:
+def _is_chrome(marks: tuple[str | None, str | None] | None, tag: str, named: bool, raw: str) -> bool:
     """Page furniture: short, and marked as such by its class/id or its words, or a metadata block.
 
     Asked of elements of at most 1200 characters that hold no table and are no table part. In order:
@@ -552,7 +558,7 @@ def _is_chrome(el: lxml.etree._Element, tag: str, named: bool, raw: str) -> bool
         return True  # the metadata block, already read into Document.metadata
     if tag == "table":
         return False
-    if named and tag not in _TEXT_TAGS and _chrome_marker(el.get("class"), el.get("id")):
+    if named and marks and tag not in _TEXT_TAGS and _chrome_marker(*marks):
         return True
     return len(text) <= 40 and _chrome_words(text)
 
@@ -789,7 +795,7 @@ def _grid(table: int, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bo
     trs = _rows(table, page)
     height = len(trs)
     spanning = page._spans  # the few cells with a rowspan or colspan, and their spans
-    starts, ends, afters, page_text, elements = page._starts, page._ends, page._afters, page.text, page._elements
+    starts, ends, afters, page_text = page._starts, page._ends, page._afters, page.text
     removed = page.removed
     filled: list[dict[int, str]] = [{} for _ in trs]  # per row: column -> text
     count = 0
@@ -808,7 +814,7 @@ def _grid(table: int, page: _Page) -> tuple[tuple[tuple[str, ...], ...], int, bo
                 text = _clean_cell(page_text[starts[node] : ends[node]])
             else:
                 text = _cell_text(node, page)
-            span = spanning.get(elements[node])
+            span = spanning.get(node)
             if span is None:  # one cell, at a free column
                 if count >= MAX_CELLS:
                     truncated = True

@@ -21,7 +21,7 @@ REASONS = {
     "pdf_stream_bomb": "inflates beyond",
     "pdf_many_pages": "declares 100000 pages",
     "html_big_table": "MB of HTML",
-    "html_deep_nesting": "Excessive depth",
+    "html_deep_nesting": "HTML elements open at once",
 }
 # Generous for a loaded 2-core machine; before the limits these took 20 s to minutes, or gigabytes.
 BOUNDS = ParseBounds(seconds=60, memory_bytes=1 << 30)

@@ -7,7 +7,7 @@ metadata and breadcrumb passes are exactly those that asking every element picks
 
 import random
 
-import lxml.etree
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from nianbao.parsers.readers import html
 from nianbao.parsers.spacing import clean
@@ -33,7 +33,7 @@ def _node(rng: random.Random, depth: int) -> str:
     return f"<{tag}{attributes}>{inner}</{tag}>" + (rng.choice(_WORDS) if rng.random() < 0.4 else "")
 
 
-def _pages(count: int) -> list[lxml.etree._Element]:
+def _pages(count: int) -> list[LexborHTMLParser]:
     rng = random.Random(10)
     pages = []
     for _ in range(count):
@@ -42,57 +42,78 @@ def _pages(count: int) -> list[lxml.etree._Element]:
     return pages
 
 
-_STRING = lxml.etree.XPath("string()")  # what text_content() gives
+def _nodes(parser: LexborHTMLParser) -> list[LexborNode]:
+    """The elements and comments of the page, in document order: the nodes the reader's walk indexes."""
+    return [node for node in parser.root.traverse(include_text=True) if node.tag != "-text"]
 
 
-def _text(el: lxml.etree._Element) -> str:
-    return _STRING(el)
-
-
-def _asking_every_element(root: lxml.etree._Element) -> tuple[list, list, list]:
-    holding = {a for t in root.iter("table") for a in t.iterancestors()}
+def _asking_every_element(parser: LexborHTMLParser) -> tuple[list[int], list[int], list[tuple[int, bool]]]:
+    nodes = _nodes(parser)
+    index = {node.mem_id: i for i, node in enumerate(nodes)}
+    holding = set()
+    for node in nodes:
+        if node.tag == "table":
+            ancestor = node.parent
+            while ancestor is not None and ancestor.mem_id in index:
+                holding.add(index[ancestor.mem_id])
+                ancestor = ancestor.parent
     furniture, metadata, crumbs = [], [], []
-    for el in root.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        text = _text(el) if tag else ""
+    for i, node in enumerate(nodes):
+        tag = node.tag if node.is_element_node else ""
+        text = node.text(deep=True) if tag else ""  # every text node below it, as text_content() gives
+        attributes = node.attributes if tag else {}
+        css_class, element_id = attributes.get("class"), attributes.get("id")
         if tag in html._META_TAGS and len(text) <= 600 and html._KEY_WORD.search(text):
-            metadata.append(el)
+            metadata.append(i)
         if tag in html._CRUMB_TAGS and len(text) <= 600:
-            marker = (el.get("class") is not None or el.get("id") is not None) and html._crumb_marker(
-                el.get("class"), el.get("id")
-            )
+            marker = (css_class is not None or element_id is not None) and html._crumb_marker(css_class, element_id)
             if marker or ("位" in text[:40] and html._CRUMB_TEXT.match(clean(text[:40]))):
-                crumbs.append((el, bool(marker)))
-        if el is root:
+                crumbs.append((i, bool(marker)))
+        if i == 0:
             continue
-        named = el.get("class") is not None or el.get("id") is not None
+        named = css_class is not None or element_id is not None
         if (
             not tag
             or tag in html._DROP_TAGS
             or (
                 tag not in html._NEVER_CHROME
                 and len(text) <= 1200
-                and el not in holding
-                and html._is_chrome(el, tag, named, text)
+                and i not in holding
+                and html._is_chrome((css_class, element_id), tag, named, text)
             )
         ):
-            furniture.append(el)
+            furniture.append(i)
     return furniture, metadata, crumbs
 
 
 def test_the_elements_asked_are_those_asking_every_element_finds():
     pages = _pages(300)
     picked = {"furniture": 0, "metadata": 0, "crumbs": 0}
-    for root in pages:
-        page = html._Page(root)
-        furniture, metadata, crumbs = _asking_every_element(root)
-        assert page.furniture == furniture
+    for parser in pages:
+        page = html._Page(parser)
+        furniture, metadata, crumbs = _asking_every_element(parser)
+        assert page.removed_in_order == furniture
         assert page.metadata_candidates == metadata
         assert page.crumb_candidates == crumbs
         picked["furniture"] += len(furniture)
         picked["metadata"] += len(metadata)
         picked["crumbs"] += len(crumbs)
     assert min(picked.values()) >= 20, picked  # the pages do exercise every pass
+
+
+def test_the_walk_gives_each_node_its_text_parent_and_subtree():
+    for parser in _pages(100):
+        page = html._Page(parser)
+        nodes = _nodes(parser)
+        index = {node.mem_id: i for i, node in enumerate(nodes)}
+        assert page._tags == [node.tag if node.is_element_node else "" for node in nodes]
+        for i, node in enumerate(nodes):
+            assert page.text[page._starts[i] : page._ends[i]] == (node.text(deep=True) if node.is_element_node else "")
+            parent = node.parent
+            assert page._parents[i] == (index[parent.mem_id] if i else -1)
+            below = node.traverse(include_text=True) if node.is_element_node else [node]
+            subtree = [n for n in below if n.tag != "-text"]
+            assert page._afters[i] == i + len(subtree)
 
 
 _MARKER_PARTS = ["nav", "NAV", "menu", "crumb", "position", "Mso", "x", "", " ", "  ", "-", "_", "\n", "dqwz", "share"]
@@ -111,11 +132,13 @@ def test_the_marked_elements_are_those_whose_class_and_id_mark_them():
                     value = "".join(rng.choice(_MARKER_PARTS) for _ in range(rng.randint(0, 3)))
                     attributes += f' {name}="{value}"'
             elements.append(f"<div{attributes}>t</div>")
-        root = html._parse(f"<html><body>{''.join(elements)}</body></html>", None)
-        chrome, crumb = html._Page._marked(root, list(root.iter()))
-        for i, el in enumerate(root.iter()):
-            if not isinstance(el.tag, str) or (el.get("class") is None and el.get("id") is None):
+        parser = html._parse(f"<html><body>{''.join(elements)}</body></html>", None)
+        chrome, crumb = html._Page(parser)._marked()
+        for i, node in enumerate(_nodes(parser)):
+            attributes = node.attributes if node.is_element_node else {}
+            css_class, element_id = attributes.get("class"), attributes.get("id")
+            if css_class is None and element_id is None:
                 assert i not in chrome and i not in crumb
                 continue
-            assert (i in chrome) == html._chrome_marker(el.get("class"), el.get("id")), (el.get("class"), el.get("id"))
-            assert (i in crumb) == html._crumb_marker(el.get("class"), el.get("id"))
+            assert (i in chrome) == html._chrome_marker(css_class, element_id), (css_class, element_id)
+            assert (i in crumb) == html._crumb_marker(css_class, element_id)

@@ -170,3 +170,24 @@ def test_rows_printed_as_lines_of_a_page_with_no_table_are_a_grid_with_their_wor
     (table,) = document.tables()
     assert table.rows[1][:4] == ("规章", "0", "0", "0")
     assert table.rows[2][:4] == ("行政规范性文件", "69", "3", "665")
+
+
+@pytest.mark.timeout(60)
+def test_a_page_keeping_thousands_of_elements_open_is_refused_before_it_is_parsed():
+    # Each stray end tag makes an HTML5 parser walk every open element: parsed, this page takes seconds.
+    data = _page("<span>" * 20_000 + "规章 1" + "</x>" * 20_000).encode()
+    with pytest.raises(ParseError, match=r"https://x\.gov\.cn/a\.html keeps 2000[0-9] HTML elements open at once"):
+        read(data, url="https://x.gov.cn/a.html")
+
+
+def test_a_large_page_of_elements_closed_by_their_siblings_reads():
+    # Unclosed <p>, <tr> and <td> close themselves: 30,000 tags, none of them deep.
+    rows = "".join(f"<tr><td>行{i}<td>{i}" for i in range(10_000))
+    document = read(_page("<p>一、总体情况" * 3 + f"<table>{rows}</table>").encode())
+    (grid,) = document.tables()
+    assert len(grid.rows) == 10_000 and grid.rows[-1] == ("行9999", "9999")
+
+
+def test_a_table_nested_a_thousand_elements_deep_reads():
+    data = _page("<div>" * 1000 + "<table><tr><td>规章</td><td>1</td></tr></table>" + "</div>" * 1000).encode()
+    assert read(data).tables()[0].rows == (("规章", "1"),)
