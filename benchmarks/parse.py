@@ -148,6 +148,15 @@ def _lxml(data: bytes) -> None:
     lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
 
 
+def _lexbor(data: bytes) -> None:
+    """The same decode, then lexbor's tree of the text (selectolax): the parser the HTML reader builds on,
+    printed beside the lxml baseline so the reader's own work shows apart from its parser's."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    text, _ = decode(data)
+    LexborHTMLParser(text)
+
+
 def _decode(data: bytes) -> None:
     data.decode("utf-8", errors="replace").splitlines()
 
@@ -199,6 +208,7 @@ BASELINES: dict[str, tuple[str, Callable[[bytes], None]]] = {
 # More baselines printed beside the first, as ratios to the parse rate.
 EXTRA_BASELINES: dict[str, list[tuple[str, Callable[[bytes], None]]]] = {
     "pdf": [("pypdfium2 text", _pypdfium2_text)],
+    "html": [("decode+lexbor load (the reader's parser)", _lexbor)],
 }
 
 

@@ -191,3 +191,11 @@ def test_a_large_page_of_elements_closed_by_their_siblings_reads():
 def test_a_table_nested_a_thousand_elements_deep_reads():
     data = _page("<div>" * 1000 + "<table><tr><td>规章</td><td>1</td></tr></table>" + "</div>" * 1000).encode()
     assert read(data).tables()[0].rows == (("规章", "1"),)
+
+
+def test_text_stray_inside_a_table_reads_before_it_as_a_browser_shows_it():
+    # A paragraph pasted between two rows is no cell: a browser shows it above the table, whose rows stay whole.
+    body = "<table><tr><td>规章</td><td>1</td></tr><p>表外文字</p><tr><td>行政规范性文件<td>3</table>"
+    document = read(_page(body).encode())
+    assert document.text() == "表外文字"
+    assert document.tables()[0].rows == (("规章", "1"), ("行政规范性文件", "3"))
