@@ -674,7 +674,11 @@ class _Flow:
         # between tags, which cleaning drops whole (the line break too is whitespace).
         if joined.isspace() or not joined:
             return
-        for line in joined.split(_LINE_BREAK):
+        self._paragraphs(joined.split(_LINE_BREAK))
+
+    def _paragraphs(self, lines: list[str]) -> None:
+        """The flushed text's lines (cut at <br>), each a paragraph unless cleaning leaves nothing."""
+        for line in lines:
             text = clean(line)
             if text:
                 self.blocks.append(TextBlock(text))
@@ -713,10 +717,9 @@ class _LinesFlow(_Flow):
         super().__init__(page)
         self.lines: list[str] = []
 
-    def _flush(self) -> None:
-        lines = "".join(self._buffer).split(_LINE_BREAK)
+    def _paragraphs(self, lines: list[str]) -> None:
         self.lines.extend(" ".join(line.split()) for line in lines if clean(line))  # the paragraphs' lines
-        super()._flush()
+        super()._paragraphs(lines)
 
     def _table(self, table: int) -> None:
         before = len(self.blocks)
