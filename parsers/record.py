@@ -13,7 +13,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-PARSER_VERSION = "0.3.2"  # 0.3.2: HTML parsed by the HTML5 rules (lexbor), as a browser shows the page
+PARSER_VERSION = "0.3.2"  # 0.3.2: HTML parsed by the HTML5 rules (lexbor); run-together tables told under pinyin
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]

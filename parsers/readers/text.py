@@ -78,7 +78,7 @@ def read(data: bytes, *, url: str | None = None, content_type: str | None = None
         warnings.append(("charset_guessed", charset_warning))
     if pinyin:
         warnings.append(pinyin_warning(pinyin))
-    if not split and _runs_together(text):
+    if not split and _runs_together(kept):
         warnings.append(
             (
                 "cells_run_together",

@@ -49,3 +49,11 @@ def test_an_annotated_html_page_reads_as_the_page_without_the_annotations() -> N
     annotated = parse(page.replace("報告", "報(bào)告").format("一、總(zǒng)體情況").encode(), filename="mirror.html")
     assert (annotated.title, annotated.year, annotated.sections) == (plain.title, plain.year, plain.sections)
     assert sorted(w.code for w in annotated.warnings) == sorted([*(w.code for w in plain.warnings), "pinyin_dropped"])
+
+
+def test_a_run_together_table_under_annotations_is_told_as_one() -> None:
+    # The legacy header 指标名称计量单位 with pinyin between its characters: read without the annotations,
+    # it is the run-together table it is, kept as text with its warning.
+    text = "某县2012年政府信息公开工作年度报告\n指(zhǐ)标(biāo)名称计量单位数量\n主动公开政府信息条1234\n"
+    codes = {w.code for w in parse(text.encode(), filename="mirror.txt").warnings}
+    assert {"pinyin_dropped", "cells_run_together"} <= codes
