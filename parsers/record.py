@@ -13,7 +13,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-PARSER_VERSION = "0.3.2"  # 0.3.2: HTML parsed by the HTML5 rules (lexbor); run-together tables told under pinyin
+PARSER_VERSION = "0.3.2"  # 0.3.2: HTML5 parsing (lexbor), 首页 link menus dropped, run-together under pinyin
 
 Value = int | float | None
 Table = Mapping[str, Mapping[str, Value]]

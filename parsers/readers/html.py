@@ -193,6 +193,10 @@ _CRUMB_TAGS = frozenset({"div", "p", "span", "ul", "td", "nav"})
 _NEVER_CHROME = frozenset({"body", "html", "tbody", "tr", "td", "th"})
 _BLOCK_HOLDERS = frozenset({"table", "dl", "ul", "div", "p"})
 _INLINE_BREAKS = frozenset({"br", "p", "div", "li"})
+_NOT_MENUS = _TEXT_TAGS | _NEVER_CHROME | {"a", "table", ""}
+_MENU_CHARS = 300
+_MENU_OPENER = re.compile("(?:网站)?首页")
+_MENU_SEPARATORS = " \t\n\r\f\xa0\u3000|｜/／·•-—>»›"
 _DROPPED = frozenset({*_DROP_TAGS, ""})  # "": a comment (and what lexbor reads as one: <?…?>, <![CDATA[…]]>)
 _TEXT_NODE = "-text"
 _IMPLIED = frozenset({"html", "head", "body", ""})  # what an HTML5 parser makes of a page, and comments
@@ -349,8 +353,33 @@ class _Page:
                 and _is_chrome(self._marks.get(i), tag, i in chrome_named, text[a:b])
             ):
                 furniture.add(i)
+        furniture.update(self._link_menus(holding_table))
         self.removed = frozenset(furniture)
         self.removed_in_order = sorted(furniture)
+
+    def _link_menus(self, holding_table: set[int]) -> set[int]:
+        """Menus of links opening with 首页 (a portal's top bar: 首页 | 政务公开 | 互动交流), whatever their
+        class: an element that is no text tag, no table part and no link, of at most _MENU_CHARS
+        characters, holding no table, whose text opens with 首页 or 网站首页 and whose words are all
+        links (three <a> or more, nothing between them but separators). A sentence about a site's home
+        page (在门户网站首页开设专栏) is no link list, and a breadcrumb opens with 当前位置."""
+        found: set[int] = set()
+        tags, starts, ends, afters, text = self._tags, self._starts, self._ends, self._afters, self.text
+        for i in self._starting_before("首页", 40):
+            a, b = starts[i], ends[i]
+            if not i or tags[i] in _NOT_MENUS or b - a > _MENU_CHARS or i in holding_table:
+                continue
+            links = _indices(tags, "a", i + 1, afters[i])
+            if len(links) < 3 or not _MENU_OPENER.match(clean(text[a : min(a + 40, b)])):
+                continue
+            between, cursor = [], a
+            for link in links:
+                between.append(text[cursor : starts[link]])
+                cursor = ends[link]
+            between.append(text[cursor:b])
+            if not "".join(between).strip(_MENU_SEPARATORS):
+                found.add(i)
+        return found
 
     def holds_nothing(self) -> bool:
         """No text and no element but the <html>, <head> and <body> an HTML5 parser makes of anything."""

@@ -16,14 +16,28 @@ _WORDS = [
     "长者版", "关闭 窗口", "打印本页", "【打印】", "字体：【大", "字 体 大", "版权所有", "ICP备", "当前位置",
     "您现在的位置", "上一篇", "相关\u3000链接", "索引号：", "发布机构：", "发布 日期 ：", "来源:", "标题", "名称：",
     "2019年政府信息公开工作年度报告", "首页", " > ", "0", "行政许可", "本年新\n制作", "位", "单位", "\xa0", "\u200b",
-    " ", "\n", "ICP", "备",
+    " ", "\n", "ICP", "备", "网站首页", " | ",
 ]  # fmt: skip
 _TAGS = ["div", "p", "span", "td", "table", "tr", "li", "ul", "nav", "b", "font", "label", "dd", "br", "script", "h1"]
-_TAGS += ["o:p"]
+_TAGS += ["o:p", "a", "a", "a"]
 _CLASSES = [None, None, None, "nav", "crumb", "position", "MsoNormal", "share", "", "location dqwz", "footer-x"]
 
 
+_LINK_WORDS = ["首页", "网站首页", "政务公开", "互动交流", "当前位置", "2019年政府信息公开工作年度报告"]
+_BETWEEN = ["", " | ", "\n", "\xa0", "/", "、", " 和 "]
+
+
+def _menu(rng: random.Random) -> str:
+    """A bar of links, most of them opening with 首页 and separated by bars or spaces, some not a menu."""
+    links = [rng.choice(_LINK_WORDS[:2] if k == 0 and rng.random() < 0.7 else _LINK_WORDS) for k in range(5)]
+    count = rng.randint(2, 5)
+    return "".join(f"<a>{word}</a>" + rng.choice(_BETWEEN) for word in links[:count])
+
+
 def _node(rng: random.Random, depth: int) -> str:
+    if rng.random() < 0.05:
+        tag = rng.choice(["div", "ul", "span", "p"])
+        return f"<{tag}>{_menu(rng)}</{tag}>"
     if depth > 5 or rng.random() < 0.3:
         return "".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 4)))
     tag, css = rng.choice(_TAGS), rng.choice(_CLASSES)
@@ -58,6 +72,7 @@ def _asking_every_element(parser: LexborHTMLParser) -> tuple[list[int], list[int
                 holding.add(index[ancestor.mem_id])
                 ancestor = ancestor.parent
     furniture, metadata, crumbs = [], [], []
+    menus = _link_menus(nodes, holding)
     for i, node in enumerate(nodes):
         tag = node.tag if node.is_element_node else ""
         text = node.text(deep=True) if tag else ""  # every text node below it, as text_content() gives
@@ -81,14 +96,46 @@ def _asking_every_element(parser: LexborHTMLParser) -> tuple[list[int], list[int
                 and i not in holding
                 and html._is_chrome((css_class, element_id), tag, named, text)
             )
+            or i in menus
         ):
             furniture.append(i)
     return furniture, metadata, crumbs
 
 
+def _link_menus(nodes: list[LexborNode], holding: set[int]) -> set[int]:
+    """The elements whose text opens with (网站)首页 and whose words are all links, three or more."""
+    menus = set()
+    for i, node in enumerate(nodes):
+        tag = node.tag if node.is_element_node else ""
+        if not i or tag in html._NOT_MENUS or i in holding:
+            continue
+        text = node.text(deep=True)
+        links = [n for n in node.traverse() if n.tag == "a" and n.mem_id != node.mem_id]
+        outside = "".join(
+            n.text_content or "" for n in node.traverse(include_text=True) if n.tag == "-text" and not _under_a(n, node)
+        )
+        if (
+            len(text) <= html._MENU_CHARS
+            and len(links) >= 3
+            and html._MENU_OPENER.match(clean(text[:40]))
+            and not outside.strip(html._MENU_SEPARATORS)
+        ):
+            menus.add(i)
+    return menus
+
+
+def _under_a(text_node: LexborNode, top: LexborNode) -> bool:
+    node = text_node.parent
+    while node is not None and node.mem_id != top.mem_id:
+        if node.tag == "a":
+            return True
+        node = node.parent
+    return False
+
+
 def test_the_elements_asked_are_those_asking_every_element_finds():
     pages = _pages(300)
-    picked = {"furniture": 0, "metadata": 0, "crumbs": 0}
+    picked = {"furniture": 0, "metadata": 0, "crumbs": 0, "menus": 0}
     for parser in pages:
         page = html._Page(parser)
         furniture, metadata, crumbs = _asking_every_element(parser)
@@ -98,6 +145,7 @@ def test_the_elements_asked_are_those_asking_every_element_finds():
         picked["furniture"] += len(furniture)
         picked["metadata"] += len(metadata)
         picked["crumbs"] += len(crumbs)
+        picked["menus"] += len(_link_menus(_nodes(parser), set()))
     assert min(picked.values()) >= 20, picked  # the pages do exercise every pass
 
 

@@ -199,3 +199,17 @@ def test_text_stray_inside_a_table_reads_before_it_as_a_browser_shows_it():
     document = read(_page(body).encode())
     assert document.text() == "表外文字"
     assert document.tables()[0].rows == (("规章", "1"), ("行政规范性文件", "3"))
+
+
+def test_a_bar_of_links_opening_with_the_home_page_is_furniture_whatever_its_class():
+    body = (
+        '<div class="top"><a href="/">网站首页</a> | <a>政务公开</a> | <a>一网通办</a> | <a>互动交流</a></div>'
+        "<h1>某区2024年政府信息公开工作年度报告</h1>"
+        "<div>首页改版后开设了<a>政策解读</a>、<a>年报</a>和<a>问答</a>栏目。</div>"  # a sentence, links in it
+        "<div><a>首页</a> <a>政务公开</a></div>"  # two links: too few to tell a menu
+    )
+    assert [block.text for block in read(_page(body).encode()).blocks] == [
+        "某区2024年政府信息公开工作年度报告",
+        "首页改版后开设了政策解读、年报和问答栏目。",
+        "首页政务公开",  # cleaning drops the space between Chinese words
+    ]
