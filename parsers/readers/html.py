@@ -64,8 +64,6 @@ _CHROME_MARKERS = (
 _CRUMB_MARKERS = ("crumb", "position", "location", "dqwz")
 _CHROME = re.compile(r"(^|[\s_-])(" + "|".join(_CHROME_MARKERS) + r")([\s_-]|$)", re.I)
 _CRUMB_MARKER = re.compile("|".join(_CRUMB_MARKERS), re.I)
-
-
 _CHROME_WORDS = (
     "长者版", "无障碍", "关闭窗口", "关闭本页", "打印本页", "【打印】", "分享到", "扫一扫", "返回顶部", "收藏本页",
     "版权所有", "ICP备", "网站标识码", "网站地图", "联系我们", "当前位置", "您现在的位置", "您的位置", "您当前所在",
@@ -175,7 +173,7 @@ def _parse(text: str, url: str | None) -> LexborHTMLParser:
     if not text or text.isspace():  # as `not text.strip()`, without copying the page
         raise ParseError(f"{url or 'the page'} holds no HTML")
     check_html_nesting(text, url or "the page")  # lexbor's time grows with the square of a deep nesting
-    # lexbor (through selectolax) builds the HTML5 tree of the page, as a browser does, in a third of the
+    # lexbor (through selectolax) builds the HTML5 tree of the page, as a browser does, in about half the
     # time libxml2 takes; the walk below reads it once into plain lists.
     return LexborHTMLParser(text)
 
