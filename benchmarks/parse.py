@@ -10,7 +10,8 @@ before them, as a harvest meets a new report; "cold": every memo of the parsers 
 call), and how many times per second the library under its reader merely loads the same bytes (for
 HTML, a decode as the reader must decode them and lxml's tree of the text; pdfplumber for PDF,
 python-docx for DOCX; for text, a UTF-8 decode split into lines, the least any text reader does). The ratio is
-the parser's overhead over that baseline, measured on the same machine in the same run.
+the parser's overhead over that baseline, measured on the same machine in the same run. Beside it, for
+HTML, the same decode and lexbor's tree (the reader's own parser); for PDF, pypdfium2's text.
 
 Per rendering, reports/s is the set's throughput (documents / the time to parse each once) and the
 overhead is the time to parse the set over the time to load it; both are printed beside the goals

@@ -353,9 +353,7 @@ class _Reader:
     ) -> None:
         if self.inferred and self._run_together(context, key, row, label_end, columns, reading.masks[0]):
             return
-        placed = _placement(row, label_end, context, columns, reading.masks)
-        if placed is None:
-            placed = _one_reading(row, label_end, columns, reading.masks)
+        placed = _place(row, label_end, context, columns, reading.masks)
         if placed is None:
             self.warnings.append(
                 ("row_unaligned", f"{context.kind}.{key} ({'/'.join(labels)}): cannot tell which value is which column")
@@ -458,9 +456,7 @@ class _Reader:
         columns = _REVIEW_KEYS
         if self.inferred and self._run_together(context, "", row, label_end, columns, reading.masks[0]):
             return
-        placed = _placement(row, label_end, context, columns, reading.masks)
-        if placed is None:
-            placed = _one_reading(row, label_end, columns, reading.masks)
+        placed = _place(row, label_end, context, columns, reading.masks)
         if placed is None:
             self.warnings.append(("row_unaligned", f"{REVIEW}: the data row does not line up with its 15 columns"))
             return
@@ -972,6 +968,15 @@ def _placement(
         if len(layout.plans) < _MAX_PLANS:
             layout.plans[shape] = placed
     return placed
+
+
+def _place(
+    row: tuple[str, ...], label_end: int, context: _Context, columns: tuple[str, ...], masks: tuple[int, int, int, int]
+) -> tuple[tuple[str, int, int], ...] | None:
+    """Where a data row's values sit: as the header places them (`_placement`), else the one reading a row
+    wider than its columns leaves (`_one_reading`); None when neither places it."""
+    placed = _placement(row, label_end, context, columns, masks)
+    return placed if placed is not None else _one_reading(row, label_end, columns, masks)
 
 
 def _one_reading(

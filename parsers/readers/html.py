@@ -298,8 +298,7 @@ class _Page:
         self._table_indices = tables = _indices(tags, "table", 0, len(tags))
         # The cells with a rowspan or colspan over 1, by node: the grid asks a cell's by its node.
         self._spans = self._spanning() if tables else {}
-        self._marks: dict[int, tuple[str | None, str | None]] = {}  # class and id of the marked nodes
-        chrome_named, crumb_named = self._marked()
+        chrome_named, crumb_named, named_values = self._marked()
         # Comments and the elements of _DROP_TAGS (a page's <head>, mostly), found in one C-level pass.
         dropped = list(compress(range(len(tags)), map(_DROPPED.__contains__, tags)))
 
@@ -348,7 +347,7 @@ class _Page:
                 and tag not in _NEVER_CHROME
                 and b - a <= 1200
                 and i not in holding_table
-                and _is_chrome(self._marks.get(i), tag, i in chrome_named, text[a:b])
+                and _is_chrome(named_values.get(i), tag, i in chrome_named, text[a:b])
             ):
                 furniture.add(i)
         furniture.update(self._link_menus(holding_table))
@@ -403,10 +402,10 @@ class _Page:
                 spans[index] = pair
         return spans
 
-    def _marked(self) -> tuple[set[int], set[int]]:
+    def _marked(self) -> tuple[set[int], set[int], dict[int, tuple[str | None, str | None]]]:
         """The nodes whose class or id marks them as furniture (_chrome_marker), and those marking a
-        breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome). Their class and
-        id go to `_marks`.
+        breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome); and the class and
+        id of each such node.
 
         Each attribute is judged alone, which finds a marker exactly where searching "class id" does (no
         marker word holds a separator), and each distinct value once (a memo): a page repeats a few values
@@ -415,6 +414,7 @@ class _Page:
         are looked for among the nodes."""
         chrome: set[int] = set()
         crumb: set[int] = set()
+        values: dict[int, tuple[str | None, str | None]] = {}
         for node in self._parser.css("[class],[id]"):
             attributes = node.attributes
             css_class, element_id = attributes.get("class"), attributes.get("id")
@@ -424,12 +424,12 @@ class _Page:
             index = self._index(node)
             if index is None:
                 continue
-            self._marks[index] = (css_class, element_id)
+            values[index] = (css_class, element_id)
             if any(m and m[0] for m in marks):
                 chrome.add(index)
             if any(m and m[1] for m in marks):
                 crumb.add(index)
-        return chrome, crumb
+        return chrome, crumb, values
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
         """The nodes whose text overlaps a match of `pattern` in the page's whole text.

@@ -181,7 +181,7 @@ def test_the_marked_elements_are_those_whose_class_and_id_mark_them():
                     attributes += f' {name}="{value}"'
             elements.append(f"<div{attributes}>t</div>")
         parser = html._parse(f"<html><body>{''.join(elements)}</body></html>", None)
-        chrome, crumb = html._Page(parser)._marked()
+        chrome, crumb, _ = html._Page(parser)._marked()
         for i, node in enumerate(_nodes(parser)):
             attributes = node.attributes if node.is_element_node else {}
             css_class, element_id = attributes.get("class"), attributes.get("id")
