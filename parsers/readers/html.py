@@ -298,7 +298,7 @@ class _Page:
         self._table_indices = tables = _indices(tags, "table", 0, len(tags))
         # The cells with a rowspan or colspan over 1, by node: the grid asks a cell's by its node.
         self._spans = self._spanning() if tables else {}
-        chrome_named, crumb_named, named_values = self._marked()
+        chrome_named, crumb_named = self._marked()
         # Comments and the elements of _DROP_TAGS (a page's <head>, mostly), found in one C-level pass.
         dropped = list(compress(range(len(tags)), map(_DROPPED.__contains__, tags)))
 
@@ -347,7 +347,7 @@ class _Page:
                 and tag not in _NEVER_CHROME
                 and b - a <= 1200
                 and i not in holding_table
-                and _is_chrome(named_values.get(i), tag, i in chrome_named, text[a:b])
+                and _is_chrome(tag, i in chrome_named, text[a:b])
             ):
                 furniture.add(i)
         furniture.update(self._link_menus(holding_table))
@@ -402,10 +402,9 @@ class _Page:
                 spans[index] = pair
         return spans
 
-    def _marked(self) -> tuple[set[int], set[int], dict[int, tuple[str | None, str | None]]]:
+    def _marked(self) -> tuple[set[int], set[int]]:
         """The nodes whose class or id marks them as furniture (_chrome_marker), and those marking a
-        breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome); and the class and
-        id of each such node.
+        breadcrumb (_crumb_marker): no other element's marker can count (see _is_chrome).
 
         Each attribute is judged alone, which finds a marker exactly where searching "class id" does (no
         marker word holds a separator), and each distinct value once (a memo): a page repeats a few values
@@ -414,22 +413,19 @@ class _Page:
         are looked for among the nodes."""
         chrome: set[int] = set()
         crumb: set[int] = set()
-        values: dict[int, tuple[str | None, str | None]] = {}
         for node in self._parser.css("[class],[id]"):
             attributes = node.attributes
-            css_class, element_id = attributes.get("class"), attributes.get("id")
-            marks = [_markers(value) for value in (css_class, element_id) if value]
+            marks = [_markers(value) for value in (attributes.get("class"), attributes.get("id")) if value]
             if not any(marks):
                 continue
             index = self._index(node)
             if index is None:
                 continue
-            values[index] = (css_class, element_id)
             if any(m and m[0] for m in marks):
                 chrome.add(index)
             if any(m and m[1] for m in marks):
                 crumb.add(index)
-        return chrome, crumb, values
+        return chrome, crumb
 
     def _overlapping(self, pattern: re.Pattern[str]) -> set[int]:
         """The nodes whose text overlaps a match of `pattern` in the page's whole text.
@@ -571,10 +567,11 @@ def _indices(tags: list[str], tag: str, first: int, after: int) -> list[int]:
         return found
 
 
-def _is_chrome(marks: tuple[str | None, str | None] | None, tag: str, named: bool, raw: str) -> bool:
+def _is_chrome(tag: str, marked: bool, raw: str) -> bool:
     """Page furniture: short, and marked as such by its class/id or its words, or a metadata block.
 
-    Asked of elements of at most 1200 characters that hold no table and are no table part. In order:
+    Asked of elements of at most 1200 characters that hold no table and are no table part; `marked`: its
+    class or id holds a furniture marker (_chrome_marker). In order:
     longer than 300 characters (cleaned) is no furniture; a metadata block (two keys or more) is; a
     table is not; a furniture class/id is; a short text with furniture words is.
     """
@@ -585,7 +582,7 @@ def _is_chrome(marks: tuple[str | None, str | None] | None, tag: str, named: boo
         return True  # the metadata block, already read into Document.metadata
     if tag == "table":
         return False
-    if named and marks and tag not in _TEXT_TAGS and _chrome_marker(*marks):
+    if marked and tag not in _TEXT_TAGS:
         return True
     return len(text) <= 40 and _chrome_words(text)
 
@@ -701,14 +698,14 @@ class _Flow:
         # between tags, which cleaning drops whole (the line break too is whitespace).
         if joined.isspace() or not joined:
             return
-        self._paragraphs(joined.split(_LINE_BREAK))
-
-    def _paragraphs(self, lines: list[str]) -> None:
-        """The flushed text's lines (cut at <br>), each a paragraph unless cleaning leaves nothing."""
-        for line in lines:
+        for line in joined.split(_LINE_BREAK):  # cut at <br>: a paragraph each, unless cleaning leaves nothing
             text = clean(line)
             if text:
-                self.blocks.append(TextBlock(text))
+                self._paragraph(line, text)
+
+    def _paragraph(self, line: str, text: str) -> None:
+        """One paragraph: its line as the page printed it, and that line cleaned."""
+        self.blocks.append(TextBlock(text))
 
     def _is_layout(self, table: int) -> bool:
         """A table holding tables (left after the furniture) lays out the page; its cells are flow, not data."""
@@ -744,9 +741,9 @@ class _LinesFlow(_Flow):
         super().__init__(page)
         self.lines: list[str] = []
 
-    def _paragraphs(self, lines: list[str]) -> None:
-        self.lines.extend(" ".join(line.split()) for line in lines if clean(line))  # the paragraphs' lines
-        super()._paragraphs(lines)
+    def _paragraph(self, line: str, text: str) -> None:
+        self.lines.append(" ".join(line.split()))
+        super()._paragraph(line, text)
 
     def _table(self, table: int) -> None:
         before = len(self.blocks)

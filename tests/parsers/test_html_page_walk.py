@@ -87,6 +87,7 @@ def _asking_every_element(parser: LexborHTMLParser) -> tuple[list[int], list[int
         if i == 0:
             continue
         named = css_class is not None or element_id is not None
+        marked = named and html._chrome_marker(css_class, element_id)
         if (
             not tag
             or tag in html._DROP_TAGS
@@ -94,7 +95,7 @@ def _asking_every_element(parser: LexborHTMLParser) -> tuple[list[int], list[int
                 tag not in html._NEVER_CHROME
                 and len(text) <= 1200
                 and i not in holding
-                and html._is_chrome((css_class, element_id), tag, named, text)
+                and html._is_chrome(tag, marked, text)
             )
             or i in menus
         ):
@@ -181,7 +182,7 @@ def test_the_marked_elements_are_those_whose_class_and_id_mark_them():
                     attributes += f' {name}="{value}"'
             elements.append(f"<div{attributes}>t</div>")
         parser = html._parse(f"<html><body>{''.join(elements)}</body></html>", None)
-        chrome, crumb, _ = html._Page(parser)._marked()
+        chrome, crumb = html._Page(parser)._marked()
         for i, node in enumerate(_nodes(parser)):
             attributes = node.attributes if node.is_element_node else {}
             css_class, element_id = attributes.get("class"), attributes.get("id")
